@@ -1,0 +1,99 @@
+"""Composition root: ``create_app()`` wires config, extensions, blueprints, error handlers and CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app.
+
+    Configuration is read in this order, later wins: the defaults below, the instance
+    ``config.py``, environment variables prefixed ``CATALOGUE_``, then ``test_config``.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        # "production" refuses to start without a secret key; "development" and "testing" relax that.
+        ENV="production",
+        # Signs sessions and CSRF tokens. Required in production.
+        SECRET_KEY=None,
+        # SQLAlchemy URL. SQLite is the embedded default; PostgreSQL in production.
+        DATABASE_URL=f"sqlite:///{instance / 'catalogue.db'}",
+        # Where the Whoosh index lives (a derived cache; the database is the truth).
+        SEARCH_INDEX_DIR=str(instance / "search-index"),
+        # The folder with components.yaml, GEMMA and municipality data that `seed` loads.
+        DATA_DIR=str(ROOT / "data"),
+        # Create the schema and seed the catalogue on first start when the database is empty.
+        AUTO_SEED=False,
+        # Languages offered; the first is the default.
+        LANGUAGES=["nl", "en"],
+        # Items per page in lists.
+        PER_PAGE=20,
+        # Largest request body we accept (publiccode.yml uploads are capped lower by the parser).
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Session cookie hardening; Secure is switched on for production below.
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        # Send HSTS; only meaningful behind https.
+        HSTS=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CATALOGUE")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    _check_config(app)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    from catalogue import cli, i18n, security
+    from catalogue.db import Database
+    from catalogue.web import errors, pages
+
+    app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    pages.init_app(app)
+    cli.init_app(app)
+
+    if app.config["AUTO_SEED"]:
+        from catalogue.services import seeding
+
+        seeding.ensure_seeded(app.extensions["catalogue_db"], Path(app.config["DATA_DIR"]))
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    env = app.config["ENV"]
+    if env not in {"production", "development", "testing"}:
+        msg = f"CATALOGUE_ENV must be production, development or testing, not {env!r}"
+        raise ConfigurationError(msg)
+    if env == "production":
+        if not app.config.get("SECRET_KEY"):
+            msg = (
+                "CATALOGUE_SECRET_KEY is not set. The app refuses to start in production "
+                "without it. Set it to a long random value, or set CATALOGUE_ENV=development."
+            )
+            raise ConfigurationError(msg)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["HSTS"] = True
+    elif not app.config.get("SECRET_KEY"):
+        # Development and tests: a throwaway key, so nobody ships a guessable constant.
+        app.config["SECRET_KEY"] = os.urandom(32).hex()

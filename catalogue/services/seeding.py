@@ -1,0 +1,138 @@
+"""Seeding the catalogue from ``data/``: GEMMA, municipalities, components and usage claims.
+
+Idempotent: running it twice gives the same catalogue. The same loader reads an export
+(``catalogue export DIR``), which has the same layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalogue.db import Database
+from catalogue.errors import ValidationError
+from catalogue.models import Component, SourceKind
+from catalogue.services.components import apply_document, components_by_name, write_requirements
+from catalogue.services.gemma import load_gemma
+from catalogue.services.importing import import_publiccode
+from catalogue.services.organisations import (
+    load_municipalities,
+    load_usage_claims,
+    upsert_organisation,
+)
+
+COMPONENTS_FILE = "components.yaml"
+GEMMA_FILE = Path("gemma") / "gemma.yaml"
+MUNICIPALITIES_FILE = Path("municipalities") / "municipalities.csv"
+CLAIMS_FILE = Path("municipalities") / "usage_claims.csv"
+
+
+@dataclass
+class SeedReport:
+    """What a seed run loaded."""
+
+    gemma_elements: int = 0
+    gemma_relations: int = 0
+    municipalities: int = 0
+    organisations: int = 0
+    components: int = 0
+    imported_files: int = 0
+    rejected_files: list[str] = field(default_factory=list)
+    usage_claims: int = 0
+    skipped_claims: list[str] = field(default_factory=list)
+
+
+def read_catalogue_file(path: Path) -> dict[str, Any]:
+    """Read components.yaml; a malformed file is a ValidationError naming the file and line."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            content = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
+        raise ValidationError({where: [str(getattr(error, "problem", error))]}) from error
+    if not isinstance(content, dict) or not isinstance(content.get("components"), list):
+        raise ValidationError({path.name: ["must be a mapping with a 'components' list"]})
+    return content
+
+
+def seed(session: Session, data_dir: Path) -> SeedReport:
+    """Load everything under ``data_dir`` into the database. Flushes; the caller commits."""
+    report = SeedReport()
+    gemma = load_gemma(session, data_dir / GEMMA_FILE)
+    report.gemma_elements, report.gemma_relations = gemma.elements, gemma.relations
+    report.municipalities = load_municipalities(session, data_dir / MUNICIPALITIES_FILE)
+
+    catalogue_path = data_dir / COMPONENTS_FILE
+    catalogue = read_catalogue_file(catalogue_path)
+    for organisation in catalogue.get("organisations") or []:
+        upsert_organisation(session, organisation, source_ref=f"data/{COMPONENTS_FILE}")
+        report.organisations += 1
+    session.flush()
+
+    entries = catalogue["components"]
+    applied: list[tuple[Component, dict[str, Any]]] = []
+    for entry in entries:
+        applied.append((_seed_component(session, entry, data_dir, report), entry))
+    for component, entry in applied:
+        write_requirements(
+            session,
+            component,
+            entry,
+            source_kind=SourceKind.FILE,
+            source_ref=str(entry.get("source") or f"data/{COMPONENTS_FILE}"),
+        )
+    report.components = len(applied)
+
+    claims = load_usage_claims(session, data_dir / CLAIMS_FILE, components_by_name(session))
+    report.usage_claims, report.skipped_claims = claims.loaded, claims.skipped
+    session.flush()
+    return report
+
+
+def _seed_component(
+    session: Session, entry: dict[str, Any], data_dir: Path, report: SeedReport
+) -> Component:
+    overlay = {key: value for key, value in entry.items() if key not in ("publiccode", "requires")}
+    publiccode_path = entry.get("publiccode")
+    if publiccode_path:
+        path = data_dir / str(publiccode_path)
+        outcome = import_publiccode(
+            session, path.read_bytes(), source=f"data/{publiccode_path}", overlay=overlay
+        )
+        if outcome.component is not None:
+            report.imported_files += 1
+            return outcome.component
+        report.rejected_files.append(str(publiccode_path))
+        # The file was not understood; the entry's own facts still describe the component,
+        # and the rejected import stays linked to it so its page can say why.
+        result = apply_document(
+            session, overlay, source_ref=f"data/{COMPONENTS_FILE}", resolve_requirements=False
+        )
+        if outcome.record is not None:
+            outcome.record.component = result.component
+        return result.component
+    return apply_document(
+        session, overlay, source_ref=f"data/{COMPONENTS_FILE}", resolve_requirements=False
+    ).component
+
+
+def is_seeded(session: Session) -> bool:
+    """True when the catalogue has at least one component."""
+    return (session.scalar(select(func.count(Component.id))) or 0) > 0
+
+
+def ensure_seeded(database: Database, data_dir: Path) -> SeedReport | None:
+    """Migrate to the latest schema, then seed when the catalogue is empty (first start)."""
+    from catalogue.migrate import upgrade
+
+    upgrade(database.engine)
+    with database.session() as session:
+        if is_seeded(session):
+            return None
+        return seed(session, data_dir)

@@ -1,0 +1,1 @@
+"""Web surfaces: HTML pages and the JSON API."""

@@ -1,0 +1,92 @@
+"""One table maps domain errors to status codes; pages get HTML, the API problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+
+STATUS_BY_ERROR: dict[type[Exception], int] = {
+    NotFound: 404,
+    NotAuthorized: 403,
+    Conflict: 409,
+    ValidationError: 422,
+}
+
+
+def wants_json() -> bool:
+    """True for the API and for clients that prefer JSON over HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Dit verzoek klopt niet"),
+        403: _("U mag dit niet doen"),
+        404: _("Deze pagina bestaat niet"),
+        405: _("Deze actie kan hier niet"),
+        409: _("Iemand anders heeft dit intussen gewijzigd"),
+        413: _("Het bestand is te groot"),
+        422: _("De invoer is niet goed"),
+        429: _("Te veel verzoeken"),
+        500: _("Er ging iets mis aan onze kant"),
+    }
+
+
+def problem(status: int, detail: str | None = None, **extra: Any) -> Response:
+    """Render an error in the form the client asked for."""
+    title = _titles().get(status, _("Fout"))
+    if wants_json():
+        body = {"type": "about:blank", "title": title, "status": status}
+        if detail:
+            body["detail"] = detail
+        body.update(extra)
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = "application/problem+json"
+        return response
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+    html = render_template(template, status=status, title=title, detail=detail, **extra)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _rollback() -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Register one handler per error family."""
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(NotAuthorized)
+    @app.errorhandler(Conflict)
+    def _domain_error(error: Exception) -> Response:
+        _rollback()
+        return problem(STATUS_BY_ERROR[type(error)], str(error) or None)
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(error: ValidationError) -> Response:
+        _rollback()
+        return problem(422, None, errors=error.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        return problem(status, None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # Roll back first so a broken transaction never leaks into the next request.
+        _rollback()
+        current_app.logger.exception("unhandled error", exc_info=error)
+        return problem(500, None)

@@ -1,0 +1,80 @@
+"""Human labels for stored codes, in the reader's language. Pages never show raw codes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "concept": _l("concept"),
+    "development": _l("in ontwikkeling"),
+    "beta": _l("bèta"),
+    "stable": _l("stabiel"),
+    "obsolete": _l("verouderd"),
+}
+LAYER = {
+    "interaction": _l("interactie"),
+    "process": _l("proces"),
+    "integration": _l("integratie"),
+    "service": _l("services"),
+    "data": _l("data"),
+}
+HOSTING = {
+    "saas": _l("SaaS (als dienst)"),
+    "paas": _l("PaaS (platform)"),
+    "iaas": _l("IaaS (infrastructuur)"),
+    "on-premise": _l("eigen installatie"),
+    "support": _l("ondersteuning"),
+}
+BASIS = {
+    "declared": _l("opgegeven door de maker"),
+    "derived": _l("afgeleid"),
+    "manual": _l("met de hand toegevoegd"),
+}
+ORGANISATION_KIND = {
+    "municipality": _l("gemeente"),
+    "supplier": _l("leverancier"),
+    "government": _l("overheidsorganisatie"),
+    "foundation": _l("stichting"),
+    "cooperation": _l("samenwerkingsverband"),
+    "other": _l("anders"),
+}
+SOURCE_KIND = {
+    "file": _l("bestand"),
+    "claim": _l("melding"),
+    "user": _l("gebruiker"),
+    "gemma": _l("GEMMA"),
+    "derived": _l("afgeleid"),
+    "manual": _l("handmatig"),
+}
+
+
+def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
+    def label(code: str | None) -> str | None:
+        if code is None:
+            return None
+        return str(table.get(code, code))
+
+    return label
+
+
+def query_with(**overrides: str) -> str:
+    """The current query string with some arguments replaced, for links that keep state."""
+    arguments = {key: value for key, value in request.args.items()}
+    arguments.update(overrides)
+    return urlencode(arguments)
+
+
+def init_app(app: Flask) -> None:
+    """Expose the label functions to every template."""
+    app.jinja_env.globals.update(
+        status_label=_label(STATUS),
+        layer_label=_label(LAYER),
+        hosting_label=_label(HOSTING),
+        basis_label=_label(BASIS),
+        organisation_kind_label=_label(ORGANISATION_KIND),
+        source_kind_label=_label(SOURCE_KIND),
+        query_with=query_with,
+    )

@@ -1,0 +1,138 @@
+"""HTML pages for browsing the catalogue. Views parse, call a service, and render."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Flask, current_app, g, render_template, request
+
+from catalogue.models import GemmaKind, OrganisationKind
+from catalogue.rendering import markdown_to_html
+from catalogue.services import components as component_service
+from catalogue.services import gemma as gemma_service
+from catalogue.services import organisations as organisation_service
+from catalogue.web import context, labels
+from catalogue.web.context import db_session
+
+bp = Blueprint("pages", __name__)
+
+
+def _page_argument() -> int:
+    """The ``page`` query argument; anything that is not a positive number means page 1."""
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
+
+
+def _pagination(total: int, page: int, per_page: int) -> dict[str, int]:
+    pages = max(1, math.ceil(total / per_page))
+    return {"page": min(page, pages), "pages": pages, "total": total, "per_page": per_page}
+
+
+@bp.get("/")
+def home() -> str:
+    """What this is, a search box, and the numbers."""
+    session = db_session()
+    numbers = component_service.counts(session)
+    gemma_numbers = gemma_service.counts(session)
+    return render_template(
+        "pages/home.html",
+        numbers=numbers,
+        reference_components=gemma_numbers.get(GemmaKind.REFERENCE_COMPONENT, 0),
+        municipalities=organisation_service.count_by_kind(session).get(OrganisationKind.MUNICIPALITY, 0),
+    )
+
+
+@bp.get("/componenten")
+def component_list() -> str:
+    """A paged list of components, optionally filtered by a text."""
+    q = request.args.get("q", "").strip()[:200]
+    page, per_page = _page_argument(), current_app.config["PER_PAGE"]
+    items, total = component_service.list_components(db_session(), q=q or None, page=page, per_page=per_page)
+    return render_template(
+        "pages/components.html", items=items, q=q, pagination=_pagination(total, page, per_page)
+    )
+
+
+@bp.get("/componenten/<slug>")
+def component_detail(slug: str) -> str:
+    """Everything we know about one component, with the source of each fact."""
+    component = component_service.get_component(db_session(), slug)
+    language = g.get("lang", "nl")
+    description, fallback = _description_in(component, language)
+    return render_template(
+        "pages/component.html",
+        component=component,
+        description=description,
+        description_fallback=fallback,
+        long_description=markdown_to_html(description.long_description if description else None),
+        users=organisation_service.users_of(component.usages),
+        latest_import=component_service.latest_import(component),
+    )
+
+
+def _description_in(component, language):  # type: ignore[no-untyped-def]
+    """The description in ``language``, else the other offered one; says when it fell back."""
+    wanted = component.description(language)
+    if wanted is not None:
+        return wanted, None
+    for other in [*current_app.config["LANGUAGES"], *(d.language for d in component.descriptions)]:
+        found = component.description(other)
+        if found is not None:
+            return found, other
+    return None, None
+
+
+@bp.get("/referentiecomponenten")
+def reference_component_list() -> str:
+    """All GEMMA reference components, grouped as GEMMA groups them."""
+    elements = gemma_service.list_reference_components(db_session())
+    return render_template(
+        "pages/reference_components.html",
+        groups=gemma_service.group_by_category(elements),
+        total=len(elements),
+    )
+
+
+@bp.get("/referentiecomponenten/<slug>")
+def reference_component_detail(slug: str) -> str:
+    """A reference component: what it is, who realises it, its standards and dependencies."""
+    view = gemma_service.reference_component_view(db_session(), slug)
+    return render_template("pages/reference_component.html", view=view)
+
+
+@bp.get("/organisaties")
+def organisation_list() -> str:
+    """Municipalities, suppliers and other organisations."""
+    kind = request.args.get("soort")
+    kind = kind if kind in {k.value for k in OrganisationKind} else None
+    page, per_page = _page_argument(), 50
+    items, total = organisation_service.list_organisations(
+        db_session(), kind=kind, page=page, per_page=per_page
+    )
+    return render_template(
+        "pages/organisations.html",
+        items=items,
+        kind=kind,
+        kinds=list(OrganisationKind),
+        pagination=_pagination(total, page, per_page),
+    )
+
+
+@bp.get("/organisaties/<slug>")
+def organisation_detail(slug: str) -> str:
+    """An organisation: what it is, what it uses, maintains and offers."""
+    organisation = organisation_service.get_organisation(db_session(), slug)
+    return render_template(
+        "pages/organisation.html",
+        organisation=organisation,
+        usages=organisation_service.usages_by_component(organisation),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and the request session."""
+    context.init_app(app)
+    labels.init_app(app)
+    app.register_blueprint(bp)
