@@ -1,0 +1,1 @@
+"""Componentenwijzer: the catalogue of shared software components."""
