@@ -148,10 +148,18 @@ def apply_document(
     if component is None:
         component = Component(slug=slug, name=str(document["name"]), url=url)
         session.add(component)
-    _write(session, component, document, url, source_kind, source_ref, resolve_requirements)
+    # Child rows are built before they are attached; flushing half-built rows would fail.
+    with session.no_autoflush:
+        _write(session, component, document, url, source_kind, source_ref, resolve_requirements)
     session.flush()
     after = document_of(component)
     return Applied(component=component, created=created, changes=documents.diff(before, after))
+
+
+CHILD_COLLECTIONS = (
+    "descriptions", "contractors", "contacts", "software_dependencies", "realisations",
+    "standards", "offers",
+)
 
 
 def _write(
@@ -165,6 +173,11 @@ def _write(
 ) -> None:
     where = str(document.get("slug") or document.get("name"))
     entry_source = str(document.get("source") or source_ref)
+    if component.id is not None:
+        # Old child rows go first, so a replacement with the same unique key does not collide.
+        for collection in CHILD_COLLECTIONS:
+            setattr(component, collection, [])
+        session.flush()
     component.name = str(document["name"]).strip()
     component.url = url
     if document.get("slug"):
@@ -340,6 +353,9 @@ def write_requirements(
 ) -> None:
     """Link the catalogue components this one needs, by slug; unknown slugs are a located error."""
     where = str(document.get("slug") or document.get("name"))
+    if component.requirements:
+        component.requirements = []
+        session.flush()
     requirements = []
     for index, requirement in enumerate(document.get("requires") or []):
         slug = str(requirement["component"])

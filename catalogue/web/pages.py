@@ -51,7 +51,7 @@ def component_list() -> str:
     page, per_page = _page_argument(), current_app.config["PER_PAGE"]
     items, total = component_service.list_components(db_session(), q=q or None, page=page, per_page=per_page)
     return render_template(
-        "pages/components.html", items=items, q=q, pagination=_pagination(total, page, per_page)
+        "pages/components.html", items=items, q=q, paging=_pagination(total, page, per_page)
     )
 
 
@@ -116,7 +116,7 @@ def organisation_list() -> str:
         items=items,
         kind=kind,
         kinds=list(OrganisationKind),
-        pagination=_pagination(total, page, per_page),
+        paging=_pagination(total, page, per_page),
     )
 
 

@@ -1,0 +1,110 @@
+"""Export the catalogue as files in the layout of ``data/``, so ``seed --data-dir`` reads it back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.models import Component, Organisation, OrganisationKind, Usage
+from catalogue.services.components import document_of
+from catalogue.services.seeding import CLAIMS_FILE, COMPONENTS_FILE, GEMMA_FILE, MUNICIPALITIES_FILE
+from catalogue.services.organisations import MUNICIPALITIES_SOURCE
+
+MUNICIPALITY_COLUMNS = ["code", "name", "province", "inhabitants", "inhabitants_year", "source", "tooi_id"]
+CLAIM_COLUMNS = ["component", "municipality_name", "municipality_code", "source", "commit", "claim_type"]
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    """The whole catalogue as plain data: what an export must preserve."""
+    organisations = [
+        {
+            "slug": o.slug, "name": o.name, "kind": o.kind, "cbs_code": o.cbs_code,
+            "province": o.province, "inhabitants": o.inhabitants,
+            "inhabitants_year": o.inhabitants_year, "tooi_id": o.tooi_id, "website": o.website,
+            "source_ref": o.source_ref,
+        }
+        for o in session.scalars(select(Organisation).order_by(Organisation.slug))
+    ]
+    components = [document_of(c) for c in session.scalars(select(Component).order_by(Component.slug))]
+    usages = sorted(
+        (u.organisation.slug, u.component.slug, u.status, u.source_ref, u.source_commit, u.claim_type)
+        for u in session.scalars(select(Usage))
+    )
+    return {"organisations": organisations, "components": components, "usages": usages}
+
+
+def export(session: Session, directory: Path, *, reference_dir: Path | None = None) -> list[Path]:
+    """Write components.yaml, municipalities.csv and usage_claims.csv to ``directory``.
+
+    The GEMMA extract is reference data that the catalogue does not edit; it is copied from
+    ``reference_dir`` (the folder the catalogue was seeded from) so the export is complete.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    organisations = [
+        {k: v for k, v in {
+            "slug": o.slug, "name": o.name, "kind": o.kind, "website": o.website, "source": o.source_ref,
+        }.items() if v is not None}
+        for o in session.scalars(
+            select(Organisation).where(Organisation.kind != OrganisationKind.MUNICIPALITY).order_by(Organisation.slug)
+        )
+    ]
+    components = [_clean(document_of(c)) for c in session.scalars(select(Component).order_by(Component.slug))]
+    path = directory / COMPONENTS_FILE
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("# Exported by `flask --app app catalogue export`. Same format as data/components.yaml.\n")
+        yaml.safe_dump(
+            {"meta": {"version": 1, "exported": dt.date.today()}, "organisations": organisations,
+             "components": components},
+            handle, allow_unicode=True, sort_keys=False, width=100,
+        )
+    written.append(path)
+
+    path = directory / MUNICIPALITIES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f"{MUNICIPALITIES_SOURCE}: "
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MUNICIPALITY_COLUMNS)
+        writer.writeheader()
+        for o in session.scalars(
+            select(Organisation).where(Organisation.kind == OrganisationKind.MUNICIPALITY).order_by(Organisation.cbs_code)
+        ):
+            source = o.source_ref or ""
+            writer.writerow({
+                "code": o.cbs_code, "name": o.name.removeprefix("Gemeente "), "province": o.province or "",
+                "inhabitants": o.inhabitants or "", "inhabitants_year": o.inhabitants_year or "",
+                "source": source.removeprefix(prefix), "tooi_id": o.tooi_id or "",
+            })
+    written.append(path)
+
+    path = directory / CLAIMS_FILE
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CLAIM_COLUMNS)
+        writer.writeheader()
+        for usage in session.scalars(select(Usage).order_by(Usage.id)):
+            writer.writerow({
+                "component": usage.component.name, "municipality_name": usage.organisation.name,
+                "municipality_code": usage.organisation.cbs_code or "", "source": usage.source_ref or "",
+                "commit": usage.source_commit or "", "claim_type": usage.claim_type or "",
+            })
+    written.append(path)
+
+    if reference_dir is not None and (reference_dir / GEMMA_FILE).exists():
+        path = directory / GEMMA_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(reference_dir / GEMMA_FILE, path)
+        written.append(path)
+    return written
+
+
+def _clean(document: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty values so the export reads like the hand-written seed file."""
+    return {k: v for k, v in document.items() if v not in (None, "", [], {})}

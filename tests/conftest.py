@@ -1,0 +1,203 @@
+"""Fixtures for every layer: a real database (SQLite, and PostgreSQL by parameter), the app, a client.
+
+The schema is built by running the migrations, then the real catalogue is seeded once per test
+session into a template. Each test gets its own copy: a copied SQLite file, or a PostgreSQL
+database created from the template. Tests therefore see real commits and never each other's data.
+
+PostgreSQL: when ``CATALOGUE_REQUIRE_POSTGRES=1`` (``.ci/run`` sets it) an unreachable server
+fails the PostgreSQL tests; otherwise they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+POSTGRES_URL = os.environ.get(
+    "CATALOGUE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("CATALOGUE_REQUIRE_POSTGRES") == "1"
+BACKENDS = ("sqlite", "postgres")
+_RUN = uuid.uuid4().hex[:8]
+_counter = itertools.count()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``@pytest.mark.both_backends`` runs a test on SQLite and on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run on SQLite and PostgreSQL")
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database this test runs on; SQLite unless parametrised."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+# ---------------------------------------------------------------- PostgreSQL server
+
+
+class PostgresServer:
+    """An AUTOCOMMIT engine on the server and the databases this run created on it."""
+
+    def __init__(self) -> None:
+        self.engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+        self.created: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The server, or a skip (fail when required) with the reason."""
+    server = PostgresServer()
+    engine = server.engine
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not there"
+        engine.dispose()
+        reason = f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} does not answer: {error}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield server
+    with engine.connect() as connection:
+        for name in reversed(server.created):
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def create_postgres_database(server: PostgresServer, *, template: str | None = None) -> str:
+    """Create a fresh database on the server (optionally from a template); returns its URL."""
+    name = f"cw_{_RUN}_{next(_counter)}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with server.engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    server.created.append(name)
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+# ---------------------------------------------------------------- seeded templates
+
+
+def _migrate_and_seed(url: str) -> None:
+    from catalogue.db import Database
+    from catalogue.migrate import upgrade
+    from catalogue.services.seeding import seed
+
+    database = Database(url)
+    try:
+        upgrade(database.engine)
+        with database.session() as session:
+            seed(session, DATA_DIR)
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded SQLite file that tests copy."""
+    path = tmp_path_factory.mktemp("template") / "catalogue.db"
+    _migrate_and_seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """A migrated, seeded PostgreSQL database that tests clone."""
+    url = create_postgres_database(postgres_server)
+    _migrate_and_seed(url)
+    return str(make_url(url).database)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A private, seeded database for this test."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "catalogue.db"
+        shutil.copyfile(template, target)
+        return f"sqlite:///{target}"
+    server = request.getfixturevalue("postgres_server")
+    return create_postgres_database(server, template=request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture
+def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A private database with nothing in it, not even the schema."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return create_postgres_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty PostgreSQL database, whatever the ``backend``."""
+    return create_postgres_database(postgres_server)
+
+
+# ---------------------------------------------------------------- app and clients
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Any:
+    """An app in testing mode on ``database_url`` with a private instance folder."""
+    from app import create_app
+
+    config = {
+        "ENV": "testing",
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "SECRET_KEY": "test-secret-key-" + _RUN,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_factory() -> Any:
+    """``make_app`` as a fixture, for tests that need more than one app or special config."""
+    return make_app
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    """The Flask app on a private seeded database."""
+    application = make_app(database_url, tmp_path)
+    yield application
+    application.extensions["catalogue_db"].dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """A test client: real HTTP requests through the WSGI app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Any) -> Any:
+    """Click's runner for the app's CLI."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Any) -> Iterator[Any]:
+    """A session on the test's database, for arranging and checking data."""
+    database = app.extensions["catalogue_db"]
+    with database.session() as db_session:
+        yield db_session
