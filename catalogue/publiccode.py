@@ -1024,6 +1024,8 @@ class _Reader:
         top = re.split(r"[.\[]", path, maxsplit=1)[0]
         if top:
             self.broken_sections.add(top)
+        if not self.strict and node is not key_node:
+            self.keep(path, _plain(node))
         return _BAD
 
     def duplicate(self, key: _Node, path: str) -> None:
@@ -1131,7 +1133,7 @@ class _Reader:
                 where,
                 f"v{version} is not the latest version, use '0'."
                 + (f" Parsing this file as v{LATEST_VERSION}." if read_as else ""),
-                f"Schrijf publiccodeYmlVersion: \"0\" in plaats van \"{version}\"."
+                f'Schrijf publiccodeYmlVersion: "0" in plaats van "{version}".'
                 + (f" Het bestand is gelezen als versie {LATEST_VERSION}." if read_as else ""),
                 level="advice",
             )
