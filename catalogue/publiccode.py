@@ -173,6 +173,8 @@ def _position_in_text(text: str, index: int) -> tuple[int, int]:
 def _decode(data: bytes | str) -> str:
     """Turn the input into text, refusing oversized, non-UTF-8 and binary input."""
     if isinstance(data, str):
+        if len(data) > MAX_BYTES:  # every character is at least one byte: no need to encode
+            raise PubliccodeError(_too_large(len(data)))
         try:
             size = len(data.encode("utf-8"))
         except UnicodeEncodeError as exc:
@@ -241,8 +243,9 @@ def _too_large(size: int) -> Issue:
         "too-large",
         "",
         None,
-        f"The file is {size} bytes; the limit is {MAX_BYTES} bytes.",
-        f"Het bestand is te groot ({size} bytes). Het mag hoogstens {MAX_BYTES} bytes zijn.",
+        f"The file is at least {size} bytes; the limit is {MAX_BYTES} bytes.",
+        f"Het bestand is te groot (minstens {size} bytes). Het mag hoogstens {MAX_BYTES} "
+        "bytes zijn.",
     )
 
 
@@ -1187,7 +1190,8 @@ class _Reader:
                 path,
                 self.locate(path),
                 f"{name} must be an HTTP URL (found '{value}').",
-                f"Het veld {name} moet een webadres zijn dat begint met https:// (nu: '{value}').",
+                f"Het veld {name} moet een webadres zijn dat begint met https:// of http:// "
+                f"(nu: '{value}').",
             )
             self.keep(path, value)
             return None
