@@ -838,9 +838,9 @@ class _Reader:
         """Where to point for a key: the key itself, else its parent's value, else the root."""
         if path in self.key_nodes:
             return self.key_nodes[path]
-        parent = path.rpartition(".")[0] if "." in path else ""
-        parent = re.sub(r"\[\d+\]$", "", parent) if parent not in self.value_nodes else parent
-        return self.value_nodes.get(parent, self.root)
+        # The official parser gives no place when a whole section is missing; the document
+        # root is more helpful than nothing.
+        return self.value_nodes.get(path.rpartition(".")[0], self.root)
 
     def keep(self, path: str, value: Any) -> None:
         """Keep a value we could not map, so nothing from the file is lost."""
