@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
+from catalogue.web.graph_svg import legend_swatch
+
 STATUS = {
     "concept": _l("concept"),
     "development": _l("in ontwikkeling"),
@@ -40,6 +42,17 @@ ORGANISATION_KIND = {
     "foundation": _l("stichting"),
     "cooperation": _l("samenwerkingsverband"),
     "other": _l("anders"),
+}
+GRAPH_NODE_KIND = {
+    "component": _l("component uit de catalogus"),
+    "reference_component": _l("GEMMA-referentiecomponent"),
+    "external_facility": _l("landelijke voorziening"),
+    "other": _l("ander GEMMA-onderdeel"),
+}
+GRAPH_EDGE_KIND = {
+    "requires": _l("heeft nodig"),
+    "realises": _l("vult in"),
+    "depends_on": _l("hangt af van"),
 }
 SOURCE_KIND = {
     "file": _l("bestand"),
@@ -77,4 +90,5 @@ def init_app(app: Flask) -> None:
         organisation_kind_label=_label(ORGANISATION_KIND),
         source_kind_label=_label(SOURCE_KIND),
         query_with=query_with,
+        legend_swatch=legend_swatch,
     )

@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
 
 from catalogue.models import GemmaKind, OrganisationKind
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import gemma as gemma_service
+from catalogue.services import graphs as graph_service
 from catalogue.services import organisations as organisation_service
 from catalogue.web import context, labels
+from catalogue.web.graph_svg import render_svg
 from catalogue.web.context import db_session
 
 bp = Blueprint("pages", __name__)
@@ -59,6 +62,7 @@ def component_list() -> str:
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""
     component = component_service.get_component(db_session(), slug)
+    graph = graph_service.component_graph(db_session(), slug, **_graph_limits())
     language = g.get("lang", "nl")
     description, fallback = _description_in(component, language)
     return render_template(
@@ -69,7 +73,30 @@ def component_detail(slug: str) -> str:
         long_description=markdown_to_html(description.long_description if description else None),
         users=organisation_service.users_of(component.usages),
         latest_import=component_service.latest_import(component),
+        **_graph_context(graph, component.name),
     )
+
+
+def _graph_limits() -> dict[str, int]:
+    """``diepte`` and ``breedte`` from the query; the service clamps them to sane bounds."""
+    limits = {}
+    for argument, key in (("diepte", "depth"), ("breedte", "breadth")):
+        try:
+            limits[key] = int(request.args.get(argument, ""))
+        except ValueError:
+            continue
+    return limits
+
+
+def _graph_context(graph: graph_service.DependencyGraph, name: str) -> dict[str, object]:
+    kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
+    return {
+        "graph": graph,
+        "graph_svg": render_svg(graph, title=_("Afhankelijkheden van %(name)s", name=name),
+                                kind_labels=kinds),
+        "graph_kinds": kinds,
+        "graph_edges": {kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
+    }
 
 
 def _description_in(component, language):  # type: ignore[no-untyped-def]
@@ -99,7 +126,10 @@ def reference_component_list() -> str:
 def reference_component_detail(slug: str) -> str:
     """A reference component: what it is, who realises it, its standards and dependencies."""
     view = gemma_service.reference_component_view(db_session(), slug)
-    return render_template("pages/reference_component.html", view=view)
+    graph = graph_service.reference_component_graph(db_session(), slug, **_graph_limits())
+    return render_template(
+        "pages/reference_component.html", view=view, **_graph_context(graph, view.element.name)
+    )
 
 
 @bp.get("/organisaties")
