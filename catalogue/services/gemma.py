@@ -355,3 +355,140 @@ def counts(session: Session) -> dict[str, int]:
 
     rows = session.execute(select(GemmaElement.kind, func.count()).group_by(GemmaElement.kind))
     return {kind: number for kind, number in rows}
+
+
+# ---------------------------------------------------------------- business functions and standards
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A business function with its children, for the tree page."""
+
+    element: GemmaElement
+    children: tuple[TreeNode, ...]
+
+
+def business_function_tree(session: Session) -> list[TreeNode]:
+    """The business functions as a tree, following GEMMA's parent links; roots first by name."""
+    functions = {
+        e.id: e
+        for e in session.scalars(
+            select(GemmaElement).where(GemmaElement.kind == GemmaKind.BUSINESS_FUNCTION)
+        )
+    }
+    parent_of: dict[int, int] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == K.FUNCTION_PARENT)
+    ):
+        if relation.source_id in functions and relation.target_id in functions:
+            parent_of.setdefault(relation.source_id, relation.target_id)
+    children: dict[int | None, list[int]] = {}
+    for function_id in functions:
+        children.setdefault(parent_of.get(function_id), []).append(function_id)
+
+    def build(function_id: int, trail: frozenset[int]) -> TreeNode:
+        kids = sorted(children.get(function_id, []), key=lambda i: functions[i].name.lower())
+        return TreeNode(
+            element=functions[function_id],
+            # A parent loop in the model must not recurse forever.
+            children=tuple(build(k, trail | {k}) for k in kids if k not in trail),
+        )
+
+    roots = sorted(children.get(None, []), key=lambda i: functions[i].name.lower())
+    return [build(root, frozenset({root})) for root in roots]
+
+
+@dataclass(frozen=True)
+class BusinessFunctionView:
+    """A business function: where it sits, and which reference components support it."""
+
+    element: GemmaElement
+    parents: list[GemmaElement]
+    children: list[GemmaElement]
+    reference_components: list[GemmaElement]
+
+
+def business_function_view(session: Session, slug: str) -> BusinessFunctionView:
+    """Load one business function with its parents, children and supporting components."""
+    element = get_element(session, GemmaKind.BUSINESS_FUNCTION, slug)
+    related = list(
+        session.scalars(
+            select(GemmaRelation).where(
+                (GemmaRelation.source_id == element.id) | (GemmaRelation.target_id == element.id)
+            )
+        )
+    )
+    by_name = lambda items: sorted({e.gemma_id: e for e in items}.values(), key=lambda e: e.name.lower())  # noqa: E731
+    return BusinessFunctionView(
+        element=element,
+        parents=by_name(r.target for r in related if r.kind == K.FUNCTION_PARENT and r.source_id == element.id),
+        children=by_name(r.source for r in related if r.kind == K.FUNCTION_PARENT and r.target_id == element.id),
+        reference_components=by_name(
+            r.source for r in related
+            if r.kind == K.SUPPORTS_FUNCTION and r.source.kind == GemmaKind.REFERENCE_COMPONENT
+        ),
+    )
+
+
+def list_standards(session: Session) -> list[GemmaElement]:
+    """All GEMMA standards by name."""
+    return list(
+        session.scalars(
+            select(GemmaElement).where(GemmaElement.kind == GemmaKind.STANDARD).order_by(GemmaElement.name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class StandardView:
+    """A standard: its versions, who must or should use it, and which components claim it."""
+
+    element: GemmaElement
+    versions: list[GemmaElement]
+    required_by: list[GemmaElement]
+    recommended_by: list[GemmaElement]
+    claimed_by: list[Component]
+
+
+def standard_view(session: Session, slug: str) -> StandardView:
+    """Load one standard with its versions, the components that need it and those claiming it."""
+    from catalogue.models import ComponentStandard
+
+    element = get_element(session, GemmaKind.STANDARD, slug)
+    incoming = list(session.scalars(select(GemmaRelation).where(GemmaRelation.target_id == element.id)))
+
+    def sources(kind: str, role: str | None = None) -> list[GemmaElement]:
+        found = {
+            r.source.gemma_id: r.source
+            for r in incoming
+            if r.kind == kind and (role is None or (r.role or "").lower() == role)
+        }
+        return sorted(found.values(), key=lambda e: e.name.lower())
+
+    claimed = session.scalars(
+        select(Component)
+        .join(ComponentStandard, ComponentStandard.component_id == Component.id)
+        .where(ComponentStandard.standard_id == element.id)
+        .order_by(Component.name)
+    ).unique()
+    return StandardView(
+        element=element,
+        versions=sources(K.VERSION_OF),
+        required_by=[e for e in sources(K.STANDARD, "verplicht") if e.kind == GemmaKind.REFERENCE_COMPONENT],
+        recommended_by=[e for e in sources(K.STANDARD, "aanbevolen") if e.kind == GemmaKind.REFERENCE_COMPONENT],
+        claimed_by=list(claimed),
+    )
+
+
+def claims_per_standard(session: Session) -> dict[int, int]:
+    """How many catalogue components claim each GEMMA standard (standard element id -> count)."""
+    from sqlalchemy import func
+
+    from catalogue.models import ComponentStandard
+
+    rows = session.execute(
+        select(ComponentStandard.standard_id, func.count(func.distinct(ComponentStandard.component_id)))
+        .where(ComponentStandard.standard_id.is_not(None))
+        .group_by(ComponentStandard.standard_id)
+    )
+    return {standard_id: count for standard_id, count in rows}

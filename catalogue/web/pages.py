@@ -132,6 +132,39 @@ def reference_component_detail(slug: str) -> str:
     )
 
 
+@bp.get("/bedrijfsfuncties")
+def business_function_tree() -> str:
+    """GEMMA's business functions as a tree."""
+    return render_template(
+        "pages/business_functions.html", tree=gemma_service.business_function_tree(db_session())
+    )
+
+
+@bp.get("/bedrijfsfuncties/<slug>")
+def business_function_detail(slug: str) -> str:
+    """A business function and the reference components that support it."""
+    view = gemma_service.business_function_view(db_session(), slug)
+    return render_template("pages/business_function.html", view=view)
+
+
+@bp.get("/standaarden")
+def standard_list() -> str:
+    """GEMMA's standards, each with how many catalogue components claim it."""
+    session = db_session()
+    return render_template(
+        "pages/standards.html",
+        standards=gemma_service.list_standards(session),
+        claims=gemma_service.claims_per_standard(session),
+    )
+
+
+@bp.get("/standaarden/<slug>")
+def standard_detail(slug: str) -> str:
+    """A standard: versions, who must use it, and the components that claim support."""
+    view = gemma_service.standard_view(db_session(), slug)
+    return render_template("pages/standard.html", view=view)
+
+
 @bp.get("/organisaties")
 def organisation_list() -> str:
     """Municipalities, suppliers and other organisations."""

@@ -154,3 +154,26 @@ def test_english_is_a_switch_and_is_remembered(client: Any) -> None:
     english = client.get("/?lang=en")
     assert '<html lang="en">' in _text(english)
     assert '<html lang="en">' in _text(client.get("/componenten"))
+
+
+def test_business_functions_form_a_tree_with_every_function(app: Any, client: Any) -> None:
+    with app.extensions["catalogue_db"].session() as session:
+        total = session.scalar(
+            select(func.count(GemmaElement.id)).where(GemmaElement.kind == "business_function")
+        )
+    html = _text(client.get("/bedrijfsfuncties"))
+    assert html.count('href="/bedrijfsfuncties/') == total
+    assert "<ul class=\"tree\">\n  \n  <li>" in html or html.count('<ul class="tree">') > 1
+
+
+def test_business_function_page_lists_supporting_reference_components(client: Any) -> None:
+    html = _text(client.get("/bedrijfsfuncties/aanmaken-c-q-wijzigen-klantafspraak"))
+    assert "Afsprakenbeheercomponent" in html
+
+
+def test_standard_page_lists_claiming_components_and_required_by(client: Any) -> None:
+    html = _text(client.get("/standaarden"))
+    assert "Zaken API-standaard" in html
+    detail = _text(client.get("/standaarden/zaken-api-standaard"))
+    assert "Open Zaak" in detail
+    assert "Zaakregistratiecomponent" in detail
