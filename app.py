@@ -64,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from catalogue import cli, i18n, security
     from catalogue.db import Database
-    from catalogue.web import compare, errors, pages
+    from catalogue.web import api, compare, errors, pages
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
@@ -72,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     pages.init_app(app)
     compare.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
 
     if app.config["AUTO_SEED"]:

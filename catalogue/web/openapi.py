@@ -1,0 +1,271 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, written as data so tests can check the API against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_INTEGER = {"type": ["integer", "null"]}
+
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}},
+    {"name": "per_page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+]
+
+SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+
+PAGING_HEADERS = {
+    "Total-Count": {"schema": {"type": "string"}, "description": "Number of items over all pages"},
+    "Link": {"schema": {"type": "string"}, "description": "first, prev, next and last pages"},
+}
+
+FACET_FILTERS = (
+    "reference_component", "standard", "layer", "hosting", "license", "status", "maintenance",
+    "platform", "maintainer", "used_by",
+)
+
+
+def _list_of(item: str, *, facets: bool = False) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+        "total": {"type": "integer", "minimum": 0},
+    }
+    if facets:
+        properties["facets"] = {"$ref": "#/components/schemas/Facets"}
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _ok(schema: dict[str, Any], *, paged: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": "OK",
+        "content": {"application/json": {"schema": schema}},
+    }
+    if paged:
+        response["headers"] = PAGING_HEADERS
+    return response
+
+
+PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+def _get(summary: str, response: dict[str, Any], parameters: list[Any], *, errors: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {"200": response, **{code: PROBLEM for code in errors}},
+        }
+    }
+
+
+def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
+    """The document; ``server`` is the API's base path."""
+    facet_parameters = [
+        {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+         "schema": {"type": "array", "items": {"type": "string"}}}
+        for name in FACET_FILTERS
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Componentenwijzer API",
+            "version": "1.0.0",
+            "description": "Read-only access to the catalogue of components that Dutch municipalities "
+            "share, and to the GEMMA reference data. Every fact carries its source.",
+            "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        },
+        "servers": [{"url": server}],
+        "paths": {
+            "/components": _get(
+                "Search and list components, with facets",
+                _ok(_list_of("ComponentSummary", facets=True), paged=True),
+                [{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}},
+                 {"name": "sort", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": ["relevance", "name", "updated"]}},
+                 *facet_parameters, *PAGE_PARAMETERS],
+                errors=("422",),
+            ),
+            "/components/{slug}": _get(
+                "One component", _ok({"$ref": "#/components/schemas/Component"}), [SLUG_PARAMETER],
+                errors=("404",),
+            ),
+            "/reference-components": _get(
+                "GEMMA reference components", _ok(_list_of("GemmaElement"), paged=True), PAGE_PARAMETERS,
+                errors=("422",),
+            ),
+            "/reference-components/{slug}": _get(
+                "One reference component", _ok({"$ref": "#/components/schemas/ReferenceComponent"}),
+                [SLUG_PARAMETER], errors=("404",),
+            ),
+            "/standards": _get(
+                "GEMMA standards", _ok(_list_of("StandardSummary"), paged=True), PAGE_PARAMETERS,
+                errors=("422",),
+            ),
+            "/standards/{slug}": _get(
+                "One standard", _ok({"$ref": "#/components/schemas/Standard"}), [SLUG_PARAMETER],
+                errors=("404",),
+            ),
+            "/organisations": _get(
+                "Organisations",
+                _ok(_list_of("Organisation"), paged=True),
+                [{"name": "kind", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": ["municipality", "supplier", "government",
+                                                        "foundation", "cooperation", "other"]}},
+                 *PAGE_PARAMETERS],
+                errors=("422",),
+            ),
+            "/organisations/{slug}": _get(
+                "One organisation", _ok({"$ref": "#/components/schemas/OrganisationDetail"}),
+                [SLUG_PARAMETER], errors=("404",),
+            ),
+        },
+        "components": {
+            "responses": {
+                "Problem": {
+                    "description": "An error, as RFC 9457 problem details",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
+            },
+            "schemas": SCHEMAS,
+        },
+    }
+
+
+_GEMMA_ELEMENT = {
+    "type": "object",
+    "required": ["slug", "gemma_id", "name"],
+    "properties": {
+        "slug": {"type": "string"},
+        "gemma_id": {"type": "string"},
+        "object_id": NULLABLE_STRING,
+        "name": {"type": "string"},
+        "category": NULLABLE_STRING,
+        "status": NULLABLE_STRING,
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "required": ["title", "status"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        },
+    },
+    "Facets": {
+        "type": "object",
+        "additionalProperties": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["value", "label", "count"],
+                "properties": {
+                    "value": {"type": "string"},
+                    "label": {"type": "string"},
+                    "count": {"type": "integer", "minimum": 0},
+                    "selected": {"type": "boolean"},
+                },
+            },
+        },
+    },
+    "ComponentSummary": {
+        "type": "object",
+        "required": ["slug", "name", "url", "reference_components"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "url": {"type": "string"},
+            "short_description": {"type": "object", "additionalProperties": NULLABLE_STRING},
+            "development_status": NULLABLE_STRING,
+            "license": NULLABLE_STRING,
+            "reference_components": {"type": "array", "items": {"type": "string"}},
+            "updated_at": NULLABLE_STRING,
+        },
+    },
+    "Component": {
+        "type": "object",
+        "required": ["slug", "name", "url", "reference_components", "users", "source"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "url": {"type": "string"},
+            "license": NULLABLE_STRING,
+            "development_status": NULLABLE_STRING,
+            "release_date": NULLABLE_STRING,
+            "descriptions": {"type": "object"},
+            "maintenance": {"type": "object"},
+            "hosting_models": {"type": "array", "items": {"type": "object"}},
+            "reference_components": {"type": "array", "items": {"type": "object"}},
+            "standards": {"type": "array", "items": {"type": "object"}},
+            "requires": {"type": "array", "items": {"type": "object"}},
+            "offers": {"type": "array", "items": {"type": "object"}},
+            "users": {"type": "array", "items": {"type": "object"}},
+            "required_by": {"type": "array", "items": {"type": "string"}},
+            "latest_import": {"type": ["object", "null"]},
+            "source": NULLABLE_STRING,
+        },
+    },
+    "GemmaElement": _GEMMA_ELEMENT,
+    "StandardSummary": {
+        **_GEMMA_ELEMENT,
+        "properties": {**_GEMMA_ELEMENT["properties"], "claimed_by_count": {"type": "integer", "minimum": 0}},
+    },
+    "ReferenceComponent": {
+        **_GEMMA_ELEMENT,
+        "properties": {
+            **_GEMMA_ELEMENT["properties"],
+            "description": NULLABLE_STRING,
+            "realised_by": {"type": "array", "items": {"type": "object"}},
+            "mandatory_standards": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "recommended_standards": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "depends_on": {"type": "array", "items": {"type": "object"}},
+            "depended_on_by": {"type": "array", "items": {"type": "object"}},
+            "business_functions": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+        },
+    },
+    "Standard": {
+        **_GEMMA_ELEMENT,
+        "properties": {
+            **_GEMMA_ELEMENT["properties"],
+            "description": NULLABLE_STRING,
+            "url": NULLABLE_STRING,
+            "beheerder": NULLABLE_STRING,
+            "versions": {"type": "array", "items": {"type": "object"}},
+            "required_by": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "recommended_by": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "claimed_by": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "Organisation": {
+        "type": "object",
+        "required": ["slug", "name", "kind"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "cbs_code": NULLABLE_STRING,
+            "province": NULLABLE_STRING,
+            "inhabitants": NULLABLE_INTEGER,
+            "inhabitants_year": NULLABLE_INTEGER,
+            "website": NULLABLE_STRING,
+            "source": NULLABLE_STRING,
+        },
+    },
+    "OrganisationDetail": {
+        "type": "object",
+        "required": ["slug", "name", "kind", "uses", "maintains"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "uses": {"type": "array", "items": {"type": "object"}},
+            "maintains": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
