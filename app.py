@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         AUTO_SEED=False,
         # Languages offered; the first is the default.
         LANGUAGES=["nl", "en"],
+        # Compiled gettext catalogues (scripts/translations.sh updates them).
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "catalogue" / "translations"),
         # Items per page in lists.
         PER_PAGE=20,
         # Largest request body we accept (publiccode.yml uploads are capped lower by the parser).

@@ -273,7 +273,7 @@ def group_by_category(elements: Iterable[GemmaElement]) -> list[tuple[str, list[
     """Group elements as GEMMA groups them (the last part of their category path)."""
     groups: dict[str, list[GemmaElement]] = {}
     for element in elements:
-        label = (element.category or "").rsplit("/", 1)[-1] or "Overig"
+        label = (element.category or "").rsplit("/", 1)[-1] or "—"
         groups.setdefault(label, []).append(element)
     return sorted(groups.items())
 
