@@ -177,6 +177,58 @@ def export_command(directory: Path) -> None:
         click.echo(f"wrote {path}")
 
 
+def _search_service() -> Any:
+    from catalogue.search import get_service, init_app
+
+    # The CLI works on an app whose factory has not wired search in (yet).
+    init_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    return get_service()
+
+
+@catalogue_cli.command("reindex")
+@click.option("--wait", type=float, default=600.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")
+def reindex_command(wait: float) -> None:
+    """Build a new search index beside the live one and swap it in."""
+    service = _search_service()
+    count = service.rebuild(wait=wait)
+    if count is None:
+        click.echo(f"another writer kept the search index locked for {wait:g} s; try again",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"search index rebuilt with {count} documents ({service.backend.name})")
+
+
+@catalogue_cli.command("check-index")
+def check_index_command() -> None:
+    """Report documents missing from the search index, stale or extra. Exit code 1 if any."""
+    service = _search_service()
+    if not service.backend.available():
+        click.echo(f"search index ({service.backend.name}) is missing or corrupt; "
+                   "run `flask catalogue reindex`")
+        sys.exit(1)
+    report = service.check()
+    for label, slugs in (("missing", report.missing), ("stale", report.stale),
+                         ("extra", report.extra)):
+        for slug in slugs:
+            click.echo(f"{label:8} {slug}")
+    if report.consistent:
+        click.echo(f"search index ({service.backend.name}) matches the database")
+        return
+    click.echo(f"{len(report.missing)} missing, {len(report.stale)} stale, "
+               f"{len(report.extra)} extra; run `flask catalogue search-sync` or `reindex`")
+    sys.exit(1)
+
+
+@catalogue_cli.command("search-sync")
+@click.option("--wait", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")
+def search_sync_command(wait: float) -> None:
+    """Apply the pending search outbox to the index."""
+    applied = _search_service().apply_outbox(wait=wait)
+    click.echo(f"applied {applied} pending search changes")
+
+
 def init_app(app: Flask) -> None:
     """Register the command group."""
     app.cli.add_command(catalogue_cli)

@@ -506,3 +506,20 @@ class GemmaRelationKind(enum.StrEnum):
     SPECIALISATION_OF = "specialisation_of"  # element -> more general element
     USES_SERVICE = "uses_service"  # component -> application service it consumes
     REALIZES_STANDARD = "realizes_standard"  # interface or service -> standard it implements
+
+
+class SearchOutbox(Base):
+    """A component whose search document must be rewritten (or removed) by the search writer.
+
+    Rows are written in the same transaction as the change itself, so the index can never miss a
+    committed change: the writer applies pending rows in id order and deletes the ones it applied.
+    There is no foreign key: a ``delete`` row outlives its component.
+    """
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str | None] = mapped_column(String(120), default=None)
+    operation: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -1,0 +1,445 @@
+"""The Whoosh index on disk at ``SEARCH_INDEX_DIR``.
+
+Layout::
+
+    SEARCH_INDEX_DIR/
+        current -> gen-1733050000000000000-1a2b3c4d   (a relative symlink)
+        gen-1733050000000000000-1a2b3c4d/            (a complete Whoosh index)
+        writer.lock                                  (see sync.py)
+
+A rebuild writes a complete new ``gen-*`` directory beside the live one, points ``current`` at
+it with one ``os.replace`` (atomic on POSIX), and only then removes the old directory. A search
+that still has the old segments open keeps reading them (unlinked files stay readable while
+open); a search that resolved ``current`` just before the swap and finds its directory gone
+retries on the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index, sorting
+from whoosh import query as wq
+from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from catalogue.search import documents as docs
+from catalogue.search.interfaces import (
+    FacetValue,
+    Hit,
+    IndexReport,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+    SearchUnavailable,
+)
+from catalogue.search.query import (
+    ENGLISH_FIELDS,
+    EXACT_FIELD,
+    FACETS,
+    SEARCH_FIELDS,
+    build_filter,
+    build_query,
+    label_of,
+    normalise_text,
+    sort_facet_values,
+    words,
+)
+
+CURRENT = "current"
+GENERATION_PREFIX = "gen-"
+# How often a search re-resolves ``current`` when a swap removed its directory under it.
+OPEN_ATTEMPTS = 3
+# Whole fields of a hit are shown when nothing in them is highlighted, cut to this length.
+SNIPPET_LENGTH = 240
+# Fields a snippet is taken from, per reading language, best first.
+SNIPPET_FIELDS = {
+    language: [
+        f"{kind}_{lang}"
+        for lang in (language, *(other for other in docs.LANGUAGES if other != language))
+        for kind in ("short", "features", "long")
+    ]
+    for language in docs.LANGUAGES
+}
+
+# One token per line, case kept: facet values are keys, not words.
+_LINES = RegexTokenizer(r"[^\n]+")
+
+
+def make_schema() -> Schema:
+    """The index schema: Dutch and English stemming per text field, facets as whole values."""
+    dutch, english = LanguageAnalyzer("nl"), LanguageAnalyzer("en")
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "slug": ID(stored=True),
+        "name_sort": ID(sortable=True),
+        EXACT_FIELD: TEXT(analyzer=RegexTokenizer(r"[^\n]+") | LowercaseFilter(), phrase=False),
+        "spelling": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
+        "updated": DATETIME(sortable=True),
+        "updated_at": STORED(),
+        "version": STORED(),
+        "digest": STORED(),
+        "labels": STORED(),
+    }
+    for field in SEARCH_FIELDS:
+        fields[field] = TEXT(analyzer=english if field in ENGLISH_FIELDS else dutch, stored=True)
+    for facet in FACETS:
+        fields[facet.field] = TEXT(analyzer=_LINES, phrase=False)
+    return Schema(**fields)
+
+
+class MarkFormatter(highlight.Formatter):
+    """Highlights as ``<mark>``; every other character is HTML-escaped."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+
+def _datetime(value: str | None) -> Any:
+    import datetime as dt
+
+    if not value:
+        return None
+    # Whoosh stores naive datetimes; the document's timestamp is UTC.
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def fields_of(document: SearchDocument) -> dict[str, Any]:
+    """The Whoosh fields of a search document."""
+    document = dict(document)
+    fields: dict[str, Any] = {
+        "id": str(document["id"]),
+        "slug": str(document["slug"]),
+        "name_sort": normalise_text(str(document["name"])).casefold(),
+        EXACT_FIELD: "\n".join(document.get("exact") or []),
+        "spelling": docs.spelling_text(document),
+        "updated_at": document.get("updated_at"),
+        "version": document.get("version"),
+        "digest": document.get("digest"),
+        "labels": json.dumps(document.get("labels") or {}, ensure_ascii=False),
+    }
+    updated = _datetime(document.get("updated_at"))
+    if updated is not None:
+        fields["updated"] = updated
+    for field in SEARCH_FIELDS:
+        fields[field] = docs.text_of(document, field)
+    for facet in FACETS:
+        fields[facet.field] = "\n".join(document.get("facets", {}).get(facet.name) or [])
+    return fields
+
+
+class WhooshBackend:
+    """Search documents in a Whoosh index that is swapped in whole on a rebuild."""
+
+    name = "whoosh"
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.schema = make_schema()
+
+    # ------------------------------------------------------------ where the live index is
+
+    @property
+    def current_link(self) -> Path:
+        """The symlink that names the live generation."""
+        return self.root / CURRENT
+
+    def current_directory(self) -> Path | None:
+        """The live generation's directory, or None when there is none."""
+        try:
+            target = os.readlink(self.current_link)
+        except OSError:
+            return None
+        return self.root / target
+
+    def _open_index(self) -> Index:
+        directory = self.current_directory()
+        if directory is None or not directory.is_dir():
+            msg = f"no search index at {self.current_link}"
+            raise SearchUnavailable(msg)
+        try:
+            return index.open_dir(str(directory))
+        except Exception as error:
+            msg = f"the search index at {directory} cannot be opened: {error}"
+            raise SearchUnavailable(msg) from error
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        last_error: Exception | None = None
+        for _attempt in range(OPEN_ATTEMPTS):
+            before = self.current_directory()
+            try:
+                searcher = self._open_index().searcher()
+            except (SearchUnavailable, OSError) as error:
+                # A rebuild may have swapped and removed the directory we had just resolved.
+                last_error = error
+                if self.current_directory() != before:
+                    continue
+                break
+            try:
+                yield searcher
+            finally:
+                searcher.close()
+            return
+        msg = f"the search index cannot be read: {last_error}"
+        raise SearchUnavailable(msg) from last_error
+
+    def available(self) -> bool:
+        """True when the live index opens, has our schema and can be searched."""
+        try:
+            with self._searcher() as searcher:
+                if set(searcher.schema.names()) != set(self.schema.names()):
+                    return False
+                searcher.doc_count()
+                searcher.search(wq.Every(), limit=1)
+        except Exception:  # noqa: BLE001 - any failure to read means "not available"
+            return False
+        return True
+
+    # ------------------------------------------------------------ searching
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run the query: a page of highlighted hits, drill-sideways facet counts, a suggestion."""
+        try:
+            with self._searcher() as searcher:
+                return self._search(searcher, query)
+        except SearchUnavailable:
+            raise
+        except Exception as error:
+            msg = f"searching the index failed: {error}"
+            raise SearchUnavailable(msg) from error
+
+    def _search(self, searcher: Searcher, query: SearchQuery) -> SearchResults:
+        text_query = build_query(query.q, self.schema)
+        everything = build_filter(query.filters)
+        unselected = [f for f in FACETS if not query.filters.get(f.name)]
+        # One unlimited pass gives the total and the counts of every facet nobody filters on;
+        # each filtered facet gets its own pass without its own filter (drill sideways).
+        counted = searcher.search(
+            text_query, filter=everything, limit=None,
+            groupedby={f.name: _facet(f.field) for f in unselected},
+        )
+        total = len(counted)
+        groups = {f.name: counted.groups(f.name) for f in unselected}
+        for facet in FACETS:
+            if facet.name in groups:
+                continue
+            sideways = searcher.search(
+                text_query, filter=build_filter(query.filters, exclude=facet.name), limit=None,
+                groupedby={facet.name: _facet(facet.field)},
+            )
+            groups[facet.name] = sideways.groups(facet.name)
+        facets = self._facet_values(searcher, groups, query)
+
+        hits: list[Hit] = []
+        pages = max(1, -(-total // query.per_page))
+        if total:
+            sortedby, reverse = {"name": ("name_sort", False), "updated": ("updated", True)}.get(
+                query.sort, (None, False)
+            )
+            page = searcher.search_page(
+                text_query, min(query.page, pages), pagelen=query.per_page, filter=everything,
+                sortedby=sortedby, reverse=reverse, terms=True,
+            )
+            page.results.formatter = MarkFormatter()
+            page.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=60)
+            for hit in page:
+                # When sorted, Whoosh puts the sort key where the score would be.
+                score = hit.score if isinstance(hit.score, int | float) and not sortedby else 0.0
+                hits.append(
+                    Hit(
+                        slug=hit["slug"],
+                        name=hit["name"],
+                        score=float(score),
+                        snippet_html=self._snippet(hit, query),
+                    )
+                )
+        suggestion = self._suggest(searcher, query) if not total and query.q else None
+        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+
+    def _facet_values(
+        self, searcher: Searcher, groups: dict[str, dict[Any, list[int]]], query: SearchQuery
+    ) -> dict[str, list[FacetValue]]:
+        labels_cache: dict[int, dict[str, Any]] = {}
+
+        def labels(docnum: int) -> dict[str, Any]:
+            if docnum not in labels_cache:
+                stored = searcher.stored_fields(docnum)
+                labels_cache[docnum] = {"labels": json.loads(stored.get("labels") or "{}")}
+            return labels_cache[docnum]
+
+        facets: dict[str, list[FacetValue]] = {}
+        for facet in FACETS:
+            found = {
+                value: (label_of(labels(docnums[0]), facet.name, value), len(docnums))
+                for value, docnums in groups[facet.name].items()
+                if value is not None and docnums
+            }
+            selected = set(query.filters.get(facet.name, ()))
+            for value in selected - set(found):
+                # A selected value with no results keeps its box, so it can be unticked.
+                found[value] = (self._label_anywhere(searcher, facet.field, facet.name, value), 0)
+            ordered = sort_facet_values((v, label, count) for v, (label, count) in found.items())
+            facets[facet.name] = [
+                FacetValue(value=v, label=label, count=count, selected=v in selected)
+                for v, label, count in ordered
+            ]
+        return facets
+
+    @staticmethod
+    def _label_anywhere(searcher: Searcher, field: str, facet: str, value: str) -> str:
+        found = searcher.search(wq.Term(field, value), limit=1)
+        if not found:
+            return value
+        return label_of({"labels": json.loads(found[0].get("labels") or "{}")}, facet, value)
+
+    @staticmethod
+    def _snippet(hit: Any, query: SearchQuery) -> str:
+        language = query.language if query.language in SNIPPET_FIELDS else "nl"
+        if query.q:
+            for field in SNIPPET_FIELDS[language]:
+                if hit.get(field):
+                    highlighted = hit.highlights(field, top=2)
+                    if highlighted:
+                        return str(highlighted)
+        for field in SNIPPET_FIELDS[language]:
+            text = hit.get(field)
+            if text and field.startswith("short_"):
+                return html.escape(_shorten(text), quote=False)
+        return ""
+
+    @staticmethod
+    def _suggest(searcher: Searcher, query: SearchQuery) -> str | None:
+        """ "Did you mean": each unknown word replaced by the closest indexed word."""
+        corrector = searcher.corrector("spelling")
+        reader = searcher.reader()
+        replaced = False
+        corrected: list[str] = []
+        for word in words(query.q):
+            if len(word) > 2 and ("spelling", word) not in reader:
+                suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    corrected.append(suggestions[0])
+                    replaced = True
+                    continue
+            corrected.append(word)
+        return " ".join(corrected) if replaced else None
+
+    # ------------------------------------------------------------ writing
+
+    def index(self, documents: Iterable[SearchDocument]) -> None:
+        """Add or replace documents in the live index."""
+        writer = self._open_index().writer(timeout=30)
+        try:
+            for document in documents:
+                writer.update_document(**fields_of(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents from the live index."""
+        ids = [str(i) for i in ids]
+        if not ids:
+            return
+        writer = self._open_index().writer(timeout=30)
+        try:
+            for document_id in ids:
+                writer.delete_by_term("id", document_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Write a new generation beside the live one, swap it in, remove the old one.
+
+        The caller holds the writer lock (sync.py), so no other rebuild or update runs meanwhile.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
+        generation.mkdir()
+        count = 0
+        try:
+            writer = index.create_in(str(generation), self.schema).writer()
+            try:
+                for document in documents:
+                    writer.add_document(**fields_of(document))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+            self._point_current_at(generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self._remove_old_generations(keep=generation)
+        return count
+
+    def _point_current_at(self, generation: Path) -> None:
+        staged = self.root / f".{CURRENT}-{secrets.token_hex(4)}"
+        os.symlink(generation.name, staged)
+        try:
+            os.replace(staged, self.current_link)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        # Make the new link durable before the old generation disappears.
+        directory = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _remove_old_generations(self, *, keep: Path) -> None:
+        # The caller holds the writer lock, so every other generation (the one just replaced,
+        # or one a crashed rebuild left behind) is garbage. A non-generation index left in
+        # the root by an older layout is not ours to remove.
+        for path in self.root.iterdir():
+            if path.name.startswith(GENERATION_PREFIX) and path != keep:
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith(f".{CURRENT}-"):
+                path.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ consistency
+
+    def stored(self) -> dict[str, dict[str, Any]]:
+        """Every indexed document's id, slug, version, updated_at and digest, by id."""
+        with self._searcher() as searcher:
+            return {
+                fields["id"]: {key: fields.get(key) for key in
+                               ("slug", "name", "version", "updated_at", "digest", "short_nl")}
+                for fields in searcher.all_stored_fields()
+            }
+
+    def check(self, documents: Iterable[SearchDocument]) -> IndexReport:
+        """Missing, stale (digest differs) and extra documents."""
+        return IndexReport.compare(self.stored(), documents)
+
+
+def _facet(field: str) -> sorting.FieldFacet:
+    return sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.UnorderedList)
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SNIPPET_LENGTH:
+        return text
+    return text[:SNIPPET_LENGTH].rsplit(" ", 1)[0] + " …"

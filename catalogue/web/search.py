@@ -1,0 +1,240 @@
+"""The component search page: one view, the full page or (for htmx) only the results.
+
+Every state of the page is its URL: ``q``, the facet filters as repeated arguments (for example
+``?licentie=EUPL-1.2&licentie=MIT&gemeente=gemeente-utrecht``), ``sort`` and ``page``. The form
+is a plain GET form that works without JavaScript; with htmx it swaps ``#resultaten`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from catalogue.search import search_components
+from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
+from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
+from catalogue.web import labels
+
+bp = Blueprint("search", __name__)
+
+# What each facet is called on the page.
+LEGENDS = {
+    "reference_component": _l("GEMMA-referentiecomponent"),
+    "standard": _l("Standaard"),
+    "layer": _l("Laag in Common Ground"),
+    "hosting_model": _l("Manier van hosten"),
+    "license": _l("Licentie"),
+    "development_status": _l("Hoe ver is het"),
+    "maintenance_type": _l("Onderhoud"),
+    "technology_platform": _l("Techniek"),
+    "maintainer": _l("Beheerder"),
+    "municipality": _l("Gebruikt door gemeente"),
+}
+MAINTENANCE = {
+    "internal": _l("door de maker zelf"),
+    "contract": _l("door een bedrijf met een contract"),
+    "community": _l("door een gemeenschap"),
+    "none": _l("geen onderhoud"),
+}
+# Facets whose values are codes: the page shows the label in the reader's language.
+CODE_LABELS: dict[str, Mapping[str, Any]] = {
+    "layer": labels.LAYER,
+    "hosting_model": labels.HOSTING,
+    "development_status": labels.STATUS,
+    "maintenance_type": MAINTENANCE,
+}
+SORT_LABELS = {
+    "relevance": _l("best passend"),
+    "name": _l("naam (A tot Z)"),
+    "updated": _l("laatst bijgewerkt"),
+}
+# Values shown per facet before "show more"; chosen values are always shown.
+VISIBLE_VALUES = 8
+MAX_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One checkbox: its value, its name on the page, its count and its stable element id."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    id: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    """One facet's fieldset."""
+
+    param: str
+    legend: str
+    visible: list[FacetOption]
+    more: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A chosen filter value, with the URL that drops it."""
+
+    legend: str
+    label: str
+    remove_url: str
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", "1")), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
+def _query() -> SearchQuery:
+    q = normalise_text(request.args.get("q"))
+    wanted = request.args.get("sort")
+    sort: Sort = "relevance" if q else "name"
+    if wanted in SORTS:
+        sort = wanted  # type: ignore[assignment]
+    if sort == "relevance" and not q:
+        # Without words nothing is more relevant than anything else.
+        sort = "name"
+    return SearchQuery(
+        q=q,
+        filters=parse_filters(request.args.getlist),
+        sort=sort,
+        page=_page(),
+        per_page=int(current_app.config["PER_PAGE"]),
+        language=str(g.get("lang", "nl")),
+    )
+
+
+def search_url(
+    query: SearchQuery,
+    *,
+    q: str | None = None,
+    filters: Mapping[str, tuple[str, ...]] | None = None,
+    page: int = 1,
+) -> str:
+    """The URL of a search state; unchanged parts are kept, the page restarts at 1."""
+    text = query.q if q is None else q
+    chosen = query.filters if filters is None else filters
+    arguments: dict[str, Any] = {}
+    if text:
+        arguments["q"] = text
+    for facet in FACETS:
+        if chosen.get(facet.name):
+            arguments[facet.param] = list(chosen[facet.name])
+    default_sort = "relevance" if text else "name"
+    if query.sort != default_sort:
+        arguments["sort"] = query.sort
+    if page > 1:
+        arguments["page"] = page
+    return url_for("search.components", **arguments)
+
+
+def _label(facet: Facet, value: FacetValue) -> str:
+    if value.value == UNKNOWN:
+        return _("onbekend")
+    if facet.coded:
+        return str(CODE_LABELS[facet.name].get(value.value, value.label))
+    return value.label
+
+
+def _option_id(facet: Facet, value: str) -> str:
+    # Stable across requests, so htmx keeps the focus on the box that was just ticked.
+    digest = hashlib.blake2s(value.encode("utf-8"), digest_size=5).hexdigest()
+    return f"filter-{facet.param}-{digest}"
+
+
+def _groups(results: SearchResults) -> list[FacetGroup]:
+    groups = []
+    for facet in FACETS:
+        options = [
+            FacetOption(value=v.value, label=_label(facet, v), count=v.count, selected=v.selected,
+                        id=_option_id(facet, v.value))
+            for v in results.facets.get(facet.name, [])
+        ]
+        if not options:
+            continue
+        chosen = [o for o in options if o.selected]
+        others = [o for o in options if not o.selected]
+        room = max(VISIBLE_VALUES - len(chosen), 0)
+        groups.append(FacetGroup(param=facet.param, legend=str(LEGENDS[facet.name]),
+                                 visible=chosen + others[:room], more=others[room:]))
+    return groups
+
+
+def _active(query: SearchQuery, groups: list[FacetGroup]) -> list[ActiveFilter]:
+    names = {(g.param, o.value): o.label for g in groups for o in g.visible + g.more}
+    active = []
+    for facet in FACETS:
+        for value in query.filters.get(facet.name, ()):
+            remaining = dict(query.filters)
+            remaining[facet.name] = tuple(v for v in remaining[facet.name] if v != value)
+            active.append(ActiveFilter(
+                legend=str(LEGENDS[facet.name]),
+                label=names.get((facet.param, value), value),
+                remove_url=search_url(query, filters=remaining),
+            ))
+    return active
+
+
+def _wants_fragment() -> bool:
+    # htmx restoring a page it has no copy of asks for the whole page.
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+@bp.get("/componenten")
+def components() -> Response:
+    """Search and filter the components; the whole page, or only the results for htmx."""
+    query = _query()
+    results = search_components(query)
+    pages = max(1, math.ceil(results.total / query.per_page))
+    page = min(query.page, pages)
+    groups = _groups(results)
+    context = {
+        "query": query,
+        "results": results,
+        "groups": groups,
+        "active_filters": _active(query, groups),
+        "clear_url": search_url(query, filters={}),
+        "suggestion_url": (search_url(query, q=results.suggestion)
+                           if results.suggestion else None),
+        "paging": {
+            "page": page,
+            "pages": pages,
+            "total": results.total,
+            "previous": search_url(query, page=page - 1) if page > 1 else None,
+            "next": search_url(query, page=page + 1) if page < pages else None,
+        },
+        "sorts": [(key, str(SORT_LABELS[key])) for key in SORTS if key != "relevance" or query.q],
+    }
+    template = "search/_results.html" if _wants_fragment() else "search/components.html"
+    response = make_response(render_template(template, **context))
+    # The same URL answers with a fragment or a page depending on this header.
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the search page."""
+    app.register_blueprint(bp)

@@ -1,0 +1,72 @@
+"""Search fixtures: the app with search wired in, a real Whoosh index on disk in tmp_path.
+
+``catalogue.search.init_app`` is idempotent, so these fixtures work whether or not app.py
+already calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import catalogue.search as search
+from catalogue.search import SearchService, get_service
+
+
+@pytest.fixture
+def search_app(app: Any) -> Iterator[Any]:
+    """The test's app with search wired in (index in tmp_path/index, not built yet)."""
+    search.init_app(app)
+    yield app
+    # A rebuild started by a degraded search must not outlive the test's database.
+    get_service(app).wait_for_rebuild()
+
+
+@pytest.fixture
+def service(search_app: Any) -> SearchService:
+    """The app's search service."""
+    return get_service(search_app)
+
+
+@pytest.fixture
+def indexed(service: SearchService) -> SearchService:
+    """The search service with a freshly built index of the seeded catalogue."""
+    assert service.rebuild() == 46
+    return service
+
+
+@pytest.fixture
+def manual_app(database_url: str, tmp_path: Path, app_factory: Any) -> Iterator[Any]:
+    """An app whose writer does not run after commits, so the outbox can be inspected."""
+    application = app_factory(database_url, tmp_path, SEARCH_WRITE_AFTER_COMMIT=False)
+    search.init_app(application)
+    yield application
+    get_service(application).wait_for_rebuild()
+    application.extensions["catalogue_db"].dispose()
+
+
+@pytest.fixture
+def manual(manual_app: Any) -> SearchService:
+    """The search service of ``manual_app``, with its index built."""
+    service = get_service(manual_app)
+    service.rebuild()
+    return service
+
+
+@pytest.fixture
+def backend_service(backend: str, database_url: str, tmp_path: Path, app_factory: Any) -> Iterator[
+    SearchService
+]:
+    """An indexed search service: Whoosh on SQLite, or the PostgreSQL backend on PostgreSQL."""
+    kind = "postgres" if backend == "postgres" else "whoosh"
+    application = app_factory(database_url, tmp_path, SEARCH_BACKEND=kind)
+    search.init_app(application)
+    service = get_service(application)
+    assert service.backend.name == kind
+    service.rebuild()
+    yield service
+    service.wait_for_rebuild()
+    application.extensions["catalogue_db"].dispose()

@@ -1,0 +1,70 @@
+"""Facet counts add up, on the Whoosh index (SQLite) and on the PostgreSQL backend.
+
+The rule (catalogue/search/query.py): a facet's counts are computed with every OTHER facet's
+filter applied. So, for every facet, with no filter on that facet:
+* the counts of its values sum to at least the total (every document has a value, "onbekend"
+  included; a document with two values counts twice), and
+* each value's count is exactly the total you get when you select that value.
+And selecting values in a facet does not change that facet's own counts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue.search import SearchService
+from catalogue.search.interfaces import SearchQuery
+from catalogue.search.query import FACETS
+
+pytestmark = pytest.mark.both_backends
+
+CASES = [
+    ("", {}),
+    ("zaak", {}),
+    ("", {"license": ("EUPL-1.2",)}),
+    ("api", {"maintainer": ("maykin-media", "conduction")}),
+]
+
+
+@pytest.mark.parametrize(("q", "base"), CASES)
+def test_facet_counts_add_up(
+    backend_service: SearchService, q: str, base: dict[str, tuple[str, ...]]
+) -> None:
+    def search(filters: dict[str, tuple[str, ...]]) -> object:
+        results = backend_service.search(SearchQuery(q=q, filters=filters, per_page=5))
+        assert not results.degraded
+        return results
+
+    for facet in FACETS:
+        others = {name: values for name, values in base.items() if name != facet.name}
+        results = search(others)
+        values = results.facets[facet.name]
+        assert sum(v.count for v in values) >= results.total, facet.name
+        assert all(v.count > 0 and not v.selected for v in values), facet.name
+        for value in values:
+            selected = search({**others, facet.name: (value.value,)})
+            assert selected.total == value.count, (facet.name, value.value)
+            # Selecting in a facet leaves that facet's own counts as they were (drill sideways).
+            own = {v.value: (v.count, v.selected) for v in selected.facets[facet.name]}
+            assert own[value.value] == (value.count, True)
+            assert {k: c for k, (c, _) in own.items()} == {v.value: v.count for v in values}
+
+
+def test_values_are_shown_by_name_and_filtered_by_key(backend_service: SearchService) -> None:
+    results = backend_service.search(SearchQuery())
+    references = {v.value: v.label for v in results.facets["reference_component"]}
+    assert references["zaakregistratiecomponent"] == "Zaakregistratiecomponent"
+    municipalities = {v.value: v.label for v in results.facets["municipality"]}
+    assert municipalities["gemeente-utrecht"] == "Gemeente Utrecht"
+    maintainers = {v.value: v.label for v in results.facets["maintainer"]}
+    assert maintainers["maykin-media"] == "Maykin Media"
+
+
+def test_a_chosen_value_without_results_stays_visible(backend_service: SearchService) -> None:
+    results = backend_service.search(
+        SearchQuery(filters={"license": ("MIT",), "maintainer": ("maykin-media",)})
+    )
+    assert results.total == 0
+    chosen = {v.value: v for v in results.facets["maintainer"] if v.selected}
+    assert chosen["maykin-media"].label == "Maykin Media"
+    assert chosen["maykin-media"].count == 0
