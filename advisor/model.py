@@ -117,6 +117,7 @@ class Candidate:
         if not math.isfinite(self.cost) or self.cost < 0:
             msg = f"component {self.id!r}: cost must be a finite non-negative number"
             raise ValueError(msg)
+        object.__setattr__(self, "cost", float(self.cost))
         if self.adoption_count is not None and self.adoption_count < 0:
             msg = f"component {self.id!r}: adoption_count must not be negative"
             raise ValueError(msg)
