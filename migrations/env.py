@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from catalogue.models import Base
+import catalogue.models_contrib  # noqa: F401  (its tables join Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata

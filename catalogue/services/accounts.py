@@ -1,0 +1,479 @@
+"""Accounts: registration, passwords (argon2), roles, TOTP and personal API tokens.
+
+Services take a Session, flush when they must, never commit, check permission first and raise
+domain errors. Messages are English sentences; the web layer translates the ones it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import re
+import secrets
+import string
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from catalogue.errors import NotAuthorized, NotFound, ValidationError
+from catalogue.models import Organisation
+from catalogue.models_contrib import ApiToken, Role, User
+from catalogue.services import audit
+from catalogue.services.audit import AuditKind
+from catalogue.services.permissions import Permission, has, require
+
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
+PASSWORD_MIN_LENGTH = 12
+# argon2 hashes any length, but a megabyte "password" is a cheap way to make us work hard.
+PASSWORD_MAX_LENGTH = 1024
+TOTP_ISSUER = "Componentenwijzer"
+TOKEN_PREFIX = "cw_"
+TOKEN_LIFETIME_DAYS = 90
+
+# The messages a form may show next to its field (catalogue/web/forms.py translates them).
+EMAIL_INVALID = "enter a valid e-mail address"
+EMAIL_TAKEN = "an account with this e-mail address already exists"
+PASSWORD_TOO_SHORT = f"use at least {PASSWORD_MIN_LENGTH} characters"
+PASSWORD_TOO_LONG = f"use at most {PASSWORD_MAX_LENGTH} characters"
+PASSWORD_COMMON = "this password is too common or too simple"
+PASSWORD_HAS_EMAIL = "the password may not contain your e-mail address"
+ORGANISATION_UNKNOWN = "choose an organisation from the list"
+ROLE_UNKNOWN = "unknown role"
+TOTP_WRONG = "this code is not right, or it was used before"
+TOKEN_NAME_REQUIRED = "give the token a name"
+SCOPE_UNKNOWN = "unknown scope"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_hasher = PasswordHasher()
+
+
+class TokenScope(enum.StrEnum):
+    """What a personal API token may be used for."""
+
+    SUBMIT = "submissions:write"  # PUT /api/v1/components/<slug>/publiccode
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# ---------------------------------------------------------------- passwords
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lowercased (see the file's header for its origin)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problems(password: str, *, email: str = "") -> list[str]:
+    """Why ``password`` is not good enough; empty when it is."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return [PASSWORD_TOO_SHORT]
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return [PASSWORD_TOO_LONG]
+    lowered = password.lower()
+    stripped = lowered.rstrip(string.digits + string.punctuation + " ")
+    common = common_passwords()
+    if lowered in common or stripped in common or len(set(lowered)) < 5:
+        return [PASSWORD_COMMON]
+    local_part = email.split("@", 1)[0].lower()
+    if len(local_part) >= 4 and local_part in lowered:
+        return [PASSWORD_HAS_EMAIL]
+    return []
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (argon2-cffi's defaults, RFC 9106's low-memory profile)."""
+    return _hasher.hash(password)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare without case and surrounding space."""
+    return email.strip().lower()
+
+
+# ---------------------------------------------------------------- registration and login
+
+
+def registrable_organisations(session: Session) -> list[Organisation]:
+    """The organisations an account can belong to, by name."""
+    return list(session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
+
+
+def register(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    organisation_id: int | None,
+    role: str = Role.MAINTAINER,
+    actor: User | None = None,
+    trusted: bool = False,
+    remote_addr: str | None = None,
+) -> User:
+    """Create an account.
+
+    Anyone may register as a maintainer. Any other role needs an admin (``actor``), or a trusted
+    caller: the ``create-user`` command of someone with shell access.
+    """
+    if role != Role.MAINTAINER and not trusted:
+        require(actor, Permission.MANAGE_USERS)
+    errors: dict[str, list[str]] = {}
+    address = normalise_email(email)
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        errors["email"] = [EMAIL_INVALID]
+    elif session.scalar(select(User.id).where(User.email == address)) is not None:
+        errors["email"] = [EMAIL_TAKEN]
+    problems = password_problems(password, email=address)
+    if problems:
+        errors["password"] = problems
+    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation is None:
+        errors["organisation"] = [ORGANISATION_UNKNOWN]
+    if role not in set(Role):
+        errors["role"] = [ROLE_UNKNOWN]
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        email=address,
+        password_hash=hash_password(password),
+        role=str(role),
+        organisation=organisation,
+        # Whoever creates an account by hand vouches for its organisation.
+        organisation_confirmed=actor is not None or trusted,
+    )
+    session.add(user)
+    session.flush()
+    kind = AuditKind.REGISTERED if actor is None and not trusted else AuditKind.USER_CREATED
+    audit.record(
+        session, kind, actor=actor, actor_label=None if actor else address, subject=address,
+        detail={"role": str(role), "organisation": organisation.slug if organisation else None},
+        remote_addr=remote_addr,
+    )
+    return user
+
+
+def authenticate(
+    session: Session, email: str, password: str, *, remote_addr: str | None = None
+) -> User | None:
+    """The account when e-mail and password match an active account; None otherwise.
+
+    A failed attempt is logged. An unknown address costs as much time as a wrong password, so
+    timing does not tell which addresses have an account. A second factor may still be due.
+    """
+    address = normalise_email(email)[:254]
+    user = session.scalar(select(User).where(User.email == address)) if address else None
+    if user is None:
+        try:
+            _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
+        except VerificationError:
+            pass
+        audit.record(session, AuditKind.LOGIN_FAILED, actor_label=address or None,
+                     detail={"reason": "unknown account"}, remote_addr=remote_addr)
+        return None
+    try:
+        _hasher.verify(user.password_hash, password[:PASSWORD_MAX_LENGTH])
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        audit.record(session, AuditKind.LOGIN_FAILED, actor=user, detail={"reason": "wrong password"},
+                     remote_addr=remote_addr)
+        return None
+    if not user.active:
+        audit.record(session, AuditKind.LOGIN_FAILED, actor=user, detail={"reason": "inactive"},
+                     remote_addr=remote_addr)
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def complete_login(session: Session, user: User, *, remote_addr: str | None = None) -> None:
+    """Record a login that passed every factor it needed."""
+    user.last_login_at = _now()
+    audit.record(session, AuditKind.LOGIN, actor=user,
+                 detail={"totp": user.needs_totp}, remote_addr=remote_addr)
+
+
+def record_logout(session: Session, user: User, *, remote_addr: str | None = None) -> None:
+    """Log a logout."""
+    audit.record(session, AuditKind.LOGOUT, actor=user, remote_addr=remote_addr)
+
+
+def user_for_session_id(session: Session, session_id: str) -> User | None:
+    """The account a session id (``"<id>:<nonce>"``) names, if it is still valid and active."""
+    user_id, _, nonce = str(session_id).partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = session.scalar(
+        select(User).where(User.id == int(user_id)).options(selectinload(User.organisation))
+    )
+    if user is None or not user.active or not hmac.compare_digest(user.session_nonce, nonce):
+        return None
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """One account by id, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        msg = f"no account {user_id}"
+        raise NotFound(msg)
+    return user
+
+
+# ---------------------------------------------------------------- TOTP
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret for an authenticator app."""
+    return pyotp.random_base32()
+
+
+def totp_uri(email: str, secret: str) -> str:
+    """The otpauth:// URI an authenticator app reads."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The time step whose code is ``code``: this one, or one either side for clock drift."""
+    code = code.strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(now.timestamp()) // totp.interval
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def verify_totp(
+    session: Session,
+    user: User,
+    code: str,
+    *,
+    secret: str | None = None,
+    now: dt.datetime | None = None,
+    remote_addr: str | None = None,
+) -> bool:
+    """True when ``code`` is the user's current code and has not been used before.
+
+    Each accepted time step is remembered, so a code seen by someone else (or sent twice) is
+    refused afterwards. ``secret`` checks a secret that is being set up instead of the stored one.
+    """
+    key = secret or user.totp_secret
+    step = _matching_step(key, code, now or _now()) if key else None
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        audit.record(session, AuditKind.TOTP_FAILED, actor=user,
+                     detail={"replay": step is not None}, remote_addr=remote_addr)
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def enable_totp(
+    session: Session, user: User, secret: str, code: str, *, remote_addr: str | None = None
+) -> None:
+    """Switch TOTP on once the user proved their app produces the codes for ``secret``."""
+    if not verify_totp(session, user, code, secret=secret, remote_addr=remote_addr):
+        raise ValidationError({"code": [TOTP_WRONG]})
+    user.totp_secret = secret
+    audit.record(session, AuditKind.TOTP_ENABLED, actor=user, remote_addr=remote_addr)
+
+
+# ---------------------------------------------------------------- administration
+
+
+def list_users(session: Session, *, actor: User) -> list[User]:
+    """Every account, by e-mail address; admins only."""
+    require(actor, Permission.MANAGE_USERS)
+    return list(
+        session.scalars(select(User).options(selectinload(User.organisation)).order_by(User.email))
+    )
+
+
+def change_role(
+    session: Session, user_id: int, role: str, *, actor: User, remote_addr: str | None = None
+) -> User:
+    """Give an account another role. Its sessions end, so the new role starts at a new login."""
+    require(actor, Permission.MANAGE_USERS)
+    if role not in set(Role):
+        raise ValidationError({"role": [ROLE_UNKNOWN]})
+    user = get_user(session, user_id)
+    if user.id == actor.id and role != Role.ADMIN:
+        raise ValidationError({"role": ["you cannot take away your own admin role"]})
+    before = user.role
+    if before == role:
+        return user
+    user.role = str(role)
+    user.session_nonce = secrets.token_hex(16)
+    audit.record(session, AuditKind.ROLE_CHANGED, actor=actor, subject=user.email,
+                 detail={"from": before, "to": str(role)}, remote_addr=remote_addr)
+    session.flush()
+    return user
+
+
+def update_account(
+    session: Session,
+    user_id: int,
+    *,
+    actor: User,
+    active: bool | None = None,
+    organisation_id: int | None = None,
+    organisation_confirmed: bool | None = None,
+    remote_addr: str | None = None,
+) -> User:
+    """Activate or deactivate an account, move it to another organisation, or confirm it."""
+    require(actor, Permission.MANAGE_USERS)
+    user = get_user(session, user_id)
+    changes: dict[str, object] = {}
+    if active is not None and active != user.active:
+        if user.id == actor.id and not active:
+            raise ValidationError({"active": ["you cannot deactivate your own account"]})
+        user.active = active
+        changes["active"] = active
+    if organisation_id is not None and organisation_id != user.organisation_id:
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise ValidationError({"organisation": [ORGANISATION_UNKNOWN]})
+        user.organisation = organisation
+        changes["organisation"] = organisation.slug
+    if organisation_confirmed is not None and organisation_confirmed != user.organisation_confirmed:
+        user.organisation_confirmed = organisation_confirmed
+        changes["organisation_confirmed"] = organisation_confirmed
+    if changes:
+        if "active" in changes or "organisation" in changes:
+            user.session_nonce = secrets.token_hex(16)
+        audit.record(session, AuditKind.ACCOUNT_CHANGED, actor=actor, subject=user.email,
+                     detail=changes, remote_addr=remote_addr)
+        session.flush()
+    return user
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _token_hash(plaintext: str) -> str:
+    # Tokens are long random strings, so a fast hash is enough: nothing to guess offline.
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    actor: User,
+    name: str,
+    scopes: Iterable[str],
+    lifetime_days: int = TOKEN_LIFETIME_DAYS,
+    remote_addr: str | None = None,
+) -> tuple[ApiToken, str]:
+    """A new personal token; returns it with its plaintext, which is never stored or shown again."""
+    require(actor, Permission.MANAGE_OWN_ACCOUNT)
+    wanted = sorted(set(scopes))
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [TOKEN_NAME_REQUIRED]
+    if not wanted or any(scope not in set(TokenScope) for scope in wanted):
+        errors["scopes"] = [SCOPE_UNKNOWN]
+    if errors:
+        raise ValidationError(errors)
+    if TokenScope.SUBMIT in wanted:
+        require(actor, Permission.SUBMIT)
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=actor,
+        name=name.strip()[:100],
+        token_hash=_token_hash(plaintext),
+        prefix=plaintext[:10],
+        scopes=wanted,
+        expires_at=_now() + dt.timedelta(days=max(1, min(lifetime_days, 366))),
+    )
+    session.add(token)
+    session.flush()
+    audit.record(session, AuditKind.TOKEN_CREATED, actor=actor, subject=token.prefix,
+                 detail={"name": token.name, "scopes": wanted}, remote_addr=remote_addr)
+    return token, plaintext
+
+
+def tokens_of(session: Session, *, actor: User) -> list[ApiToken]:
+    """The actor's own tokens, newest first."""
+    require(actor, Permission.MANAGE_OWN_ACCOUNT)
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc()))
+    )
+
+
+def revoke_token(
+    session: Session, token_id: int, *, actor: User, remote_addr: str | None = None
+) -> ApiToken:
+    """Revoke a token: the owner's own, or any token for an admin."""
+    require(actor, Permission.MANAGE_OWN_ACCOUNT)
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        msg = f"no token {token_id}"
+        raise NotFound(msg)
+    if token.user_id != actor.id and not has(actor, Permission.MANAGE_USERS):
+        msg = "this is not your token"
+        raise NotAuthorized(msg)
+    if token.revoked_at is None:
+        token.revoked_at = _now()
+        audit.record(session, AuditKind.TOKEN_REVOKED, actor=actor, subject=token.prefix,
+                     remote_addr=remote_addr)
+    return token
+
+
+def user_for_token(
+    session: Session, plaintext: str, *, scope: TokenScope, remote_addr: str | None = None
+) -> User | None:
+    """The account behind a bearer token that is valid, unexpired and unrevoked; None if not.
+
+    A valid token without ``scope`` raises NotAuthorized. Every use and refusal is logged.
+    """
+    if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+        audit.record(session, AuditKind.TOKEN_REFUSED, detail={"reason": "malformed"},
+                     remote_addr=remote_addr)
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plaintext)))
+    now = _now()
+    reason = None
+    if token is None:
+        reason = "unknown"
+    elif token.revoked_at is not None:
+        reason = "revoked"
+    elif token.expires_at is not None and _aware(token.expires_at) <= now:
+        reason = "expired"
+    elif not token.user.active:
+        reason = "inactive account"
+    if reason is not None or token is None:
+        audit.record(session, AuditKind.TOKEN_REFUSED, actor=token.user if token else None,
+                     subject=token.prefix if token else None, detail={"reason": reason},
+                     remote_addr=remote_addr)
+        return None
+    if scope not in token.scopes:
+        audit.record(session, AuditKind.TOKEN_REFUSED, actor=token.user, subject=token.prefix,
+                     detail={"reason": f"scope {scope.value} missing"}, remote_addr=remote_addr)
+        msg = f"this token lacks the scope {scope.value!r}"
+        raise NotAuthorized(msg)
+    token.last_used_at = now
+    audit.record(session, AuditKind.TOKEN_USED, actor=token.user, subject=token.prefix,
+                 detail={"scope": scope.value}, remote_addr=remote_addr)
+    return token.user
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes for timezone-aware columns; they are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,78 @@
+"""The audit log: logins, failed logins, role changes, approvals and token use.
+
+Writing an event never checks permissions (anything may be logged); reading the log does.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.models_contrib import AuditEvent, User
+from catalogue.services.permissions import Permission, require
+
+
+class AuditKind(enum.StrEnum):
+    """The events we log."""
+
+    REGISTERED = "registered"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    TOTP_FAILED = "totp_failed"
+    TOTP_ENABLED = "totp_enabled"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_CHANGED = "account_changed"
+    USER_CREATED = "user_created"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
+    TOKEN_USED = "token_used"
+    TOKEN_REFUSED = "token_refused"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CHANGES_REQUESTED = "changes_requested"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_RESOLVED = "dispute_resolved"
+    ORGANISATION_CHANGED = "organisation_changed"
+    MERGED = "merged"
+
+
+def record(
+    session: Session,
+    kind: AuditKind,
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    subject: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> AuditEvent:
+    """Add one event to the log (flushed with the rest of the unit of work)."""
+    event = AuditEvent(
+        kind=str(kind),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=(actor.label if actor is not None else actor_label or None),
+        subject=(subject or None) and str(subject)[:300],
+        detail=dict(detail or {}),
+        remote_addr=(remote_addr or None) and str(remote_addr)[:64],
+    )
+    if event.actor_label:
+        event.actor_label = event.actor_label[:300]
+    session.add(event)
+    return event
+
+
+def recent(
+    session: Session, *, actor: User, kind: str | None = None, limit: int = 200
+) -> list[AuditEvent]:
+    """The latest events, newest first; admins only."""
+    require(actor, Permission.VIEW_AUDIT)
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
+    if kind:
+        query = query.where(AuditEvent.kind == kind)
+    return list(session.scalars(query))

@@ -1,0 +1,103 @@
+"""Permissions are data: a StrEnum of what can be done and a table of which role may do it.
+
+Every service that changes something calls :func:`require` first; every mutating web route is
+decorated with ``requires(Permission.X)`` (catalogue/web/auth.py), and a test proves both.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Protocol
+
+from catalogue.errors import NotAuthorized
+from catalogue.models_contrib import Role
+
+
+class Permission(enum.StrEnum):
+    """Things an account can be allowed to do."""
+
+    MANAGE_OWN_ACCOUNT = "account:manage"  # log out, TOTP, personal API tokens
+    SUBMIT = "submission:create"  # start, edit and submit submissions
+    EDIT_ANY_COMPONENT = "component:edit-any"  # propose changes to any organisation's component
+    COMMENT = "submission:comment"  # comment on a submission one may see
+    REVIEW = "submission:review"  # approve, reject, request changes
+    DISPUTE = "dispute:create"  # dispute a claim (a municipality's account)
+    RESOLVE_DISPUTE = "dispute:resolve"
+    MANAGE_USERS = "user:manage"  # roles, activation, organisation of accounts
+    MANAGE_ORGANISATIONS = "organisation:manage"
+    MERGE = "catalogue:merge"  # merge duplicate components or organisations
+    VIEW_AUDIT = "audit:view"
+
+
+_MAINTAINER = frozenset(
+    {Permission.MANAGE_OWN_ACCOUNT, Permission.SUBMIT, Permission.COMMENT, Permission.DISPUTE}
+)
+_REVIEWER = _MAINTAINER | {
+    Permission.EDIT_ANY_COMPONENT,
+    Permission.REVIEW,
+    Permission.RESOLVE_DISPUTE,
+}
+
+ROLE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
+    Role.MAINTAINER: _MAINTAINER,
+    Role.REVIEWER: frozenset(_REVIEWER),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+class Actor(Protocol):
+    """What a permission check needs to know about who acts."""
+
+    id: int
+    role: str
+    organisation_id: int
+    active: bool
+
+
+def permissions_of(actor: Actor | None) -> frozenset[Permission]:
+    """Everything ``actor`` may do; nothing for nobody or a deactivated account."""
+    if actor is None or not getattr(actor, "active", False):
+        return frozenset()
+    return ROLE_PERMISSIONS.get(actor.role, frozenset())
+
+
+def has(actor: Actor | None, permission: Permission) -> bool:
+    """True when ``actor`` holds ``permission``."""
+    return permission in permissions_of(actor)
+
+
+def require(actor: Actor | None, permission: Permission, *, organisation_id: int | None = None) -> None:
+    """Raise NotAuthorized unless ``actor`` holds ``permission``.
+
+    With ``organisation_id``, the actor must also belong to that organisation, unless the role
+    may act for any organisation (``EDIT_ANY_COMPONENT``).
+    """
+    if actor is None:
+        msg = "log in first"
+        raise NotAuthorized(msg)
+    if not has(actor, permission):
+        msg = f"the role {actor.role!r} may not do {permission.value!r}"
+        raise NotAuthorized(msg)
+    if (
+        organisation_id is not None
+        and actor.organisation_id != organisation_id
+        and not has(actor, Permission.EDIT_ANY_COMPONENT)
+    ):
+        msg = "only members of the organisation may do this"
+        raise NotAuthorized(msg)
+
+
+def require_component_editor(actor: Actor | None, maintaining_organisation_id: int | None) -> None:
+    """May ``actor`` propose changes to a component that this organisation maintains?
+
+    Maintainers edit the components of their own organisation; a component that names no
+    maintaining organisation is edited by reviewers and admins only.
+    """
+    require(actor, Permission.SUBMIT)
+    if has(actor, Permission.EDIT_ANY_COMPONENT):
+        return
+    assert actor is not None  # noqa: S101 - require() above refused None
+    if maintaining_organisation_id is None or actor.organisation_id != maintaining_organisation_id:
+        msg = "maintainers may only change the components of their own organisation"
+        raise NotAuthorized(msg)
