@@ -41,6 +41,8 @@ class HeuristicResult:
     proven: bool
     pool: tuple[frozenset[int], ...]
     """Distinct complete plans seen, cheapest first (for solution merging)."""
+    reduced_costs: FloatArray
+    """Lagrangian reduced costs at the best multipliers (low: likely in good plans)."""
 
 
 class _Cover:
@@ -307,6 +309,8 @@ def lagrangian_heuristic(
     integral = bool(np.all(cost == np.round(cost)))
 
     def proven(bound: float) -> bool:
+        if not math.isfinite(bound):
+            return False
         if integral:
             return math.ceil(bound - 1e-6) >= upper - 1e-9
         return upper - bound <= 1e-9 * max(1.0, abs(upper))
@@ -365,22 +369,20 @@ def lagrangian_heuristic(
         lower_bound=min(lower, upper),
         proven=proven(lower),
         pool=pool,
+        reduced_costs=cost - transposed @ best_lam,
     )
 
 
-def improve(form: Formulation, selection: frozenset[int], *, deadline: float) -> frozenset[int]:
-    """Local search (drop-and-complete, add-and-drop) from ``selection`` until ``deadline``."""
-    ctx = _Context(form)
-    best, _ = _local_search(ctx, selection, _cost(form, selection), deadline)
-    return best
-
-
 def _local_search(
-    ctx: _Context, best: frozenset[int], upper: float, deadline: float
+    ctx: _Context,
+    best: frozenset[int],
+    upper: float,
+    deadline: float,
+    seen: dict[frozenset[int], float] | None = None,
 ) -> tuple[frozenset[int], float]:
     form = ctx.form
     while time.perf_counter() < deadline:
-        improved = _drop_and_complete(ctx, best, upper, deadline)
+        improved = _drop_and_complete(ctx, best, upper, deadline, seen)
         if improved is None:
             improved = _add_and_drop(ctx, best, upper, deadline)
         if improved is None:
@@ -391,8 +393,14 @@ def _local_search(
 
 
 def _drop_and_complete(
-    ctx: _Context, best: frozenset[int], upper: float, deadline: float
+    ctx: _Context,
+    best: frozenset[int],
+    upper: float,
+    deadline: float,
+    seen: dict[frozenset[int], float] | None = None,
 ) -> frozenset[int] | None:
+    # Every completed trial is a near neighbour of the best plan: kept in ``seen`` as
+    # material for solution merging.
     base = _Cover(ctx.form)
     for j in sorted(best):
         base.add(j)
@@ -403,7 +411,10 @@ def _drop_and_complete(
         trial.remove(j)
         if not ctx.finish(trial, ctx.price, forbidden=j):
             continue
-        if _cost(ctx.form, trial.selected) < upper - 1e-9:
+        found = _cost(ctx.form, trial.selected)
+        if seen is not None:
+            seen[frozenset(trial.selected)] = found
+        if found < upper - 1e-9:
             return frozenset(trial.selected)
     return None
 

@@ -9,6 +9,7 @@ cost more, including what the alternative brings along.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ __all__ = [
     "explain",
 ]
 
-_EXPLAIN_TIME_LIMIT = 1.0
+_EXPLAIN_TIME_LIMIT = 2.0
+# Seconds one re-solve for pricing an alternative may take (within the overall budget).
+_PRICE_SOLVE_LIMIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +252,8 @@ def explain(
         Re-solve with each selectable alternative forced in to report how much more the plan
         would cost with it.
     time_limit
-        Time limit for each of those re-solves.
+        Total seconds for those re-solves; alternatives left when it runs out stay unpriced
+        (``plan_cost_delta`` is ``None``).
 
     Returns
     -------
@@ -277,13 +281,19 @@ def explain(
             providers[capability].append(c)
 
     priced: dict[str, float | None] = {}
+    pricing_deadline = time.perf_counter() + time_limit
 
     def plan_delta(cid: str) -> float | None:
         if not price_alternatives:
             return None
         if cid not in priced:
+            remaining = pricing_deadline - time.perf_counter()
+            if remaining < 0.01:
+                return None
             try:
-                forced = solve(instance, include=[cid], time_limit=time_limit)
+                forced = solve(
+                    instance, include=[cid], time_limit=min(_PRICE_SOLVE_LIMIT, remaining)
+                )
             except PlanError:
                 priced[cid] = None
             else:

@@ -268,8 +268,9 @@ class Plan:
     the selected costs rounded to 9 decimals. ``gap`` is the relative optimality gap the solver
     proved (``0.0`` when optimal, ``None`` when no bound is known); ``lower_bound`` the matching
     proven lower bound on the cost. ``method`` names how the plan was found: ``"presolve"``
-    (nothing left to optimise), ``"milp"``, ``"milp-incumbent"`` (time limit hit, best solution
-    so far) or ``"greedy"`` (fallback).
+    (nothing left to optimise), ``"milp"`` (proven by HiGHS), ``"milp-incumbent"`` (HiGHS
+    stopped by the time limit) or ``"heuristic"`` (Lagrangian heuristic or solution merging;
+    proven optimal only when its lower bound meets the cost).
     """
 
     feasible: bool

@@ -13,22 +13,23 @@ Method
 1. **Presolve** (:func:`analyse`). Filter selectable candidates; take the greatest fixpoint
    of "all requirements can be met" (the union of all self-supporting sets), which decides
    ``unmet`` exactly; keep only candidates reachable backwards from the needs through
-   provides/requires (one multi-source traversal); drop dominated candidates (another is no
-   dearer, provides every relevant capability it provides, and brings no requirement it does
-   not).
-2. **Exact MILP** with ``scipy.optimize.milp`` (HiGHS): binary ``x_c``; for every coverable
-   need ``k`` not in the landscape ``sum_{c provides k} x_c >= 1``; for every candidate ``c``
-   and requirement ``r`` of ``c`` not in the landscape and not provided by ``c`` itself
-   ``x_c <= sum_{d provides r} x_d``. Relative gap 0, so ``optimal`` means proven optimal.
-3. **Fallback.** When the time limit stops HiGHS, its best solution is used; without one, a
-   greedy plan. Either is reported with ``optimal=False`` and the proven gap.
+   provides/requires (one multi-source traversal); drop candidates no optimal plan needs
+   (see :func:`_dominated`).
+2. **Exact MILP** with ``scipy.optimize.milp`` (HiGHS), see :mod:`advisor._formulation`.
+   Relative gap 0, so a solver status of 0 means proven optimal. Small problems (at most
+   250 candidates left) go to the MILP first.
+3. **Lagrangian heuristic** (:mod:`advisor._heuristic`) for larger problems or when the MILP
+   ran out of time: a proven lower bound, good plans, local search. Then **solution
+   merging**: exact MILPs over the union of the best plan and a few other good ones. Then the
+   full MILP again if a real share of the budget is left. A plan that is not proven optimal
+   is reported with ``optimal=False``, the best proven lower bound and the relative gap.
 4. **Ties** (deterministic, independent of input order). Among plans whose cost equals the
-   optimum (relative tolerance 1e-9) a second MILP picks one with the fewest components; then
-   components that can be dropped are dropped and, while possible, a selected component is
-   swapped for an alphabetically earlier one of equal or lower cost that keeps the plan valid.
-   The result has the fewest components among optimal plans and is swap-minimal in id order
-   (not necessarily the globally smallest id list: that would need exponentially large
-   weights).
+   optimum (relative tolerance 1e-9) a second MILP picks one with the fewest components
+   (when the MILP proved the first stage); then components that can be dropped are dropped
+   and, while possible, a selected component is swapped for an alphabetically earlier one of
+   equal or lower cost that keeps the plan valid. The result has the fewest components among
+   optimal plans and is swap-minimal in id order (not necessarily the globally smallest id
+   list: that would need exponentially large weights).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from advisor._formulation import FloatArray, Formulation, build_formulation
-from advisor._heuristic import improve, lagrangian_heuristic
+from advisor._heuristic import lagrangian_heuristic
 from advisor.model import Candidate, Instance, Plan, UnknownComponentError
 from advisor.roadmap import adoption_waves
 
@@ -69,13 +70,13 @@ _COST_DECIMALS = 9
 _MILP_FIRST_COLUMNS = 250
 # Share of the remaining budget the Lagrangian heuristic may use; it usually stops earlier
 # (local optimum or proven bound), leaving the rest to the MILP.
-_HEURISTIC_SHARE = 0.6
+_HEURISTIC_SHARE = 0.75
 # HiGHS needs a few milliseconds just to start; below this a MILP call is pointless.
 _MIN_MILP_SECONDS = 0.005
 # Solution merging: rounds, plans per round, and the least time worth starting one.
 _MERGE_ROUNDS = 3
 _MERGE_WIDTH = 3
-_MERGE_SLACK = 1.05
+_MERGE_SLACK = 1.08
 _MIN_MERGE_SECONDS = 0.012
 # The full MILP after the heuristic runs only with at least this share of the budget left.
 _LATE_MILP_SHARE = 0.25
@@ -588,10 +589,7 @@ def _optimise(
             found.bound(result.lower_bound)
             proven = result.proven
             if not proven:
-                merged = _merge(form, result.pool, result.selection, deadline, found)
-                if merged != result.selection and time.perf_counter() < deadline:
-                    polished = improve(form, merged, deadline=deadline)
-                    found.offer(_indices_to_ids(form, polished), "heuristic")
+                _merge(form, result.pool, result.selection, deadline, found)
                 proven = _closes_gap(found)
         late_budget = deadline - time.perf_counter()
         if (

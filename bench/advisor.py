@@ -25,6 +25,7 @@ absolute times depend on the machine.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import random
 import statistics
@@ -284,6 +285,9 @@ def measure(kind: str, size: int, seeds: Sequence[int], repeats: int) -> Row:
             baselines.append(time.perf_counter() - start)
         plan = None
         for _ in range(repeats):
+            # Start every timed call from a clean heap, so that a full collection triggered
+            # by earlier garbage does not land inside it (timeit goes further and disables GC).
+            gc.collect()
             start = time.perf_counter()
             plan = solve(instance)
             latencies.append(time.perf_counter() - start)

@@ -142,3 +142,17 @@ def test_large_instance_uses_heuristic_path_and_stays_sound(seed: int) -> None:
         assert math.isclose(plan.cost, optimum, rel_tol=1e-9)
     else:
         assert plan.gap is not None and plan.gap > 0
+
+
+@settings(deadline=None, max_examples=15)
+@given(st.integers(30, 400), st.integers(0, 10_000))
+def test_a_tiny_time_limit_still_gives_a_valid_plan(size: int, seed: int) -> None:
+    # The time limit can run out before the MILP or the subgradient even start: the greedy
+    # start of the heuristic must still deliver a valid plan, and "optimal" must stay honest.
+    data = random_setcover(size, seed)
+    plan = solve(instance_from_json(data), time_limit=1e-6)
+    check_plan(data, plan)
+    optimum = reference_milp_cost(data)
+    assert plan.cost >= optimum - 1e-9
+    if plan.optimal:
+        assert math.isclose(plan.cost, optimum, rel_tol=1e-9)
