@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=f"sqlite:///{instance / 'catalogue.db'}",
         # Where the Whoosh index lives (a derived cache; the database is the truth).
         SEARCH_INDEX_DIR=str(instance / "search-index"),
+        # "whoosh" (default) or "postgres" (full-text in PostgreSQL, for several web nodes).
+        SEARCH_BACKEND="whoosh",
+        # Apply the search outbox to the index right after each commit (the single writer).
+        SEARCH_WRITE_AFTER_COMMIT=True,
+        # Rebuild the index in-process when it is missing or corrupt.
+        SEARCH_REBUILD_WHEN_MISSING=True,
         # The folder with components.yaml, GEMMA and municipality data that `seed` loads.
         DATA_DIR=str(ROOT / "data"),
         # Create the schema and seed the catalogue on first start when the database is empty.
@@ -55,6 +62,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=False,
         # Send HSTS; only meaningful behind https.
         HSTS=False,
+        # Contributing (catalogue/contribute.py): rate-limit storage, memory:// or redis://host:port/db.
+        RATELIMIT_STORAGE_URL="memory://",
+        # Limits in Flask-Limiter notation for login (and TOTP), registration, validate and the token API.
+        RATELIMIT_LOGIN="10 per minute; 50 per hour",
+        RATELIMIT_REGISTER="5 per minute; 20 per hour",
+        RATELIMIT_VALIDATE="60 per minute",
+        RATELIMIT_TOKEN_API="30 per minute",
+        # "Stay logged in" lasts 3 days; the cookie is HttpOnly, SameSite=Lax, Secure in production.
+        REMEMBER_COOKIE_DURATION=timedelta(days=3),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=False,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("CATALOGUE")
@@ -64,17 +83,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _check_config(app)
     instance.mkdir(parents=True, exist_ok=True)
 
-    from catalogue import cli, i18n, security
+    from catalogue import cli, i18n, search, security
     from catalogue.db import Database
-    from catalogue.web import api, compare, errors, pages
+    from catalogue.web import advice, api, compare, errors, pages
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    search.init_app(app)
     compare.init_app(app)
     api.init_app(app)
+    from catalogue import contribute
+
+    contribute.init_app(app)
+    advice.init_app(app)
     cli.init_app(app)
 
     if app.config["AUTO_SEED"]:

@@ -1,7 +1,7 @@
 """The read-only JSON API under ``/api/v1``: the same services as the pages, as JSON.
 
 Errors are ``application/problem+json`` (see catalogue.web.errors); CORS allows any origin to
-read, never to write.
+read (and ask for advice, which writes nothing), never to write.
 """
 
 from __future__ import annotations
@@ -135,6 +135,27 @@ def organisation(slug: str) -> Response:
     )
 
 
+@bp.post("/advice")
+def advice() -> Response:
+    """Advice for a profile given as JSON: the plan, explanations, roadmap and an optional what-if."""
+    from catalogue.services import advice as advice_service
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError({"body": ["send a JSON object with the profile"]})
+    body = dict(body)
+    replace = body.pop("replace", None)
+    replacement = None
+    if replace is not None:
+        if not (isinstance(replace, dict) and isinstance(replace.get("remove"), str)
+                and isinstance(replace.get("add"), str)):
+            raise ValidationError({"replace": ['must be {"remove": id, "add": id}']})
+        replacement = (replace["remove"], replace["add"])
+    profile = advice_service.profile_from_mapping(body)
+    result = advice_service.advise(db_session(), profile, replace=replacement)
+    return jsonify({"profile": profile.to_json(), **advice_service.advice_to_json(result)})
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API."""
@@ -145,13 +166,18 @@ def openapi() -> Response:
 def _cors(response: Response) -> Response:
     # Anyone may read; nothing here changes data, and credentials are never shared.
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
+    # Asking for advice is a POST that changes nothing; every other cross-origin call only reads.
+    methods = "POST, OPTIONS" if request.path == "/api/v1/advice" else "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = methods
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
     response.headers["Access-Control-Expose-Headers"] = "Link, Total-Count"
     response.headers["Access-Control-Max-Age"] = "3600"
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Register the API. It uses no forms or cookies, so CSRF does not apply to its GETs."""
+    """Register the API. It reads no cookies to authorise, so CSRF tokens do not apply to it."""
+    from catalogue.security import csrf
+
+    csrf.exempt(bp)
     app.register_blueprint(bp)

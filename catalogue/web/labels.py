@@ -54,6 +54,13 @@ GRAPH_EDGE_KIND = {
     "realises": _l("vult in"),
     "depends_on": _l("hangt af van"),
 }
+WEIGHT = {
+    "cost": _l("Hosting volgens uw voorkeur"),
+    "maturity": _l("Volwassenheid (ontwikkelstatus)"),
+    "adoption": _l("Gebruik door andere gemeenten"),
+    "openness": _l("Open licentie"),
+    "lock_in": _l("Weinig afhankelijk van één leverancier"),
+}
 SOURCE_KIND = {
     "file": _l("bestand"),
     "claim": _l("melding"),
@@ -91,4 +98,5 @@ def init_app(app: Flask) -> None:
         source_kind_label=_label(SOURCE_KIND),
         query_with=query_with,
         legend_swatch=legend_swatch,
+        weight_label=_label(WEIGHT),
     )

@@ -116,6 +116,20 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
                  *PAGE_PARAMETERS],
                 errors=("422",),
             ),
+            "/advice": {
+                "post": {
+                    "summary": "Advice for a municipality's profile: plan, explanations, roadmap",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}},
+                    },
+                    "responses": {
+                        "200": _ok({"$ref": "#/components/schemas/Advice"}),
+                        "404": PROBLEM,
+                        "422": PROBLEM,
+                    },
+                }
+            },
             "/organisations/{slug}": _get(
                 "One organisation", _ok({"$ref": "#/components/schemas/OrganisationDetail"}),
                 [SLUG_PARAMETER], errors=("404",),
@@ -146,7 +160,58 @@ _GEMMA_ELEMENT = {
     },
 }
 
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_HOSTING = {"type": "string", "enum": ["saas", "paas", "iaas", "on-premise"]}
+
 SCHEMAS: dict[str, Any] = {
+    "Profile": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "municipality": {"type": ["string", "null"], "description": "CBS code, e.g. GM0344"},
+            "business_functions": {**_STRINGS, "description": "GEMMA business-function slugs"},
+            "reference_components": {**_STRINGS, "description": "GEMMA reference-component slugs"},
+            "landscape_components": {**_STRINGS, "description": "catalogue component slugs in use"},
+            "landscape_reference_components": _STRINGS,
+            "hosting_order": {"type": "array", "items": _HOSTING},
+            "disallowed_hosting": {"type": "array", "items": _HOSTING},
+            "open_source_only": {"type": "boolean"},
+            "min_status": {"type": "string", "enum": ["concept", "development", "beta", "stable"]},
+            "required_standards": {**_STRINGS, "description": "GEMMA standard slugs"},
+            "exclude": _STRINGS,
+            "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 10}},
+            "replace": {
+                "type": "object",
+                "required": ["remove", "add"],
+                "properties": {"remove": {"type": "string"}, "add": {"type": "string"}},
+            },
+        },
+    },
+    "Advice": {
+        "type": "object",
+        "required": ["profile", "plan", "explanation", "roadmap", "names"],
+        "properties": {
+            "profile": {"type": "object"},
+            "plan": {
+                "type": "object",
+                "required": ["feasible", "selected", "cost", "unmet", "order", "why", "optimal"],
+                "properties": {
+                    "feasible": {"type": "boolean"},
+                    "selected": _STRINGS,
+                    "cost": {"type": "number"},
+                    "unmet": _STRINGS,
+                    "order": {"type": "array", "items": _STRINGS},
+                    "why": {"type": "object", "additionalProperties": _STRINGS},
+                    "optimal": {"type": "boolean"},
+                },
+            },
+            "explanation": {"type": "object"},
+            "roadmap": {"type": "object"},
+            "what_if": {"type": ["object", "null"]},
+            "names": {"type": "object", "additionalProperties": {"type": "string"}},
+            "notes": {"type": "object"},
+        },
+    },
     "Problem": {
         "type": "object",
         "required": ["title", "status"],

@@ -47,17 +47,6 @@ def home() -> str:
     )
 
 
-@bp.get("/componenten")
-def component_list() -> str:
-    """A paged list of components, optionally filtered by a text."""
-    q = request.args.get("q", "").strip()[:200]
-    page, per_page = _page_argument(), current_app.config["PER_PAGE"]
-    items, total = component_service.list_components(db_session(), q=q or None, page=page, per_page=per_page)
-    return render_template(
-        "pages/components.html", items=items, q=q, paging=_pagination(total, page, per_page)
-    )
-
-
 @bp.get("/componenten/<slug>")
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""

@@ -48,6 +48,7 @@ SAME_IN_ENGLISH = {
     "data",
     "services",
     "PaaS (platform)",
+    "Score",
     "This description is not available in English. You are reading it in another language "
     "(%(lang)s).",
 }

@@ -1,0 +1,450 @@
+"""The advice bridge: turns the catalogue and a municipality's profile into an advisor Instance.
+
+The advisor itself (``advisor/``) is pure and knows nothing of the catalogue. This module is the
+only place that translates between them:
+
+- a capability is a GEMMA reference component (``rc:<slug>``), or a specific catalogue
+  component another one needs (``component:<slug>``);
+- a candidate provides the reference components it realises (declared, derived or manual);
+- a candidate requires the catalogue components it lists as requirements, and the reference
+  components that its own reference components depend on in GEMMA with role "Verplicht";
+  dependencies on national facilities (BRP, BAG, DigiD, ...) count as available everywhere;
+- a required standard applies to a candidate where GEMMA lists it for one of the candidate's
+  reference components; a candidate it applies to and that does not claim it is left out;
+- what is needed is the closure of the chosen business functions' and reference components'
+  mandatory GEMMA dependencies, minus what the landscape covers.
+
+Unknown facts stay unknown: a component without a known development status counts as
+"concept" for the minimum-status rule (it cannot prove it is more mature) and the explanation
+says so; unknown hosting counts as "every form" and the explanation says so too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from advisor.cost import DEFAULT_PROFILE as DEFAULT_COST_PROFILE
+from advisor.cost import TERMS
+from advisor.cost import Profile as CostProfile
+from advisor.cost import apply_scores
+from advisor.explain import Explanation, explain
+from advisor.model import (
+    ALL_HOSTING,
+    Candidate,
+    Constraints,
+    Hosting,
+    Instance,
+    Landscape,
+    Plan,
+    Status,
+    to_jsonable,
+)
+from advisor.roadmap import Roadmap, roadmap
+from advisor.solve import solve
+from advisor.whatif import WhatIf, replace_component
+from catalogue.errors import ValidationError
+from catalogue.models import (
+    Component,
+    ComponentRequirement,
+    GemmaElement,
+    GemmaKind,
+    GemmaRelation,
+    GemmaRelationKind,
+    Organisation,
+    Realisation,
+    Usage,
+)
+
+RC = "rc:"
+COMPONENT = "component:"
+HOSTING_FORMS = tuple(h.value for h in Hosting)
+STATUSES = ("concept", "development", "beta", "stable")
+# The advisor's score terms; the weights and their defaults are documented in docs/advisor.md.
+WEIGHT_KEYS: tuple[str, ...] = TERMS
+DEFAULT_WEIGHTS: dict[str, float] = dict(DEFAULT_COST_PROFILE.weights)
+# Licences we count as open source (SPDX ids, case-insensitive prefixes of the expression).
+OPEN_LICENCE_PREFIXES = (
+    "eupl", "mit", "apache", "gpl", "agpl", "lgpl", "mpl", "bsd", "isc", "cc0", "unlicense",
+    "osl", "epl", "artistic", "zlib", "0bsd",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a municipality tells the advisor. Every field has a default, so a link can omit it."""
+
+    municipality: str | None = None
+    business_functions: tuple[str, ...] = ()
+    reference_components: tuple[str, ...] = ()
+    landscape_components: tuple[str, ...] = ()
+    landscape_reference_components: tuple[str, ...] = ()
+    hosting_order: tuple[str, ...] = HOSTING_FORMS
+    disallowed_hosting: tuple[str, ...] = ()
+    open_source_only: bool = False
+    min_status: str = "beta"
+    required_standards: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def to_json(self) -> dict[str, Any]:
+        """The profile as JSON-ready data."""
+        data = asdict(self)
+        data["weights"] = dict(self.weights)
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+
+
+def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
+    """Validate a profile from JSON or a form; errors name the field."""
+    errors: dict[str, list[str]] = {}
+    known = set(Profile.__dataclass_fields__)
+    for key in data:
+        if key not in known:
+            errors.setdefault(key, []).append("unknown field")
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = data.get(key, ())
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            errors.setdefault(key, []).append("must be a list of texts")
+            return ()
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+    hosting_order = strings("hosting_order") or HOSTING_FORMS
+    disallowed = strings("disallowed_hosting")
+    for key, values in (("hosting_order", hosting_order), ("disallowed_hosting", disallowed)):
+        for value in values:
+            if value not in HOSTING_FORMS:
+                errors.setdefault(key, []).append(f"{value!r} is not one of {', '.join(HOSTING_FORMS)}")
+    if set(hosting_order) != set(HOSTING_FORMS) and not errors.get("hosting_order"):
+        hosting_order = (*hosting_order, *(h for h in HOSTING_FORMS if h not in hosting_order))
+    if not errors.get("disallowed_hosting") and set(disallowed) >= set(HOSTING_FORMS):
+        errors.setdefault("disallowed_hosting", []).append("at least one hosting form must stay allowed")
+    min_status = data.get("min_status", "beta")
+    if min_status not in STATUSES:
+        errors.setdefault("min_status", []).append(f"must be one of {', '.join(STATUSES)}")
+    open_source_only = data.get("open_source_only", False)
+    if isinstance(open_source_only, str):
+        open_source_only = open_source_only.lower() in ("1", "true", "yes", "ja", "on")
+    if not isinstance(open_source_only, bool):
+        errors.setdefault("open_source_only", []).append("must be true or false")
+    weights = dict(DEFAULT_WEIGHTS)
+    raw_weights = data.get("weights") or {}
+    if not isinstance(raw_weights, Mapping):
+        errors.setdefault("weights", []).append("must be an object")
+        raw_weights = {}
+    for key, value in raw_weights.items():
+        if key not in WEIGHT_KEYS:
+            errors.setdefault(f"weights.{key}", []).append("unknown weight")
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            errors.setdefault(f"weights.{key}", []).append("must be a number from 0 to 10")
+            continue
+        if not 0 <= number <= 10:
+            errors.setdefault(f"weights.{key}", []).append("must be a number from 0 to 10")
+            continue
+        weights[key] = number
+    municipality = data.get("municipality") or None
+    if municipality is not None and not isinstance(municipality, str):
+        errors.setdefault("municipality", []).append("must be a CBS code such as GM0344")
+    profile = Profile(
+        municipality=municipality,
+        business_functions=strings("business_functions"),
+        reference_components=strings("reference_components"),
+        landscape_components=strings("landscape_components"),
+        landscape_reference_components=strings("landscape_reference_components"),
+        hosting_order=hosting_order,
+        disallowed_hosting=disallowed,
+        open_source_only=bool(open_source_only),
+        min_status=str(min_status),
+        required_standards=strings("required_standards"),
+        exclude=strings("exclude"),
+        weights=weights,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return profile
+
+
+@dataclass(frozen=True)
+class CatalogueFacts:
+    """What the bridge read from the database, keyed for the advisor and for the pages."""
+
+    instance: Instance
+    names: Mapping[str, str]  # capability or component id -> human name
+    municipality: Organisation | None
+    unknown_status: frozenset[str]
+    unknown_hosting: frozenset[str]
+    missing_standards: Mapping[str, tuple[str, ...]]  # component id -> required standards it lacks
+    recommended_dependencies: Mapping[str, tuple[str, ...]]  # capability -> recommended capabilities
+
+
+def _open_source(licence: str | None) -> bool:
+    return bool(licence) and licence.strip().lower().startswith(OPEN_LICENCE_PREFIXES)
+
+
+def _elements(session: Session, kind: GemmaKind, slugs: Iterable[str], field_name: str) -> list[GemmaElement]:
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    found = {
+        e.slug: e
+        for e in session.scalars(select(GemmaElement).where(GemmaElement.kind == kind, GemmaElement.slug.in_(wanted)))
+    }
+    missing = [slug for slug in wanted if slug not in found]
+    if missing:
+        raise ValidationError({field_name: [f"unknown: {', '.join(missing)}"]})
+    return [found[slug] for slug in wanted]
+
+
+def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
+    """Read the catalogue and GEMMA, and build the advisor's instance for ``profile``."""
+    municipality = None
+    if profile.municipality:
+        municipality = session.scalar(
+            select(Organisation).where(Organisation.cbs_code == profile.municipality.upper())
+        )
+        if municipality is None:
+            raise ValidationError({"municipality": [f"unknown CBS code {profile.municipality!r}"]})
+
+    functions = _elements(session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions")
+    named = _elements(session, GemmaKind.REFERENCE_COMPONENT, profile.reference_components, "reference_components")
+    covered = _elements(
+        session, GemmaKind.REFERENCE_COMPONENT, profile.landscape_reference_components,
+        "landscape_reference_components",
+    )
+    standards = _elements(session, GemmaKind.STANDARD, profile.required_standards, "required_standards")
+
+    components = list(
+        session.scalars(
+            select(Component).options(
+                selectinload(Component.realisations).selectinload(Realisation.reference_component),
+                selectinload(Component.requirements).selectinload(ComponentRequirement.required_component),
+                selectinload(Component.standards),
+                selectinload(Component.offers),
+                selectinload(Component.usages).selectinload(Usage.organisation),
+            )
+        )
+    )
+    slugs = {c.slug for c in components}
+    for key, values in (("landscape_components", profile.landscape_components), ("exclude", profile.exclude)):
+        unknown = [v for v in values if v not in slugs]
+        if unknown:
+            raise ValidationError({key: [f"unknown component: {', '.join(unknown)}"]})
+
+    element_by_id = {e.id: e for e in session.scalars(select(GemmaElement).where(
+        GemmaElement.kind.in_([GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY])
+    ))}
+    mandatory: dict[str, set[str]] = {}
+    recommended: dict[str, set[str]] = {}
+    for relation in session.scalars(select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)):
+        consumer, provider = element_by_id.get(relation.source_id), element_by_id.get(relation.target_id)
+        if consumer is None or provider is None or provider.kind != GemmaKind.REFERENCE_COMPONENT:
+            continue  # national facilities are available to every municipality
+        if consumer.id == provider.id:
+            continue
+        bucket = mandatory if (relation.role or "").lower() == "verplicht" else recommended
+        bucket.setdefault(RC + consumer.slug, set()).add(RC + provider.slug)
+
+    # A specialisation realises its general form too (Generiek zaakafhandelcomponent is a
+    # Zaakafhandelcomponent), so a component providing one provides the other.
+    general: dict[str, set[str]] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SPECIALISATION_OF)
+    ):
+        special, broad = element_by_id.get(relation.source_id), element_by_id.get(relation.target_id)
+        if special is not None and broad is not None:
+            general.setdefault(RC + special.slug, set()).add(RC + broad.slug)
+
+    def with_generalisations(capabilities: set[str]) -> set[str]:
+        result, stack = set(capabilities), list(capabilities)
+        while stack:
+            for broader in general.get(stack.pop(), ()):
+                if broader not in result:
+                    result.add(broader)
+                    stack.append(broader)
+        return result
+
+    supports: dict[int, set[str]] = {}
+    if functions:
+        for relation in session.scalars(
+            select(GemmaRelation).where(
+                GemmaRelation.kind == GemmaRelationKind.SUPPORTS_FUNCTION,
+                GemmaRelation.target_id.in_([f.id for f in functions]),
+            )
+        ):
+            source = element_by_id.get(relation.source_id)
+            if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
+                supports.setdefault(relation.target_id, set()).add(RC + source.slug)
+
+    names: dict[str, str] = {RC + e.slug: e.name for e in element_by_id.values() if e.kind == GemmaKind.REFERENCE_COMPONENT}
+    names.update({f"bf:{f.slug}": f.name for f in functions})
+
+    # What is needed: the chosen reference components and those serving the chosen functions,
+    # closed over mandatory GEMMA dependencies in one traversal.
+    stack = [RC + e.slug for e in named] + [cap for f in functions for cap in sorted(supports.get(f.id, ()))]
+    needed: set[str] = set()
+    while stack:
+        capability = stack.pop()
+        if capability in needed:
+            continue
+        needed.add(capability)
+        stack.extend(mandatory.get(capability, ()))
+
+    required_standard_ids = {s.id: s.name for s in standards}
+    # A required standard applies to a candidate only where GEMMA lists that standard for one of
+    # the reference components it realises: a notification router need not speak the Zaken API.
+    standards_of_reference: dict[str, set[int]] = {}
+    if standards:
+        for relation in session.scalars(
+            select(GemmaRelation).where(
+                GemmaRelation.kind == GemmaRelationKind.STANDARD,
+                GemmaRelation.target_id.in_(list(required_standard_ids)),
+            )
+        ):
+            source = element_by_id.get(relation.source_id)
+            if source is not None:
+                standards_of_reference.setdefault(RC + source.slug, set()).add(relation.target_id)
+    candidates = []
+    unknown_status, unknown_hosting = set(), set()
+    missing_standards: dict[str, tuple[str, ...]] = {}
+    exclude = set(profile.exclude)
+    for component in sorted(components, key=lambda c: c.slug):
+        provides = with_generalisations({RC + r.reference_component.slug for r in component.realisations})
+        provides.add(COMPONENT + component.slug)
+        requires = {COMPONENT + r.required_component.slug for r in component.requirements if not r.optional}
+        for capability in list(provides):
+            requires |= mandatory.get(capability, set())
+        requires -= provides
+        hosting = {h["model"] for h in component.hosting_models or []}
+        hosting |= {o.kind for o in component.offers if o.kind in HOSTING_FORMS}
+        if not hosting:
+            unknown_hosting.add(component.slug)
+        status = component.development_status
+        if status not in (*STATUSES, "obsolete"):
+            unknown_status.add(component.slug)
+            status = "concept"
+        claimed = {s.standard_id for s in component.standards if s.standard_id}
+        applicable = set().union(*(standards_of_reference.get(cap, set()) for cap in provides))
+        lacking = tuple(sorted(
+            name for sid, name in required_standard_ids.items() if sid in applicable and sid not in claimed
+        ))
+        if lacking:
+            missing_standards[component.slug] = lacking
+            exclude.add(component.slug)
+        adopters = {u.organisation_id for u in component.usages}
+        candidates.append(
+            Candidate(
+                id=component.slug,
+                name=component.name,
+                provides=frozenset(provides),
+                requires=frozenset(requires),
+                cost=1.0,
+                hosting=frozenset(Hosting(h) for h in hosting) if hosting else ALL_HOSTING,
+                open_source=_open_source(component.license),
+                status=Status(status),
+                licence=component.license,
+                # No claim is not proof of no use: zero claims means "unknown", not 0.
+                adoption_count=len(adopters) or None,
+                dependencies_count=len(requires),
+                standards=frozenset(s.name for s in component.standards),
+            )
+        )
+        names[component.slug] = component.name
+        names[COMPONENT + component.slug] = component.name
+
+    landscape_provides = with_generalisations({RC + e.slug for e in covered})
+    allowed = frozenset(Hosting(h) for h in HOSTING_FORMS if h not in profile.disallowed_hosting)
+    instance = Instance(
+        components=tuple(candidates),
+        needs=frozenset(needed),
+        landscape=Landscape(components=frozenset(profile.landscape_components), provides=frozenset(landscape_provides)),
+        constraints=Constraints(
+            open_source_only=profile.open_source_only,
+            allowed_hosting=allowed,
+            min_status=Status(profile.min_status),
+            exclude=frozenset(exclude),
+        ),
+    )
+    return CatalogueFacts(
+        instance=instance,
+        names=names,
+        municipality=municipality,
+        unknown_status=frozenset(unknown_status),
+        unknown_hosting=frozenset(unknown_hosting),
+        missing_standards=missing_standards,
+        recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A plan for a profile, with everything needed to explain it."""
+
+    profile: Profile
+    facts: CatalogueFacts
+    instance: Instance
+    plan: Plan
+    explanation: Explanation
+    roadmap: Roadmap
+    what_if: WhatIf | None = None
+
+    def name(self, key: str) -> str:
+        """The human name of a component or capability id."""
+        return self.facts.names.get(key, key)
+
+
+def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | None = None) -> Advice:
+    """Build the instance, score it with the profile's weights, solve, explain and order it.
+
+    ``replace`` = (component in the plan or landscape, catalogue component) adds a what-if.
+    """
+    facts = build_instance(session, profile)
+    cost_profile = CostProfile(weights=dict(profile.weights), hosting_order=tuple(Hosting(h) for h in profile.hosting_order))
+    instance = apply_scores(facts.instance, profile=cost_profile)
+    plan = solve(instance)
+    explanation = explain(instance, plan, profile=cost_profile)
+    what_if = None
+    if replace is not None:
+        removed, added = replace
+        for key, value in (("vervang", removed), ("door", added)):
+            if value not in instance.by_id:
+                raise ValidationError({key: [f"unknown component {value!r}"]})
+        if removed not in plan.selected and removed not in instance.landscape.components:
+            raise ValidationError({"vervang": ["choose a component from the plan or the landscape"]})
+        what_if = replace_component(instance, plan, remove=removed, add=added)
+    return Advice(
+        profile=profile,
+        facts=facts,
+        instance=instance,
+        plan=plan,
+        explanation=explanation,
+        roadmap=roadmap(instance, plan),
+        what_if=what_if,
+    )
+
+
+def advice_to_json(advice: Advice) -> dict[str, Any]:
+    """The plan in the CLI contract's shape, plus explanations, roadmap and names."""
+    used = set(advice.plan.selected) | set(advice.plan.unmet) | set(advice.instance.needs)
+    for choice in advice.explanation.choices:
+        used |= set(choice.covers) | {p.requirement for p in choice.brings}
+    return {
+        "plan": advice.plan.to_json(),
+        "explanation": to_jsonable(advice.explanation),
+        "roadmap": to_jsonable(advice.roadmap),
+        "what_if": to_jsonable(advice.what_if) if advice.what_if else None,
+        "names": {key: advice.name(key) for key in sorted(used)},
+        "notes": {
+            "unknown_status": sorted(advice.facts.unknown_status),
+            "unknown_hosting": sorted(advice.facts.unknown_hosting),
+            "missing_required_standards": {k: list(v) for k, v in advice.facts.missing_standards.items()},
+        },
+    }

@@ -1,0 +1,95 @@
+"""The advisor speaks English codes and numbers; this says the same in the reader's language."""
+
+from __future__ import annotations
+
+from advisor.explain import Blocked, Gap
+from advisor.model import Candidate, Term
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from catalogue.services.advice import Advice
+from catalogue.web import labels
+
+TERM_LABELS = {
+    "hosting": _l("Hosting"),
+    "maturity": _l("Volwassenheid"),
+    "adoption": _l("Gebruik door gemeenten"),
+    "licence": _l("Licentie"),
+    "dependencies": _l("Wat het meebrengt"),
+    "lock_in": _l("Afhankelijkheid van leverancier"),
+}
+
+
+def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
+    """Why a score term has its value, in words."""
+    slug = candidate.id
+    if term.name == "hosting":
+        if slug in advice.facts.unknown_hosting:
+            return _("hosting onbekend; alle vormen aangenomen")
+        allowed = [h for h in advice.profile.hosting_order if h not in advice.profile.disallowed_hosting]
+        offered = {h.value for h in candidate.hosting}
+        best = next((h for h in allowed if h in offered), None)
+        return _("beste toegestane vorm: %(form)s", form=labels.HOSTING.get(best, best)) if best else _("geen toegestane vorm")
+    if term.name == "maturity":
+        if slug in advice.facts.unknown_status:
+            return _("ontwikkelstatus onbekend; telt als concept")
+        return _("ontwikkelstatus: %(status)s", status=labels.STATUS.get(candidate.status.value, candidate.status.value))
+    if term.name == "adoption":
+        if candidate.adoption_count is None:
+            return _("onbekend: geen meldingen van gebruik; daarom een neutrale waarde, niet nul")
+        return _("%(num)d gemeenten melden gebruik", num=candidate.adoption_count)
+    if term.name == "licence":
+        if candidate.open_source:
+            return _("open licentie: %(licence)s", licence=candidate.licence or "?")
+        return _("geen open licentie bekend")
+    if term.name == "dependencies":
+        missing = len(candidate.requires - advice.instance.base_available())
+        if not missing:
+            return _("heeft niets nodig dat u nog niet heeft")
+        return _("%(num)d dingen nodig die u nog niet heeft", num=missing)
+    if term.name == "lock_in":
+        return _("open source: u kunt van leverancier wisselen") if candidate.open_source else _("niet open source")
+    return term.reason
+
+
+def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
+    """Why a candidate is not allowed, by the name of the rule it breaks."""
+    candidate = advice.instance.by_id.get(candidate_id)
+    if name == "exclude":
+        missing = advice.facts.missing_standards.get(candidate_id)
+        if missing and candidate_id not in advice.profile.exclude:
+            return _("mist een standaard die u verplicht stelt: %(standards)s", standards=", ".join(missing))
+        return _("u heeft dit component uitgesloten")
+    if name == "status":
+        return _("verouderd; dat kiest het advies nooit")
+    if name == "min_status":
+        if candidate_id in advice.facts.unknown_status:
+            return _("ontwikkelstatus onbekend (telt als concept), lager dan uw minimum %(min)s",
+                     min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status))
+        status = candidate.status.value if candidate else "?"
+        return _("ontwikkelstatus %(status)s is lager dan uw minimum %(min)s",
+                 status=labels.STATUS.get(status, status),
+                 min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status))
+    if name == "open_source_only":
+        return _("geen open licentie bekend, en u wilt alleen open source")
+    if name == "allowed_hosting":
+        return _("biedt alleen hosting die u niet toestaat")
+    return name
+
+
+def blocked_reason(advice: Advice, blocked: Blocked) -> str:
+    """All reasons a candidate cannot help, in one sentence."""
+    parts = [constraint_reason(advice, blocked.candidate, name) for name, _why in blocked.constraints]
+    if blocked.unmet_requirements:
+        parts.append(_("heeft %(needs)s nodig, en dat kan geen toegestaan component leveren",
+                       needs=", ".join(advice.name(r) for r in blocked.unmet_requirements)))
+    return "; ".join(parts)
+
+
+def gap_reason(advice: Advice, gap: Gap) -> str:
+    """Why a need stays uncovered."""
+    if gap.kind == "no_provider":
+        return _("Geen component in de catalogus vult dit in.")
+    if gap.kind == "excluded":
+        return _("Er zijn componenten voor, maar uw regels sluiten ze allemaal uit.")
+    return _("Er zijn toegestane componenten voor, maar wat zij nodig hebben kan niemand leveren.")
