@@ -395,7 +395,7 @@ def create_token(
         require(actor, Permission.SUBMIT)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=actor,
+        user_id=actor.id,
         name=name.strip()[:100],
         token_hash=_token_hash(plaintext),
         prefix=plaintext[:10],

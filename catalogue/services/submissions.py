@@ -74,6 +74,15 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _flush(session: Session) -> None:
+    """Flush; a submission saved by someone else in the meantime is a Conflict, not a crash."""
+    try:
+        session.flush()
+    except StaleDataError as error:
+        msg = "someone else saved this at the same moment; load the page again"
+        raise Conflict(msg) from error
+
+
 def is_spdx_expression(text: str) -> bool:
     """True when ``text`` is a valid SPDX licence expression (SPDX list in publiccode_vocab)."""
     return bool(text.strip()) and _spdx(text)
@@ -400,7 +409,7 @@ def start_new(session: Session, *, actor: User) -> Submission:
         organisation_id=actor.organisation_id,
     )
     session.add(submission)
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -421,7 +430,7 @@ def start_update(session: Session, slug: str, *, actor: User) -> Submission:
         organisation_id=actor.organisation_id,
     )
     session.add(submission)
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -501,7 +510,7 @@ def start_from_publiccode(
     submission.file_issues = issues_of(result)
     submission.edited_fields = []
     submission.status = SubmissionStatus.CONCEPT
-    session.flush()
+    _flush(session)
     if submit:
         submit_for_review(session, submission.id, actor=actor, remote_addr=remote_addr)
     return submission
@@ -556,7 +565,7 @@ def save_step(
     after["field_sources"] = sources
     submission.document = after
     submission.edited_fields = sorted(set(submission.edited_fields or []) | set(changed))
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -638,7 +647,7 @@ def _apply_step(
     return document
 
 
-def _standard_key(standard: Mapping[str, Any]) -> str:
+def standard_key(standard: Mapping[str, Any]) -> str:
     return str(standard.get("gemma_id") or f"name:{standard.get('name')}")
 
 
@@ -647,7 +656,7 @@ def _chosen_standards(
     errors: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     wanted = [str(s) for s in data.get("standards") or []]
-    existing = {_standard_key(s): s for s in document.get("standards") or []}
+    existing = {standard_key(s): s for s in document.get("standards") or []}
     new_ids = [w for w in wanted if w not in existing]
     known = {g: e for g, e in elements_by_gemma_id(session, new_ids).items() if e.kind == GemmaKind.STANDARD}
     unknown = [w for w in new_ids if w not in known]
@@ -840,7 +849,7 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     submission.base_version = component.version
     _note(session, submission, actor, "rebased",
           "both changed: " + ", ".join(view.both) if view.both else "")
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -875,7 +884,7 @@ def submit_for_review(
     _note(session, submission, actor, "submitted", "")
     audit.record(session, AuditKind.SUBMITTED, actor=actor, subject=f"submission {submission.id}",
                  remote_addr=remote_addr)
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -917,7 +926,7 @@ def approve(
         # An UPDATE of the row bumps its version even when only child rows changed, so other
         # submissions that started from the old version see the change.
         applied.component.updated_at = _now()
-        session.flush()
+        _flush(session)
     except StaleDataError as error:
         msg = "someone else published a change to this component at the same moment; try again"
         raise Conflict(msg) from error
@@ -948,7 +957,7 @@ def approve(
     audit.record(session, AuditKind.APPROVED, actor=actor, subject=f"submission {submission.id}",
                  detail={"component": component.slug, "revision": revision.number},
                  remote_addr=remote_addr)
-    session.flush()
+    _flush(session)
     return revision
 
 
@@ -991,7 +1000,7 @@ def _decide(
     _note(session, submission, actor, str(status), reason)
     audit.record(session, kind, actor=actor, subject=f"submission {submission.id}",
                  remote_addr=remote_addr)
-    session.flush()
+    _flush(session)
     return submission
 
 
@@ -1003,7 +1012,7 @@ def comment(session: Session, submission_id: int, *, actor: User, body: str) -> 
     if not text:
         raise ValidationError({"body": ["write a comment"]})
     note = _note(session, submission, actor, "comment", text)
-    session.flush()
+    _flush(session)
     return note
 
 

@@ -1,0 +1,239 @@
+"""The write side of ``/api/v1`` for maintainers' CI: validate a publiccode.yml, and submit one
+as an update for review with a personal API token.
+
+Authentication is a bearer token only, never a session cookie, so these routes need no CSRF
+token (they are exempt). ``contribute_paths()`` and ``contribute_security_schemes()`` describe
+them for the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, jsonify, request, url_for
+
+from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.models_contrib import SubmissionOrigin, User
+from catalogue.publiccode import MAX_BYTES
+from catalogue.security import csrf
+from catalogue.services import accounts, submissions
+from catalogue.services.permissions import Permission, has
+from catalogue.web.auth import public
+from catalogue.web.context import db_session
+from catalogue.web.errors import problem
+
+bp = Blueprint("api_contribute", __name__, url_prefix="/api/v1")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _body() -> bytes:
+    """The request body, read no further than one byte over the parser's limit."""
+    return request.get_data(cache=False)[: MAX_BYTES + 1]
+
+
+def _unauthorized(detail: str) -> Response:
+    response = problem(401, detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="componentenwijzer"'
+    return response
+
+
+def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callable[[View], View]:
+    """Decorate an API view: a valid bearer token with ``scope``, whose account holds ``permission``.
+
+    The account is passed to the view as ``token_user``. Every use and refusal is audited.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            kind, _, token = header.partition(" ")
+            if kind.lower() != "bearer" or not token.strip():
+                return _unauthorized("send a personal API token as 'Authorization: Bearer <token>'")
+            database = db_session()
+            try:
+                user = accounts.user_for_token(database, token.strip(), scope=scope,
+                                               remote_addr=request.remote_addr)
+            except NotAuthorized:
+                database.commit()  # the refusal stays in the audit log
+                raise
+            database.commit()
+            if user is None:
+                return _unauthorized("this token is unknown, expired or revoked")
+            if not has(user, permission):
+                msg = f"this account may not do {permission.value!r}"
+                raise NotAuthorized(msg)
+            return view(*args, token_user=user, **kwargs)
+
+        guarded.required_permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def _issue(issue: dict[str, Any]) -> dict[str, Any]:
+    return {key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")}
+
+
+@bp.post("/validate")
+@public("validation writes nothing; rate-limited")
+def validate() -> Response:
+    """Check a publiccode.yml (the request body) and return its located errors and warnings."""
+    data = _body()
+    if not data.strip():
+        raise ValidationError({"body": ["send the publiccode.yml as the request body"]})
+    strict = request.args.get("mode") == "strict"
+    result = submissions.check_publiccode(data) if not strict else _strict(data)
+    issues = submissions.issues_of(result)
+    return jsonify({
+        "valid": result.valid,
+        "accepted": result.record is not None,
+        "mode": "strict" if strict else "lenient",
+        "publiccode_version": result.version,
+        "errors": [_issue(i) for i in issues if i["level"] == "error"],
+        "warnings": [_issue(i) for i in issues if i["level"] == "warning"],
+    })
+
+
+def _strict(data: bytes) -> Any:
+    from catalogue.publiccode import parse
+
+    return parse(data, strict=True)
+
+
+@bp.put("/components/<slug>/publiccode")
+@requires_token(Permission.SUBMIT, accounts.TokenScope.SUBMIT)
+def put_publiccode(slug: str, *, token_user: User) -> Response:
+    """Submit the component's publiccode.yml (the body) as an update for review."""
+    data = _body()
+    if not data.strip():
+        raise ValidationError({"body": ["send the publiccode.yml as the request body"]})
+    result = submissions.check_publiccode(data)
+    if result.record is None:
+        issues = [_issue(i) for i in submissions.issues_of(result) if i["level"] == "error"]
+        return problem(422, "the file cannot be read as a publiccode.yml", issues=issues,
+                       errors={"publiccode": [i["message"] for i in issues]})
+    database = db_session()
+    submission = submissions.start_from_publiccode(
+        database, data, actor=token_user, source_name=f"API: {slug}", origin=SubmissionOrigin.API,
+        target_slug=slug, submit=True, remote_addr=request.remote_addr,
+    )
+    database.commit()
+    location = url_for("contribute.preview", submission_id=submission.id)
+    response = jsonify({
+        "submission": submission.id,
+        "status": submission.status,
+        "url": location,
+        "warnings": [_issue(i) for i in submission.file_issues if i["level"] == "warning"],
+    })
+    response.status_code = 202
+    response.headers["Location"] = location
+    return response
+
+
+# ---------------------------------------------------------------- OpenAPI
+
+_ISSUE_SCHEMA = {
+    "type": "object",
+    "required": ["key", "message"],
+    "properties": {
+        "key": {"type": "string"},
+        "line": {"type": ["integer", "null"]},
+        "column": {"type": ["integer", "null"]},
+        "message": {"type": "string"},
+        "message_nl": {"type": ["string", "null"]},
+        "code": {"type": ["string", "null"]},
+    },
+}
+_PROBLEM = {"$ref": "#/components/responses/Problem"}
+_YAML_BODY = {
+    "required": True,
+    "content": {
+        "application/yaml": {"schema": {"type": "string", "maxLength": MAX_BYTES}},
+        "text/plain": {"schema": {"type": "string", "maxLength": MAX_BYTES}},
+    },
+}
+
+
+def contribute_security_schemes() -> dict[str, Any]:
+    """``components.securitySchemes`` entries for the personal API tokens."""
+    return {
+        "personalToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (made on /account) with the scope submissions:write.",
+        }
+    }
+
+
+def contribute_paths() -> dict[str, Any]:
+    """The OpenAPI paths of this module, relative to ``/api/v1``."""
+    return {
+        "/validate": {
+            "post": {
+                "summary": "Validate a publiccode.yml: located errors and warnings",
+                "description": "No authentication; rate-limited. `mode=strict` checks against the "
+                "standard like the official parser; the default is the catalogue's lenient reading.",
+                "parameters": [{"name": "mode", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": ["lenient", "strict"]}}],
+                "requestBody": _YAML_BODY,
+                "responses": {
+                    "200": {
+                        "description": "The verdict and the located issues",
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "required": ["valid", "accepted", "mode", "errors", "warnings"],
+                            "properties": {
+                                "valid": {"type": "boolean"},
+                                "accepted": {"type": "boolean"},
+                                "mode": {"type": "string", "enum": ["lenient", "strict"]},
+                                "publiccode_version": {"type": ["string", "null"]},
+                                "errors": {"type": "array", "items": _ISSUE_SCHEMA},
+                                "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
+                            },
+                        }}},
+                    },
+                    "400": _PROBLEM, "413": _PROBLEM, "422": _PROBLEM, "429": _PROBLEM,
+                },
+            }
+        },
+        "/components/{slug}/publiccode": {
+            "put": {
+                "summary": "Submit a component's publiccode.yml as an update for review",
+                "description": "Needs a personal API token with the scope `submissions:write` of an "
+                "account that may edit the component. The published component stays as it is until a "
+                "reviewer approves the update.",
+                "security": [{"personalToken": []}],
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": _YAML_BODY,
+                "responses": {
+                    "202": {
+                        "description": "Submitted for review",
+                        "headers": {"Location": {"schema": {"type": "string"},
+                                                 "description": "The submission's page"}},
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "required": ["submission", "status", "url", "warnings"],
+                            "properties": {
+                                "submission": {"type": "integer"},
+                                "status": {"type": "string"},
+                                "url": {"type": "string"},
+                                "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
+                            },
+                        }}},
+                    },
+                    "400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM, "404": _PROBLEM,
+                    "409": _PROBLEM, "413": _PROBLEM, "422": _PROBLEM, "429": _PROBLEM,
+                },
+            }
+        },
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint; it authenticates by token only, so it is exempt from CSRF."""
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

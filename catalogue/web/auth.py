@@ -1,0 +1,347 @@
+"""Logging in and out, registering, two-factor login (TOTP), the account page and API tokens.
+
+Also the permission decorators every mutating route wears: ``@requires(Permission.X)`` (log in
+first, then hold X) and ``@public(reason)`` for the few that anyone may use on purpose. A test
+walks the URL map and fails when a mutating route has neither.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.exceptions import Unauthorized
+from werkzeug.wrappers import Response
+
+from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.models_contrib import User
+from catalogue.services import accounts
+from catalogue.services.permissions import Permission, has
+from catalogue.web.context import db_session
+from catalogue.web.errors import wants_json
+from catalogue.web.forms import ActionForm, LoginForm, RegisterForm, TokenForm, TotpForm, copy_errors, options
+
+bp = Blueprint("auth", __name__)
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Log in om verder te gaan.")
+login_manager.login_message_category = "info"
+# "strong": a session cookie used from another browser or address is dropped, remember cookie too.
+login_manager.session_protection = "strong"
+
+PENDING = "pending_login"
+SETUP_SECRET = "totp_setup_secret"
+PENDING_SECONDS = 300
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------- who is acting
+
+
+def actor() -> User | None:
+    """The logged-in account of this request, or None."""
+    if current_user.is_authenticated:
+        user: User = current_user._get_current_object()  # noqa: SLF001 - Flask-Login's proxy
+        return user
+    return None
+
+
+def remote_addr() -> str | None:
+    """The client address, for the audit log."""
+    return request.remote_addr
+
+
+def requires(permission: Permission) -> Callable[[View], View]:
+    """Decorate a view: anonymous users go to the login page (API: 401), others need ``permission``."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = actor()
+            if user is None:
+                if wants_json():
+                    raise Unauthorized()
+                return login_manager.unauthorized()
+            if not has(user, permission):
+                msg = f"this needs the permission {permission.value!r}"
+                raise NotAuthorized(msg)
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(reason: str) -> Callable[[View], View]:
+    """Mark a mutating view as open to everyone on purpose, saying why."""
+
+    def decorate(view: View) -> View:
+        view.public_reason = reason  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site is a place to go back to (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return default
+
+
+# ---------------------------------------------------------------- login and logout
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public("anyone may try to log in; rate-limited, and every failure is logged")
+def login() -> Any:
+    """E-mail address and password; then a TOTP code when the account needs one."""
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        database = db_session()
+        user = accounts.authenticate(database, form.email.data or "", form.password.data or "",
+                                     remote_addr=remote_addr())
+        if user is None:
+            database.commit()  # the failed attempt stays in the audit log
+            failed = True
+        else:
+            next_page = safe_next(request.args.get("next"), url_for("contribute.index"))
+            session.clear()
+            if user.needs_totp:
+                session[PENDING] = {"id": user.id, "nonce": user.session_nonce,
+                                    "remember": bool(form.remember.data), "until": time.time() + PENDING_SECONDS,
+                                    "next": next_page}
+                database.commit()
+                if user.totp_secret is None:
+                    return redirect(url_for("auth.totp_setup"))
+                return redirect(url_for("auth.login_code"))
+            return _finish_login(user, remember=bool(form.remember.data), next_page=next_page)
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form, failed=failed), status
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
+        session.pop(PENDING, None)
+        return None
+    user = accounts.user_for_session_id(db_session(), f"{pending.get('id')}:{pending.get('nonce')}")
+    return user
+
+
+def _finish_login(user: User, *, remember: bool, next_page: str) -> Response:
+    database = db_session()
+    accounts.complete_login(database, user, remote_addr=remote_addr())
+    database.commit()
+    session.pop(PENDING, None)
+    session.pop(SETUP_SECRET, None)
+    login_user(user, remember=remember)
+    return redirect(next_page)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public("second step of a login; needs a pending password login, rate-limited")
+def login_code() -> Any:
+    """The second step for reviewers and admins (and anyone who switched TOTP on)."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if user.totp_secret is None:
+        return redirect(url_for("auth.totp_setup"))
+    form = TotpForm()
+    if form.validate_on_submit():
+        database = db_session()
+        if accounts.verify_totp(database, user, form.code.data or "", remote_addr=remote_addr()):
+            pending = session.get(PENDING) or {}
+            return _finish_login(user, remember=bool(pending.get("remember")),
+                                 next_page=str(pending.get("next") or url_for("contribute.index")))
+        database.commit()
+        form.code.errors = [*form.code.errors, str(_("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."))]
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/totp.html", form=form), status
+
+
+@bp.route("/login/code-instellen", methods=["GET", "POST"])
+@public("sets up TOTP during a pending login of a role that requires it, or for the logged-in user")
+def totp_setup() -> Any:
+    """Switch on two-factor login: show a secret for the app, then check one code from it."""
+    logged_in = actor()
+    user = accounts.get_user(db_session(), logged_in.id) if logged_in is not None else _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if user.totp_secret is not None:
+        return redirect(url_for("auth.account") if actor() else url_for("auth.login_code"))
+    secret = session.get(SETUP_SECRET)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = accounts.new_totp_secret()
+        session[SETUP_SECRET] = secret
+    form = TotpForm()
+    if form.validate_on_submit():
+        database = db_session()
+        try:
+            accounts.enable_totp(database, user, secret, form.code.data or "", remote_addr=remote_addr())
+        except ValidationError as error:
+            database.commit()  # the failed code stays in the audit log
+            copy_errors(form, error.errors)
+        else:
+            session.pop(SETUP_SECRET, None)
+            if actor() is not None:
+                database.commit()
+                return redirect(url_for("auth.account"))
+            pending = session.get(PENDING) or {}
+            return _finish_login(user, remember=bool(pending.get("remember")),
+                                 next_page=str(pending.get("next") or url_for("contribute.index")))
+    status = 422 if form.is_submitted() else 200
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return render_template("auth/totp_setup.html", form=form, secret=grouped,
+                           uri=accounts.totp_uri(user.email, secret), required=user.needs_totp), status
+
+
+@bp.post("/uitloggen")
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def logout() -> Response:
+    """End the session (and the remember cookie)."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("pages.home"))
+    user = actor()
+    if user is not None:
+        database = db_session()
+        accounts.record_logout(database, user, remote_addr=remote_addr())
+        database.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("pages.home"))
+
+
+# ---------------------------------------------------------------- registration
+
+
+@bp.route("/registreren", methods=["GET", "POST"])
+@public("anyone may register as a maintainer; rate-limited, and an admin confirms the organisation")
+def register() -> Any:
+    """Create a maintainer account for an organisation."""
+    form = RegisterForm()
+    database = db_session()
+    form.organisation.choices = options([(0, _("— kies uw organisatie —"))] + [
+        (o.id, o.name) for o in accounts.registrable_organisations(database)
+    ])
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(database, email=form.email.data or "", password=form.password.data or "",
+                                     organisation_id=form.organisation.data or None, remote_addr=remote_addr())
+        except ValidationError as error:
+            database.rollback()
+            copy_errors(form, error.errors)
+        else:
+            session.clear()
+            return _finish_login(user, remember=False, next_page=url_for("contribute.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+# ---------------------------------------------------------------- the account page and tokens
+
+
+@bp.get("/account")
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def account() -> str:
+    """Two-factor login and personal API tokens."""
+    user = actor()
+    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    return render_template("auth/account.html", user=user, tokens=accounts.tokens_of(db_session(), actor=user),
+                           form=TokenForm(), action=ActionForm(), new_token=None)
+
+
+@bp.post("/account/sleutels")
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def create_token() -> Any:
+    """Make a personal API token and show it once (never stored, never put in the session)."""
+    user = actor()
+    assert user is not None  # noqa: S101
+    form = TokenForm()
+    database = db_session()
+    new_token = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, new_token = accounts.create_token(database, actor=user, name=form.name.data or "",
+                                                      scopes=[accounts.TokenScope.SUBMIT],
+                                                      remote_addr=remote_addr())
+            database.commit()
+        except ValidationError as error:
+            database.rollback()
+            copy_errors(form, error.errors)
+            status = 422
+    else:
+        status = 422
+    response = current_app.make_response((render_template(
+        "auth/account.html", user=user, tokens=accounts.tokens_of(database, actor=user),
+        form=TokenForm(formdata=None), action=ActionForm(), new_token=new_token, token_form=form,
+    ), status))
+    # The page shows a secret: never keep it in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/sleutels/<int:token_id>/intrekken")
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of your tokens."""
+    user = actor()
+    assert user is not None  # noqa: S101
+    if ActionForm().validate_on_submit():
+        database = db_session()
+        accounts.revoke_token(database, token_id, actor=user, remote_addr=remote_addr())
+        database.commit()
+    return redirect(url_for("auth.account"))
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login and register the blueprint."""
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _account_context() -> dict[str, Any]:
+        def can(permission: str) -> bool:
+            return has(actor(), Permission(permission))
+
+        return {"can": can}
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> User | None:
+    database = db_session()
+    user = accounts.user_for_session_id(database, session_id)
+    if user is not None:
+        # Loaded and detached: still readable after a rollback closes the request's session
+        # (error pages render the menu). Services that change the account load it again.
+        database.expunge(user)
+    return user

@@ -1,0 +1,378 @@
+"""WTForms (Flask-WTF) forms of accounts, contributing, review and administration.
+
+Every form is a FlaskForm, so every POST carries a CSRF token. Labels and messages are lazy
+gettext, so they follow the reader's language. Services raise ValidationError with English
+messages; :func:`copy_errors` puts them on the fields in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileSize
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from catalogue.models import DevelopmentStatus
+from catalogue.publiccode import MAX_BYTES
+from catalogue.services import accounts, submissions
+from catalogue.web import labels
+
+REQUIRED = _l("Vul dit veld in.")
+
+# Service messages (English) as the reader should see them next to a field.
+SERVICE_MESSAGES: dict[str, Any] = {
+    accounts.EMAIL_INVALID: _l("Vul een geldig e-mailadres in."),
+    accounts.EMAIL_TAKEN: _l("Er is al een account met dit e-mailadres."),
+    accounts.PASSWORD_TOO_SHORT: _l("Gebruik minstens 12 tekens."),
+    accounts.PASSWORD_TOO_LONG: _l("Gebruik hoogstens 1024 tekens."),
+    accounts.PASSWORD_COMMON: _l("Dit wachtwoord komt te vaak voor of is te eenvoudig. Kies een ander."),
+    accounts.PASSWORD_HAS_EMAIL: _l("Het wachtwoord mag uw e-mailadres niet bevatten."),
+    accounts.ORGANISATION_UNKNOWN: _l("Kies een organisatie uit de lijst."),
+    accounts.ROLE_UNKNOWN: _l("Kies een rol uit de lijst."),
+    accounts.TOTP_WRONG: _l("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."),
+    accounts.TOKEN_NAME_REQUIRED: _l("Geef de sleutel een naam."),
+    "not a valid SPDX licence expression": _l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."),
+    "the repository URL of a published component cannot be changed here": _l(
+        "Het adres van de broncode van een gepubliceerd component kunt u hier niet wijzigen."
+    ),
+    "give a reason, so the author knows what to do": _l("Geef een reden, zodat de indiener weet wat te doen."),
+    "write a comment": _l("Schrijf een reactie."),
+    "say why the claim is wrong": _l("Leg uit waarom de claim niet klopt."),
+    "choose one of the component's claims": _l("Kies een claim van dit component."),
+    "your organisation already disputes this claim": _l("Uw organisatie betwist deze claim al."),
+    "explain the decision": _l("Leg het besluit uit."),
+    "you cannot take away your own admin role": _l("U kunt uw eigen beheerdersrol niet afnemen."),
+    "you cannot deactivate your own account": _l("U kunt uw eigen account niet uitschakelen."),
+    "choose two different components": _l("Kies twee verschillende componenten."),
+    "choose two different organisations": _l("Kies twee verschillende organisaties."),
+    "give the organisation a name": _l("Geef de organisatie een naam."),
+    "choose a kind of organisation": _l("Kies een soort organisatie."),
+    "the website must start with https://": _l("De website moet beginnen met https://."),
+}
+
+
+def translate(message: str) -> str:
+    """A service message in the reader's language, when we know it; otherwise as it is."""
+    known = SERVICE_MESSAGES.get(message)
+    return str(known) if known is not None else message
+
+
+def copy_errors(form: FlaskForm, errors: Mapping[str, list[str]], *, fields: Mapping[str, str] | None = None) -> list[str]:
+    """Put a ValidationError's messages on the form's fields; returns those that fit no field."""
+    unplaced: list[str] = []
+    for key, messages in errors.items():
+        name = (fields or {}).get(key, key)
+        field = getattr(form, name, None)
+        translated = [translate(m) for m in messages]
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), *translated]
+        else:
+            unplaced.extend(translated)
+    return unplaced
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (works without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        """Choices are checked by the service, which knows the catalogue."""
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox list, labels in the reader's language."""
+    return [SelectChoice(value=value, label=str(label)) for value, label in pairs]
+
+
+def _choices(table: Mapping[str, Any]) -> list[SelectChoice]:
+    return options([("", _l("— kies —")), *table.items()])
+
+
+# ---------------------------------------------------------------- accounts
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password."""
+
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=1024)])
+    remember = BooleanField(_l("Ingelogd blijven op deze computer (3 dagen)"))
+
+
+class RegisterForm(FlaskForm):
+    """A new maintainer account."""
+
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    organisation = SelectField(_l("Organisatie"), coerce=int, validators=[InputRequired(REQUIRED)])
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[DataRequired(REQUIRED), Length(max=1024)],
+        description=_l("Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."),
+    )
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))],
+    )
+
+
+class TotpForm(FlaskForm):
+    """A six-digit code from an authenticator app."""
+
+    code = StringField(
+        _l("Code uit uw app"),
+        validators=[DataRequired(REQUIRED), Length(min=6, max=7, message=_l("De code heeft 6 cijfers."))],
+        description=_l("De 6 cijfers die uw app voor tweestapsverificatie nu toont."),
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+
+
+class TokenForm(FlaskForm):
+    """A new personal API token."""
+
+    name = StringField(_l("Naam van de sleutel"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                       description=_l("Bijvoorbeeld: CI van onze GitHub-repository."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token (logout, revoke, submit, rebase)."""
+
+    lock_version = HiddenField()
+
+
+# ---------------------------------------------------------------- contributing
+
+
+class BasicsForm(FlaskForm):
+    """Step 1: what the component is and where its source code lives."""
+
+    lock_version = HiddenField()
+    name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    url = URLField(
+        _l("Adres van de broncode"),
+        validators=[DataRequired(REQUIRED), URL(message=_l("Vul een volledig adres in, met https://.")),
+                    Length(max=500)],
+        description=_l("De repository, bijvoorbeeld https://github.com/organisatie/project."),
+    )
+    landing_url = URLField(
+        _l("Website (optioneel)"),
+        validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")), Length(max=500)],
+    )
+    development_status = SelectField(_l("Ontwikkelstatus"), choices=[], validators=[Optional()])
+    software_type = SelectField(_l("Soort software"), choices=[], validators=[Optional()])
+    common_ground_layer = SelectField(_l("Common Ground-laag"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.development_status.choices = _choices(
+            {s.value: labels.STATUS.get(s.value, s.value) for s in DevelopmentStatus}
+        )
+        self.software_type.choices = _choices({t: t for t in SOFTWARE_TYPES})
+        self.common_ground_layer.choices = _choices(labels.LAYER)
+
+
+SOFTWARE_TYPES = ("standalone/web", "standalone/backend", "standalone/desktop", "standalone/mobile",
+                  "standalone/iot", "standalone/other", "addon", "library", "configurationFiles")
+
+
+class PickerForm(FlaskForm):
+    """A list of checkboxes to choose from, with a search box (steps 2 and 3)."""
+
+    lock_version = HiddenField()
+    chosen = MultiCheckboxField(choices=[])
+    second = MultiCheckboxField(choices=[])
+    zoek = StringField(_l("Zoek"), validators=[Optional(), Length(max=100)])
+    zoek2 = StringField(_l("Zoek"), validators=[Optional(), Length(max=100)])
+
+
+class HostingForm(FlaskForm):
+    """Step 4: how municipalities can run it."""
+
+    lock_version = HiddenField()
+    hosting_models = MultiCheckboxField(_l("Hostingvormen"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hosting_models.choices = options((k, v) for k, v in labels.HOSTING.items() if k != "support")
+
+
+def _spdx(_form: Any, field: Any) -> None:
+    if field.data and not submissions.is_spdx_expression(field.data):
+        raise ValidationError(str(_l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2.")))
+
+
+MAINTENANCE_TYPES = {
+    "internal": _l("door de organisatie zelf"),
+    "contract": _l("via een contract"),
+    "community": _l("door een gemeenschap"),
+    "none": _l("niet onderhouden"),
+}
+
+
+class LicenceForm(FlaskForm):
+    """Step 5: the licence (SPDX) and how the component is maintained."""
+
+    lock_version = HiddenField()
+    license = StringField(
+        _l("Licentie (SPDX)"),
+        validators=[Optional(), Length(max=200), _spdx],
+        description=_l("Een SPDX-code, bijvoorbeeld EUPL-1.2, MIT of EUPL-1.2 OR MIT."),
+    )
+    maintenance_type = SelectField(_l("Onderhoud"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.maintenance_type.choices = _choices(MAINTENANCE_TYPES)
+
+
+class DescriptionsForm(FlaskForm):
+    """Step 6: descriptions in Dutch and English (Markdown in the long description)."""
+
+    lock_version = HiddenField()
+    nl_short_description = StringField(_l("Korte beschrijving in het Nederlands"),
+                                       validators=[Optional(), Length(max=150)],
+                                       description=_l("Eén zin, hoogstens 150 tekens."))
+    nl_long_description = TextAreaField(_l("Uitgebreide beschrijving in het Nederlands"),
+                                        validators=[Optional(), Length(max=20000)],
+                                        description=_l("U mag Markdown gebruiken."))
+    nl_features = TextAreaField(_l("Functies in het Nederlands"), validators=[Optional(), Length(max=10000)],
+                                description=_l("Eén functie per regel."))
+    en_short_description = StringField(_l("Korte beschrijving in het Engels"),
+                                       validators=[Optional(), Length(max=150)])
+    en_long_description = TextAreaField(_l("Uitgebreide beschrijving in het Engels"),
+                                        validators=[Optional(), Length(max=20000)])
+    en_features = TextAreaField(_l("Functies in het Engels"), validators=[Optional(), Length(max=10000)],
+                                description=_l("Eén functie per regel."))
+    documentation = URLField(_l("Documentatie (adres)"),
+                             validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")),
+                                         Length(max=500)])
+
+
+class PubliccodeForm(FlaskForm):
+    """Upload or paste a publiccode.yml."""
+
+    file = FileField(_l("Bestand uploaden"), validators=[FileSize(MAX_BYTES, message=_l("Het bestand is te groot (hoogstens 1 MB)."))])
+    text = TextAreaField(_l("Of plak de inhoud hier"), validators=[Optional(), Length(max=MAX_BYTES)])
+
+
+# ---------------------------------------------------------------- review and disputes
+
+
+class DecisionForm(FlaskForm):
+    """Approve, reject or ask for changes, with a note or reason."""
+
+    lock_version = HiddenField()
+    decision = RadioField(_l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))])
+    reason = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=5000)],
+                           description=_l("Verplicht bij afwijzen of wijzigingen vragen. Een afwijzing en de reden zijn openbaar."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision.choices = options([
+            ("approve", _l("Goedkeuren en publiceren")),
+            ("request_changes", _l("Wijzigingen vragen")),
+            ("reject", _l("Afwijzen")),
+        ])
+
+
+class CommentForm(FlaskForm):
+    """A comment on a submission."""
+
+    body = TextAreaField(_l("Reactie"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class DisputeForm(FlaskForm):
+    """Dispute one claim of a component."""
+
+    claim = RadioField(_l("Welke claim klopt niet?"), choices=[], validators=[InputRequired(_l("Kies een claim."))])
+    reason = TextAreaField(_l("Waarom klopt deze claim niet?"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class ResolveDisputeForm(FlaskForm):
+    """Uphold or dismiss a dispute."""
+
+    outcome = RadioField(_l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))])
+    resolution = TextAreaField(_l("Toelichting"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = options([
+            ("upheld", _l("Terecht: de claim wordt verwijderd")),
+            ("dismissed", _l("Onterecht: de claim blijft staan")),
+        ])
+
+
+# ---------------------------------------------------------------- administration
+
+ROLE_LABELS = {
+    "maintainer": _l("onderhouder"),
+    "reviewer": _l("beoordelaar"),
+    "admin": _l("beheerder"),
+}
+
+
+class UserForm(FlaskForm):
+    """Role, organisation and state of an account."""
+
+    role = SelectField(_l("Rol"), choices=[], validators=[InputRequired(REQUIRED)])
+    organisation = SelectField(_l("Organisatie"), coerce=int, validators=[InputRequired(REQUIRED)])
+    organisation_confirmed = BooleanField(_l("Bevestigd dat deze persoon voor de organisatie werkt"))
+    active = BooleanField(_l("Account actief"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = options(ROLE_LABELS.items())
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation's name, kind and website."""
+
+    name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(_l("Soort organisatie"), choices=[], validators=[InputRequired(REQUIRED)])
+    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")), Length(max=500)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(labels.ORGANISATION_KIND)
+
+
+class MergeComponentsForm(FlaskForm):
+    """Which component is the duplicate, and which one stays."""
+
+    duplicate = SelectField(_l("Dubbel component (verdwijnt)"), choices=[], validators=[InputRequired(REQUIRED)])
+    keep = SelectField(_l("Component dat blijft"), choices=[], validators=[InputRequired(REQUIRED)])
+
+
+class MergeOrganisationsForm(FlaskForm):
+    """Which organisation is the duplicate, and which one stays."""
+
+    duplicate = SelectField(_l("Dubbele organisatie (verdwijnt)"), coerce=int, choices=[], validators=[InputRequired(REQUIRED)])
+    keep = SelectField(_l("Organisatie die blijft"), coerce=int, choices=[], validators=[InputRequired(REQUIRED)])
+
+
+def lock_of(form: FlaskForm) -> int | None:
+    """The submission version a form was shown with, if it says so."""
+    raw = getattr(getattr(form, "lock_version", None), "data", None)
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
