@@ -821,6 +821,7 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     Fields the submission changed keep the submission's value; every other field takes the
     published value. Fields both sides changed are listed in a comment so a person checks them.
     """
+    require(actor, Permission.SUBMIT)
     submission = get_submission(session, submission_id, actor=actor)
     if not has(actor, Permission.REVIEW):
         _require_editor(actor, submission)
