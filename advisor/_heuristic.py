@@ -270,13 +270,16 @@ def lagrangian_heuristic(
     form: Formulation,
     *,
     deadline: float,
-    max_iterations: int = 300,
-    every: int = 10,
-    subgradient_share: float = 0.6,
+    max_iterations: int = 500,
+    every: int = 12,
+    warmup: int = 80,
+    subgradient_share: float = 0.7,
 ) -> HeuristicResult | None:
     """Run the heuristic until ``deadline`` (a ``time.perf_counter()`` value).
 
     The subgradient phase may use ``subgradient_share`` of the time; local search the rest.
+    Primal plans are built every ``every`` iterations after ``warmup`` iterations (earlier
+    multipliers are too poor to be worth the greedy's cost).
     Returns ``None`` when no complete plan exists among the columns (cannot happen after
     presolve, which keeps only supportable candidates).
     """
@@ -334,7 +337,7 @@ def lagrangian_heuristic(
         if proven(lower):
             done = True
             break
-        if iteration % every == every - 1:
+        if iteration >= warmup and iteration % every == every - 1:
             cover = ctx.scored_greedy(lam)
             if not cover.pending:
                 found = _cost(form, cover.selected)

@@ -71,6 +71,9 @@ _MILP_FIRST_COLUMNS = 250
 # Share of the remaining budget the Lagrangian heuristic may use; it usually stops earlier
 # (local optimum or proven bound), leaving the rest to the MILP.
 _HEURISTIC_SHARE = 0.75
+# Up to this many columns the heuristic takes a smaller share, leaving the MILP a real chance.
+_MEDIUM_COLUMNS = 500
+_HEURISTIC_SHARE_MEDIUM = 0.35
 # HiGHS needs a few milliseconds just to start; below this a MILP call is pointless.
 _MIN_MILP_SECONDS = 0.005
 # Solution merging: rounds, plans per round, and the least time worth starting one.
@@ -583,7 +586,9 @@ def _optimise(
         proven_by_milp = proven
     if not proven:
         now = time.perf_counter()
-        result = lagrangian_heuristic(form, deadline=now + _HEURISTIC_SHARE * (deadline - now))
+        # Medium problems leave most of the time to the MILP, which often proves them.
+        share = _HEURISTIC_SHARE if form.size > _MEDIUM_COLUMNS else _HEURISTIC_SHARE_MEDIUM
+        result = lagrangian_heuristic(form, deadline=now + share * (deadline - now))
         if result is not None:
             found.offer(_indices_to_ids(form, result.selection), "heuristic")
             found.bound(result.lower_bound)
