@@ -320,7 +320,8 @@ def lagrangian_heuristic(
 
     done = proven(-math.inf) if n == 0 else False
     for iteration in range(max_iterations):
-        if done or time.perf_counter() >= phase_end:
+        # The first iteration always runs: it is cheap and yields a valid lower bound.
+        if done or (iteration and time.perf_counter() >= phase_end):
             break
         reduced = cost - transposed @ lam
         x = (reduced < 0) | forced_mask

@@ -138,10 +138,11 @@ def test_large_instance_uses_heuristic_path_and_stays_sound(seed: int) -> None:
     assert plan.cost >= optimum - 1e-9
     assert plan.lower_bound is not None
     assert plan.lower_bound <= optimum + 1e-6
+    assert plan.gap is not None
+    assert math.isclose(plan.gap, (plan.cost - plan.lower_bound) / plan.cost, abs_tol=1e-12)
     if plan.optimal:
         assert math.isclose(plan.cost, optimum, rel_tol=1e-9)
-    else:
-        assert plan.gap is not None and plan.gap > 0
+        assert plan.gap == 0.0
 
 
 @settings(deadline=None, max_examples=15)
