@@ -73,7 +73,9 @@ class SearchService:
             return self.backend.search(query)
         except SearchUnavailable as error:
             logger.warning("search index unavailable, answering from the database: %s", error)
-        if self.rebuild_when_missing:
+        # Rebuild only a missing or corrupt index: a query that fails on a sound index would
+        # otherwise start a rebuild on every search.
+        if self.rebuild_when_missing and not self.backend.available():
             self.rebuild_in_background()
         return self.fallback.search(query)
 

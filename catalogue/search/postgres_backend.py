@@ -60,6 +60,7 @@ from catalogue.search.query import (
     FACETS,
     SEARCH_BOOSTS,
     SEARCH_FIELDS,
+    correctable,
     exact_key,
     normalise_text,
     sort_facet_values,
@@ -380,7 +381,7 @@ class PostgresBackend:
         corrected: list[str] = []
         replaced = False
         for word in words(q):
-            if len(word) > 2 and word not in vocabulary:
+            if correctable(word) and word not in vocabulary:
                 close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
                 if close:
                     corrected.append(close[0])

@@ -125,6 +125,20 @@ def words(text: str) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text)]
 
 
+# Query-syntax words are never "misspelt".
+OPERATORS = frozenset({"and", "or", "not", "to"})
+
+
+def correctable(word: str) -> bool:
+    """True for words worth a spelling suggestion: not too short, not an operator."""
+    return len(word) > 3 and word not in OPERATORS
+
+
+def max_edits(word: str) -> int:
+    """How many typing errors a suggestion may correct: one in short words, two in longer ones."""
+    return 1 if len(word) <= 5 else 2
+
+
 def parse_filters(getlist: Callable[[str], list[str]]) -> dict[str, tuple[str, ...]]:
     """Facet filters from request arguments: ``getlist(param)`` gives the repeated values.
 

@@ -31,6 +31,7 @@ from whoosh import highlight, index, sorting
 from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -51,7 +52,9 @@ from catalogue.search.query import (
     SEARCH_FIELDS,
     build_filter,
     build_query,
+    correctable,
     label_of,
+    max_edits,
     normalise_text,
     sort_facet_values,
     words,
@@ -61,6 +64,8 @@ CURRENT = "current"
 GENERATION_PREFIX = "gen-"
 # How often a search re-resolves ``current`` when a swap removed its directory under it.
 OPEN_ATTEMPTS = 3
+# Incremental updates are merged into fewer segments once there are this many.
+MERGE_AFTER_SEGMENTS = 10
 # Whole fields of a hit are shown when nothing in them is highlighted, cut to this length.
 SNIPPET_LENGTH = 240
 # Fields a snippet is taken from, per reading language, best first.
@@ -176,6 +181,7 @@ class WhooshBackend:
         try:
             return index.open_dir(str(directory))
         except Exception as error:
+            _close_files_left_open(error)
             msg = f"the search index at {directory} cannot be opened: {error}"
             raise SearchUnavailable(msg) from error
 
@@ -332,8 +338,8 @@ class WhooshBackend:
         replaced = False
         corrected: list[str] = []
         for word in words(query.q):
-            if len(word) > 2 and ("spelling", word) not in reader:
-                suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if correctable(word) and ("spelling", word) not in reader:
+                suggestions = corrector.suggest(word, limit=1, maxdist=max_edits(word), prefix=1)
                 if suggestions:
                     corrected.append(suggestions[0])
                     replaced = True
@@ -352,7 +358,7 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=_should_merge(writer))
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove documents from the live index."""
@@ -366,7 +372,7 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=_should_merge(writer))
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Write a new generation beside the live one, swap it in, remove the old one.
@@ -433,6 +439,24 @@ class WhooshBackend:
     def check(self, documents: Iterable[SearchDocument]) -> IndexReport:
         """Missing, stale (digest differs) and extra documents."""
         return IndexReport.compare(self.stored(), documents)
+
+
+def _close_files_left_open(error: BaseException) -> None:
+    """Whoosh leaves the table-of-contents file open when reading it fails (a corrupt index):
+    close what the failing frames still hold, so a corrupt index leaks no file descriptors."""
+    trace = error.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            if isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+        trace = trace.tb_next
+
+
+def _should_merge(writer: Any) -> bool:
+    # Whoosh's default merge policy rewrites every small segment on each commit, which for a
+    # catalogue-sized index means the whole index per update. Let small updates pile up as
+    # segments and merge them in one go now and then (a rebuild also starts from one segment).
+    return len(getattr(writer, "segments", ())) >= MERGE_AFTER_SEGMENTS
 
 
 def _facet(field: str) -> sorting.FieldFacet:

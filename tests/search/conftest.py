@@ -70,3 +70,10 @@ def backend_service(backend: str, database_url: str, tmp_path: Path, app_factory
     yield service
     service.wait_for_rebuild()
     application.extensions["catalogue_db"].dispose()
+
+
+@pytest.fixture
+def manual_app_runner(manual_app: Any) -> Any:
+    """Click's runner for ``manual_app``."""
+    return manual_app.test_cli_runner()
+

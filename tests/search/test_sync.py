@@ -1,4 +1,4 @@
-"""Consistency: the outbox is written in the data's transaction, and the single writer applies it."""
+"""Consistency: the outbox is written in the data's transaction; the single writer applies it."""
 
 from __future__ import annotations
 
@@ -79,7 +79,9 @@ def test_changes_to_child_rows_and_shared_names_record_the_component(manual_app:
     assert _outbox(manual_app) == [(kiss_id, "delete")]
 
 
-def test_the_writer_applies_the_rows_and_deletes_them(manual_app: Any, manual: SearchService) -> None:
+def test_the_writer_applies_the_rows_and_deletes_them(
+    manual_app: Any, manual: SearchService
+) -> None:
     database = manual_app.extensions["catalogue_db"]
     with database.session() as session:
         component = get_component(session, "signalen")
@@ -98,7 +100,9 @@ def test_the_writer_applies_the_rows_and_deletes_them(manual_app: Any, manual: S
     assert manual.check().consistent
 
 
-def test_after_commit_the_index_is_already_up_to_date(search_app: Any, indexed: SearchService) -> None:
+def test_after_commit_the_index_is_already_up_to_date(
+    search_app: Any, indexed: SearchService
+) -> None:
     with search_app.extensions["catalogue_db"].session() as session:
         get_component(session, "open-zaak").description("nl").short_description = "Fietsenstalling"
     assert _outbox(search_app) == []

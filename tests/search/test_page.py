@@ -1,0 +1,125 @@
+"""The search page through the test client: full page and htmx fragment, shareable URLs, facets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from catalogue.search import SearchService
+
+HX = {"HX-Request": "true"}
+
+
+def _html(response: Any) -> str:
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_full_page_and_htmx_fragment_come_from_one_view(search_app: Any, indexed: SearchService,
+                                                        client: Any) -> None:
+    page = client.get("/componenten?q=zaak")
+    fragment = client.get("/componenten?q=zaak", headers=HX)
+    assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+    page_html, fragment_html = _html(page), _html(fragment)
+    assert "<html" in page_html and 'role="search"' in page_html
+    assert "<html" not in fragment_html and 'role="search"' not in fragment_html
+    assert fragment_html.lstrip().startswith('<div id="resultaten"')
+    assert '<div id="resultaten"' in page_html
+    assert 'href="/componenten/open-zaak">Open Zaak</a>' in fragment_html
+    # htmx restoring history without a cached copy gets the whole page.
+    restore = client.get("/componenten?q=zaak",
+                         headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in _html(restore)
+
+
+def test_every_state_is_a_shareable_url(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    html = _html(client.get("/componenten?licentie=EUPL-1.2&licentie=MIT&licentie=EUPL-1.2-or-later"
+                            "&sort=updated"))
+    checked = re.findall(r'name="licentie" value="([^"]+)" checked', html)
+    assert sorted(checked) == ["EUPL-1.2", "EUPL-1.2-or-later", "MIT"]
+    assert re.search(r'<option value="updated" selected>', html)
+    next_link = re.search(r'rel="next" href="([^"]+)"', html)
+    assert next_link, "more than one page of these components"
+    arguments = parse_qs(urlsplit(next_link.group(1).replace("&amp;", "&")).query)
+    assert arguments == {"licentie": ["EUPL-1.2", "MIT", "EUPL-1.2-or-later"],
+                         "sort": ["updated"], "page": ["2"]}
+    # Each chosen filter can be dropped with a link that keeps the rest.
+    drop = re.search(r'<a href="([^"]+)">Weghalen: Licentie: MIT</a>', html)
+    assert drop and parse_qs(urlsplit(drop.group(1).replace("&amp;", "&")).query) == {
+        "licentie": ["EUPL-1.2", "EUPL-1.2-or-later"], "sort": ["updated"]}
+
+
+def test_facets_are_fieldsets_of_labelled_checkboxes_with_names_and_counts(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    html = _html(client.get("/componenten"))
+    fieldsets = re.findall(r"<fieldset>\s*<legend>([^<]+)</legend>", html)
+    assert "GEMMA-referentiecomponent" in fieldsets and "Gebruikt door gemeente" in fieldsets
+    assert len(fieldsets) == 10
+    boxes = re.findall(r'<input type="checkbox" id="([^"]+)" name="[^"]+" value="[^"]+"', html)
+    labels = re.findall(r'<label for="([^"]+)">', html)
+    assert boxes and set(boxes) <= set(labels) and len(set(boxes)) == len(boxes)
+    # Names and counts, never the stored key alone.
+    assert re.search(r'value="zaakregistratiecomponent">\s*<label for="[^"]+">'
+                     r"Zaakregistratiecomponent \(\d+\)</label>", html)
+    assert re.search(r'value="gemeente-utrecht">\s*<label for="[^"]+">Gemeente Utrecht \(\d+\)',
+                     html)
+    assert re.search(r'value="stable">\s*<label for="[^"]+">stabiel \(\d+\)', html)
+
+
+def test_a_search_without_results_suggests_a_spelling(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    html = _html(client.get("/componenten?q=notificaites"))
+    assert "0 componenten gevonden" in html
+    assert 'Bedoelt u: <a href="/componenten?q=notificaties">notificaties</a>' in html
+
+
+def test_no_inline_script_or_style_and_htmx_is_loaded_from_static(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    response = client.get("/componenten?q=zaak")
+    html = _html(response)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+    assert scripts and all('src="' in attrs and " defer" in attrs and not body.strip()
+                           for attrs, body in scripts)
+    assert "<style" not in html and " style=" not in html
+    assert not re.search(r"<[^>]*\son[a-z]+\s*=", html)  # no inline event handlers
+    assert "hx-on" not in html
+    for path in ("/static/js/htmx.min.js", "/static/js/app.js"):
+        with client.get(path) as static:
+            assert static.status_code == 200
+
+
+def test_hostile_text_in_the_query_is_escaped(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    hostile = '"><script>alert(1)</script>'
+    html = _html(client.get("/componenten", query_string={"q": hostile, "gemeente": hostile}))
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_the_component_list_still_pages_through_everything_by_name(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    seen: list[str] = []
+    url = "/componenten"
+    while url:
+        html = _html(client.get(url))
+        seen += re.findall(r'<h3><a href="/componenten/[^"]+">([^<]+)</a></h3>', html)
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert len(seen) == 46
+    assert seen == sorted(seen, key=str.casefold)
+
+
+def test_a_page_past_the_end_shows_the_last_page(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    html = _html(client.get("/componenten?page=999"))
+    assert "Pagina 3 van 3" in html
+    assert _html(client.get("/componenten?page=abc")).count("<h3>") == 20
