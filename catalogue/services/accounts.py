@@ -52,6 +52,10 @@ TOKEN_NAME_REQUIRED = "give the token a name"
 SCOPE_UNKNOWN = "unknown scope"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# zxcvbn's list leaves out what its pattern matchers catch; these catch the worst of those.
+_REPEATED = re.compile(r"(.+?)\1+")
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
+              "1234567890" * 2, "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
 _hasher = PasswordHasher()
 
 
@@ -84,12 +88,20 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     lowered = password.lower()
     stripped = lowered.rstrip(string.digits + string.punctuation + " ")
     common = common_passwords()
-    if lowered in common or stripped in common or len(set(lowered)) < 5:
+    if lowered in common or stripped in common or len(set(lowered)) < 5 or _is_pattern(lowered):
         return [PASSWORD_COMMON]
     local_part = email.split("@", 1)[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
         return [PASSWORD_HAS_EMAIL]
     return []
+
+
+def _is_pattern(lowered: str) -> bool:
+    """A repeated chunk ("passwordpassword") or a run along the keyboard or alphabet."""
+    if _REPEATED.fullmatch(lowered):
+        return True
+    core = re.sub(r"[^a-z0-9]", "", lowered)
+    return any(core in sequence or core in sequence[::-1] for sequence in _SEQUENCES)
 
 
 def hash_password(password: str) -> str:

@@ -21,6 +21,7 @@ from catalogue.services import components as component_service
 from catalogue.services import disputes as dispute_service
 from catalogue.services import submissions
 from catalogue.services.permissions import Permission, has, require_component_editor
+from catalogue.web import labels
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
 from catalogue.rendering import markdown_to_html
@@ -144,6 +145,13 @@ def show_value(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(show_value(v) for v in value)
     if isinstance(value, Mapping):
+        # Links read as what they point at: a GEMMA element or standard, a hosting form, a component.
+        if value.get("name") and ("gemma_id" in value or "version" in value):
+            return " ".join(str(v) for v in (value["name"], value.get("version")) if v)
+        if value.get("model"):
+            return str(labels.HOSTING.get(str(value["model"]), value["model"]))
+        if value.get("component"):
+            return str(value["component"])
         parts = [f"{k}: {show_value(v)}" for k, v in value.items()
                  if v not in (None, "", [], {}) and k not in ("source", "basis")]
         return ", ".join(parts) or "—"
