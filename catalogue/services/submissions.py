@@ -587,14 +587,16 @@ def _apply_step(
     document = documents.jsonable(dict(submission.document))
     label = source_label(submission)
     errors: dict[str, list[str]] = {}
+    # Keys the data leaves out keep their value: a caller changes only what it sends.
     if step == "basics":
         for key in STEP_KEYS["basics"]:
-            document[key] = _text(data.get(key), 500)
+            if key in data:
+                document[key] = _text(data.get(key), 500)
         if submission.component_id is not None and submission.base_document is not None:
             old_url = submission.base_document.get("url")
-            if document["url"] and normalise_repository_url(document["url"]) != normalise_repository_url(str(old_url)):
+            if document.get("url") and normalise_repository_url(document["url"]) != normalise_repository_url(str(old_url)):
                 errors["url"] = ["the repository URL of a published component cannot be changed here"]
-    elif step == "reference_components":
+    elif step == "reference_components" and "reference_components" in data:
         wanted = [str(g) for g in data.get("reference_components") or []]
         known = {g: e for g, e in elements_by_gemma_id(session, wanted).items()
                  if e.kind == GemmaKind.REFERENCE_COMPONENT}
@@ -607,9 +609,11 @@ def _apply_step(
             for g in dict.fromkeys(wanted) if g in known
         ]
     elif step == "standards":
-        document["standards"] = _chosen_standards(session, document, data, label, errors)
-        document["requires"] = _chosen_requirements(session, document, data, label, errors)
-    elif step == "hosting":
+        if "standards" in data:
+            document["standards"] = _chosen_standards(session, document, data, label, errors)
+        if "requires" in data:
+            document["requires"] = _chosen_requirements(session, document, data, label, errors)
+    elif step == "hosting" and "hosting_models" in data:
         models = [str(m) for m in data.get("hosting_models") or []]
         allowed = {m.value for m in HostingModel}
         if any(m not in allowed for m in models):
@@ -619,28 +623,33 @@ def _apply_step(
             existing.get(m) or {"model": m, "source": label} for m in dict.fromkeys(models) if m in allowed
         ]
     elif step == "licence":
-        licence = _text(data.get("license"), 200)
-        if licence and not is_spdx_expression(licence):
-            errors["license"] = ["not a valid SPDX licence expression"]
-        document["license"] = licence
-        maintenance = dict(document.get("maintenance") or {})
-        maintenance["type"] = _text(data.get("maintenance_type"), 16)
-        document["maintenance"] = maintenance
+        if "license" in data:
+            licence = _text(data.get("license"), 200)
+            if licence and not is_spdx_expression(licence):
+                errors["license"] = ["not a valid SPDX licence expression"]
+            document["license"] = licence
+        if "maintenance_type" in data:
+            maintenance = dict(document.get("maintenance") or {})
+            maintenance["type"] = _text(data.get("maintenance_type"), 16)
+            document["maintenance"] = maintenance
     elif step == "descriptions":
         descriptions = {lang: dict(texts or {}) for lang, texts in (document.get("descriptions") or {}).items()}
         for language in DESCRIPTION_LANGUAGES:
             texts = descriptions.get(language, {})
-            texts["short_description"] = _text(data.get(f"{language}_short_description"), 150)
-            texts["long_description"] = _text(data.get(f"{language}_long_description"), 20000)
-            features = [line.strip()[:200] for line in str(data.get(f"{language}_features") or "").splitlines()]
-            texts["features"] = [f for f in features if f][:50]
+            for field, limit in (("short_description", 150), ("long_description", 20000)):
+                if f"{language}_{field}" in data:
+                    texts[field] = _text(data.get(f"{language}_{field}"), limit)
+            if f"{language}_features" in data:
+                lines = str(data.get(f"{language}_features") or "").splitlines()
+                texts["features"] = [f for f in (line.strip()[:200] for line in lines) if f][:50]
             if any(v not in (None, "", []) for v in texts.values()):
                 descriptions[language] = texts
             else:
                 descriptions.pop(language, None)
-        documentation = _text(data.get("documentation"), 500)
-        if documentation or "nl" in descriptions:
-            descriptions.setdefault("nl", {})["documentation"] = documentation
+        if "documentation" in data:
+            documentation = _text(data.get("documentation"), 500)
+            if documentation or "nl" in descriptions:
+                descriptions.setdefault("nl", {})["documentation"] = documentation
         document["descriptions"] = descriptions
     if errors:
         raise ValidationError(errors)
