@@ -473,6 +473,7 @@ def start_from_publiccode(
     existing = find_by_url(session, str(incoming["url"]))
     if target_slug is not None:
         target = _component(session, target_slug)
+        require_component_editor(actor, target.maintaining_organisation_id)
         if existing is None or existing.id != target.id:
             msg = f"the url in this file is not the repository of {target_slug!r} ({target.url})"
             raise ValidationError({"url": [msg]})
