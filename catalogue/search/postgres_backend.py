@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import html
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -395,7 +394,3 @@ def _shorten(value: str, limit: int = 240) -> str:
     if len(value) <= limit:
         return value
     return value[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

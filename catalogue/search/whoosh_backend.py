@@ -17,6 +17,7 @@ retries on the new one.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
 import json
 import os
@@ -116,9 +117,7 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 
-def _datetime(value: str | None) -> Any:
-    import datetime as dt
-
+def _datetime(value: str | None) -> dt.datetime | None:
     if not value:
         return None
     # Whoosh stores naive datetimes; the document's timestamp is UTC.
