@@ -72,7 +72,7 @@ STATUS_LABELS = {
 }
 ORIGIN_LABELS = {
     SubmissionOrigin.FORM: _l("formulier"),
-    SubmissionOrigin.PUBLICCODE: _l("publiccode.yml"),
+    SubmissionOrigin.PUBLICCODE: _l("bestand publiccode.yml"),
     SubmissionOrigin.API: _l("API (publiccode.yml uit een pijplijn)"),
     "dispute": _l("betwisting"),
     "merge": _l("samenvoeging"),
@@ -102,7 +102,7 @@ HINTS = {
     "landing_url": (_l("Voeg de website toe"), "basics"),
 }
 DISPUTE_STATUS = {
-    "open": _l("open"),
+    "open": _l("nog open"),
     "upheld": _l("terecht, claim verwijderd"),
     "dismissed": _l("onterecht, claim blijft"),
 }
@@ -132,7 +132,7 @@ FIELD_LABELS = {
     "main_copyright_owner": _l("Auteursrechthebbende"),
     "repo_owner": _l("Eigenaar van de repository"),
     "publiccode_version": _l("publiccode.yml-versie"),
-    "logo": _l("Logo"),
+    "logo": _l("Beeldmerk (logo)"),
     "roadmap": _l("Routekaart"),
     "technology_platform": _l("Technisch platform"),
 }
