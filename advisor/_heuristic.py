@@ -274,6 +274,8 @@ def lagrangian_heuristic(
     every: int = 12,
     warmup: int = 80,
     subgradient_share: float = 0.7,
+    stall_limit: int = 20,
+    polish: bool = True,
 ) -> HeuristicResult | None:
     """Run the heuristic until ``deadline`` (a ``time.perf_counter()`` value).
 
@@ -332,7 +334,7 @@ def lagrangian_heuristic(
             stall = 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= stall_limit:
                 step_scale /= 2
                 stall = 0
         if proven(lower):
@@ -356,14 +358,16 @@ def lagrangian_heuristic(
             break
         lam = np.maximum(0.0, lam + step_scale * (upper - value) / norm * gradient)
 
-    if not done and time.perf_counter() < deadline:
+    if not done:
+        # Always, even past the deadline: a greedy plan from the best multipliers is the
+        # main primal result and costs a few milliseconds.
         cover = ctx.scored_greedy(best_lam)
         if not cover.pending:
             found = _cost(form, cover.selected)
             seen[frozenset(cover.selected)] = found
             if found < upper - 1e-9:
                 upper, best = found, frozenset(cover.selected)
-    if not done:
+    if not done and polish:
         best, upper = _local_search(ctx, best, upper, deadline)
         seen[best] = upper
     pool = tuple(sorted(seen, key=lambda s: (seen[s], sorted(s))))
@@ -375,6 +379,13 @@ def lagrangian_heuristic(
         pool=pool,
         reduced_costs=cost - transposed @ best_lam,
     )
+
+
+def polish(
+    form: Formulation, selection: frozenset[int], deadline: float
+) -> tuple[frozenset[int], float]:
+    """Local search (see the module docstring) from ``selection`` until ``deadline``."""
+    return _local_search(_Context(form), selection, _cost(form, selection), deadline)
 
 
 def _local_search(

@@ -21,7 +21,9 @@ Method
 3. **Lagrangian heuristic** (:mod:`advisor._heuristic`) for larger problems or when the MILP
    ran out of time: a proven lower bound, good plans, local search. Then **solution
    merging**: exact MILPs over the union of the best plan and a few other good ones. Then the
-   full MILP again if a real share of the budget is left. A plan that is not proven optimal
+   full MILP again if a real share of the budget is left. Above 1,000 columns the multipliers
+   feed **core problems** first (exact MILPs over the columns with the smallest reduced
+   costs, see :func:`_core`). A plan that is not proven optimal
    is reported with ``optimal=False``, the best proven lower bound and the relative gap.
 4. **Ties** (deterministic, independent of input order). Among plans whose cost equals the
    optimum (relative tolerance 1e-9) a second MILP picks one with the fewest components
@@ -34,7 +36,6 @@ Method
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections import Counter, defaultdict, deque
@@ -47,7 +48,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from advisor._formulation import FloatArray, Formulation, build_formulation
-from advisor._heuristic import lagrangian_heuristic
+from advisor._heuristic import HeuristicResult, lagrangian_heuristic, polish
 from advisor.model import Candidate, Instance, Plan, UnknownComponentError
 from advisor.roadmap import adoption_waves
 
@@ -74,6 +75,23 @@ _HEURISTIC_SHARE = 0.75
 # Up to this many columns the heuristic takes a smaller share, leaving the MILP a real chance.
 _MEDIUM_COLUMNS = 500
 _HEURISTIC_SHARE_MEDIUM = 0.35
+# Above this many columns local search and merging rarely close the gap in time: the
+# multipliers feed core problems instead (see :func:`_core`).
+_CORE_COLUMNS = 1000
+# Those problems: the subgradient phase takes this share of the remaining budget (most of
+# it for multipliers, the rest for one greedy plan); with fewer iterations to stall before
+# the step halves it converges within a few hundred iterations.
+_LARGE_SHARE = 0.45
+_LARGE_SUBGRADIENT_SHARE = 0.85
+_LARGE_STALL = 10
+# Greedy plans during the subgradient phase cost more than they bring once cores follow.
+_LARGE_EVERY = 1000
+# Core problems: first size, growth while HiGHS proves them, share of the remaining budget.
+_CORE_START = 80
+_CORE_GROWTH = 1.5
+_CORE_SHARE = 0.6
+# Share of what is left after the cores for local search on the best plan (merging follows).
+_POLISH_SHARE = 0.5
 # HiGHS needs a few milliseconds just to start; below this a MILP call is pointless.
 _MIN_MILP_SECONDS = 0.005
 # Solution merging: rounds, plans per round, and the least time worth starting one.
@@ -176,31 +194,40 @@ def _dominated(
     useful = {cid: candidates[cid].provides & targets for cid in relevant}
     open_req = {cid: candidates[cid].requires - met for cid in relevant}
     foreign = {cid: open_req[cid] - candidates[cid].provides for cid in relevant}
+    cost = {cid: candidates[cid].cost for cid in relevant}
     by_capability: dict[str, list[str]] = defaultdict(list)
-    free_providers: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    # Per capability the two cheapest requirement-free providers: (cost, id, runner-up cost).
+    cheapest_free: dict[str, tuple[float, str, float]] = {}
     for cid in sorted(relevant):
+        own_cost = cost[cid]
+        free = not foreign[cid]
         for capability in useful[cid]:
             by_capability[capability].append(cid)
-            if not foreign[cid]:
-                free_providers[capability].append((candidates[cid].cost, cid))
-    cheapest_free = {k: heapq.nsmallest(2, v) for k, v in free_providers.items()}
+            if not free:
+                continue
+            entry = cheapest_free.get(capability)
+            if entry is None:
+                cheapest_free[capability] = (own_cost, cid, math.inf)
+            elif own_cost < entry[0]:
+                cheapest_free[capability] = (own_cost, cid, entry[0])
+            elif own_cost < entry[2]:
+                cheapest_free[capability] = (entry[0], entry[1], own_cost)
 
     def dominates(d: str, c: str) -> bool:
-        return (
-            candidates[d].cost <= candidates[c].cost
-            and useful[c] <= useful[d]
-            and foreign[d] <= open_req[c]
-        )
+        return cost[d] <= cost[c] and useful[c] <= useful[d] and foreign[d] <= open_req[c]
 
     def replaceable(c: str) -> bool:
+        # This runs for every candidate: stop as soon as the total reaches c's cost.
+        limit = cost[c]
         total = 0.0
         for capability in useful[c]:
-            options = [cost for cost, d in cheapest_free.get(capability, ()) if d != c]
-            if not options:
+            entry = cheapest_free.get(capability)
+            if entry is None:
                 return False
-            total += options[0]
-        limit = candidates[c].cost
-        return total < limit and not math.isclose(total, limit, rel_tol=_TIE_RTOL)
+            total += entry[2] if entry[1] == c else entry[0]
+            if total >= limit:
+                return False
+        return not math.isclose(total, limit, rel_tol=_TIE_RTOL)
 
     removed: set[str] = set()
     for c in sorted(relevant - protected):
@@ -208,11 +235,11 @@ def _dominated(
             removed.add(c)
             continue
         pool = min((by_capability[k] for k in useful[c]), key=len)
-        cost_c = candidates[c].cost
+        cost_c = cost[c]
         size_c = len(useful[c])
         for d in pool:
             # Cheap filters first: this loop dominates presolve time on large instances.
-            if d == c or candidates[d].cost > cost_c or len(useful[d]) < size_c:
+            if d == c or cost[d] > cost_c or len(useful[d]) < size_c:
                 continue
             if not dominates(d, c):
                 continue
@@ -559,6 +586,46 @@ def _merge(
     return best
 
 
+def _core(
+    form: Formulation,
+    result: HeuristicResult,
+    deadline: float,
+    found: _Incumbents,
+) -> frozenset[int]:
+    # Core problems (after Caprara, Fischetti and Toth): the columns with the smallest
+    # Lagrangian reduced costs hold nearly every optimal plan, and HiGHS solves a MILP over a
+    # hundred of them in milliseconds where the full problem takes seconds. Each core is
+    # solved exactly with the cost capped just below the best plan (a cutoff that lets HiGHS
+    # prune at once); while cores are proven quickly the next one is half as large again.
+    order = np.argsort(result.reduced_costs, kind="stable")
+    best = result.selection
+    best_cost = _cost_of(form, best)
+    integral = bool(np.all(form.cost == np.round(form.cost)))
+    size = _CORE_START
+    core_deadline = time.perf_counter() + _CORE_SHARE * (deadline - time.perf_counter())
+    index = {cid: j for j, cid in enumerate(form.columns)}
+    while size < form.size:
+        step = 1.0 if integral else _TIE_RTOL * max(1.0, abs(best_cost))
+        sub = form.restrict(set(order[:size].tolist()) | best)
+        chosen, solved, _ = _run_milp(sub, core_deadline, budget=best_cost - step)
+        if chosen is not None:
+            found.offer(chosen, "heuristic")
+            selection = frozenset(index[cid] for cid in chosen)
+            cost = _cost_of(form, selection)
+            if cost < best_cost - 1e-9:
+                best, best_cost = selection, cost
+        # No plan and not solved means the cutoff made the core infeasible: grow it.
+        if (not solved and chosen is not None) or time.perf_counter() >= core_deadline:
+            # Timed out: a larger core would not finish either.
+            break
+        size = int(size * _CORE_GROWTH)
+    return best
+
+
+def _cost_of(form: Formulation, selection: Iterable[int]) -> float:
+    return math.fsum(float(form.cost[j]) for j in selection)
+
+
 def _optimise(
     instance: Instance,
     analysis: Analysis,
@@ -586,15 +653,37 @@ def _optimise(
         proven_by_milp = proven
     if not proven:
         now = time.perf_counter()
-        # Medium problems leave most of the time to the MILP, which often proves them.
-        share = _HEURISTIC_SHARE if form.size > _MEDIUM_COLUMNS else _HEURISTIC_SHARE_MEDIUM
-        result = lagrangian_heuristic(form, deadline=now + share * (deadline - now))
+        large = form.size > _CORE_COLUMNS
+        if large:
+            # Large problems: the subgradient phase mainly prices the columns for the core
+            # problems, which find far better plans than local search in the same time.
+            result = lagrangian_heuristic(
+                form,
+                deadline=now + _LARGE_SHARE * (deadline - now),
+                subgradient_share=_LARGE_SUBGRADIENT_SHARE,
+                stall_limit=_LARGE_STALL,
+                every=_LARGE_EVERY,
+                polish=False,
+            )
+        else:
+            # Medium problems leave most of the time to the MILP, which often proves them.
+            share = _HEURISTIC_SHARE if form.size > _MEDIUM_COLUMNS else _HEURISTIC_SHARE_MEDIUM
+            result = lagrangian_heuristic(form, deadline=now + share * (deadline - now))
         if result is not None:
             found.offer(_indices_to_ids(form, result.selection), "heuristic")
             found.bound(result.lower_bound)
             proven = result.proven
+            best = result.selection
+            if not proven and large:
+                best = _core(form, result, deadline, found)
+                proven = _closes_gap(found)
+                if not proven:
+                    now = time.perf_counter()
+                    best, _ = polish(form, best, now + _POLISH_SHARE * (deadline - now))
+                    found.offer(_indices_to_ids(form, best), "heuristic")
+                    proven = _closes_gap(found)
             if not proven:
-                _merge(form, result.pool, result.selection, deadline, found)
+                _merge(form, result.pool, best, deadline, found)
                 proven = _closes_gap(found)
         late_budget = deadline - time.perf_counter()
         if (
