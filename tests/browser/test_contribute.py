@@ -1,0 +1,175 @@
+"""A maintainer contributes a real publiccode.yml and a reviewer publishes it, in Debian's chromium.
+
+The file is ConductionNL/bag_publiccode's publiccode.yaml (data/publiccode/dutch/), whose
+repository URL is not in the seed catalogue, so it becomes a new component. It lacks a licence;
+the maintainer sees that warning, fixes it in the form and submits. A reviewer logs in with a
+TOTP code and approves, and the component is then found by the catalogue's search. axe-core
+checks every form on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from catalogue.db import Database
+from catalogue.models import Organisation
+from catalogue.services import accounts
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+UPLOAD = ROOT / "data" / "publiccode" / "dutch" / "ConductionNL__bag_publiccode.yml"
+NAME = "Bevragen Ingeschreven Personen (BAG) API"
+PASSWORD = "Een lange zin als wachtwoord 2026"
+
+
+def _make_reviewer(database_url: str) -> tuple[str, str]:
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            organisation = session.scalar(select(Organisation).where(Organisation.cbs_code == "GM0344"))
+            user = accounts.register(session, email="beoordelaar@example.org", password=PASSWORD,
+                                     organisation_id=organisation.id, role="reviewer", trusted=True)
+            user.totp_secret = pyotp.random_base32()
+            return user.email, user.totp_secret
+    finally:
+        database.dispose()
+
+
+def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
+    page: Any, live_server: str, database_url: str, assert_accessible: Any, console_errors: list[str]
+) -> None:
+    # A maintainer registers for their organisation.
+    page.goto(live_server + "/registreren")
+    assert_accessible(page)
+    page.get_by_label("E-mailadres").fill("onderhouder@example.org")
+    page.get_by_label("Organisatie").select_option(label="Conduction")
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Account aanmaken").click()
+    page.wait_for_url(re.compile(r"/bijdragen$"))
+    assert_accessible(page)
+
+    # ... uploads the real file and sees its warnings, located, in Dutch.
+    page.get_by_role("link", name="publiccode.yml uploaden of plakken").click()
+    assert_accessible(page)
+    page.get_by_label("Bestand uploaden").set_input_files(str(UPLOAD))
+    page.get_by_role("button", name="Bekijken").click()
+    page.wait_for_url(re.compile(r"/bijdragen/\d+$"))
+    warnings = page.get_by_role("table", name=re.compile("^Waarschuwingen"))
+    licence_row = warnings.get_by_role("row").filter(has_text="legal.license")
+    assert "Het veld license ontbreekt" in licence_row.inner_text()
+    assert page.get_by_text("Vul een geldige SPDX-licentie in").is_visible()
+    assert_accessible(page)
+
+    # ... fixes the licence in the form (an SPDX check refuses nonsense first) ...
+    page.get_by_role("link", name="Licentie en onderhoud").first.click()
+    assert_accessible(page)
+    page.get_by_label("Licentie (SPDX)").fill("Geen licentie")
+    page.get_by_role("button", name="Opslaan en controleren").click()
+    assert page.get_by_text("Dit is geen geldige SPDX-licentie").first.is_visible()
+    assert_accessible(page)
+    # The browser logs the 422 of the refused form itself; that is the point of this step.
+    console_errors[:] = [e for e in console_errors if "422" not in e]
+    page.get_by_label("Licentie (SPDX)").fill("EUPL-1.2")
+    page.get_by_role("button", name="Opslaan en controleren").click()
+    page.wait_for_url(re.compile(r"/bijdragen/\d+$"))
+    fixed = page.get_by_role("table", name=re.compile("^Opgelost in het formulier"))
+    assert "legal.license" in fixed.inner_text()
+    assert "legal.license" not in page.get_by_role("table", name=re.compile("^Waarschuwingen")).inner_text()
+
+    # ... and submits it for review.
+    page.get_by_role("button", name="Indienen voor beoordeling").click()
+    assert page.get_by_text("ingediend, wacht op beoordeling").first.is_visible()
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # A reviewer logs in with a TOTP code from their app.
+    email, secret = _make_reviewer(database_url)
+    page.goto(live_server + "/login")
+    assert_accessible(page)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"/login/code$"))
+    assert_accessible(page)
+    page.get_by_label("Code uit uw app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_url(re.compile(r"/bijdragen$"))
+
+    # ... finds the submission in the queue and approves it.
+    page.get_by_role("link", name="Beoordelen").click()
+    page.get_by_role("link", name=NAME).click()
+    assert "EUPL-1.2" in page.get_by_role("table", name="Nieuw component: alle gegevens").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Goedkeuren en publiceren").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    assert page.get_by_text("gepubliceerd", exact=True).first.is_visible()
+
+    # The component is now in the catalogue's search, and its page shows the licence.
+    page.goto(live_server + "/componenten?q=BAG")
+    page.get_by_role("link", name=NAME).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == NAME
+    assert "EUPL-1.2" in page.content()
+    history = page.goto(page.url + "/geschiedenis")
+    assert history is not None and history.ok
+    assert "beoordelaar@example.org" in page.content() and "onderhouder@example.org" in page.content()
+
+
+def _account(database_url: str, email: str, role: str) -> str | None:
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            amsterdam = session.scalar(select(Organisation).where(Organisation.cbs_code == "GM0363"))
+            user = accounts.register(session, email=email, password=PASSWORD, organisation_id=amsterdam.id,
+                                     role=role, trusted=True)
+            if role != "maintainer":
+                user.totp_secret = pyotp.random_base32()
+            return user.totp_secret
+    finally:
+        database.dispose()
+
+
+def _log_in(page: Any, live_server: str, email: str, secret: str | None) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    if secret:
+        page.get_by_label("Code uit uw app").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Controleren").click()
+    page.wait_for_url(re.compile(r"/bijdragen$"))
+
+
+def test_every_contributing_form_is_accessible(
+    page: Any, live_server: str, database_url: str, assert_accessible: Any
+) -> None:
+    _log_in(page, live_server, "gemeente@example.org", _account(database_url, "gemeente@example.org", "maintainer"))
+    page.goto(live_server + "/componenten/signalen/wijzigen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Wijzigen in stappen").click()
+    step = page.url.rsplit("/", 1)[0]
+    for slug, query in (("basis", ""), ("referentiecomponenten", "?zoek=melding"), ("standaarden", "?zoek=api&zoek2=open"),
+                        ("hosting", ""), ("licentie", ""), ("beschrijvingen", "")):
+        page.goto(f"{step}/{slug}{query}")
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert_accessible(page)
+    for path in ("/componenten/signalen/betwisten", "/componenten/signalen/geschiedenis", "/account",
+                 "/componenten/signalen"):
+        page.goto(live_server + path)
+        assert_accessible(page)
+    page.get_by_role("button", name="Uitloggen").click()
+
+    _log_in(page, live_server, "beheerder@example.org", _account(database_url, "beheerder@example.org", "admin"))
+    for path in ("/beoordelen", "/beheer", "/beheer/accounts", "/beheer/organisaties", "/beheer/samenvoegen/componenten",
+                 "/beheer/samenvoegen/organisaties", "/beheer/logboek"):
+        page.goto(live_server + path)
+        assert_accessible(page)
+    page.goto(live_server + "/beheer/accounts")
+    page.get_by_role("link", name="gemeente@example.org").click()
+    assert_accessible(page)
