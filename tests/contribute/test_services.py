@@ -192,9 +192,13 @@ def test_the_api_replaces_its_own_open_submission_instead_of_piling_up(app: Any,
         second = submissions.start_from_publiccode(session, text, actor=maintainer, source_name="ci",
                                                    origin=SubmissionOrigin.API, target_slug=COMPONENT, submit=True)
         assert first.id == second.id and second.status == SubmissionStatus.SUBMITTED
-        with pytest.raises(ValidationError):
+        with pytest.raises(NotAuthorized):  # not Amsterdam's component: refused before anything else
             submissions.start_from_publiccode(session, text, actor=maintainer, source_name="ci",
                                               origin=SubmissionOrigin.API, target_slug="open-zaak")
+        with pytest.raises(ValidationError):  # a reviewer may, but the file is another repository
+            submissions.start_from_publiccode(session, text, actor=_user(session, people["reviewer"]),
+                                              source_name="ci", origin=SubmissionOrigin.API,
+                                              target_slug="open-zaak")
 
 
 def test_a_municipality_disputes_a_claim_and_upholding_it_removes_the_claim(
