@@ -70,7 +70,7 @@ def components() -> Response:
     result = search_components(request.args, page=page, per_page=per_page)
     return paged_response(
         [serializers.component_summary(hit) for hit in result["components"]],
-        result["total"], page, per_page, facets=result["facets"],
+        result["total"], page, per_page, facets=result["facets"], degraded=result["degraded"],
     )
 
 

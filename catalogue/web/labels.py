@@ -82,9 +82,9 @@ def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
 
 def query_with(**overrides: str) -> str:
     """The current query string with some arguments replaced, for links that keep state."""
-    arguments = {key: value for key, value in request.args.items()}
-    arguments.update(overrides)
-    return urlencode(arguments)
+    # Repeated arguments (facet filters) must survive a language switch.
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key not in overrides]
+    return urlencode([*kept, *overrides.items()])
 
 
 def init_app(app: Flask) -> None:

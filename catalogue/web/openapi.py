@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalogue.search.query import FACETS
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 
@@ -21,10 +23,7 @@ PAGING_HEADERS = {
     "Link": {"schema": {"type": "string"}, "description": "first, prev, next and last pages"},
 }
 
-FACET_FILTERS = (
-    "reference_component", "standard", "layer", "hosting", "license", "status", "maintenance",
-    "platform", "maintainer", "used_by",
-)
+FACET_FILTERS = tuple(facet.name for facet in FACETS)
 
 
 def _list_of(item: str, *, facets: bool = False) -> dict[str, Any]:
@@ -34,6 +33,7 @@ def _list_of(item: str, *, facets: bool = False) -> dict[str, Any]:
     }
     if facets:
         properties["facets"] = {"$ref": "#/components/schemas/Facets"}
+        properties["degraded"] = {"type": "boolean", "description": "true while search answers from the database"}
     return {"type": "object", "required": list(properties), "properties": properties}
 
 

@@ -1,18 +1,54 @@
-"""Component search for the pages and the API. Until the search backend is wired in, this answers
-from the database (a plain text match) with no facets."""
+"""Component search for the JSON API: the same search service as the page, with English
+parameter names (the facet names) instead of the page's Dutch ones."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from catalogue.services import components as component_service
+from catalogue.errors import ValidationError
+from catalogue.models import Component
+from catalogue.search import search_components as run_search
+from catalogue.search.interfaces import SORTS, SearchQuery
+from catalogue.search.query import FACETS, normalise_text, parse_filters
 from catalogue.web.context import db_session
+
+PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
 
 
 def search_components(arguments: MultiDict[str, str], *, page: int, per_page: int) -> dict[str, Any]:
-    """``{"components", "total", "facets"}`` for the query in ``arguments``."""
-    q = (arguments.get("q") or "").strip()[:200]
-    items, total = component_service.list_components(db_session(), q=q or None, page=page, per_page=per_page)
-    return {"components": items, "total": total, "facets": {}}
+    """``{"components", "total", "facets", "degraded"}`` for the query in ``arguments``."""
+    q = normalise_text(arguments.get("q"))
+    if len(arguments.get("q") or "") > 200:
+        raise ValidationError({"q": ["at most 200 characters"]})
+    sort = arguments.get("sort") or ("relevance" if q else "name")
+    if sort not in SORTS:
+        raise ValidationError({"sort": [f"must be one of {', '.join(SORTS)}"]})
+    if sort == "relevance" and not q:
+        sort = "name"
+    filters = parse_filters(lambda param: arguments.getlist(PARAMETER_OF[param]))
+    results = run_search(SearchQuery(q=q, filters=filters, sort=sort, page=page,  # type: ignore[arg-type]
+                                     per_page=per_page, language=str(g.get("lang", "nl"))))
+    slugs = [hit.slug for hit in results.hits]
+    rows = {
+        c.slug: c
+        for c in db_session().scalars(
+            select(Component)
+            .where(Component.slug.in_(slugs))
+            .options(selectinload(Component.descriptions), selectinload(Component.realisations))
+        )
+    }
+    return {
+        "components": [rows[slug] for slug in slugs if slug in rows],
+        "total": results.total,
+        "degraded": results.degraded,
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                   for v in values]
+            for name, values in results.facets.items()
+        },
+    }
