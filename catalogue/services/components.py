@@ -139,7 +139,9 @@ def apply_document(
     if errors:
         raise ValidationError(errors)
     url = normalise_repository_url(str(document["url"]))
-    component = session.scalar(select(Component).where(Component.url == url))
+    # Child rows are replaced wholesale; a row lock keeps two writers of the same component from
+    # interleaving their deletes and inserts (PostgreSQL; SQLite serialises writers anyway).
+    component = session.scalar(select(Component).where(Component.url == url).with_for_update())
     slug = str(document.get("slug") or slugify(str(document["name"])))
     if component is None and session.scalar(select(Component).where(Component.slug == slug)):
         raise ValidationError({f"{where}.slug": [f"slug {slug!r} is taken by another component"]})
