@@ -203,6 +203,21 @@ def _wants_fragment() -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
+MAX_COMPARED = 4
+
+
+def _comparison_choice(results: SearchResults) -> dict[str, Any]:
+    """Components ticked for comparison (``c``): part of the search state, so they survive a
+    new search, a page change and an htmx swap; the ones not on this page ride along hidden."""
+    chosen = list(dict.fromkeys(v for v in request.args.getlist("c") if v))[:MAX_COMPARED]
+    on_page = {hit.slug for hit in results.hits}
+    return {
+        "compare": chosen,
+        "compare_hidden": [slug for slug in chosen if slug not in on_page],
+        "compare_url": url_for("compare.compare_page", c=chosen) if len(chosen) >= 2 else None,
+    }
+
+
 @bp.get("/componenten")
 def components() -> Response:
     """Search and filter the components; the whole page, or only the results for htmx."""
@@ -227,6 +242,7 @@ def components() -> Response:
             "next": search_url(query, page=page + 1) if page < pages else None,
         },
         "sorts": [(key, str(SORT_LABELS[key])) for key in SORTS if key != "relevance" or query.q],
+        **_comparison_choice(results),
     }
     template = "search/_results.html" if _wants_fragment() else "search/components.html"
     response = make_response(render_template(template, **context))

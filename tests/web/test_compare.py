@@ -63,3 +63,14 @@ def test_wrong_number_of_components_is_a_clear_422(client: Any, query: str) -> N
 
 def test_unknown_component_is_a_404(client: Any) -> None:
     assert client.get("/vergelijk?c=open-zaak&c=bestaat-niet").status_code == 404
+
+
+def test_search_results_carry_the_comparison_choice(client: Any) -> None:
+    """Without JavaScript: the ticked boxes are part of the search URL, and the link appears."""
+    one = client.get("/componenten?q=open&c=open-zaak").get_data(as_text=True)
+    assert "/vergelijk?" not in one
+    assert 'value="open-zaak" id="vergelijk-open-zaak" checked' in one
+    two = client.get("/componenten?q=open&c=open-zaak&c=signalen").get_data(as_text=True)
+    assert "/vergelijk?c=open-zaak&amp;c=signalen" in two
+    # A choice that is not on this page travels along as a hidden field.
+    assert '<input type="hidden" name="c" value="signalen">' in two or "vergelijk-signalen" in two
