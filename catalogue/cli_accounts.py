@@ -10,7 +10,7 @@ from catalogue.cli import catalogue_cli
 from catalogue.db import Database
 from catalogue.errors import ValidationError
 from catalogue.models import Organisation
-from catalogue.models_contrib import Role, TOTP_ROLES
+from catalogue.models_contrib import TOTP_ROLES, Role
 from catalogue.services import accounts
 
 
@@ -40,13 +40,25 @@ def create_user_command(email: str, organisation: str, role: str, password: str)
         value = reference.upper() if column is Organisation.cbs_code else reference
         found = session.scalar(select(Organisation).where(column == value))
         if found is None:
-            raise click.ClickException(f"no organisation {organisation!r} (use its slug or CBS code)")
+            raise click.ClickException(
+                f"no organisation {organisation!r} (use its slug or CBS code)"
+            )
         try:
-            user = accounts.register(session, email=email, password=password, organisation_id=found.id,
-                                     role=role, trusted=True)
+            user = accounts.register(
+                session,
+                email=email,
+                password=password,
+                organisation_id=found.id,
+                role=role,
+                trusted=True,
+            )
         except ValidationError as error:
-            problems = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in error.errors.items())
+            problems = "; ".join(
+                f"{field}: {', '.join(messages)}" for field, messages in error.errors.items()
+            )
             raise click.ClickException(problems) from error
         click.echo(f"Created {user.role} {user.email} ({found.name}).")
         if user.role in TOTP_ROLES:
-            click.echo("Two-factor login is required: set it up with an authenticator app at the first login.")
+            click.echo(
+                "Two-factor login is required: set it up with an authenticator app at the first login."
+            )

@@ -35,7 +35,7 @@ PASSWORD_MIN_LENGTH = 12
 # argon2 hashes any length, but a megabyte "password" is a cheap way to make us work hard.
 PASSWORD_MAX_LENGTH = 1024
 TOTP_ISSUER = "Componentenwijzer"
-TOKEN_PREFIX = "cw_"
+TOKEN_PREFIX = "cw_"  # noqa: S105 - a name or message, not a secret
 TOKEN_LIFETIME_DAYS = 90
 
 # The messages a form may show next to its field (catalogue/web/forms.py translates them).
@@ -43,19 +43,24 @@ EMAIL_INVALID = "enter a valid e-mail address"
 EMAIL_TAKEN = "an account with this e-mail address already exists"
 PASSWORD_TOO_SHORT = f"use at least {PASSWORD_MIN_LENGTH} characters"
 PASSWORD_TOO_LONG = f"use at most {PASSWORD_MAX_LENGTH} characters"
-PASSWORD_COMMON = "this password is too common or too simple"
-PASSWORD_HAS_EMAIL = "the password may not contain your e-mail address"
+PASSWORD_COMMON = "this password is too common or too simple"  # noqa: S105 - a name or message, not a secret
+PASSWORD_HAS_EMAIL = "the password may not contain your e-mail address"  # noqa: S105 - a name or message, not a secret
 ORGANISATION_UNKNOWN = "choose an organisation from the list"
 ROLE_UNKNOWN = "unknown role"
 TOTP_WRONG = "this code is not right, or it was used before"
-TOKEN_NAME_REQUIRED = "give the token a name"
+TOKEN_NAME_REQUIRED = "give the token a name"  # noqa: S105 - a name or message, not a secret
 SCOPE_UNKNOWN = "unknown scope"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # zxcvbn's list leaves out what its pattern matchers catch; these catch the worst of those.
 _REPEATED = re.compile(r"(.+?)\1+")
-_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
-              "1234567890" * 2, "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
+_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "1234567890" * 2,
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
 _hasher = PasswordHasher()
 
 
@@ -76,7 +81,9 @@ def _now() -> dt.datetime:
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords, lowercased (see the file's header for its origin)."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problems(password: str, *, email: str = "") -> list[str]:
@@ -173,7 +180,11 @@ def register(
     session.flush()
     kind = AuditKind.REGISTERED if actor is None and not trusted else AuditKind.USER_CREATED
     audit.record(
-        session, kind, actor=actor, actor_label=None if actor else address, subject=address,
+        session,
+        kind,
+        actor=actor,
+        actor_label=None if actor else address,
+        subject=address,
         detail={"role": str(role), "organisation": organisation.slug if organisation else None},
         remote_addr=remote_addr,
     )
@@ -195,18 +206,33 @@ def authenticate(
             _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
         except VerificationError:
             pass
-        audit.record(session, AuditKind.LOGIN_FAILED, actor_label=address or None,
-                     detail={"reason": "unknown account"}, remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.LOGIN_FAILED,
+            actor_label=address or None,
+            detail={"reason": "unknown account"},
+            remote_addr=remote_addr,
+        )
         return None
     try:
         _hasher.verify(user.password_hash, password[:PASSWORD_MAX_LENGTH])
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        audit.record(session, AuditKind.LOGIN_FAILED, actor=user, detail={"reason": "wrong password"},
-                     remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.LOGIN_FAILED,
+            actor=user,
+            detail={"reason": "wrong password"},
+            remote_addr=remote_addr,
+        )
         return None
     if not user.active:
-        audit.record(session, AuditKind.LOGIN_FAILED, actor=user, detail={"reason": "inactive"},
-                     remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.LOGIN_FAILED,
+            actor=user,
+            detail={"reason": "inactive"},
+            remote_addr=remote_addr,
+        )
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -216,8 +242,13 @@ def authenticate(
 def complete_login(session: Session, user: User, *, remote_addr: str | None = None) -> None:
     """Record a login that passed every factor it needed."""
     user.last_login_at = _now()
-    audit.record(session, AuditKind.LOGIN, actor=user,
-                 detail={"totp": user.needs_totp}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.LOGIN,
+        actor=user,
+        detail={"totp": user.needs_totp},
+        remote_addr=remote_addr,
+    )
 
 
 def record_logout(session: Session, user: User, *, remote_addr: str | None = None) -> None:
@@ -290,8 +321,13 @@ def verify_totp(
     key = secret or user.totp_secret
     step = _matching_step(key, code, now or _now()) if key else None
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        audit.record(session, AuditKind.TOTP_FAILED, actor=user,
-                     detail={"replay": step is not None}, remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.TOTP_FAILED,
+            actor=user,
+            detail={"replay": step is not None},
+            remote_addr=remote_addr,
+        )
         return False
     user.totp_last_step = step
     return True
@@ -333,8 +369,14 @@ def change_role(
         return user
     user.role = str(role)
     user.session_nonce = secrets.token_hex(16)
-    audit.record(session, AuditKind.ROLE_CHANGED, actor=actor, subject=user.email,
-                 detail={"from": before, "to": str(role)}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.ROLE_CHANGED,
+        actor=actor,
+        subject=user.email,
+        detail={"from": before, "to": str(role)},
+        remote_addr=remote_addr,
+    )
     session.flush()
     return user
 
@@ -370,8 +412,14 @@ def update_account(
     if changes:
         if "active" in changes or "organisation" in changes:
             user.session_nonce = secrets.token_hex(16)
-        audit.record(session, AuditKind.ACCOUNT_CHANGED, actor=actor, subject=user.email,
-                     detail=changes, remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.ACCOUNT_CHANGED,
+            actor=actor,
+            subject=user.email,
+            detail=changes,
+            remote_addr=remote_addr,
+        )
         session.flush()
     return user
 
@@ -416,8 +464,14 @@ def create_token(
     )
     session.add(token)
     session.flush()
-    audit.record(session, AuditKind.TOKEN_CREATED, actor=actor, subject=token.prefix,
-                 detail={"name": token.name, "scopes": wanted}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.TOKEN_CREATED,
+        actor=actor,
+        subject=token.prefix,
+        detail={"name": token.name, "scopes": wanted},
+        remote_addr=remote_addr,
+    )
     return token, plaintext
 
 
@@ -425,7 +479,9 @@ def tokens_of(session: Session, *, actor: User) -> list[ApiToken]:
     """The actor's own tokens, newest first."""
     require(actor, Permission.MANAGE_OWN_ACCOUNT)
     return list(
-        session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc()))
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc())
+        )
     )
 
 
@@ -443,8 +499,13 @@ def revoke_token(
         raise NotAuthorized(msg)
     if token.revoked_at is None:
         token.revoked_at = _now()
-        audit.record(session, AuditKind.TOKEN_REVOKED, actor=actor, subject=token.prefix,
-                     remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.TOKEN_REVOKED,
+            actor=actor,
+            subject=token.prefix,
+            remote_addr=remote_addr,
+        )
     return token
 
 
@@ -456,8 +517,12 @@ def user_for_token(
     A valid token without ``scope`` raises NotAuthorized. Every use and refusal is logged.
     """
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
-        audit.record(session, AuditKind.TOKEN_REFUSED, detail={"reason": "malformed"},
-                     remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.TOKEN_REFUSED,
+            detail={"reason": "malformed"},
+            remote_addr=remote_addr,
+        )
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plaintext)))
     now = _now()
@@ -471,18 +536,35 @@ def user_for_token(
     elif not token.user.active:
         reason = "inactive account"
     if reason is not None or token is None:
-        audit.record(session, AuditKind.TOKEN_REFUSED, actor=token.user if token else None,
-                     subject=token.prefix if token else None, detail={"reason": reason},
-                     remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.TOKEN_REFUSED,
+            actor=token.user if token else None,
+            subject=token.prefix if token else None,
+            detail={"reason": reason},
+            remote_addr=remote_addr,
+        )
         return None
     if scope not in token.scopes:
-        audit.record(session, AuditKind.TOKEN_REFUSED, actor=token.user, subject=token.prefix,
-                     detail={"reason": f"scope {scope.value} missing"}, remote_addr=remote_addr)
+        audit.record(
+            session,
+            AuditKind.TOKEN_REFUSED,
+            actor=token.user,
+            subject=token.prefix,
+            detail={"reason": f"scope {scope.value} missing"},
+            remote_addr=remote_addr,
+        )
         msg = f"this token lacks the scope {scope.value!r}"
         raise NotAuthorized(msg)
     token.last_used_at = now
-    audit.record(session, AuditKind.TOKEN_USED, actor=token.user, subject=token.prefix,
-                 detail={"scope": scope.value}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.TOKEN_USED,
+        actor=token.user,
+        subject=token.prefix,
+        detail={"scope": scope.value},
+        remote_addr=remote_addr,
+    )
     return token.user
 
 

@@ -58,7 +58,11 @@ def get_organisation(session: Session, organisation_id: int, *, actor: User) -> 
 
 
 def save_organisation(
-    session: Session, data: Mapping[str, Any], *, actor: User, organisation_id: int | None = None,
+    session: Session,
+    data: Mapping[str, Any],
+    *,
+    actor: User,
+    organisation_id: int | None = None,
     remote_addr: str | None = None,
 ) -> Organisation:
     """Create an organisation, or change one's name, kind and website."""
@@ -77,8 +81,13 @@ def save_organisation(
         raise ValidationError(errors)
     if organisation_id is None:
         slug = _free_slug(session, slugify(name))
-        organisation = Organisation(slug=slug, name=name, kind=kind, source_kind=SourceKind.USER,
-                                    source_ref=f"added by {actor.label}")
+        organisation = Organisation(
+            slug=slug,
+            name=name,
+            kind=kind,
+            source_kind=SourceKind.USER,
+            source_ref=f"added by {actor.label}",
+        )
         session.add(organisation)
     else:
         organisation = get_organisation(session, organisation_id, actor=actor)
@@ -86,9 +95,14 @@ def save_organisation(
         organisation.kind = kind
     organisation.website = website
     session.flush()
-    audit.record(session, AuditKind.ORGANISATION_CHANGED, actor=actor, subject=organisation.slug,
-                 detail={"name": name, "kind": kind, "created": organisation_id is None},
-                 remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.ORGANISATION_CHANGED,
+        actor=actor,
+        subject=organisation.slug,
+        detail={"name": name, "kind": kind, "created": organisation_id is None},
+        remote_addr=remote_addr,
+    )
     return organisation
 
 
@@ -100,7 +114,11 @@ def _free_slug(session: Session, base: str) -> str:
 
 
 def merge_components(
-    session: Session, *, duplicate_slug: str, keep_slug: str, actor: User,
+    session: Session,
+    *,
+    duplicate_slug: str,
+    keep_slug: str,
+    actor: User,
     remote_addr: str | None = None,
 ) -> Component:
     """Merge a duplicate component into the one that stays.
@@ -129,10 +147,17 @@ def merge_components(
             requirement.required_component = keep
     session.flush()
     for model in (ImportRecord, Submission, Dispute):
-        session.execute(update(model).where(model.component_id == duplicate.id).values(component_id=keep.id))
-    latest = session.scalar(select(func.max(Revision.number)).where(Revision.component_id == keep.id)) or 0
+        session.execute(
+            update(model).where(model.component_id == duplicate.id).values(component_id=keep.id)
+        )
+    latest = (
+        session.scalar(select(func.max(Revision.number)).where(Revision.component_id == keep.id))
+        or 0
+    )
     for offset, revision in enumerate(
-        session.scalars(select(Revision).where(Revision.component_id == duplicate.id).order_by(Revision.number)),
+        session.scalars(
+            select(Revision).where(Revision.component_id == duplicate.id).order_by(Revision.number)
+        ),
         start=1,
     ):
         revision.component_id = keep.id
@@ -147,15 +172,33 @@ def merge_components(
             aliases.append(alias)
     keep.aliases = aliases
     keep.updated_at = _now()
-    number = (session.scalar(select(func.max(Revision.number)).where(Revision.component_id == keep.id)) or 0) + 1
-    session.add(Revision(
-        component_id=keep.id, number=number, origin="merge", author_id=actor.id,
-        author_label=actor.label, approved_by_id=actor.id, approved_by_label=actor.label,
-        changes=[["aliases", [], aliases]], field_sources={}, document=merged_document,
-        note=f"merged duplicate component {duplicate.slug} ({duplicate.url})",
-    ))
-    audit.record(session, AuditKind.MERGED, actor=actor, subject=f"component {keep.slug}",
-                 detail={"duplicate": duplicate.slug, "url": duplicate.url}, remote_addr=remote_addr)
+    number = (
+        session.scalar(select(func.max(Revision.number)).where(Revision.component_id == keep.id))
+        or 0
+    ) + 1
+    session.add(
+        Revision(
+            component_id=keep.id,
+            number=number,
+            origin="merge",
+            author_id=actor.id,
+            author_label=actor.label,
+            approved_by_id=actor.id,
+            approved_by_label=actor.label,
+            changes=[["aliases", [], aliases]],
+            field_sources={},
+            document=merged_document,
+            note=f"merged duplicate component {duplicate.slug} ({duplicate.url})",
+        )
+    )
+    audit.record(
+        session,
+        AuditKind.MERGED,
+        actor=actor,
+        subject=f"component {keep.slug}",
+        detail={"duplicate": duplicate.slug, "url": duplicate.url},
+        remote_addr=remote_addr,
+    )
     session.delete(duplicate)
     session.flush()
     return keep
@@ -169,7 +212,12 @@ def _component(session: Session, slug: str) -> Component:
 
 
 def merge_organisations(
-    session: Session, *, duplicate_id: int, keep_id: int, actor: User, remote_addr: str | None = None,
+    session: Session,
+    *,
+    duplicate_id: int,
+    keep_id: int,
+    actor: User,
+    remote_addr: str | None = None,
 ) -> Organisation:
     """Merge a duplicate organisation into the one that stays: accounts, claims, offers,
     maintained components, submissions and disputes move over; empty fields are filled in."""
@@ -194,18 +242,32 @@ def merge_organisations(
             offer.supplier = keep
             have_offer.add((offer.component_id, offer.kind))
     session.flush()
-    session.execute(update(Component).where(Component.maintaining_organisation_id == duplicate.id)
-                    .values(maintaining_organisation_id=keep.id))
-    session.execute(update(User).where(User.organisation_id == duplicate.id).values(organisation_id=keep.id))
+    session.execute(
+        update(Component)
+        .where(Component.maintaining_organisation_id == duplicate.id)
+        .values(maintaining_organisation_id=keep.id)
+    )
+    session.execute(
+        update(User).where(User.organisation_id == duplicate.id).values(organisation_id=keep.id)
+    )
     for model in (Submission, Dispute):
-        session.execute(update(model).where(model.organisation_id == duplicate.id)
-                        .values(organisation_id=keep.id))
+        session.execute(
+            update(model)
+            .where(model.organisation_id == duplicate.id)
+            .values(organisation_id=keep.id)
+        )
     code = duplicate.cbs_code
     for attribute in ("province", "inhabitants", "inhabitants_year", "tooi_id", "website"):
         if getattr(keep, attribute) is None and getattr(duplicate, attribute) is not None:
             setattr(keep, attribute, getattr(duplicate, attribute))
-    audit.record(session, AuditKind.MERGED, actor=actor, subject=f"organisation {keep.slug}",
-                 detail={"duplicate": duplicate.slug, "name": duplicate.name}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.MERGED,
+        actor=actor,
+        subject=f"organisation {keep.slug}",
+        detail={"duplicate": duplicate.slug, "name": duplicate.name},
+        remote_addr=remote_addr,
+    )
     session.expire_all()
     session.delete(session.get(Organisation, duplicate_id))
     session.flush()
@@ -215,4 +277,3 @@ def merge_organisations(
         kept.cbs_code = code
         session.flush()
     return session.get(Organisation, keep_id) or keep
-

@@ -47,13 +47,22 @@ def _now() -> dt.datetime:
 def claims_of(component: Component) -> list[Claim]:
     """The component's reference-component and standard claims, each with its source."""
     claims = [
-        Claim(ClaimKind.REFERENCE_COMPONENT, r.reference_component.gemma_id,
-              r.reference_component.name, r.source_ref, r.basis)
+        Claim(
+            ClaimKind.REFERENCE_COMPONENT,
+            r.reference_component.gemma_id,
+            r.reference_component.name,
+            r.source_ref,
+            r.basis,
+        )
         for r in component.realisations
     ]
     claims += [
-        Claim(ClaimKind.STANDARD, s.standard.gemma_id if s.standard else f"name:{s.name}",
-              f"{s.name} {s.version}" if s.version else s.name, s.source_ref)
+        Claim(
+            ClaimKind.STANDARD,
+            s.standard.gemma_id if s.standard else f"name:{s.name}",
+            f"{s.name} {s.version}" if s.version else s.name,
+            s.source_ref,
+        )
         for s in component.standards
     ]
     return claims
@@ -69,7 +78,12 @@ def may_dispute(actor: User | None) -> bool:
 
 
 def open_dispute(
-    session: Session, slug: str, *, claim_key: str, reason: str, actor: User,
+    session: Session,
+    slug: str,
+    *,
+    claim_key: str,
+    reason: str,
+    actor: User,
     remote_addr: str | None = None,
 ) -> Dispute:
     """Dispute one claim of a component, with a reason."""
@@ -90,8 +104,10 @@ def open_dispute(
     assert claim is not None  # noqa: S101 - errors above covers None
     duplicate = session.scalar(
         select(Dispute.id).where(
-            Dispute.component_id == component.id, Dispute.claim_kind == claim.kind,
-            Dispute.claim_ref == claim.ref, Dispute.organisation_id == actor.organisation_id,
+            Dispute.component_id == component.id,
+            Dispute.claim_kind == claim.kind,
+            Dispute.claim_ref == claim.ref,
+            Dispute.organisation_id == actor.organisation_id,
             Dispute.status == DisputeStatus.OPEN,
         )
     )
@@ -110,15 +126,22 @@ def open_dispute(
     )
     session.add(dispute)
     session.flush()
-    audit.record(session, AuditKind.DISPUTE_OPENED, actor=actor, subject=f"dispute {dispute.id}",
-                 detail={"component": component.slug, "claim": claim.key}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.DISPUTE_OPENED,
+        actor=actor,
+        subject=f"dispute {dispute.id}",
+        detail={"component": component.slug, "claim": claim.key},
+        remote_addr=remote_addr,
+    )
     return dispute
 
 
 def get_dispute(session: Session, dispute_id: int) -> Dispute:
     """One dispute (public: disputes are shown with the claim)."""
     dispute = session.scalar(
-        select(Dispute).where(Dispute.id == dispute_id)
+        select(Dispute)
+        .where(Dispute.id == dispute_id)
         .options(selectinload(Dispute.component), selectinload(Dispute.organisation))
     )
     if dispute is None:
@@ -131,7 +154,8 @@ def disputes_of(session: Session, component: Component) -> list[Dispute]:
     """Every dispute about a component, open ones first (public)."""
     return list(
         session.scalars(
-            select(Dispute).where(Dispute.component_id == component.id)
+            select(Dispute)
+            .where(Dispute.component_id == component.id)
             .options(selectinload(Dispute.organisation))
             .order_by((Dispute.status == DisputeStatus.OPEN).desc(), Dispute.id.desc())
         )
@@ -143,7 +167,8 @@ def open_disputes(session: Session, *, actor: User) -> list[Dispute]:
     require(actor, Permission.RESOLVE_DISPUTE)
     return list(
         session.scalars(
-            select(Dispute).where(Dispute.status == DisputeStatus.OPEN)
+            select(Dispute)
+            .where(Dispute.status == DisputeStatus.OPEN)
             .options(selectinload(Dispute.component), selectinload(Dispute.organisation))
             .order_by(Dispute.id)
         )
@@ -151,7 +176,12 @@ def open_disputes(session: Session, *, actor: User) -> list[Dispute]:
 
 
 def resolve(
-    session: Session, dispute_id: int, *, outcome: str, resolution: str, actor: User,
+    session: Session,
+    dispute_id: int,
+    *,
+    outcome: str,
+    resolution: str,
+    actor: User,
     remote_addr: str | None = None,
 ) -> Dispute:
     """Uphold (the claim goes) or dismiss (the claim stays) a dispute, with the reason why."""
@@ -175,8 +205,14 @@ def resolve(
     dispute.resolved_by_id = actor.id
     dispute.resolved_by_label = actor.label
     dispute.resolved_at = _now()
-    audit.record(session, AuditKind.DISPUTE_RESOLVED, actor=actor, subject=f"dispute {dispute.id}",
-                 detail={"outcome": outcome}, remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.DISPUTE_RESOLVED,
+        actor=actor,
+        subject=f"dispute {dispute.id}",
+        detail={"outcome": outcome},
+        remote_addr=remote_addr,
+    )
     session.flush()
     return dispute
 
@@ -187,34 +223,44 @@ def _remove_claim(session: Session, dispute: Dispute, actor: User, resolution: s
     document = dict(before)
     if dispute.claim_kind == ClaimKind.REFERENCE_COMPONENT:
         document["reference_components"] = [
-            link for link in before.get("reference_components") or []
+            link
+            for link in before.get("reference_components") or []
             if link.get("gemma_id") != dispute.claim_ref
         ]
     else:
         document["standards"] = [
-            s for s in before.get("standards") or []
+            s
+            for s in before.get("standards") or []
             if (s.get("gemma_id") or f"name:{s.get('name')}") != dispute.claim_ref
         ]
     try:
-        apply_document(session, document, source_ref=str(component.source_ref or ""),
-                       source_kind=component.source_kind or SourceKind.FILE)
+        apply_document(
+            session,
+            document,
+            source_ref=str(component.source_ref or ""),
+            source_kind=component.source_kind or SourceKind.FILE,
+        )
         component.updated_at = _now()
         session.flush()
     except StaleDataError as error:
         msg = "the component changed at the same moment; try again"
         raise Conflict(msg) from error
     after = documents.jsonable(document_of(component))
-    latest = session.scalar(select(func.max(Revision.number)).where(Revision.component_id == component.id))
-    session.add(Revision(
-        component_id=component.id,
-        number=int(latest or 0) + 1,
-        origin="dispute",
-        author_id=dispute.raised_by_id,
-        author_label=dispute.raised_by_label,
-        approved_by_id=actor.id,
-        approved_by_label=actor.label,
-        changes=[list(c) for c in documents.diff(before, after)],
-        field_sources=dict(after.get("field_sources") or {}),
-        document=after,
-        note=f"dispute {dispute.id}: {resolution}",
-    ))
+    latest = session.scalar(
+        select(func.max(Revision.number)).where(Revision.component_id == component.id)
+    )
+    session.add(
+        Revision(
+            component_id=component.id,
+            number=int(latest or 0) + 1,
+            origin="dispute",
+            author_id=dispute.raised_by_id,
+            author_label=dispute.raised_by_label,
+            approved_by_id=actor.id,
+            approved_by_label=actor.label,
+            changes=[list(c) for c in documents.diff(before, after)],
+            field_sources=dict(after.get("field_sources") or {}),
+            document=after,
+            note=f"dispute {dispute.id}: {resolution}",
+        )
+    )

@@ -67,7 +67,9 @@ def has(actor: Actor | None, permission: Permission) -> bool:
     return permission in permissions_of(actor)
 
 
-def require(actor: Actor | None, permission: Permission, *, organisation_id: int | None = None) -> None:
+def require(
+    actor: Actor | None, permission: Permission, *, organisation_id: int | None = None
+) -> None:
     """Raise NotAuthorized unless ``actor`` holds ``permission``.
 
     With ``organisation_id``, the actor must also belong to that organisation, unless the role

@@ -56,8 +56,14 @@ OPEN = EDITABLE | {SubmissionStatus.SUBMITTED}
 
 # The form's steps, in order. Each edits these document keys.
 STEP_KEYS: dict[str, tuple[str, ...]] = {
-    "basics": ("name", "url", "landing_url", "development_status", "software_type",
-               "common_ground_layer"),
+    "basics": (
+        "name",
+        "url",
+        "landing_url",
+        "development_status",
+        "software_type",
+        "common_ground_layer",
+    ),
     "reference_components": ("reference_components",),
     "standards": ("standards", "requires"),
     "hosting": ("hosting_models",),
@@ -161,8 +167,15 @@ class PublicStatus:
 
 
 def _issue(level: str, key: str, message: str, message_nl: str, code: str) -> dict[str, Any]:
-    return {"level": level, "key": key, "line": None, "column": None, "message": message,
-            "message_nl": message_nl, "code": code}
+    return {
+        "level": level,
+        "key": key,
+        "line": None,
+        "column": None,
+        "message": message,
+        "message_nl": message_nl,
+        "code": code,
+    }
 
 
 # ---------------------------------------------------------------- documents
@@ -282,8 +295,11 @@ def get_submission(session: Session, submission_id: int, *, actor: User) -> Subm
     submission = session.scalar(
         select(Submission)
         .where(Submission.id == submission_id)
-        .options(selectinload(Submission.comments), selectinload(Submission.organisation),
-                 selectinload(Submission.component))
+        .options(
+            selectinload(Submission.comments),
+            selectinload(Submission.organisation),
+            selectinload(Submission.component),
+        )
     )
     if submission is None:
         msg = f"no submission {submission_id}"
@@ -320,8 +336,12 @@ def my_submissions(session: Session, *, actor: User) -> list[Submission]:
     return list(
         session.scalars(
             select(Submission)
-            .where(or_(Submission.author_id == actor.id,
-                       Submission.organisation_id == actor.organisation_id))
+            .where(
+                or_(
+                    Submission.author_id == actor.id,
+                    Submission.organisation_id == actor.organisation_id,
+                )
+            )
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
         )
     )
@@ -338,8 +358,15 @@ def review_queue(session: Session, *, actor: User) -> tuple[list[Submission], li
     )
     decided = session.scalars(
         select(Submission)
-        .where(Submission.status.in_([SubmissionStatus.PUBLISHED, SubmissionStatus.REJECTED,
-                                      SubmissionStatus.CHANGES_REQUESTED]))
+        .where(
+            Submission.status.in_(
+                [
+                    SubmissionStatus.PUBLISHED,
+                    SubmissionStatus.REJECTED,
+                    SubmissionStatus.CHANGES_REQUESTED,
+                ]
+            )
+        )
         .options(selectinload(Submission.organisation))
         .order_by(Submission.decided_at.desc(), Submission.id.desc())
         .limit(20)
@@ -364,8 +391,10 @@ def _search_elements(session: Session, kind: str, q: str) -> list[GemmaElement]:
     return list(
         session.scalars(
             select(GemmaElement)
-            .where(GemmaElement.kind == kind,
-                   func.lower(GemmaElement.name).contains(term, autoescape=True))
+            .where(
+                GemmaElement.kind == kind,
+                func.lower(GemmaElement.name).contains(term, autoescape=True),
+            )
             .order_by(func.length(GemmaElement.name), GemmaElement.name)
             .limit(PICKER_LIMIT)
         )
@@ -462,12 +491,14 @@ def start_from_publiccode(
     require(actor, Permission.SUBMIT)
     result = parse(data)
     if result.record is None:
-        raise ValidationError({
-            "publiccode": [
-                f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
-                for issue in result.errors
-            ]
-        })
+        raise ValidationError(
+            {
+                "publiccode": [
+                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
+                    for issue in result.errors
+                ]
+            }
+        )
     source_name = (source_name or "publiccode.yml").strip()[:200]
     incoming = documents.document_from_publiccode(result.record)
     existing = find_by_url(session, str(incoming["url"]))
@@ -491,15 +522,22 @@ def start_from_publiccode(
         document["field_sources"] = {**(base.get("field_sources") or {}), **sources}
     else:
         base = None
-        document = {**_empty_document(actor), **incoming, "field_sources": sources,
-                    "source": file_source}
+        document = {
+            **_empty_document(actor),
+            **incoming,
+            "field_sources": sources,
+            "source": file_source,
+        }
     if incoming.get("common_ground_layer"):
         document["common_ground_layer"] = incoming["common_ground_layer"]
         document["field_sources"]["common_ground_layer"] = file_source
-    submission = _open_api_submission(session, actor, existing) if origin == SubmissionOrigin.API else None
+    submission = (
+        _open_api_submission(session, actor, existing) if origin == SubmissionOrigin.API else None
+    )
     if submission is None:
-        submission = Submission(author_id=actor.id, author_label=actor.label,
-                                organisation_id=actor.organisation_id)
+        submission = Submission(
+            author_id=actor.id, author_label=actor.label, organisation_id=actor.organisation_id
+        )
         session.add(submission)
     submission.origin = origin
     submission.component_id = existing.id if existing is not None else None
@@ -517,14 +555,20 @@ def start_from_publiccode(
     return submission
 
 
-def _open_api_submission(session: Session, actor: User, component: Component | None) -> Submission | None:
+def _open_api_submission(
+    session: Session, actor: User, component: Component | None
+) -> Submission | None:
     """A pipeline's earlier, still open submission for the same component: replaced, not doubled."""
     if component is None:
         return None
     return session.scalar(
         select(Submission)
-        .where(Submission.component_id == component.id, Submission.author_id == actor.id,
-               Submission.origin == SubmissionOrigin.API, Submission.status.in_(list(OPEN)))
+        .where(
+            Submission.component_id == component.id,
+            Submission.author_id == actor.id,
+            Submission.origin == SubmissionOrigin.API,
+            Submission.status.in_(list(OPEN)),
+        )
         .order_by(Submission.id.desc())
         .limit(1)
     )
@@ -572,8 +616,10 @@ def save_step(
 
 def _check_lock(submission: Submission, lock_version: int | None) -> None:
     if lock_version is not None and lock_version != submission.version:
-        msg = (f"submission {submission.id} was saved by someone else in the meantime "
-               f"(version {submission.version}, you started from {lock_version})")
+        msg = (
+            f"submission {submission.id} was saved by someone else in the meantime "
+            f"(version {submission.version}, you started from {lock_version})"
+        )
         raise Conflict(msg)
 
 
@@ -595,19 +641,30 @@ def _apply_step(
                 document[key] = _text(data.get(key), 500)
         if submission.component_id is not None and submission.base_document is not None:
             old_url = submission.base_document.get("url")
-            if document.get("url") and normalise_repository_url(document["url"]) != normalise_repository_url(str(old_url)):
-                errors["url"] = ["the repository URL of a published component cannot be changed here"]
+            if document.get("url") and normalise_repository_url(
+                document["url"]
+            ) != normalise_repository_url(str(old_url)):
+                errors["url"] = [
+                    "the repository URL of a published component cannot be changed here"
+                ]
     elif step == "reference_components" and "reference_components" in data:
         wanted = [str(g) for g in data.get("reference_components") or []]
-        known = {g: e for g, e in elements_by_gemma_id(session, wanted).items()
-                 if e.kind == GemmaKind.REFERENCE_COMPONENT}
+        known = {
+            g: e
+            for g, e in elements_by_gemma_id(session, wanted).items()
+            if e.kind == GemmaKind.REFERENCE_COMPONENT
+        }
         unknown = [g for g in wanted if g not in known]
         if unknown:
             errors["reference_components"] = [f"unknown reference component {g!r}" for g in unknown]
-        existing = {link.get("gemma_id"): link for link in document.get("reference_components") or []}
+        existing = {
+            link.get("gemma_id"): link for link in document.get("reference_components") or []
+        }
         document["reference_components"] = [
-            existing.get(g) or {"gemma_id": g, "name": known[g].name, "basis": "declared", "source": label}
-            for g in dict.fromkeys(wanted) if g in known
+            existing.get(g)
+            or {"gemma_id": g, "name": known[g].name, "basis": "declared", "source": label}
+            for g in dict.fromkeys(wanted)
+            if g in known
         ]
     elif step == "standards":
         if "standards" in data:
@@ -621,7 +678,9 @@ def _apply_step(
             errors["hosting_models"] = ["unknown hosting model"]
         existing = {h.get("model"): h for h in document.get("hosting_models") or []}
         document["hosting_models"] = [
-            existing.get(m) or {"model": m, "source": label} for m in dict.fromkeys(models) if m in allowed
+            existing.get(m) or {"model": m, "source": label}
+            for m in dict.fromkeys(models)
+            if m in allowed
         ]
     elif step == "licence":
         if "license" in data:
@@ -634,7 +693,9 @@ def _apply_step(
             maintenance["type"] = _text(data.get("maintenance_type"), 16)
             document["maintenance"] = maintenance
     elif step == "descriptions":
-        descriptions = {lang: dict(texts or {}) for lang, texts in (document.get("descriptions") or {}).items()}
+        descriptions = {
+            lang: dict(texts or {}) for lang, texts in (document.get("descriptions") or {}).items()
+        }
         for language in DESCRIPTION_LANGUAGES:
             texts = descriptions.get(language, {})
             for field, limit in (("short_description", 150), ("long_description", 20000)):
@@ -662,13 +723,20 @@ def standard_key(standard: Mapping[str, Any]) -> str:
 
 
 def _chosen_standards(
-    session: Session, document: dict[str, Any], data: Mapping[str, Any], label: str,
+    session: Session,
+    document: dict[str, Any],
+    data: Mapping[str, Any],
+    label: str,
     errors: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     wanted = [str(s) for s in data.get("standards") or []]
     existing = {standard_key(s): s for s in document.get("standards") or []}
     new_ids = [w for w in wanted if w not in existing]
-    known = {g: e for g, e in elements_by_gemma_id(session, new_ids).items() if e.kind == GemmaKind.STANDARD}
+    known = {
+        g: e
+        for g, e in elements_by_gemma_id(session, new_ids).items()
+        if e.kind == GemmaKind.STANDARD
+    }
     unknown = [w for w in new_ids if w not in known]
     if unknown:
         errors["standards"] = [f"unknown standard {w!r}" for w in unknown]
@@ -682,7 +750,10 @@ def _chosen_standards(
 
 
 def _chosen_requirements(
-    session: Session, document: dict[str, Any], data: Mapping[str, Any], label: str,
+    session: Session,
+    document: dict[str, Any],
+    data: Mapping[str, Any],
+    label: str,
     errors: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     wanted = [str(s) for s in data.get("requires") or []]
@@ -694,7 +765,8 @@ def _chosen_requirements(
     existing = {r.get("component"): r for r in document.get("requires") or []}
     return [
         existing.get(s) or {"component": s, "optional": False, "source": label}
-        for s in dict.fromkeys(wanted) if s in found and s != own_slug
+        for s in dict.fromkeys(wanted)
+        if s in found and s != own_slug
     ]
 
 
@@ -736,60 +808,132 @@ def check_document(session: Session, submission: Submission) -> list[dict[str, A
     name = str(document.get("name") or "").strip()
     url = str(document.get("url") or "").strip()
     if not name:
-        issues.append(_issue("error", "name", "The component needs a name.",
-                             "Het component heeft een naam nodig.", "name-missing"))
+        issues.append(
+            _issue(
+                "error",
+                "name",
+                "The component needs a name.",
+                "Het component heeft een naam nodig.",
+                "name-missing",
+            )
+        )
     if not url:
-        issues.append(_issue("error", "url", "The component needs the URL of its source code.",
-                             "Het component heeft het adres van de broncode nodig.", "url-missing"))
+        issues.append(
+            _issue(
+                "error",
+                "url",
+                "The component needs the URL of its source code.",
+                "Het component heeft het adres van de broncode nodig.",
+                "url-missing",
+            )
+        )
     elif not url.startswith(("https://", "http://")):
-        issues.append(_issue("error", "url", "The URL must start with https://.",
-                             "Het adres moet beginnen met https://.", "url-scheme"))
+        issues.append(
+            _issue(
+                "error",
+                "url",
+                "The URL must start with https://.",
+                "Het adres moet beginnen met https://.",
+                "url-scheme",
+            )
+        )
     if url and submission.component_id is None:
         existing = find_by_url(session, url)
         if existing is not None:
-            issues.append(_issue(
-                "error", "url",
-                f"This repository is already in the catalogue as '{existing.name}'. "
-                "Propose a change on its page instead.",
-                f"Deze broncode staat al in de catalogus als '{existing.name}'. "
-                "Stel op die pagina een wijziging voor.", "url-taken"))
+            issues.append(
+                _issue(
+                    "error",
+                    "url",
+                    f"This repository is already in the catalogue as '{existing.name}'. "
+                    "Propose a change on its page instead.",
+                    f"Deze broncode staat al in de catalogus als '{existing.name}'. "
+                    "Stel op die pagina een wijziging voor.",
+                    "url-taken",
+                )
+            )
         elif name and session.scalar(select(Component.id).where(Component.slug == slugify(name))):
-            issues.append(_issue(
-                "error", "name", "Another component already has this name. Choose a more specific name.",
-                "Een ander component heeft al deze naam. Kies een preciezere naam.", "name-taken"))
+            issues.append(
+                _issue(
+                    "error",
+                    "name",
+                    "Another component already has this name. Choose a more specific name.",
+                    "Een ander component heeft al deze naam. Kies een preciezere naam.",
+                    "name-taken",
+                )
+            )
     licence = str(document.get("license") or "")
     if licence and not is_spdx_expression(licence):
-        issues.append(_issue(
-            "warning", "license", f"'{licence}' is not a valid SPDX licence expression.",
-            f"'{licence}' is geen geldige SPDX-licentie (bijvoorbeeld EUPL-1.2).", "license-spdx"))
+        issues.append(
+            _issue(
+                "warning",
+                "license",
+                f"'{licence}' is not a valid SPDX licence expression.",
+                f"'{licence}' is geen geldige SPDX-licentie (bijvoorbeeld EUPL-1.2).",
+                "license-spdx",
+            )
+        )
     organisation = document.get("maintaining_organisation")
     if organisation and not _organisation_exists(session, str(organisation)):
-        issues.append(_issue("error", "maintaining_organisation",
-                             f"Unknown organisation '{organisation}'.",
-                             f"Onbekende organisatie '{organisation}'.", "organisation-unknown"))
+        issues.append(
+            _issue(
+                "error",
+                "maintaining_organisation",
+                f"Unknown organisation '{organisation}'.",
+                f"Onbekende organisatie '{organisation}'.",
+                "organisation-unknown",
+            )
+        )
     gemma_ids = [str(link.get("gemma_id")) for link in document.get("reference_components") or []]
     gemma_ids += [str(s["gemma_id"]) for s in document.get("standards") or [] if s.get("gemma_id")]
     known = elements_by_gemma_id(session, gemma_ids)
     for gemma_id in gemma_ids:
         if gemma_id not in known:
-            issues.append(_issue("error", "reference_components", f"Unknown GEMMA id '{gemma_id}'.",
-                                 f"Onbekend GEMMA-kenmerk '{gemma_id}'.", "gemma-unknown"))
+            issues.append(
+                _issue(
+                    "error",
+                    "reference_components",
+                    f"Unknown GEMMA id '{gemma_id}'.",
+                    f"Onbekend GEMMA-kenmerk '{gemma_id}'.",
+                    "gemma-unknown",
+                )
+            )
     slugs = [str(r.get("component")) for r in document.get("requires") or []]
     found = components_by_slug(session, slugs)
     for slug in slugs:
         if slug not in found:
-            issues.append(_issue("error", "requires", f"No component '{slug}' in the catalogue.",
-                                 f"Geen component '{slug}' in de catalogus.", "requires-unknown"))
+            issues.append(
+                _issue(
+                    "error",
+                    "requires",
+                    f"No component '{slug}' in the catalogue.",
+                    f"Geen component '{slug}' in de catalogus.",
+                    "requires-unknown",
+                )
+            )
     status = document.get("development_status")
     if status and status not in {s.value for s in DevelopmentStatus}:
-        issues.append(_issue("error", "development_status", f"Unknown development status '{status}'.",
-                             f"Onbekende ontwikkelstatus '{status}'.", "status-unknown"))
+        issues.append(
+            _issue(
+                "error",
+                "development_status",
+                f"Unknown development status '{status}'.",
+                f"Onbekende ontwikkelstatus '{status}'.",
+                "status-unknown",
+            )
+        )
     if name and url:
         for path, messages in documents.validate(document, "").items():
             key = path.lstrip(".")
             for message in messages:
-                issues.append(_issue("error", key, f"{key}: {message}",
-                                     f"Controleer dit veld ({key}): {message}", "document"))
+                issues.append(
+                    _issue(
+                        "error",
+                        key,
+                        f"{key}: {message}",
+                        f"Controleer dit veld ({key}): {message}",
+                        "document",
+                    )
+                )
     return issues
 
 
@@ -821,8 +965,14 @@ def conflict_view(session: Session, submission_id: int, *, actor: User) -> Confl
     theirs = documents.diff(base, current) if base else documents.diff(None, current)
     mine = documents.diff(base or None, submission.document)
     both = sorted({f for f, _a, _b in theirs} & {f for f, _a, _b in mine})
-    return ConflictView(submission=submission, current=current, proposed=submission.document,
-                        theirs=theirs, mine=mine, both=both)
+    return ConflictView(
+        submission=submission,
+        current=current,
+        proposed=submission.document,
+        theirs=theirs,
+        mine=mine,
+        both=both,
+    )
 
 
 def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
@@ -858,8 +1008,13 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     submission.document = merged
     submission.base_document = current
     submission.base_version = component.version
-    _note(session, submission, actor, "rebased",
-          "both changed: " + ", ".join(view.both) if view.both else "")
+    _note(
+        session,
+        submission,
+        actor,
+        "rebased",
+        "both changed: " + ", ".join(view.both) if view.both else "",
+    )
     _flush(session)
     return submission
 
@@ -867,15 +1022,22 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
 # ---------------------------------------------------------------- the life of a submission
 
 
-def _note(session: Session, submission: Submission, actor: User, kind: str, body: str) -> ReviewComment:
-    comment = ReviewComment(submission=submission, author_id=actor.id, author_label=actor.label,
-                            kind=kind, body=body)
+def _note(
+    session: Session, submission: Submission, actor: User, kind: str, body: str
+) -> ReviewComment:
+    comment = ReviewComment(
+        submission=submission, author_id=actor.id, author_label=actor.label, kind=kind, body=body
+    )
     session.add(comment)
     return comment
 
 
 def submit_for_review(
-    session: Session, submission_id: int, *, actor: User, lock_version: int | None = None,
+    session: Session,
+    submission_id: int,
+    *,
+    actor: User,
+    lock_version: int | None = None,
     remote_addr: str | None = None,
 ) -> Submission:
     """Hand a concept to the reviewers. Blocking errors raise ValidationError, located."""
@@ -893,13 +1055,20 @@ def submit_for_review(
     submission.submitted_at = _now()
     submission.decision_reason = None
     _note(session, submission, actor, "submitted", "")
-    audit.record(session, AuditKind.SUBMITTED, actor=actor, subject=f"submission {submission.id}",
-                 remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.SUBMITTED,
+        actor=actor,
+        subject=f"submission {submission.id}",
+        remote_addr=remote_addr,
+    )
     _flush(session)
     return submission
 
 
-def _reviewable(session: Session, submission_id: int, actor: User, lock_version: int | None) -> Submission:
+def _reviewable(
+    session: Session, submission_id: int, actor: User, lock_version: int | None
+) -> Submission:
     require(actor, Permission.REVIEW)
     submission = get_submission(session, submission_id, actor=actor)
     if submission.author_id == actor.id:
@@ -913,8 +1082,13 @@ def _reviewable(session: Session, submission_id: int, actor: User, lock_version:
 
 
 def approve(
-    session: Session, submission_id: int, *, actor: User, note: str = "",
-    lock_version: int | None = None, remote_addr: str | None = None,
+    session: Session,
+    submission_id: int,
+    *,
+    actor: User,
+    note: str = "",
+    lock_version: int | None = None,
+    remote_addr: str | None = None,
 ) -> Revision:
     """Publish the submission: apply its document and record a revision.
 
@@ -932,8 +1106,9 @@ def approve(
     document = dict(submission.document)
     document.setdefault("source", source_label(submission))
     try:
-        applied = apply_document(session, document, source_ref=source_label(submission),
-                                 source_kind=SourceKind.USER)
+        applied = apply_document(
+            session, document, source_ref=source_label(submission), source_kind=SourceKind.USER
+        )
         # An UPDATE of the row bumps its version even when only child rows changed, so other
         # submissions that started from the old version see the change.
         applied.component.updated_at = _now()
@@ -965,39 +1140,78 @@ def approve(
     submission.decided_by_label = actor.label
     submission.decision_reason = None
     _note(session, submission, actor, "published", note.strip()[:MAX_COMMENT])
-    audit.record(session, AuditKind.APPROVED, actor=actor, subject=f"submission {submission.id}",
-                 detail={"component": component.slug, "revision": revision.number},
-                 remote_addr=remote_addr)
+    audit.record(
+        session,
+        AuditKind.APPROVED,
+        actor=actor,
+        subject=f"submission {submission.id}",
+        detail={"component": component.slug, "revision": revision.number},
+        remote_addr=remote_addr,
+    )
     _flush(session)
     return revision
 
 
 def _next_revision_number(session: Session, component_id: int) -> int:
-    latest = session.scalar(select(func.max(Revision.number)).where(Revision.component_id == component_id))
+    latest = session.scalar(
+        select(func.max(Revision.number)).where(Revision.component_id == component_id)
+    )
     return int(latest or 0) + 1
 
 
 def reject(
-    session: Session, submission_id: int, *, actor: User, reason: str,
-    lock_version: int | None = None, remote_addr: str | None = None,
+    session: Session,
+    submission_id: int,
+    *,
+    actor: User,
+    reason: str,
+    lock_version: int | None = None,
+    remote_addr: str | None = None,
 ) -> Submission:
     """Refuse the submission, with a reason that is shown to everyone."""
-    return _decide(session, submission_id, actor, reason, SubmissionStatus.REJECTED,
-                   AuditKind.REJECTED, lock_version, remote_addr)
+    return _decide(
+        session,
+        submission_id,
+        actor,
+        reason,
+        SubmissionStatus.REJECTED,
+        AuditKind.REJECTED,
+        lock_version,
+        remote_addr,
+    )
 
 
 def request_changes(
-    session: Session, submission_id: int, *, actor: User, reason: str,
-    lock_version: int | None = None, remote_addr: str | None = None,
+    session: Session,
+    submission_id: int,
+    *,
+    actor: User,
+    reason: str,
+    lock_version: int | None = None,
+    remote_addr: str | None = None,
 ) -> Submission:
     """Send the submission back to its author with what to change."""
-    return _decide(session, submission_id, actor, reason, SubmissionStatus.CHANGES_REQUESTED,
-                   AuditKind.CHANGES_REQUESTED, lock_version, remote_addr)
+    return _decide(
+        session,
+        submission_id,
+        actor,
+        reason,
+        SubmissionStatus.CHANGES_REQUESTED,
+        AuditKind.CHANGES_REQUESTED,
+        lock_version,
+        remote_addr,
+    )
 
 
 def _decide(
-    session: Session, submission_id: int, actor: User, reason: str, status: SubmissionStatus,
-    kind: AuditKind, lock_version: int | None, remote_addr: str | None,
+    session: Session,
+    submission_id: int,
+    actor: User,
+    reason: str,
+    status: SubmissionStatus,
+    kind: AuditKind,
+    lock_version: int | None,
+    remote_addr: str | None,
 ) -> Submission:
     submission = _reviewable(session, submission_id, actor, lock_version)
     reason = reason.strip()[:MAX_COMMENT]
@@ -1009,8 +1223,9 @@ def _decide(
     submission.decided_by_label = actor.label
     submission.decision_reason = reason
     _note(session, submission, actor, str(status), reason)
-    audit.record(session, kind, actor=actor, subject=f"submission {submission.id}",
-                 remote_addr=remote_addr)
+    audit.record(
+        session, kind, actor=actor, subject=f"submission {submission.id}", remote_addr=remote_addr
+    )
     _flush(session)
     return submission
 
@@ -1034,35 +1249,54 @@ def latest_status(session: Session, component: Component) -> PublicStatus | None
     """The last submission (never a private concept) or import of a component, for everyone."""
     submission = session.scalar(
         select(Submission)
-        .where(Submission.component_id == component.id,
-               Submission.status != SubmissionStatus.CONCEPT)
+        .where(
+            Submission.component_id == component.id, Submission.status != SubmissionStatus.CONCEPT
+        )
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
         .limit(1)
     )
     record = session.scalar(
-        select(ImportRecord).where(ImportRecord.component_id == component.id)
-        .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc()).limit(1)
+        select(ImportRecord)
+        .where(ImportRecord.component_id == component.id)
+        .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
+        .limit(1)
     )
     candidates: list[PublicStatus] = []
     if submission is not None:
-        candidates.append(PublicStatus(
-            kind="submission", status=submission.status,
-            when=submission.decided_at or submission.submitted_at or submission.updated_at,
-            reason=submission.decision_reason if submission.status in (
-                SubmissionStatus.REJECTED, SubmissionStatus.CHANGES_REQUESTED) else None,
-            source=source_label(submission), submission_id=submission.id,
-        ))
+        candidates.append(
+            PublicStatus(
+                kind="submission",
+                status=submission.status,
+                when=submission.decided_at or submission.submitted_at or submission.updated_at,
+                reason=submission.decision_reason
+                if submission.status
+                in (SubmissionStatus.REJECTED, SubmissionStatus.CHANGES_REQUESTED)
+                else None,
+                source=source_label(submission),
+                submission_id=submission.id,
+            )
+        )
     if record is not None:
         reason = None
         if not record.accepted:
-            reason = "; ".join(str(e.get("message_nl") or e.get("message")) for e in record.errors[:3])
-        candidates.append(PublicStatus(
-            kind="import", status="accepted" if record.accepted else "rejected",
-            when=record.received_at, reason=reason, source=record.source,
-        ))
+            reason = "; ".join(
+                str(e.get("message_nl") or e.get("message")) for e in record.errors[:3]
+            )
+        candidates.append(
+            PublicStatus(
+                kind="import",
+                status="accepted" if record.accepted else "rejected",
+                when=record.received_at,
+                reason=reason,
+                source=record.source,
+            )
+        )
     if not candidates:
         return None
-    return max(candidates, key=lambda s: _aware(s.when) if s.when else dt.datetime.min.replace(tzinfo=dt.UTC))
+    return max(
+        candidates,
+        key=lambda s: _aware(s.when) if s.when else dt.datetime.min.replace(tzinfo=dt.UTC),
+    )
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -1073,7 +1307,9 @@ def history(session: Session, slug: str) -> tuple[Component, list[Revision]]:
     """A component and its published revisions, newest first (public)."""
     component = _component(session, slug)
     revisions = session.scalars(
-        select(Revision).where(Revision.component_id == component.id).order_by(Revision.number.desc())
+        select(Revision)
+        .where(Revision.component_id == component.id)
+        .order_by(Revision.number.desc())
     )
     return component, list(revisions)
 
@@ -1082,7 +1318,9 @@ def open_submission_for(session: Session, component: Component) -> Submission | 
     """A change to the component that waits for review, if any (public: only that it exists)."""
     return session.scalar(
         select(Submission)
-        .where(Submission.component_id == component.id, Submission.status == SubmissionStatus.SUBMITTED)
+        .where(
+            Submission.component_id == component.id, Submission.status == SubmissionStatus.SUBMITTED
+        )
         .order_by(Submission.id.desc())
         .limit(1)
     )
@@ -1090,7 +1328,10 @@ def open_submission_for(session: Session, component: Component) -> Submission | 
 
 def imports_of(session: Session, component: Component) -> Sequence[ImportRecord]:
     """The component's publiccode.yml imports, newest first."""
-    return list(session.scalars(
-        select(ImportRecord).where(ImportRecord.component_id == component.id)
-        .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(ImportRecord)
+            .where(ImportRecord.component_id == component.id)
+            .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
+        )
+    )

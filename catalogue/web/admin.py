@@ -29,7 +29,9 @@ def index() -> str:
     """What an admin can do here, and the latest events of the audit log."""
     user = actor()
     assert user is not None  # noqa: S101 - @requires let only logged-in users in
-    return render_template("admin/index.html", events=audit.recent(db_session(), actor=user, limit=20))
+    return render_template(
+        "admin/index.html", events=audit.recent(db_session(), actor=user, limit=20)
+    )
 
 
 @bp.get("/accounts")
@@ -49,17 +51,32 @@ def user(user_id: int) -> Any:
     assert admin is not None  # noqa: S101
     database = db_session()
     account = accounts.get_user(database, user_id)
-    form = UserForm(data={"role": account.role, "organisation": account.organisation_id,
-                          "organisation_confirmed": account.organisation_confirmed, "active": account.active})
-    form.organisation.choices = options((o.id, o.name) for o in accounts.registrable_organisations(database))
+    form = UserForm(
+        data={
+            "role": account.role,
+            "organisation": account.organisation_id,
+            "organisation_confirmed": account.organisation_confirmed,
+            "active": account.active,
+        }
+    )
+    form.organisation.choices = options(
+        (o.id, o.name) for o in accounts.registrable_organisations(database)
+    )
     status = 200
     if form.validate_on_submit():
         try:
-            accounts.change_role(database, user_id, form.role.data or "", actor=admin, remote_addr=remote_addr())
-            accounts.update_account(database, user_id, actor=admin, active=bool(form.active.data),
-                                    organisation_id=form.organisation.data,
-                                    organisation_confirmed=bool(form.organisation_confirmed.data),
-                                    remote_addr=remote_addr())
+            accounts.change_role(
+                database, user_id, form.role.data or "", actor=admin, remote_addr=remote_addr()
+            )
+            accounts.update_account(
+                database,
+                user_id,
+                actor=admin,
+                active=bool(form.active.data),
+                organisation_id=form.organisation.data,
+                organisation_confirmed=bool(form.organisation_confirmed.data),
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -83,7 +100,9 @@ def organisations() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            organisation = curation.save_organisation(database, form.data, actor=admin, remote_addr=remote_addr())
+            organisation = curation.save_organisation(
+                database, form.data, actor=admin, remote_addr=remote_addr()
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -105,12 +124,19 @@ def organisation(organisation_id: int) -> Any:
     assert admin is not None  # noqa: S101
     database = db_session()
     item = curation.get_organisation(database, organisation_id, actor=admin)
-    form = OrganisationForm(data={"name": item.name, "kind": item.kind, "website": item.website or ""})
+    form = OrganisationForm(
+        data={"name": item.name, "kind": item.kind, "website": item.website or ""}
+    )
     status = 200
     if form.validate_on_submit():
         try:
-            curation.save_organisation(database, form.data, actor=admin, organisation_id=organisation_id,
-                                       remote_addr=remote_addr())
+            curation.save_organisation(
+                database,
+                form.data,
+                actor=admin,
+                organisation_id=organisation_id,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -131,14 +157,21 @@ def merge_components() -> Any:
     assert admin is not None  # noqa: S101
     database = db_session()
     form = MergeComponentsForm()
-    pairs = [("", "—")] + [(c.slug, f"{c.name} ({c.url})") for c in curation.list_components(database, actor=admin)]
+    pairs = [("", "—")] + [
+        (c.slug, f"{c.name} ({c.url})") for c in curation.list_components(database, actor=admin)
+    ]
     form.duplicate.choices = options(pairs)
     form.keep.choices = options(pairs)
     status = 200
     if form.validate_on_submit():
         try:
-            kept = curation.merge_components(database, duplicate_slug=form.duplicate.data or "",
-                                             keep_slug=form.keep.data or "", actor=admin, remote_addr=remote_addr())
+            kept = curation.merge_components(
+                database,
+                duplicate_slug=form.duplicate.data or "",
+                keep_slug=form.keep.data or "",
+                actor=admin,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             form.form_errors.extend(copy_errors(form, error.errors))
@@ -159,14 +192,21 @@ def merge_organisations() -> Any:
     assert admin is not None  # noqa: S101
     database = db_session()
     form = MergeOrganisationsForm()
-    pairs = [(0, "—")] + [(o.id, f"{o.name} ({o.slug})") for o in curation.list_organisations(database, actor=admin)]
+    pairs = [(0, "—")] + [
+        (o.id, f"{o.name} ({o.slug})") for o in curation.list_organisations(database, actor=admin)
+    ]
     form.duplicate.choices = options(pairs)
     form.keep.choices = options(pairs)
     status = 200
     if form.validate_on_submit():
         try:
-            curation.merge_organisations(database, duplicate_id=form.duplicate.data or 0,
-                                         keep_id=form.keep.data or 0, actor=admin, remote_addr=remote_addr())
+            curation.merge_organisations(
+                database,
+                duplicate_id=form.duplicate.data or 0,
+                keep_id=form.keep.data or 0,
+                actor=admin,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             form.form_errors.extend(copy_errors(form, error.errors))
@@ -187,7 +227,9 @@ def audit_log() -> str:
     assert admin is not None  # noqa: S101
     kind = request.args.get("soort") or None
     events = audit.recent(db_session(), actor=admin, kind=kind, limit=500)
-    return render_template("admin/audit.html", events=events, kind=kind, kinds=[k.value for k in audit.AuditKind])
+    return render_template(
+        "admin/audit.html", events=events, kind=kind, kinds=[k.value for k in audit.AuditKind]
+    )
 
 
 def init_app(app: Flask) -> None:

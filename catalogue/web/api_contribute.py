@@ -55,8 +55,9 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
                 return _unauthorized("send a personal API token as 'Authorization: Bearer <token>'")
             database = db_session()
             try:
-                user = accounts.user_for_token(database, token.strip(), scope=scope,
-                                               remote_addr=request.remote_addr)
+                user = accounts.user_for_token(
+                    database, token.strip(), scope=scope, remote_addr=request.remote_addr
+                )
             except NotAuthorized:
                 database.commit()  # the refusal stays in the audit log
                 raise
@@ -75,7 +76,9 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
 
 
 def _issue(issue: dict[str, Any]) -> dict[str, Any]:
-    return {key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")}
+    return {
+        key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")
+    }
 
 
 @bp.post("/validate")
@@ -88,14 +91,16 @@ def validate() -> Response:
     strict = request.args.get("mode") == "strict"
     result = submissions.check_publiccode(data) if not strict else _strict(data)
     issues = submissions.issues_of(result)
-    return jsonify({
-        "valid": result.valid,
-        "accepted": result.record is not None,
-        "mode": "strict" if strict else "lenient",
-        "publiccode_version": result.version,
-        "errors": [_issue(i) for i in issues if i["level"] == "error"],
-        "warnings": [_issue(i) for i in issues if i["level"] == "warning"],
-    })
+    return jsonify(
+        {
+            "valid": result.valid,
+            "accepted": result.record is not None,
+            "mode": "strict" if strict else "lenient",
+            "publiccode_version": result.version,
+            "errors": [_issue(i) for i in issues if i["level"] == "error"],
+            "warnings": [_issue(i) for i in issues if i["level"] == "warning"],
+        }
+    )
 
 
 def _strict(data: bytes) -> Any:
@@ -114,21 +119,33 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
     result = submissions.check_publiccode(data)
     if result.record is None:
         issues = [_issue(i) for i in submissions.issues_of(result) if i["level"] == "error"]
-        return problem(422, "the file cannot be read as a publiccode.yml", issues=issues,
-                       errors={"publiccode": [i["message"] for i in issues]})
+        return problem(
+            422,
+            "the file cannot be read as a publiccode.yml",
+            issues=issues,
+            errors={"publiccode": [i["message"] for i in issues]},
+        )
     database = db_session()
     submission = submissions.start_from_publiccode(
-        database, data, actor=token_user, source_name=f"API: {slug}", origin=SubmissionOrigin.API,
-        target_slug=slug, submit=True, remote_addr=request.remote_addr,
+        database,
+        data,
+        actor=token_user,
+        source_name=f"API: {slug}",
+        origin=SubmissionOrigin.API,
+        target_slug=slug,
+        submit=True,
+        remote_addr=request.remote_addr,
     )
     database.commit()
     location = url_for("contribute.preview", submission_id=submission.id)
-    response = jsonify({
-        "submission": submission.id,
-        "status": submission.status,
-        "url": location,
-        "warnings": [_issue(i) for i in submission.file_issues if i["level"] == "warning"],
-    })
+    response = jsonify(
+        {
+            "submission": submission.id,
+            "status": submission.status,
+            "url": location,
+            "warnings": [_issue(i) for i in submission.file_issues if i["level"] == "warning"],
+        }
+    )
     response.status_code = 202
     response.headers["Location"] = location
     return response
@@ -177,26 +194,39 @@ def contribute_paths() -> dict[str, Any]:
                 "summary": "Validate a publiccode.yml: located errors and warnings",
                 "description": "No authentication; rate-limited. `mode=strict` checks against the "
                 "standard like the official parser; the default is the catalogue's lenient reading.",
-                "parameters": [{"name": "mode", "in": "query", "required": False,
-                                "schema": {"type": "string", "enum": ["lenient", "strict"]}}],
+                "parameters": [
+                    {
+                        "name": "mode",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["lenient", "strict"]},
+                    }
+                ],
                 "requestBody": _YAML_BODY,
                 "responses": {
                     "200": {
                         "description": "The verdict and the located issues",
-                        "content": {"application/json": {"schema": {
-                            "type": "object",
-                            "required": ["valid", "accepted", "mode", "errors", "warnings"],
-                            "properties": {
-                                "valid": {"type": "boolean"},
-                                "accepted": {"type": "boolean"},
-                                "mode": {"type": "string", "enum": ["lenient", "strict"]},
-                                "publiccode_version": {"type": ["string", "null"]},
-                                "errors": {"type": "array", "items": _ISSUE_SCHEMA},
-                                "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
-                            },
-                        }}},
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["valid", "accepted", "mode", "errors", "warnings"],
+                                    "properties": {
+                                        "valid": {"type": "boolean"},
+                                        "accepted": {"type": "boolean"},
+                                        "mode": {"type": "string", "enum": ["lenient", "strict"]},
+                                        "publiccode_version": {"type": ["string", "null"]},
+                                        "errors": {"type": "array", "items": _ISSUE_SCHEMA},
+                                        "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
+                                    },
+                                }
+                            }
+                        },
                     },
-                    "400": _PROBLEM, "413": _PROBLEM, "422": _PROBLEM, "429": _PROBLEM,
+                    "400": _PROBLEM,
+                    "413": _PROBLEM,
+                    "422": _PROBLEM,
+                    "429": _PROBLEM,
                 },
             }
         },
@@ -207,26 +237,42 @@ def contribute_paths() -> dict[str, Any]:
                 "account that may edit the component. The published component stays as it is until a "
                 "reviewer approves the update.",
                 "security": [{"personalToken": []}],
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
                 "requestBody": _YAML_BODY,
                 "responses": {
                     "202": {
                         "description": "Submitted for review",
-                        "headers": {"Location": {"schema": {"type": "string"},
-                                                 "description": "The submission's page"}},
-                        "content": {"application/json": {"schema": {
-                            "type": "object",
-                            "required": ["submission", "status", "url", "warnings"],
-                            "properties": {
-                                "submission": {"type": "integer"},
-                                "status": {"type": "string"},
-                                "url": {"type": "string"},
-                                "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
-                            },
-                        }}},
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "The submission's page",
+                            }
+                        },
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["submission", "status", "url", "warnings"],
+                                    "properties": {
+                                        "submission": {"type": "integer"},
+                                        "status": {"type": "string"},
+                                        "url": {"type": "string"},
+                                        "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
+                                    },
+                                }
+                            }
+                        },
                     },
-                    "400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM, "404": _PROBLEM,
-                    "409": _PROBLEM, "413": _PROBLEM, "422": _PROBLEM, "429": _PROBLEM,
+                    "400": _PROBLEM,
+                    "401": _PROBLEM,
+                    "403": _PROBLEM,
+                    "404": _PROBLEM,
+                    "409": _PROBLEM,
+                    "413": _PROBLEM,
+                    "422": _PROBLEM,
+                    "429": _PROBLEM,
                 },
             }
         },

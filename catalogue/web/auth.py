@@ -35,7 +35,15 @@ from catalogue.services import accounts
 from catalogue.services.permissions import Permission, has
 from catalogue.web.context import db_session
 from catalogue.web.errors import wants_json
-from catalogue.web.forms import ActionForm, LoginForm, RegisterForm, TokenForm, TotpForm, copy_errors, options
+from catalogue.web.forms import (
+    ActionForm,
+    LoginForm,
+    RegisterForm,
+    TokenForm,
+    TotpForm,
+    copy_errors,
+    options,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -47,7 +55,7 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
 PENDING = "pending_login"
-SETUP_SECRET = "totp_setup_secret"
+SETUP_SECRET = "totp_setup_secret"  # noqa: S105 - a name or message, not a secret
 PENDING_SECONDS = 300
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -105,8 +113,13 @@ def safe_next(target: str | None, default: str) -> str:
     """Only a path on this site is a place to go back to (no open redirect)."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
-                and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return default
 
@@ -122,8 +135,9 @@ def login() -> Any:
     failed = False
     if form.validate_on_submit():
         database = db_session()
-        user = accounts.authenticate(database, form.email.data or "", form.password.data or "",
-                                     remote_addr=remote_addr())
+        user = accounts.authenticate(
+            database, form.email.data or "", form.password.data or "", remote_addr=remote_addr()
+        )
         if user is None:
             database.commit()  # the failed attempt stays in the audit log
             failed = True
@@ -131,9 +145,13 @@ def login() -> Any:
             next_page = safe_next(request.args.get("next"), url_for("contribute.index"))
             session.clear()
             if user.needs_totp:
-                session[PENDING] = {"id": user.id, "nonce": user.session_nonce,
-                                    "remember": bool(form.remember.data), "until": time.time() + PENDING_SECONDS,
-                                    "next": next_page}
+                session[PENDING] = {
+                    "id": user.id,
+                    "nonce": user.session_nonce,
+                    "remember": bool(form.remember.data),
+                    "until": time.time() + PENDING_SECONDS,
+                    "next": next_page,
+                }
                 database.commit()
                 if user.totp_secret is None:
                     return redirect(url_for("auth.totp_setup"))
@@ -176,10 +194,16 @@ def login_code() -> Any:
         database = db_session()
         if accounts.verify_totp(database, user, form.code.data or "", remote_addr=remote_addr()):
             pending = session.get(PENDING) or {}
-            return _finish_login(user, remember=bool(pending.get("remember")),
-                                 next_page=str(pending.get("next") or url_for("contribute.index")))
+            return _finish_login(
+                user,
+                remember=bool(pending.get("remember")),
+                next_page=str(pending.get("next") or url_for("contribute.index")),
+            )
         database.commit()
-        form.code.errors = [*form.code.errors, str(_("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."))]
+        form.code.errors = [
+            *form.code.errors,
+            str(_("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code.")),
+        ]
     status = 422 if form.is_submitted() else 200
     return render_template("auth/totp.html", form=form), status
 
@@ -189,7 +213,9 @@ def login_code() -> Any:
 def totp_setup() -> Any:
     """Switch on two-factor login: show a secret for the app, then check one code from it."""
     logged_in = actor()
-    user = accounts.get_user(db_session(), logged_in.id) if logged_in is not None else _pending_user()
+    user = (
+        accounts.get_user(db_session(), logged_in.id) if logged_in is not None else _pending_user()
+    )
     if user is None:
         return redirect(url_for("auth.login"))
     if user.totp_secret is not None:
@@ -202,7 +228,9 @@ def totp_setup() -> Any:
     if form.validate_on_submit():
         database = db_session()
         try:
-            accounts.enable_totp(database, user, secret, form.code.data or "", remote_addr=remote_addr())
+            accounts.enable_totp(
+                database, user, secret, form.code.data or "", remote_addr=remote_addr()
+            )
         except ValidationError as error:
             database.commit()  # the failed code stays in the audit log
             copy_errors(form, error.errors)
@@ -212,12 +240,20 @@ def totp_setup() -> Any:
                 database.commit()
                 return redirect(url_for("auth.account"))
             pending = session.get(PENDING) or {}
-            return _finish_login(user, remember=bool(pending.get("remember")),
-                                 next_page=str(pending.get("next") or url_for("contribute.index")))
+            return _finish_login(
+                user,
+                remember=bool(pending.get("remember")),
+                next_page=str(pending.get("next") or url_for("contribute.index")),
+            )
     status = 422 if form.is_submitted() else 200
-    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    return render_template("auth/totp_setup.html", form=form, secret=grouped,
-                           uri=accounts.totp_uri(user.email, secret), required=user.needs_totp), status
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render_template(
+        "auth/totp_setup.html",
+        form=form,
+        secret=grouped,
+        uri=accounts.totp_uri(user.email, secret),
+        required=user.needs_totp,
+    ), status
 
 
 @bp.post("/uitloggen")
@@ -246,13 +282,19 @@ def register() -> Any:
     """Create a maintainer account for an organisation."""
     form = RegisterForm()
     database = db_session()
-    form.organisation.choices = options([(0, _("— kies uw organisatie —"))] + [
-        (o.id, o.name) for o in accounts.registrable_organisations(database)
-    ])
+    form.organisation.choices = options(
+        [(0, _("— kies uw organisatie —"))]
+        + [(o.id, o.name) for o in accounts.registrable_organisations(database)]
+    )
     if form.validate_on_submit():
         try:
-            user = accounts.register(database, email=form.email.data or "", password=form.password.data or "",
-                                     organisation_id=form.organisation.data or None, remote_addr=remote_addr())
+            user = accounts.register(
+                database,
+                email=form.email.data or "",
+                password=form.password.data or "",
+                organisation_id=form.organisation.data or None,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -272,8 +314,14 @@ def account() -> str:
     """Two-factor login and personal API tokens."""
     user = actor()
     assert user is not None  # noqa: S101 - @requires let only logged-in users in
-    return render_template("auth/account.html", user=user, tokens=accounts.tokens_of(db_session(), actor=user),
-                           form=TokenForm(), action=ActionForm(), new_token=None)
+    return render_template(
+        "auth/account.html",
+        user=user,
+        tokens=accounts.tokens_of(db_session(), actor=user),
+        form=TokenForm(),
+        action=ActionForm(),
+        new_token=None,
+    )
 
 
 @bp.post("/account/sleutels")
@@ -288,9 +336,13 @@ def create_token() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            _token, new_token = accounts.create_token(database, actor=user, name=form.name.data or "",
-                                                      scopes=[accounts.TokenScope.SUBMIT],
-                                                      remote_addr=remote_addr())
+            _token, new_token = accounts.create_token(
+                database,
+                actor=user,
+                name=form.name.data or "",
+                scopes=[accounts.TokenScope.SUBMIT],
+                remote_addr=remote_addr(),
+            )
             database.commit()
         except ValidationError as error:
             database.rollback()
@@ -298,10 +350,20 @@ def create_token() -> Any:
             status = 422
     else:
         status = 422
-    response = current_app.make_response((render_template(
-        "auth/account.html", user=user, tokens=accounts.tokens_of(database, actor=user),
-        form=TokenForm(formdata=None), action=ActionForm(), new_token=new_token, token_form=form,
-    ), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "auth/account.html",
+                user=user,
+                tokens=accounts.tokens_of(database, actor=user),
+                form=TokenForm(formdata=None),
+                action=ActionForm(),
+                new_token=new_token,
+                token_form=form,
+            ),
+            status,
+        )
+    )
     # The page shows a secret: never keep it in a cache.
     response.headers["Cache-Control"] = "no-store"
     return response

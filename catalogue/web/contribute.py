@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models_contrib import Submission, SubmissionOrigin, SubmissionStatus
+from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import disputes as dispute_service
 from catalogue.services import submissions
@@ -24,7 +25,6 @@ from catalogue.services.permissions import Permission, has, require_component_ed
 from catalogue.web import labels
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
-from catalogue.rendering import markdown_to_html
 from catalogue.web.forms import (
     ROLE_LABELS,
     ActionForm,
@@ -89,7 +89,10 @@ COMMENT_KINDS = {
 HINTS = {
     "reference_component": (_l("Kies een GEMMA-referentiecomponent"), "reference_components"),
     "short_description_nl": (_l("Voeg een korte Nederlandse beschrijving toe"), "descriptions"),
-    "long_description_nl": (_l("Voeg een uitgebreide Nederlandse beschrijving toe"), "descriptions"),
+    "long_description_nl": (
+        _l("Voeg een uitgebreide Nederlandse beschrijving toe"),
+        "descriptions",
+    ),
     "description_en": (_l("Voeg een Engelse beschrijving toe"), "descriptions"),
     "license": (_l("Vul een geldige SPDX-licentie in"), "licence"),
     "long_description_en": (_l("Voeg een uitgebreide Engelse beschrijving toe"), "descriptions"),
@@ -152,8 +155,11 @@ def show_value(value: Any) -> str:
             return str(labels.HOSTING.get(str(value["model"]), value["model"]))
         if value.get("component"):
             return str(value["component"])
-        parts = [f"{k}: {show_value(v)}" for k, v in value.items()
-                 if v not in (None, "", [], {}) and k not in ("source", "basis")]
+        parts = [
+            f"{k}: {show_value(v)}"
+            for k, v in value.items()
+            if v not in (None, "", [], {}) and k not in ("source", "basis")
+        ]
         return ", ".join(parts) or "—"
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
@@ -208,8 +214,9 @@ def start_update(slug: str) -> Any:
         submission = submissions.start_update(database, slug, actor=user)
         database.commit()
         return redirect(url_for("contribute.step", submission_id=submission.id, slug="basis"))
-    return render_template("contribute/start_update.html", component=component, action=form,
-                           upload=PubliccodeForm())
+    return render_template(
+        "contribute/start_update.html", component=component, action=form, upload=PubliccodeForm()
+    )
 
 
 @bp.route("/bijdragen/publiccode", methods=["GET", "POST"])
@@ -240,7 +247,8 @@ def upload() -> Any:
                 database = db_session()
                 try:
                     submission = submissions.start_from_publiccode(
-                        database, data, actor=user, source_name=name, target_slug=target)
+                        database, data, actor=user, source_name=name, target_slug=target
+                    )
                 except ValidationError as error:
                     database.rollback()
                     problem = " ".join(" ".join(m) for m in error.errors.values())
@@ -248,8 +256,14 @@ def upload() -> Any:
                     database.commit()
                     return redirect(url_for("contribute.preview", submission_id=submission.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("contribute/upload.html", form=form, rejected=rejected, problem=problem,
-                           target=target, issue_message=issue_message), status
+    return render_template(
+        "contribute/upload.html",
+        form=form,
+        rejected=rejected,
+        problem=problem,
+        target=target,
+        issue_message=issue_message,
+    ), status
 
 
 def submissions_max_bytes() -> int:
@@ -279,8 +293,14 @@ def _step_form(step: str, submission: Submission, *, formdata: Any = None) -> An
         return HostingForm(formdata=formdata, data={"hosting_models": models, **lock})
     if step == "licence":
         maintenance = document.get("maintenance") or {}
-        return LicenceForm(formdata=formdata, data={"license": document.get("license") or "",
-                                                    "maintenance_type": maintenance.get("type") or "", **lock})
+        return LicenceForm(
+            formdata=formdata,
+            data={
+                "license": document.get("license") or "",
+                "maintenance_type": maintenance.get("type") or "",
+                **lock,
+            },
+        )
     descriptions = document.get("descriptions") or {}
     initial: dict[str, Any] = {}
     for language in submissions.DESCRIPTION_LANGUAGES:
@@ -292,25 +312,33 @@ def _step_form(step: str, submission: Submission, *, formdata: Any = None) -> An
     return DescriptionsForm(formdata=formdata, data={**initial, **lock})
 
 
-def _picker_choices(step: str, form: PickerForm, submission: Submission, q: str, q2: str) -> dict[str, Any]:
+def _picker_choices(
+    step: str, form: PickerForm, submission: Submission, q: str, q2: str
+) -> dict[str, Any]:
     """Fill the checkboxes: what is chosen now, then what the search found."""
     database = db_session()
     document = submission.document
     if step == "reference_components":
-        chosen = {link["gemma_id"]: link.get("name") or link["gemma_id"]
-                  for link in document.get("reference_components") or []}
+        chosen = {
+            link["gemma_id"]: link.get("name") or link["gemma_id"]
+            for link in document.get("reference_components") or []
+        }
         found = {e.gemma_id: e.name for e in submissions.search_reference_components(database, q)}
         form.chosen.choices = options({**chosen, **found}.items())
         if not form.is_submitted():
             form.chosen.data = list(chosen)
         return {"found": found, "chosen": chosen}
-    standards = {submissions.standard_key(s): s.get("name") for s in document.get("standards") or []}
+    standards = {
+        submissions.standard_key(s): s.get("name") for s in document.get("standards") or []
+    }
     found_standards = {e.gemma_id: e.name for e in submissions.search_standards(database, q)}
     requires = [r.get("component") for r in document.get("requires") or []]
     by_slug = submissions.components_by_slug(database, requires)
     required = {slug: (by_slug[slug].name if slug in by_slug else slug) for slug in requires}
     own = document.get("slug")
-    found_components = {c.slug: c.name for c in submissions.search_components(database, q2) if c.slug != own}
+    found_components = {
+        c.slug: c.name for c in submissions.search_components(database, q2) if c.slug != own
+    }
     form.chosen.choices = options({**standards, **found_standards}.items())
     form.second.choices = options({**required, **found_components}.items())
     if not form.is_submitted():
@@ -326,8 +354,11 @@ def _step_data(step: str, form: Any) -> dict[str, Any]:
         return {"standards": form.chosen.data or [], "requires": form.second.data or []}
     if step == "hosting":
         return {"hosting_models": form.hosting_models.data or []}
-    return {name: field.data for name, field in form._fields.items()  # noqa: SLF001
-            if name not in ("csrf_token", "lock_version")}
+    return {
+        name: field.data
+        for name, field in form._fields.items()  # noqa: SLF001
+        if name not in ("csrf_token", "lock_version")
+    }
 
 
 STEP_ERROR_FIELDS = {
@@ -349,7 +380,9 @@ def step(submission_id: int, slug: str) -> Any:
     submission = submissions.get_submission(database, submission_id, actor=user)
     if submission.status not in submissions.EDITABLE:
         return redirect(url_for("contribute.preview", submission_id=submission_id))
-    form = _step_form(step_name, submission, formdata=request.form if request.method == "POST" else None)
+    form = _step_form(
+        step_name, submission, formdata=request.form if request.method == "POST" else None
+    )
     q, q2 = request.args.get("zoek", "")[:100], request.args.get("zoek2", "")[:100]
     picker = {}
     if step_name in ("reference_components", "standards"):
@@ -361,16 +394,26 @@ def step(submission_id: int, slug: str) -> Any:
     if request.method == "POST":
         if form.validate_on_submit():
             if lock_of(form) is not None and lock_of(form) != submission.version:
-                conflict = {key: submission.document.get(key) for key in submissions.STEP_KEYS[step_name]}
+                conflict = {
+                    key: submission.document.get(key) for key in submissions.STEP_KEYS[step_name]
+                }
                 form.lock_version.data = str(submission.version)
                 status = 409
             else:
                 try:
-                    submissions.save_step(database, submission_id, step_name, _step_data(step_name, form),
-                                          actor=user, lock_version=lock_of(form))
+                    submissions.save_step(
+                        database,
+                        submission_id,
+                        step_name,
+                        _step_data(step_name, form),
+                        actor=user,
+                        lock_version=lock_of(form),
+                    )
                 except ValidationError as error:
                     database.rollback()
-                    for message in copy_errors(form, error.errors, fields=STEP_ERROR_FIELDS.get(step_name)):
+                    for message in copy_errors(
+                        form, error.errors, fields=STEP_ERROR_FIELDS.get(step_name)
+                    ):
                         form.form_errors.append(message)
                     status = 422
                 else:
@@ -379,9 +422,17 @@ def step(submission_id: int, slug: str) -> Any:
         else:
             status = 422
     return render_template(
-        "contribute/step.html", form=form, submission=submission, step=step_name, slug=slug,
+        "contribute/step.html",
+        form=form,
+        submission=submission,
+        step=step_name,
+        slug=slug,
         steps=[(SLUG_OF_STEP[s], STEP_TITLES[s], s == step_name) for s in submissions.STEPS],
-        title=STEP_TITLES[step_name], picker=picker, q=q, q2=q2, conflict=conflict,
+        title=STEP_TITLES[step_name],
+        picker=picker,
+        q=q,
+        q2=q2,
+        conflict=conflict,
     ), status
 
 
@@ -389,14 +440,24 @@ def _after_step(step_name: str, submission_id: int, q: str, q2: str) -> str:
     action = request.form.get("action", "next")
     if action == "search":
         arguments = {k: v for k, v in (("zoek", q), ("zoek2", q2)) if v}
-        return url_for("contribute.step", submission_id=submission_id, slug=SLUG_OF_STEP[step_name],
-                       **arguments) + "#kiezen"
+        return (
+            url_for(
+                "contribute.step",
+                submission_id=submission_id,
+                slug=SLUG_OF_STEP[step_name],
+                **arguments,
+            )
+            + "#kiezen"
+        )
     if action == "preview":
         return url_for("contribute.preview", submission_id=submission_id)
     index = submissions.STEPS.index(step_name)
     if index + 1 < len(submissions.STEPS):
-        return url_for("contribute.step", submission_id=submission_id,
-                       slug=SLUG_OF_STEP[submissions.STEPS[index + 1]])
+        return url_for(
+            "contribute.step",
+            submission_id=submission_id,
+            slug=SLUG_OF_STEP[submissions.STEPS[index + 1]],
+        )
     return url_for("contribute.preview", submission_id=submission_id)
 
 
@@ -408,8 +469,11 @@ def preview_context(submission_id: int) -> dict[str, Any]:
     user = actor()
     assert user is not None  # noqa: S101
     result = submissions.preview(db_session(), submission_id, actor=user)
-    hints = [(str(HINTS[h.code][0]), h.points, SLUG_OF_STEP[HINTS[h.code][1]]) for h in result.completeness.hints
-             if h.code in HINTS]
+    hints = [
+        (str(HINTS[h.code][0]), h.points, SLUG_OF_STEP[HINTS[h.code][1]])
+        for h in result.completeness.hints
+        if h.code in HINTS
+    ]
     return {
         "preview": result,
         "submission": result.submission,
@@ -440,8 +504,13 @@ def submit(submission_id: int) -> Any:
         abort(400)
     database = db_session()
     try:
-        submissions.submit_for_review(database, submission_id, actor=user, lock_version=lock_of(form),
-                                      remote_addr=remote_addr())
+        submissions.submit_for_review(
+            database,
+            submission_id,
+            actor=user,
+            lock_version=lock_of(form),
+            remote_addr=remote_addr(),
+        )
     except ValidationError:
         database.rollback()
         context = preview_context(submission_id)
@@ -458,8 +527,11 @@ def conflict(submission_id: int) -> str:
     user = actor()
     assert user is not None  # noqa: S101
     view = submissions.conflict_view(db_session(), submission_id, actor=user)
-    return render_template("contribute/conflict.html", view=view,
-                           action=ActionForm(formdata=None, data={"lock_version": view.submission.version}))
+    return render_template(
+        "contribute/conflict.html",
+        view=view,
+        action=ActionForm(formdata=None, data={"lock_version": view.submission.version}),
+    )
 
 
 @bp.post("/bijdragen/<int:submission_id>/bijwerken")
@@ -507,9 +579,13 @@ def history(slug: str) -> str:
     """Every published change: the diff, who made it, who approved it, and each value's source."""
     database = db_session()
     component, revisions = submissions.history(database, slug)
-    return render_template("contribute/history.html", component=component, revisions=revisions,
-                           imports=submissions.imports_of(database, component),
-                           disputes=dispute_service.disputes_of(database, component))
+    return render_template(
+        "contribute/history.html",
+        component=component,
+        revisions=revisions,
+        imports=submissions.imports_of(database, component),
+        disputes=dispute_service.disputes_of(database, component),
+    )
 
 
 @bp.route("/componenten/<slug>/betwisten", methods=["GET", "POST"])
@@ -526,8 +602,14 @@ def dispute(slug: str) -> Any:
     allowed = dispute_service.may_dispute(user)
     if allowed and form.validate_on_submit():
         try:
-            dispute_service.open_dispute(database, slug, claim_key=form.claim.data or "",
-                                         reason=form.reason.data or "", actor=user, remote_addr=remote_addr())
+            dispute_service.open_dispute(
+                database,
+                slug,
+                claim_key=form.claim.data or "",
+                reason=form.reason.data or "",
+                actor=user,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -537,8 +619,9 @@ def dispute(slug: str) -> Any:
     status = 422 if form.is_submitted() else 200
     if form.is_submitted() and not allowed:
         status = 403
-    return render_template("contribute/dispute.html", component=component, form=form, allowed=allowed,
-                           claims=claims), status
+    return render_template(
+        "contribute/dispute.html", component=component, form=form, allowed=allowed, claims=claims
+    ), status
 
 
 def _claim_label(claim: dispute_service.Claim) -> str:
@@ -565,9 +648,13 @@ def contribution_panel(component: Any) -> dict[str, Any]:
     return {
         "status": status,
         "under_review": submissions.open_submission_for(database, component) is not None,
-        "disputes": [d for d in dispute_service.disputes_of(database, component) if d.status == "open"],
+        "disputes": [
+            d for d in dispute_service.disputes_of(database, component) if d.status == "open"
+        ],
         "can_edit": can_edit,
-        "can_dispute": user is not None and has(user, Permission.DISPUTE) and dispute_service.may_dispute(user),
+        "can_dispute": user is not None
+        and has(user, Permission.DISPUTE)
+        and dispute_service.may_dispute(user),
     }
 
 
@@ -585,4 +672,3 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["show_value"] = show_value
     app.jinja_env.filters["markdown_html"] = markdown_to_html
-

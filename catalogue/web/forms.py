@@ -25,8 +25,16 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.models import DevelopmentStatus
@@ -42,17 +50,23 @@ SERVICE_MESSAGES: dict[str, Any] = {
     accounts.EMAIL_TAKEN: _l("Er is al een account met dit e-mailadres."),
     accounts.PASSWORD_TOO_SHORT: _l("Gebruik minstens 12 tekens."),
     accounts.PASSWORD_TOO_LONG: _l("Gebruik hoogstens 1024 tekens."),
-    accounts.PASSWORD_COMMON: _l("Dit wachtwoord komt te vaak voor of is te eenvoudig. Kies een ander."),
+    accounts.PASSWORD_COMMON: _l(
+        "Dit wachtwoord komt te vaak voor of is te eenvoudig. Kies een ander."
+    ),
     accounts.PASSWORD_HAS_EMAIL: _l("Het wachtwoord mag uw e-mailadres niet bevatten."),
     accounts.ORGANISATION_UNKNOWN: _l("Kies een organisatie uit de lijst."),
     accounts.ROLE_UNKNOWN: _l("Kies een rol uit de lijst."),
     accounts.TOTP_WRONG: _l("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."),
     accounts.TOKEN_NAME_REQUIRED: _l("Geef de sleutel een naam."),
-    "not a valid SPDX licence expression": _l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."),
+    "not a valid SPDX licence expression": _l(
+        "Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."
+    ),
     "the repository URL of a published component cannot be changed here": _l(
         "Het adres van de broncode van een gepubliceerd component kunt u hier niet wijzigen."
     ),
-    "give a reason, so the author knows what to do": _l("Geef een reden, zodat de indiener weet wat te doen."),
+    "give a reason, so the author knows what to do": _l(
+        "Geef een reden, zodat de indiener weet wat te doen."
+    ),
     "write a comment": _l("Schrijf een reactie."),
     "say why the claim is wrong": _l("Leg uit waarom de claim niet klopt."),
     "choose one of the component's claims": _l("Kies een claim van dit component."),
@@ -74,7 +88,9 @@ def translate(message: str) -> str:
     return str(known) if known is not None else message
 
 
-def copy_errors(form: FlaskForm, errors: Mapping[str, list[str]], *, fields: Mapping[str, str] | None = None) -> list[str]:
+def copy_errors(
+    form: FlaskForm, errors: Mapping[str, list[str]], *, fields: Mapping[str, str] | None = None
+) -> list[str]:
     """Put a ValidationError's messages on the form's fields; returns those that fit no field."""
     unplaced: list[str] = []
     for key, messages in errors.items():
@@ -114,7 +130,9 @@ class LoginForm(FlaskForm):
     """E-mail address and password."""
 
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=1024)])
+    password = PasswordField(
+        _l("Wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=1024)]
+    )
     remember = BooleanField(_l("Ingelogd blijven op deze computer (3 dagen)"))
 
 
@@ -126,11 +144,16 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[DataRequired(REQUIRED), Length(max=1024)],
-        description=_l("Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."),
+        description=_l(
+            "Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."
+        ),
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),
-        validators=[DataRequired(REQUIRED), EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))],
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
     )
 
 
@@ -139,7 +162,10 @@ class TotpForm(FlaskForm):
 
     code = StringField(
         _l("Code uit uw app"),
-        validators=[DataRequired(REQUIRED), Length(min=6, max=7, message=_l("De code heeft 6 cijfers."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=6, max=7, message=_l("De code heeft 6 cijfers.")),
+        ],
         description=_l("De 6 cijfers die uw app voor tweestapsverificatie nu toont."),
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
@@ -148,8 +174,11 @@ class TotpForm(FlaskForm):
 class TokenForm(FlaskForm):
     """A new personal API token."""
 
-    name = StringField(_l("Naam van de sleutel"), validators=[DataRequired(REQUIRED), Length(max=100)],
-                       description=_l("Bijvoorbeeld: CI van onze GitHub-repository."))
+    name = StringField(
+        _l("Naam van de sleutel"),
+        validators=[DataRequired(REQUIRED), Length(max=100)],
+        description=_l("Bijvoorbeeld: CI van onze GitHub-repository."),
+    )
 
 
 class ActionForm(FlaskForm):
@@ -168,13 +197,20 @@ class BasicsForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=300)])
     url = URLField(
         _l("Adres van de broncode"),
-        validators=[DataRequired(REQUIRED), URL(message=_l("Vul een volledig adres in, met https://.")),
-                    Length(max=500)],
+        validators=[
+            DataRequired(REQUIRED),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
         description=_l("De repository, bijvoorbeeld https://github.com/organisatie/project."),
     )
     landing_url = URLField(
         _l("Website (optioneel)"),
-        validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
     )
     development_status = SelectField(_l("Ontwikkelstatus"), choices=[], validators=[Optional()])
     software_type = SelectField(_l("Soort software"), choices=[], validators=[Optional()])
@@ -189,8 +225,17 @@ class BasicsForm(FlaskForm):
         self.common_ground_layer.choices = _choices(labels.LAYER)
 
 
-SOFTWARE_TYPES = ("standalone/web", "standalone/backend", "standalone/desktop", "standalone/mobile",
-                  "standalone/iot", "standalone/other", "addon", "library", "configurationFiles")
+SOFTWARE_TYPES = (
+    "standalone/web",
+    "standalone/backend",
+    "standalone/desktop",
+    "standalone/mobile",
+    "standalone/iot",
+    "standalone/other",
+    "addon",
+    "library",
+    "configurationFiles",
+)
 
 
 class PickerForm(FlaskForm):
@@ -211,7 +256,9 @@ class HostingForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.hosting_models.choices = options((k, v) for k, v in labels.HOSTING.items() if k != "support")
+        self.hosting_models.choices = options(
+            (k, v) for k, v in labels.HOSTING.items() if k != "support"
+        )
 
 
 def _spdx(_form: Any, field: Any) -> None:
@@ -247,30 +294,52 @@ class DescriptionsForm(FlaskForm):
     """Step 6: descriptions in Dutch and English (Markdown in the long description)."""
 
     lock_version = HiddenField()
-    nl_short_description = StringField(_l("Korte beschrijving in het Nederlands"),
-                                       validators=[Optional(), Length(max=150)],
-                                       description=_l("Eén zin, hoogstens 150 tekens."))
-    nl_long_description = TextAreaField(_l("Uitgebreide beschrijving in het Nederlands"),
-                                        validators=[Optional(), Length(max=20000)],
-                                        description=_l("U mag Markdown gebruiken."))
-    nl_features = TextAreaField(_l("Functies in het Nederlands"), validators=[Optional(), Length(max=10000)],
-                                description=_l("Eén functie per regel."))
-    en_short_description = StringField(_l("Korte beschrijving in het Engels"),
-                                       validators=[Optional(), Length(max=150)])
-    en_long_description = TextAreaField(_l("Uitgebreide beschrijving in het Engels"),
-                                        validators=[Optional(), Length(max=20000)])
-    en_features = TextAreaField(_l("Functies in het Engels"), validators=[Optional(), Length(max=10000)],
-                                description=_l("Eén functie per regel."))
-    documentation = URLField(_l("Documentatie (adres)"),
-                             validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")),
-                                         Length(max=500)])
+    nl_short_description = StringField(
+        _l("Korte beschrijving in het Nederlands"),
+        validators=[Optional(), Length(max=150)],
+        description=_l("Eén zin, hoogstens 150 tekens."),
+    )
+    nl_long_description = TextAreaField(
+        _l("Uitgebreide beschrijving in het Nederlands"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("U mag Markdown gebruiken."),
+    )
+    nl_features = TextAreaField(
+        _l("Functies in het Nederlands"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("Eén functie per regel."),
+    )
+    en_short_description = StringField(
+        _l("Korte beschrijving in het Engels"), validators=[Optional(), Length(max=150)]
+    )
+    en_long_description = TextAreaField(
+        _l("Uitgebreide beschrijving in het Engels"), validators=[Optional(), Length(max=20000)]
+    )
+    en_features = TextAreaField(
+        _l("Functies in het Engels"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("Eén functie per regel."),
+    )
+    documentation = URLField(
+        _l("Documentatie (adres)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
+    )
 
 
 class PubliccodeForm(FlaskForm):
     """Upload or paste a publiccode.yml."""
 
-    file = FileField(_l("Bestand uploaden"), validators=[FileSize(MAX_BYTES, message=_l("Het bestand is te groot (hoogstens 1 MB)."))])
-    text = TextAreaField(_l("Of plak de inhoud hier"), validators=[Optional(), Length(max=MAX_BYTES)])
+    file = FileField(
+        _l("Bestand uploaden"),
+        validators=[FileSize(MAX_BYTES, message=_l("Het bestand is te groot (hoogstens 1 MB)."))],
+    )
+    text = TextAreaField(
+        _l("Of plak de inhoud hier"), validators=[Optional(), Length(max=MAX_BYTES)]
+    )
 
 
 # ---------------------------------------------------------------- review and disputes
@@ -280,17 +349,26 @@ class DecisionForm(FlaskForm):
     """Approve, reject or ask for changes, with a note or reason."""
 
     lock_version = HiddenField()
-    decision = RadioField(_l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))])
-    reason = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=5000)],
-                           description=_l("Verplicht bij afwijzen of wijzigingen vragen. Een afwijzing en de reden zijn openbaar."))
+    decision = RadioField(
+        _l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))]
+    )
+    reason = TextAreaField(
+        _l("Toelichting"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l(
+            "Verplicht bij afwijzen of wijzigingen vragen. Een afwijzing en de reden zijn openbaar."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.decision.choices = options([
-            ("approve", _l("Goedkeuren en publiceren")),
-            ("request_changes", _l("Wijzigingen vragen")),
-            ("reject", _l("Afwijzen")),
-        ])
+        self.decision.choices = options(
+            [
+                ("approve", _l("Goedkeuren en publiceren")),
+                ("request_changes", _l("Wijzigingen vragen")),
+                ("reject", _l("Afwijzen")),
+            ]
+        )
 
 
 class CommentForm(FlaskForm):
@@ -302,22 +380,32 @@ class CommentForm(FlaskForm):
 class DisputeForm(FlaskForm):
     """Dispute one claim of a component."""
 
-    claim = RadioField(_l("Welke claim klopt niet?"), choices=[], validators=[InputRequired(_l("Kies een claim."))])
-    reason = TextAreaField(_l("Waarom klopt deze claim niet?"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+    claim = RadioField(
+        _l("Welke claim klopt niet?"), choices=[], validators=[InputRequired(_l("Kies een claim."))]
+    )
+    reason = TextAreaField(
+        _l("Waarom klopt deze claim niet?"), validators=[DataRequired(REQUIRED), Length(max=5000)]
+    )
 
 
 class ResolveDisputeForm(FlaskForm):
     """Uphold or dismiss a dispute."""
 
-    outcome = RadioField(_l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))])
-    resolution = TextAreaField(_l("Toelichting"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+    outcome = RadioField(
+        _l("Besluit"), choices=[], validators=[InputRequired(_l("Kies een besluit."))]
+    )
+    resolution = TextAreaField(
+        _l("Toelichting"), validators=[DataRequired(REQUIRED), Length(max=5000)]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outcome.choices = options([
-            ("upheld", _l("Terecht: de claim wordt verwijderd")),
-            ("dismissed", _l("Onterecht: de claim blijft staan")),
-        ])
+        self.outcome.choices = options(
+            [
+                ("upheld", _l("Terecht: de claim wordt verwijderd")),
+                ("dismissed", _l("Onterecht: de claim blijft staan")),
+            ]
+        )
 
 
 # ---------------------------------------------------------------- administration
@@ -334,7 +422,9 @@ class UserForm(FlaskForm):
 
     role = SelectField(_l("Rol"), choices=[], validators=[InputRequired(REQUIRED)])
     organisation = SelectField(_l("Organisatie"), coerce=int, validators=[InputRequired(REQUIRED)])
-    organisation_confirmed = BooleanField(_l("Bevestigd dat deze persoon voor de organisatie werkt"))
+    organisation_confirmed = BooleanField(
+        _l("Bevestigd dat deze persoon voor de organisatie werkt")
+    )
     active = BooleanField(_l("Account actief"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -347,7 +437,14 @@ class OrganisationForm(FlaskForm):
 
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Soort organisatie"), choices=[], validators=[InputRequired(REQUIRED)])
-    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Vul een volledig adres in, met https://.")), Length(max=500)])
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -357,15 +454,24 @@ class OrganisationForm(FlaskForm):
 class MergeComponentsForm(FlaskForm):
     """Which component is the duplicate, and which one stays."""
 
-    duplicate = SelectField(_l("Dubbel component (verdwijnt)"), choices=[], validators=[InputRequired(REQUIRED)])
+    duplicate = SelectField(
+        _l("Dubbel component (verdwijnt)"), choices=[], validators=[InputRequired(REQUIRED)]
+    )
     keep = SelectField(_l("Component dat blijft"), choices=[], validators=[InputRequired(REQUIRED)])
 
 
 class MergeOrganisationsForm(FlaskForm):
     """Which organisation is the duplicate, and which one stays."""
 
-    duplicate = SelectField(_l("Dubbele organisatie (verdwijnt)"), coerce=int, choices=[], validators=[InputRequired(REQUIRED)])
-    keep = SelectField(_l("Organisatie die blijft"), coerce=int, choices=[], validators=[InputRequired(REQUIRED)])
+    duplicate = SelectField(
+        _l("Dubbele organisatie (verdwijnt)"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(REQUIRED)],
+    )
+    keep = SelectField(
+        _l("Organisatie die blijft"), coerce=int, choices=[], validators=[InputRequired(REQUIRED)]
+    )
 
 
 def lock_of(form: FlaskForm) -> int | None:
@@ -375,4 +481,3 @@ def lock_of(form: FlaskForm) -> int | None:
         return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
         return None
-

@@ -31,7 +31,9 @@ def queue() -> str:
     database = db_session()
     waiting, decided = submissions.review_queue(database, actor=user)
     open_disputes = dispute_service.open_disputes(database, actor=user)
-    return render_template("review/queue.html", waiting=waiting, decided=decided, disputes=open_disputes)
+    return render_template(
+        "review/queue.html", waiting=waiting, decided=decided, disputes=open_disputes
+    )
 
 
 @bp.route("/<int:submission_id>", methods=["GET", "POST"])
@@ -49,14 +51,32 @@ def detail(submission_id: int) -> Any:
         reason = form.reason.data or ""
         try:
             if decision == "approve":
-                submissions.approve(database, submission_id, actor=user, note=reason,
-                                    lock_version=lock_of(form), remote_addr=remote_addr())
+                submissions.approve(
+                    database,
+                    submission_id,
+                    actor=user,
+                    note=reason,
+                    lock_version=lock_of(form),
+                    remote_addr=remote_addr(),
+                )
             elif decision == "reject":
-                submissions.reject(database, submission_id, actor=user, reason=reason,
-                                   lock_version=lock_of(form), remote_addr=remote_addr())
+                submissions.reject(
+                    database,
+                    submission_id,
+                    actor=user,
+                    reason=reason,
+                    lock_version=lock_of(form),
+                    remote_addr=remote_addr(),
+                )
             else:
-                submissions.request_changes(database, submission_id, actor=user, reason=reason,
-                                            lock_version=lock_of(form), remote_addr=remote_addr())
+                submissions.request_changes(
+                    database,
+                    submission_id,
+                    actor=user,
+                    reason=reason,
+                    lock_version=lock_of(form),
+                    remote_addr=remote_addr(),
+                )
         except ValidationError as error:
             database.rollback()
             context = preview_context(submission_id)
@@ -66,8 +86,12 @@ def detail(submission_id: int) -> Any:
         except Conflict as error:
             database.rollback()
             view = submissions.conflict_view(database, submission_id, actor=user)
-            return render_template("review/conflict.html", view=view, reason=str(error),
-                                   action=ActionForm(formdata=None, data={"lock_version": view.submission.version})), 409
+            return render_template(
+                "review/conflict.html",
+                view=view,
+                reason=str(error),
+                action=ActionForm(formdata=None, data={"lock_version": view.submission.version}),
+            ), 409
         else:
             database.commit()
             return redirect(url_for("review.detail", submission_id=submission_id))
@@ -88,8 +112,14 @@ def dispute(dispute_id: int) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            dispute_service.resolve(database, dispute_id, outcome=form.outcome.data or "",
-                                    resolution=form.resolution.data or "", actor=user, remote_addr=remote_addr())
+            dispute_service.resolve(
+                database,
+                dispute_id,
+                outcome=form.outcome.data or "",
+                resolution=form.resolution.data or "",
+                actor=user,
+                remote_addr=remote_addr(),
+            )
         except ValidationError as error:
             database.rollback()
             copy_errors(form, error.errors)
@@ -105,4 +135,3 @@ def dispute(dispute_id: int) -> Any:
 def init_app(app: Flask) -> None:
     """Register the blueprint."""
     app.register_blueprint(bp)
-

@@ -26,16 +26,24 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD = ROOT / "data" / "publiccode" / "dutch" / "ConductionNL__bag_publiccode.yml"
 NAME = "Bevragen Ingeschreven Personen (BAG) API"
-PASSWORD = "Een lange zin als wachtwoord 2026"
+PASSWORD = "Een lange zin als wachtwoord 2026"  # noqa: S105 - a test password
 
 
 def _make_reviewer(database_url: str) -> tuple[str, str]:
     database = Database(database_url)
     try:
         with database.session() as session:
-            organisation = session.scalar(select(Organisation).where(Organisation.cbs_code == "GM0344"))
-            user = accounts.register(session, email="beoordelaar@example.org", password=PASSWORD,
-                                     organisation_id=organisation.id, role="reviewer", trusted=True)
+            organisation = session.scalar(
+                select(Organisation).where(Organisation.cbs_code == "GM0344")
+            )
+            user = accounts.register(
+                session,
+                email="beoordelaar@example.org",
+                password=PASSWORD,
+                organisation_id=organisation.id,
+                role="reviewer",
+                trusted=True,
+            )
             user.totp_secret = pyotp.random_base32()
             return user.email, user.totp_secret
     finally:
@@ -43,7 +51,11 @@ def _make_reviewer(database_url: str) -> tuple[str, str]:
 
 
 def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
-    page: Any, live_server: str, database_url: str, assert_accessible: Any, console_errors: list[str]
+    page: Any,
+    live_server: str,
+    database_url: str,
+    assert_accessible: Any,
+    console_errors: list[str],
 ) -> None:
     # A maintainer registers for their organisation.
     page.goto(live_server + "/registreren")
@@ -82,7 +94,10 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     page.wait_for_url(re.compile(r"/bijdragen/\d+$"))
     fixed = page.get_by_role("table", name=re.compile("^Opgelost in het formulier"))
     assert "legal.license" in fixed.inner_text()
-    assert "legal.license" not in page.get_by_role("table", name=re.compile("^Waarschuwingen")).inner_text()
+    assert (
+        "legal.license"
+        not in page.get_by_role("table", name=re.compile("^Waarschuwingen")).inner_text()
+    )
 
     # ... and submits it for review.
     page.get_by_role("button", name="Indienen voor beoordeling").click()
@@ -105,7 +120,9 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     # ... finds the submission in the queue and approves it.
     page.get_by_role("link", name="Beoordelen").click()
     page.get_by_role("link", name=NAME).click()
-    assert "EUPL-1.2" in page.get_by_role("table", name="Nieuw component: alle gegevens").inner_text()
+    assert (
+        "EUPL-1.2" in page.get_by_role("table", name="Nieuw component: alle gegevens").inner_text()
+    )
     assert_accessible(page)
     page.get_by_label("Goedkeuren en publiceren").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
@@ -118,16 +135,26 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     assert "EUPL-1.2" in page.content()
     history = page.goto(page.url + "/geschiedenis")
     assert history is not None and history.ok
-    assert "beoordelaar@example.org" in page.content() and "onderhouder@example.org" in page.content()
+    assert (
+        "beoordelaar@example.org" in page.content() and "onderhouder@example.org" in page.content()
+    )
 
 
 def _account(database_url: str, email: str, role: str) -> str | None:
     database = Database(database_url)
     try:
         with database.session() as session:
-            amsterdam = session.scalar(select(Organisation).where(Organisation.cbs_code == "GM0363"))
-            user = accounts.register(session, email=email, password=PASSWORD, organisation_id=amsterdam.id,
-                                     role=role, trusted=True)
+            amsterdam = session.scalar(
+                select(Organisation).where(Organisation.cbs_code == "GM0363")
+            )
+            user = accounts.register(
+                session,
+                email=email,
+                password=PASSWORD,
+                organisation_id=amsterdam.id,
+                role=role,
+                trusted=True,
+            )
             if role != "maintainer":
                 user.totp_secret = pyotp.random_base32()
             return user.totp_secret
@@ -149,25 +176,52 @@ def _log_in(page: Any, live_server: str, email: str, secret: str | None) -> None
 def test_every_contributing_form_is_accessible(
     page: Any, live_server: str, database_url: str, assert_accessible: Any
 ) -> None:
-    _log_in(page, live_server, "gemeente@example.org", _account(database_url, "gemeente@example.org", "maintainer"))
+    _log_in(
+        page,
+        live_server,
+        "gemeente@example.org",
+        _account(database_url, "gemeente@example.org", "maintainer"),
+    )
     page.goto(live_server + "/componenten/signalen/wijzigen")
     assert_accessible(page)
     page.get_by_role("button", name="Wijzigen in stappen").click()
     step = page.url.rsplit("/", 1)[0]
-    for slug, query in (("basis", ""), ("referentiecomponenten", "?zoek=melding"), ("standaarden", "?zoek=api&zoek2=open"),
-                        ("hosting", ""), ("licentie", ""), ("beschrijvingen", "")):
+    for slug, query in (
+        ("basis", ""),
+        ("referentiecomponenten", "?zoek=melding"),
+        ("standaarden", "?zoek=api&zoek2=open"),
+        ("hosting", ""),
+        ("licentie", ""),
+        ("beschrijvingen", ""),
+    ):
         page.goto(f"{step}/{slug}{query}")
         assert page.get_by_role("heading", level=1).is_visible()
         assert_accessible(page)
-    for path in ("/componenten/signalen/betwisten", "/componenten/signalen/geschiedenis", "/account",
-                 "/componenten/signalen"):
+    for path in (
+        "/componenten/signalen/betwisten",
+        "/componenten/signalen/geschiedenis",
+        "/account",
+        "/componenten/signalen",
+    ):
         page.goto(live_server + path)
         assert_accessible(page)
     page.get_by_role("button", name="Uitloggen").click()
 
-    _log_in(page, live_server, "beheerder@example.org", _account(database_url, "beheerder@example.org", "admin"))
-    for path in ("/beoordelen", "/beheer", "/beheer/accounts", "/beheer/organisaties", "/beheer/samenvoegen/componenten",
-                 "/beheer/samenvoegen/organisaties", "/beheer/logboek"):
+    _log_in(
+        page,
+        live_server,
+        "beheerder@example.org",
+        _account(database_url, "beheerder@example.org", "admin"),
+    )
+    for path in (
+        "/beoordelen",
+        "/beheer",
+        "/beheer/accounts",
+        "/beheer/organisaties",
+        "/beheer/samenvoegen/componenten",
+        "/beheer/samenvoegen/organisaties",
+        "/beheer/logboek",
+    ):
         page.goto(live_server + path)
         assert_accessible(page)
     page.goto(live_server + "/beheer/accounts")

@@ -20,7 +20,7 @@ from catalogue.models import Component, Organisation
 from catalogue.models_contrib import Role, User
 from catalogue.services import accounts
 
-PASSWORD = "Vier lange woorden zijn sterk 2026"
+PASSWORD = "Vier lange woorden zijn sterk 2026"  # noqa: S105 - a test password
 # Signalen is maintained by the municipality of Amsterdam in the seed catalogue.
 COMPONENT = "signalen"
 MUNICIPALITY = "GM0363"
@@ -38,7 +38,11 @@ class Account:
 
 
 def make_account(
-    app: Any, role: str = Role.MAINTAINER, *, email: str | None = None, organisation: str = MUNICIPALITY,
+    app: Any,
+    role: str = Role.MAINTAINER,
+    *,
+    email: str | None = None,
+    organisation: str = MUNICIPALITY,
     totp: bool | None = None,
 ) -> Account:
     """Create an account through the service; reviewers and admins get a TOTP secret."""
@@ -47,8 +51,14 @@ def make_account(
         column = Organisation.cbs_code if organisation.startswith("GM") else Organisation.slug
         found = session.scalar(select(Organisation).where(column == organisation))
         assert found is not None, organisation
-        user = accounts.register(session, email=email, password=PASSWORD, organisation_id=found.id,
-                                 role=role, trusted=True)
+        user = accounts.register(
+            session,
+            email=email,
+            password=PASSWORD,
+            organisation_id=found.id,
+            role=role,
+            trusted=True,
+        )
         wants_totp = totp if totp is not None else role != Role.MAINTAINER
         user.totp_secret = pyotp.random_base32() if wants_totp else None
         session.flush()
@@ -91,7 +101,9 @@ def login(client: Any, account: Account, *, remember: bool = False) -> Any:
     if account.totp_secret:
         assert response.headers["Location"].endswith("/login/code")
         code = pyotp.TOTP(account.totp_secret).now()
-        response = client.post("/login/code", data={"code": code, "csrf_token": csrf_of(client, "/login/code")})
+        response = client.post(
+            "/login/code", data={"code": code, "csrf_token": csrf_of(client, "/login/code")}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     return response
 

@@ -25,8 +25,12 @@ BROKEN = b"name: [unclosed\n"
 
 def _token(app: Any, account: Any) -> str:
     with app.extensions["catalogue_db"].session() as session:
-        _row, secret = accounts.create_token(session, actor=accounts.get_user(session, account.id), name="ci",
-                                             scopes=["submissions:write"])
+        _row, secret = accounts.create_token(
+            session,
+            actor=accounts.get_user(session, account.id),
+            name="ci",
+            scopes=["submissions:write"],
+        )
     return secret
 
 
@@ -35,11 +39,15 @@ def _conforms(body: Any, schema: dict[str, Any]) -> None:
 
 
 def _schema(path: str, method: str, status: str) -> dict[str, Any]:
-    return contribute_paths()[path][method]["responses"][status]["content"]["application/json"]["schema"]
+    return contribute_paths()[path][method]["responses"][status]["content"]["application/json"][
+        "schema"
+    ]
 
 
 def test_validate_returns_located_issues_in_both_languages(client: Any) -> None:
-    response = client.post("/api/v1/validate", data=SIGNALEN.read_bytes(), content_type="application/yaml")
+    response = client.post(
+        "/api/v1/validate", data=SIGNALEN.read_bytes(), content_type="application/yaml"
+    )
     assert response.status_code == 200
     body = response.get_json()
     _conforms(body, _schema("/validate", "post", "200"))
@@ -48,7 +56,9 @@ def test_validate_returns_located_issues_in_both_languages(client: Any) -> None:
     broken = client.post("/api/v1/validate", data=BROKEN).get_json()
     _conforms(broken, _schema("/validate", "post", "200"))
     assert not broken["accepted"] and broken["errors"]
-    old_version = (ROOT / "data" / "publiccode" / "dutch" / "ConductionNL__bag_publiccode.yml").read_bytes()
+    old_version = (
+        ROOT / "data" / "publiccode" / "dutch" / "ConductionNL__bag_publiccode.yml"
+    ).read_bytes()
     lenient = client.post("/api/v1/validate", data=old_version).get_json()
     strict = client.post("/api/v1/validate?mode=strict", data=old_version).get_json()
     assert lenient["valid"] and strict["mode"] == "strict" and not strict["valid"]
@@ -60,22 +70,45 @@ def test_put_publiccode_submits_an_update_for_review(app: Any) -> None:
     maintainer = make_account(app, Role.MAINTAINER)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {_token(app, maintainer)}"}
-    response = client.put(f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=headers)
+    response = client.put(
+        f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=headers
+    )
     assert response.status_code == 202, response.get_data(as_text=True)
     body = response.get_json()
     _conforms(body, _schema("/components/{slug}/publiccode", "put", "202"))
-    assert body["status"] == SubmissionStatus.SUBMITTED and response.headers["Location"] == body["url"]
+    assert (
+        body["status"] == SubmissionStatus.SUBMITTED and response.headers["Location"] == body["url"]
+    )
     with app.extensions["catalogue_db"].session() as session:
         submission = session.get(Submission, body["submission"])
-        assert submission.origin == "api" and submission.raw_text == SIGNALEN.read_text(encoding="utf-8")
+        assert submission.origin == "api" and submission.raw_text == SIGNALEN.read_text(
+            encoding="utf-8"
+        )
     # Problems are problem+json with the right status.
-    assert client.put(f"/api/v1/components/{COMPONENT}/publiccode", data=BROKEN, headers=headers).status_code == 422
-    assert client.put("/api/v1/components/open-zaak/publiccode", data=SIGNALEN.read_bytes(),
-                      headers=headers).status_code == 403  # not Amsterdam's component
-    assert client.put("/api/v1/components/bestaat-niet/publiccode", data=SIGNALEN.read_bytes(),
-                      headers=headers).status_code == 404
+    assert (
+        client.put(
+            f"/api/v1/components/{COMPONENT}/publiccode", data=BROKEN, headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.put(
+            "/api/v1/components/open-zaak/publiccode", data=SIGNALEN.read_bytes(), headers=headers
+        ).status_code
+        == 403
+    )  # not Amsterdam's component
+    assert (
+        client.put(
+            "/api/v1/components/bestaat-niet/publiccode",
+            data=SIGNALEN.read_bytes(),
+            headers=headers,
+        ).status_code
+        == 404
+    )
     for bad in ({}, {"Authorization": "Bearer cw_nope"}, {"Authorization": "Basic abc"}):
-        refused = client.put(f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=bad)
+        refused = client.put(
+            f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=bad
+        )
         assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
 
 
@@ -92,39 +125,85 @@ def test_the_openapi_description_covers_the_routes(app: Any) -> None:
     assert contribute_security_schemes()["personalToken"]["scheme"] == "bearer"
     for operation in (paths["/validate"]["post"], put):
         assert {"422", "429"} <= set(operation["responses"])
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths,
-                "components": {"securitySchemes": contribute_security_schemes(),
-                               "responses": {"Problem": {"description": "problem"}}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": contribute_security_schemes(),
+            "responses": {"Problem": {"description": "problem"}},
+        },
+    }
     json.dumps(document)  # plain data
 
 
 def test_create_user_makes_the_first_admin(app: Any, runner: Any) -> None:
-    result = runner.invoke(args=["catalogue", "create-user", "--role", "admin", "--email", "Beheer@Example.org",
-                                 "--organisation", "GM0363"], input="een lange goede zin hier\neen lange goede zin hier\n")
+    result = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--role",
+            "admin",
+            "--email",
+            "Beheer@Example.org",
+            "--organisation",
+            "GM0363",
+        ],
+        input="een lange goede zin hier\neen lange goede zin hier\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Two-factor login is required" in result.output
     with app.extensions["catalogue_db"].session() as session:
         user = session.scalar(select(User).where(User.email == "beheer@example.org"))
         assert user is not None and user.role == "admin" and user.organisation_confirmed
-    prompted = runner.invoke(args=["catalogue", "create-user"],
-                             input="tweede@example.org\nconduction\neen lange goede zin hier\neen lange goede zin hier\n")
+    prompted = runner.invoke(
+        args=["catalogue", "create-user"],
+        input="tweede@example.org\nconduction\neen lange goede zin hier\neen lange goede zin hier\n",
+    )
     assert prompted.exit_code == 0, prompted.output
-    weak = runner.invoke(args=["catalogue", "create-user", "--email", "x@example.org", "--organisation", "GM0363",
-                               "--password", "kort"])
+    weak = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--email",
+            "x@example.org",
+            "--organisation",
+            "GM0363",
+            "--password",
+            "kort",
+        ]
+    )
     assert weak.exit_code != 0 and "password" in weak.output
-    unknown = runner.invoke(args=["catalogue", "create-user", "--email", "y@example.org", "--organisation", "nergens",
-                                  "--password", "een lange goede zin hier"])
+    unknown = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--email",
+            "y@example.org",
+            "--organisation",
+            "nergens",
+            "--password",
+            "een lange goede zin hier",
+        ]
+    )
     assert unknown.exit_code != 0 and "no organisation" in unknown.output
 
 
 def test_bandit_finds_nothing_of_high_severity() -> None:
     completed = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "bandit", "-r", "catalogue", "advisor", "-lll", "-q", "-f", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     report = json.loads(completed.stdout)
     assert report["errors"] == [], report["errors"]
-    high = [f"{r['filename']}:{r['line_number']} {r['test_id']} {r['issue_text']}"
-            for r in report["results"] if r["issue_severity"] == "HIGH"]
+    high = [
+        f"{r['filename']}:{r['line_number']} {r['test_id']} {r['issue_text']}"
+        for r in report["results"]
+        if r["issue_severity"] == "HIGH"
+    ]
     assert high == []
     assert report["metrics"]["_totals"]["loc"] > 1000  # it really looked at the code

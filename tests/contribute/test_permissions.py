@@ -38,8 +38,15 @@ def _app_for_the_map() -> Any:
     from app import create_app
 
     folder = tempfile.mkdtemp()
-    return create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": f"sqlite:///{folder}/map.db",
-                       "SEARCH_INDEX_DIR": f"{folder}/index", "SECRET_KEY": "map"})
+    return create_app(
+        {
+            "ENV": "testing",
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{folder}/map.db",
+            "SEARCH_INDEX_DIR": f"{folder}/index",
+            "SECRET_KEY": "map",
+        }
+    )
 
 
 def _mutating_rules() -> list[tuple[str, str, str]]:
@@ -64,11 +71,18 @@ RULES = _mutating_rules()
 def test_the_map_has_the_contribute_routes() -> None:
     """Guards the guard: if the walk found nothing, every other check would pass."""
     endpoints = {endpoint for endpoint, _rule, _method in RULES}
-    assert {"contribute.step", "review.detail", "admin.user", "api_contribute.put_publiccode",
-            "auth.logout"} <= endpoints
+    assert {
+        "contribute.step",
+        "review.detail",
+        "admin.user",
+        "api_contribute.put_publiccode",
+        "auth.logout",
+    } <= endpoints
 
 
-@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES, ids=[f"{m} {r}" for _e, r, m in RULES])
+@pytest.mark.parametrize(
+    ("endpoint", "rule", "method"), RULES, ids=[f"{m} {r}" for _e, r, m in RULES]
+)
 def test_every_mutating_route_has_a_permission_check(endpoint: str, rule: str, method: str) -> None:
     app = _app_for_the_map()
     try:
@@ -115,16 +129,24 @@ def _first_statement(function: ast.FunctionDef) -> ast.stmt:
 @pytest.mark.parametrize("module", SERVICES)
 def test_mutating_services_check_permission_first(module: str) -> None:
     tree = ast.parse((ROOT / "catalogue" / "services" / f"{module}.py").read_text(encoding="utf-8"))
-    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    functions = [
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+    ]
     problems = []
     for function in functions:
         if not MUTATING_NAME.match(function.name) or function.name in OPEN_BY_DESIGN:
             continue
         first = _first_statement(function)
-        calls = {n.func.id for n in ast.walk(first) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        calls = {
+            n.func.id
+            for n in ast.walk(first)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
         if not calls & CHECKS:
             problems.append(f"{module}.{function.name} (line {function.lineno})")
-    assert problems == [], "these services change data but do not check permission first: " + ", ".join(problems)
+    assert problems == [], (
+        "these services change data but do not check permission first: " + ", ".join(problems)
+    )
 
 
 # ---------------------------------------------------------------- the matrix
@@ -140,8 +162,13 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> An
 
     folder = tmp_path_factory.mktemp("matrix")
     shutil.copyfile(sqlite_template, folder / "catalogue.db")
-    app = make_app(f"sqlite:///{folder / 'catalogue.db'}", folder, WTF_CSRF_ENABLED=False,
-                   RATELIMIT_LOGIN="1000 per minute", RATELIMIT_TOKEN_API="1000 per minute")
+    app = make_app(
+        f"sqlite:///{folder / 'catalogue.db'}",
+        folder,
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_LOGIN="1000 per minute",
+        RATELIMIT_TOKEN_API="1000 per minute",  # noqa: S106 - a rate, not a password
+    )
     people = {role: make_account(app, role) for role in ROLES[1:]}
     other = make_account(app, Role.MAINTAINER, email="colleague@example.org")
     with app.extensions["catalogue_db"].session() as session:
@@ -149,16 +176,25 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> An
         change = submissions.start_update(session, COMPONENT, actor=maintainer)
         submissions.submit_for_review(session, change.id, actor=maintainer)
         claim = disputes.claims_of(submissions._component(session, COMPONENT))[0]  # noqa: SLF001
-        dispute = disputes.open_dispute(session, COMPONENT, claim_key=claim.key, reason="klopt niet",
-                                        actor=maintainer)
+        dispute = disputes.open_dispute(
+            session, COMPONENT, claim_key=claim.key, reason="klopt niet", actor=maintainer
+        )
         tokens, token_ids = {}, {}
         for role, account in people.items():
             user = accounts.get_user(session, account.id)
-            token, tokens[role] = accounts.create_token(session, actor=user, name="ci", scopes=["submissions:write"])
+            token, tokens[role] = accounts.create_token(
+                session, actor=user, name="ci", scopes=["submissions:write"]
+            )
             token_ids[role] = token.id
         organisation_id = maintainer.organisation_id
-        ids = {"submission_id": change.id, "dispute_id": dispute.id, "token_id": token_ids["maintainer"],
-               "user_id": other.id, "organisation_id": organisation_id, "slug": COMPONENT}
+        ids = {
+            "submission_id": change.id,
+            "dispute_id": dispute.id,
+            "token_id": token_ids["maintainer"],
+            "user_id": other.id,
+            "organisation_id": organisation_id,
+            "slug": COMPONENT,
+        }
         assert session.scalar(select(Dispute.id)) is not None
     yield {"app": app, "people": people, "ids": ids, "tokens": tokens, "token_ids": token_ids}
     app.extensions["catalogue_db"].dispose()
@@ -184,7 +220,9 @@ CASES = [(endpoint, rule, method, role) for endpoint, rule, method in RULES for 
 
 
 @pytest.mark.parametrize(
-    ("endpoint", "rule", "method", "role"), CASES, ids=[f"{m} {r} as {role}" for _e, r, m, role in CASES]
+    ("endpoint", "rule", "method", "role"),
+    CASES,
+    ids=[f"{m} {r} as {role}" for _e, r, m, role in CASES],
 )
 def test_every_mutating_route_refuses_the_wrong_roles(
     world: dict[str, Any], endpoint: str, rule: str, method: str, role: str
@@ -217,10 +255,14 @@ def test_every_mutating_route_refuses_the_wrong_roles(
         else:
             assert sent_to_login, f"anonymous {method} {rule}: {response.status_code} {location}"
     else:
-        assert response.status_code == 403, f"{role} {method} {rule}: {response.status_code} {location}"
+        assert response.status_code == 403, (
+            f"{role} {method} {rule}: {response.status_code} {location}"
+        )
 
 
-def test_a_maintainer_cannot_edit_another_organisations_component(app: Any, accounts_of: dict[str, Account]) -> None:
+def test_a_maintainer_cannot_edit_another_organisations_component(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
     outsider = sign_in(app.test_client(), accounts_of["outsider"])
     assert outsider.get(f"/componenten/{COMPONENT}/wijzigen").status_code == 403
     own = sign_in(app.test_client(), accounts_of["maintainer"])
@@ -238,14 +280,18 @@ def test_a_submission_is_private_to_its_organisation_and_the_reviewers(
     assert app.test_client().get(path).status_code == 302
 
 
-def test_a_reviewer_cannot_approve_their_own_submission(app: Any, accounts_of: dict[str, Account]) -> None:
+def test_a_reviewer_cannot_approve_their_own_submission(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
     with app.extensions["catalogue_db"].session() as session:
         reviewer = accounts.get_user(session, accounts_of["reviewer"].id)
         change = submissions.start_update(session, COMPONENT, actor=reviewer)
         submissions.submit_for_review(session, change.id, actor=reviewer)
         change_id = change.id
     client = sign_in(app.test_client(), accounts_of["reviewer"])
-    response = client.post(f"/beoordelen/{change_id}", data={"decision": "approve", "csrf_token": _token(client)})
+    response = client.post(
+        f"/beoordelen/{change_id}", data={"decision": "approve", "csrf_token": _token(client)}
+    )
     assert response.status_code == 403
 
 
@@ -253,8 +299,10 @@ def test_only_a_municipality_disputes_a_claim(app: Any, accounts_of: dict[str, A
     supplier = sign_in(app.test_client(), accounts_of["outsider"])  # Conduction is a supplier
     page = supplier.get(f"/componenten/{COMPONENT}/betwisten")
     assert "Alleen accounts van een gemeente" in page.get_data(as_text=True)
-    response = supplier.post(f"/componenten/{COMPONENT}/betwisten",
-                             data={"claim": "x", "reason": "y", "csrf_token": _token(supplier)})
+    response = supplier.post(
+        f"/componenten/{COMPONENT}/betwisten",
+        data={"claim": "x", "reason": "y", "csrf_token": _token(supplier)},
+    )
     assert response.status_code == 403
 
 
