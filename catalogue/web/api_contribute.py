@@ -169,8 +169,12 @@ _PROBLEM = {"$ref": "#/components/responses/Problem"}
 _YAML_BODY = {
     "required": True,
     "content": {
-        "application/yaml": {"schema": {"type": "string", "maxLength": MAX_BYTES}},
-        "text/plain": {"schema": {"type": "string", "maxLength": MAX_BYTES}},
+        "application/yaml": {
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_BYTES, "pattern": "\\S"}
+        },
+        "text/plain": {
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_BYTES, "pattern": "\\S"}
+        },
     },
 }
 
