@@ -180,6 +180,14 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """The Flask app on a private seeded database."""
     application = make_app(database_url, tmp_path)
     yield application
+    close_app(application)
+
+
+def close_app(application: Any) -> None:
+    """Let a background index rebuild finish, then close every pooled connection."""
+    service = application.extensions.get("catalogue_search")
+    if service is not None:
+        service.wait_for_rebuild()
     application.extensions["catalogue_db"].dispose()
 
 

@@ -85,6 +85,19 @@ def list_components(
     return list(rows), total
 
 
+def components_by_slugs(session: Session, slugs: list[str]) -> list[Component]:
+    """The components with these slugs, in the same order; unknown slugs are skipped."""
+    rows = {
+        c.slug: c
+        for c in session.scalars(
+            select(Component)
+            .where(Component.slug.in_(slugs))
+            .options(selectinload(Component.descriptions), selectinload(Component.realisations))
+        )
+    }
+    return [rows[slug] for slug in slugs if slug in rows]
+
+
 def components_by_name(session: Session) -> dict[str, Component]:
     """Every component keyed by its lowercased name and each lowercased alias."""
     found: dict[str, Component] = {}

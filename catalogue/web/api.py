@@ -17,6 +17,7 @@ from catalogue.services import components as component_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import organisations as organisation_service
 from catalogue.web import serializers
+from catalogue.web.auth import public
 from catalogue.web.context import db_session
 from catalogue.web.openapi import openapi_document
 
@@ -136,6 +137,7 @@ def organisation(slug: str) -> Response:
 
 
 @bp.post("/advice")
+@public("computes an advice; writes nothing")
 def advice() -> Response:
     """Advice for a profile given as JSON: the plan, explanations, roadmap and an optional what-if."""
     from catalogue.services import advice as advice_service

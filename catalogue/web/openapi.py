@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.search.query import FACETS
+from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
@@ -130,12 +131,14 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
                     },
                 }
             },
+            **contribute_paths(),
             "/organisations/{slug}": _get(
                 "One organisation", _ok({"$ref": "#/components/schemas/OrganisationDetail"}),
                 [SLUG_PARAMETER], errors=("404",),
             ),
         },
         "components": {
+            "securitySchemes": contribute_security_schemes(),
             "responses": {
                 "Problem": {
                     "description": "An error, as RFC 9457 problem details",

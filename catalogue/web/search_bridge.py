@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from catalogue.errors import ValidationError
-from catalogue.models import Component
 from catalogue.search import search_components as run_search
 from catalogue.search.interfaces import SORTS, SearchQuery
 from catalogue.search.query import FACETS, normalise_text, parse_filters
+from catalogue.services.components import components_by_slugs
 from catalogue.web.context import db_session
 
 PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
@@ -33,17 +31,8 @@ def search_components(arguments: MultiDict[str, str], *, page: int, per_page: in
     filters = parse_filters(lambda param: arguments.getlist(PARAMETER_OF[param]))
     results = run_search(SearchQuery(q=q, filters=filters, sort=sort, page=page,  # type: ignore[arg-type]
                                      per_page=per_page, language=str(g.get("lang", "nl"))))
-    slugs = [hit.slug for hit in results.hits]
-    rows = {
-        c.slug: c
-        for c in db_session().scalars(
-            select(Component)
-            .where(Component.slug.in_(slugs))
-            .options(selectinload(Component.descriptions), selectinload(Component.realisations))
-        )
-    }
     return {
-        "components": [rows[slug] for slug in slugs if slug in rows],
+        "components": components_by_slugs(db_session(), [hit.slug for hit in results.hits]),
         "total": results.total,
         "degraded": results.degraded,
         "facets": {

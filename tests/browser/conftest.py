@@ -29,6 +29,9 @@ def live_server(database_url: str, tmp_path: Path, app_factory: Any) -> Iterator
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        service = app.extensions.get("catalogue_search")
+        if service is not None:
+            service.wait_for_rebuild()
         app.extensions["catalogue_db"].dispose()
 
 
