@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, render_template, request, url_for
 
-from catalogue.errors import ValidationError
 from catalogue.services import accounts, audit, curation
 from catalogue.services.permissions import Permission
 from catalogue.web.auth import actor, remote_addr, requires
@@ -16,7 +15,7 @@ from catalogue.web.forms import (
     MergeOrganisationsForm,
     OrganisationForm,
     UserForm,
-    copy_errors,
+    handle_form,
     options,
 )
 
@@ -62,30 +61,25 @@ def user(user_id: int) -> Any:
     form.organisation.choices = options(
         (o.id, o.name) for o in accounts.registrable_organisations(database)
     )
-    status = 200
-    if form.validate_on_submit():
-        try:
-            accounts.change_role(
-                database, user_id, form.role.data or "", actor=admin, remote_addr=remote_addr()
-            )
-            accounts.update_account(
-                database,
-                user_id,
-                actor=admin,
-                active=bool(form.active.data),
-                organisation_id=form.organisation.data,
-                organisation_confirmed=bool(form.organisation_confirmed.data),
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            copy_errors(form, error.errors)
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("admin.users"))
-    elif form.is_submitted():
-        status = 422
+
+    def save() -> str:
+        accounts.change_role(
+            database, user_id, form.role.data or "", actor=admin, remote_addr=remote_addr()
+        )
+        accounts.update_account(
+            database,
+            user_id,
+            actor=admin,
+            active=bool(form.active.data),
+            organisation_id=form.organisation.data,
+            organisation_confirmed=bool(form.organisation_confirmed.data),
+            remote_addr=remote_addr(),
+        )
+        return url_for("admin.users")
+
+    response, status = handle_form(form, save)
+    if response is not None:
+        return response
     return render_template("admin/user.html", account=account, form=form), status
 
 
@@ -97,21 +91,16 @@ def organisations() -> Any:
     assert admin is not None  # noqa: S101
     database = db_session()
     form = OrganisationForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            organisation = curation.save_organisation(
-                database, form.data, actor=admin, remote_addr=remote_addr()
-            )
-        except ValidationError as error:
-            database.rollback()
-            copy_errors(form, error.errors)
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("admin.organisation", organisation_id=organisation.id))
-    elif form.is_submitted():
-        status = 422
+
+    def save() -> str:
+        organisation = curation.save_organisation(
+            database, form.data, actor=admin, remote_addr=remote_addr()
+        )
+        return url_for("admin.organisation", organisation_id=organisation.id)
+
+    response, status = handle_form(form, save)
+    if response is not None:
+        return response
     items = curation.list_organisations(database, actor=admin)
     return render_template("admin/organisations.html", items=items, form=form), status
 
@@ -127,25 +116,20 @@ def organisation(organisation_id: int) -> Any:
     form = OrganisationForm(
         data={"name": item.name, "kind": item.kind, "website": item.website or ""}
     )
-    status = 200
-    if form.validate_on_submit():
-        try:
-            curation.save_organisation(
-                database,
-                form.data,
-                actor=admin,
-                organisation_id=organisation_id,
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            copy_errors(form, error.errors)
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("admin.organisations"))
-    elif form.is_submitted():
-        status = 422
+
+    def save() -> str:
+        curation.save_organisation(
+            database,
+            form.data,
+            actor=admin,
+            organisation_id=organisation_id,
+            remote_addr=remote_addr(),
+        )
+        return url_for("admin.organisations")
+
+    response, status = handle_form(form, save)
+    if response is not None:
+        return response
     return render_template("admin/organisation.html", item=item, form=form), status
 
 
@@ -162,25 +146,20 @@ def merge_components() -> Any:
     ]
     form.duplicate.choices = options(pairs)
     form.keep.choices = options(pairs)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            kept = curation.merge_components(
-                database,
-                duplicate_slug=form.duplicate.data or "",
-                keep_slug=form.keep.data or "",
-                actor=admin,
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            form.form_errors.extend(copy_errors(form, error.errors))
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("contribute.history", slug=kept.slug))
-    elif form.is_submitted():
-        status = 422
+
+    def merge() -> str:
+        kept = curation.merge_components(
+            database,
+            duplicate_slug=form.duplicate.data or "",
+            keep_slug=form.keep.data or "",
+            actor=admin,
+            remote_addr=remote_addr(),
+        )
+        return url_for("contribute.history", slug=kept.slug)
+
+    response, status = handle_form(form, merge, unplaced_on_form=True)
+    if response is not None:
+        return response
     return render_template("admin/merge.html", form=form, what="components"), status
 
 
@@ -197,25 +176,20 @@ def merge_organisations() -> Any:
     ]
     form.duplicate.choices = options(pairs)
     form.keep.choices = options(pairs)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            curation.merge_organisations(
-                database,
-                duplicate_id=form.duplicate.data or 0,
-                keep_id=form.keep.data or 0,
-                actor=admin,
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            form.form_errors.extend(copy_errors(form, error.errors))
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("admin.organisations"))
-    elif form.is_submitted():
-        status = 422
+
+    def merge() -> str:
+        curation.merge_organisations(
+            database,
+            duplicate_id=form.duplicate.data or 0,
+            keep_id=form.keep.data or 0,
+            actor=admin,
+            remote_addr=remote_addr(),
+        )
+        return url_for("admin.organisations")
+
+    response, status = handle_form(form, merge, unplaced_on_form=True)
+    if response is not None:
+        return response
     return render_template("admin/merge.html", form=form, what="organisations"), status
 
 

@@ -37,6 +37,7 @@ from catalogue.web.forms import (
     PickerForm,
     PubliccodeForm,
     copy_errors,
+    handle_form,
     lock_of,
     options,
 )
@@ -600,25 +601,24 @@ def dispute(slug: str) -> Any:
     form = DisputeForm()
     form.claim.choices = options((c.key, _claim_label(c)) for c in claims)
     allowed = dispute_service.may_dispute(user)
-    if allowed and form.validate_on_submit():
-        try:
-            dispute_service.open_dispute(
-                database,
-                slug,
-                claim_key=form.claim.data or "",
-                reason=form.reason.data or "",
-                actor=user,
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            copy_errors(form, error.errors)
-        else:
-            database.commit()
-            return redirect(url_for("contribute.history", slug=slug) + "#betwistingen")
-    status = 422 if form.is_submitted() else 200
-    if form.is_submitted() and not allowed:
-        status = 403
+
+    def open_dispute() -> str:
+        dispute_service.open_dispute(
+            database,
+            slug,
+            claim_key=form.claim.data or "",
+            reason=form.reason.data or "",
+            actor=user,
+            remote_addr=remote_addr(),
+        )
+        return url_for("contribute.history", slug=slug) + "#betwistingen"
+
+    if allowed:
+        response, status = handle_form(form, open_dispute)
+        if response is not None:
+            return response
+    else:
+        status = 403 if form.is_submitted() else 200
     return render_template(
         "contribute/dispute.html", component=component, form=form, allowed=allowed, claims=claims
     ), status

@@ -7,12 +7,14 @@ messages; :func:`copy_errors` puts them on the fields in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from flask import redirect
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
+from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
     EmailField,
@@ -37,10 +39,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from catalogue.errors import ValidationError as ServiceValidationError
 from catalogue.models import DevelopmentStatus
 from catalogue.publiccode import MAX_BYTES
 from catalogue.services import accounts, submissions
 from catalogue.web import labels
+from catalogue.web.context import db_session
 
 REQUIRED = _l("Vul dit veld in.")
 
@@ -102,6 +106,33 @@ def copy_errors(
         else:
             unplaced.extend(translated)
     return unplaced
+
+
+def handle_form(
+    form: FlaskForm, action: Callable[[], str], *, unplaced_on_form: bool = False
+) -> tuple[Response | None, int]:
+    """Parse, call the service, commit, then redirect, or re-render with the errors and 422.
+
+    ``action`` makes the service call(s) and returns the URL to go to. When the form validates
+    and the action succeeds, the request session is committed and ``(redirect, 302)`` returned.
+    When the service raises a ValidationError, the session is rolled back, its messages are
+    copied onto the form's fields (those that fit no field onto ``form.form_errors`` when
+    ``unplaced_on_form``) and ``(None, 422)`` returned; an invalid submission gives
+    ``(None, 422)`` and a GET ``(None, 200)``, for the caller to render the page with.
+    """
+    if not form.validate_on_submit():
+        return None, 422 if form.is_submitted() else 200
+    database = db_session()
+    try:
+        url = action()
+    except ServiceValidationError as error:
+        database.rollback()
+        unplaced = copy_errors(form, error.errors)
+        if unplaced_on_form:
+            form.form_errors.extend(unplaced)
+        return None, 422
+    database.commit()
+    return redirect(url), 302
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -17,7 +17,14 @@ from catalogue.services.permissions import Permission
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
 from catalogue.web.contribute import preview_context
-from catalogue.web.forms import ActionForm, DecisionForm, ResolveDisputeForm, copy_errors, lock_of
+from catalogue.web.forms import (
+    ActionForm,
+    DecisionForm,
+    ResolveDisputeForm,
+    copy_errors,
+    handle_form,
+    lock_of,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/beoordelen")
 
@@ -109,26 +116,21 @@ def dispute(dispute_id: int) -> Any:
     database = db_session()
     item = dispute_service.get_dispute(database, dispute_id)
     form = ResolveDisputeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            dispute_service.resolve(
-                database,
-                dispute_id,
-                outcome=form.outcome.data or "",
-                resolution=form.resolution.data or "",
-                actor=user,
-                remote_addr=remote_addr(),
-            )
-        except ValidationError as error:
-            database.rollback()
-            copy_errors(form, error.errors)
-            status = 422
-        else:
-            database.commit()
-            return redirect(url_for("review.queue") + "#betwistingen")
-    elif form.is_submitted():
-        status = 422
+
+    def resolve() -> str:
+        dispute_service.resolve(
+            database,
+            dispute_id,
+            outcome=form.outcome.data or "",
+            resolution=form.resolution.data or "",
+            actor=user,
+            remote_addr=remote_addr(),
+        )
+        return url_for("review.queue") + "#betwistingen"
+
+    response, status = handle_form(form, resolve)
+    if response is not None:
+        return response
     return render_template("review/dispute.html", dispute=item, form=form), status
 
 
