@@ -68,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_LOGIN="10 per minute; 50 per hour",
         RATELIMIT_REGISTER="5 per minute; 20 per hour",
         RATELIMIT_VALIDATE="60 per minute",
-        RATELIMIT_TOKEN_API="30 per minute",
+        RATELIMIT_TOKEN_API="30 per minute",  # noqa: S106 - a rate, not a password
         # "Stay logged in" lasts 3 days; the cookie is HttpOnly, SameSite=Lax, Secure in production.
         REMEMBER_COOKIE_DURATION=timedelta(days=3),
         REMEMBER_COOKIE_HTTPONLY=True,

@@ -57,8 +57,12 @@ def validate_command(strict: bool, as_json: bool, paths: tuple[Path, ...]) -> No
         except OSError as error:
             result = None
             reports.append(
-                {"file": str(path), "valid": False, "warnings": [],
-                 "errors": [{"key": "", "line": None, "column": None, "message": str(error)}]}
+                {
+                    "file": str(path),
+                    "valid": False,
+                    "warnings": [],
+                    "errors": [{"key": "", "line": None, "column": None, "message": str(error)}],
+                }
             )
             any_invalid = True
             if not as_json:
@@ -76,7 +80,9 @@ def validate_command(strict: bool, as_json: bool, paths: tuple[Path, ...]) -> No
         )
         if not as_json:
             verdict = "valid" if valid else "invalid"
-            click.echo(f"{path}: {verdict} ({len(result.errors)} errors, {len(result.warnings)} warnings)")
+            click.echo(
+                f"{path}: {verdict} ({len(result.errors)} errors, {len(result.warnings)} warnings)"
+            )
             for line in _issue_lines(result):
                 click.echo(line)
     if as_json:
@@ -109,11 +115,15 @@ def import_command(dry_run: bool, paths: tuple[Path, ...]) -> None:
                     click.echo(line)
                 continue
             name = outcome.result.record["name"] if outcome.result.record else "?"
-            action = "would create" if dry_run and outcome.created else (
-                "would update" if dry_run else ("created" if outcome.created else "updated")
+            action = (
+                "would create"
+                if dry_run and outcome.created
+                else ("would update" if dry_run else ("created" if outcome.created else "updated"))
             )
-            click.echo(f"{path}: {action} {name!r} ({len(outcome.changes)} changes, "
-                       f"{len(outcome.result.warnings)} warnings)")
+            click.echo(
+                f"{path}: {action} {name!r} ({len(outcome.changes)} changes, "
+                f"{len(outcome.result.warnings)} warnings)"
+            )
             for field, before, after in outcome.changes:
                 click.echo(f"  {field}: {_short(before)} -> {_short(after)}")
         if dry_run:
@@ -136,8 +146,12 @@ def init_db_command() -> None:
 
 
 @catalogue_cli.command("seed")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to load; defaults to the project's data/.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to load; defaults to the project's data/.",
+)
 def seed_command(data_dir: Path | None) -> None:
     """Load GEMMA, municipalities, components and usage claims. Idempotent."""
     from catalogue.migrate import upgrade
@@ -186,15 +200,21 @@ def _search_service() -> Any:
 
 
 @catalogue_cli.command("reindex")
-@click.option("--wait", type=float, default=600.0, show_default=True,
-              help="Seconds to wait for another writer to finish.")
+@click.option(
+    "--wait",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for another writer to finish.",
+)
 def reindex_command(wait: float) -> None:
     """Build a new search index beside the live one and swap it in."""
     service = _search_service()
     count = service.rebuild(wait=wait)
     if count is None:
-        click.echo(f"another writer kept the search index locked for {wait:g} s; try again",
-                   err=True)
+        click.echo(
+            f"another writer kept the search index locked for {wait:g} s; try again", err=True
+        )
         sys.exit(1)
     click.echo(f"search index rebuilt with {count} documents ({service.backend.name})")
 
@@ -204,25 +224,37 @@ def check_index_command() -> None:
     """Report documents missing from the search index, stale or extra. Exit code 1 if any."""
     service = _search_service()
     if not service.backend.available():
-        click.echo(f"search index ({service.backend.name}) is missing or corrupt; "
-                   "run `flask catalogue reindex`")
+        click.echo(
+            f"search index ({service.backend.name}) is missing or corrupt; "
+            "run `flask catalogue reindex`"
+        )
         sys.exit(1)
     report = service.check()
-    for label, slugs in (("missing", report.missing), ("stale", report.stale),
-                         ("extra", report.extra)):
+    for label, slugs in (
+        ("missing", report.missing),
+        ("stale", report.stale),
+        ("extra", report.extra),
+    ):
         for slug in slugs:
             click.echo(f"{label:8} {slug}")
     if report.consistent:
         click.echo(f"search index ({service.backend.name}) matches the database")
         return
-    click.echo(f"{len(report.missing)} missing, {len(report.stale)} stale, "
-               f"{len(report.extra)} extra; run `flask catalogue search-sync` or `reindex`")
+    click.echo(
+        f"{len(report.missing)} missing, {len(report.stale)} stale, "
+        f"{len(report.extra)} extra; run `flask catalogue search-sync` or `reindex`"
+    )
     sys.exit(1)
 
 
 @catalogue_cli.command("search-sync")
-@click.option("--wait", type=float, default=60.0, show_default=True,
-              help="Seconds to wait for another writer to finish.")
+@click.option(
+    "--wait",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another writer to finish.",
+)
 def search_sync_command(wait: float) -> None:
     """Apply the pending search outbox to the index."""
     applied = _search_service().apply_outbox(wait=wait)

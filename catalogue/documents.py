@@ -124,7 +124,9 @@ def _publiccode_extra(record: Mapping[str, Any]) -> dict[str, Any]:
         if record.get(key):
             extra[key] = record[key]
     nl = record.get("nl") or {}
-    nl_rest = {k: v for k, v in nl.items() if k != "common_ground_layer" and v not in (None, [], {})}
+    nl_rest = {
+        k: v for k, v in nl.items() if k != "common_ground_layer" and v not in (None, [], {})
+    }
     if nl_rest:
         extra["nl"] = nl_rest
     return _jsonable(extra)
@@ -178,7 +180,9 @@ def validate(document: Mapping[str, Any], where: str) -> dict[str, list[str]]:
         _check_enum(_get(hosting, "model"), HostingModel, f"hosting_models[{index}].model", fail)
     for index, offer in enumerate(document.get("offers") or []):
         _check_enum(_get(offer, "kind"), OfferKind, f"offers[{index}].kind", fail)
-        _check_enum(_get(offer, "jurisdiction"), Jurisdiction, f"offers[{index}].jurisdiction", fail)
+        _check_enum(
+            _get(offer, "jurisdiction"), Jurisdiction, f"offers[{index}].jurisdiction", fail
+        )
         if not _get(offer, "supplier"):
             fail(f"offers[{index}].supplier", "is required")
     for index, link in enumerate(document.get("reference_components") or []):

@@ -34,8 +34,12 @@ def init_app(app: Flask) -> None:
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"] and request.cookies.get(LANGUAGE_COOKIE) != chosen:
             response.set_cookie(
-                LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                LANGUAGE_COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
             )
         response.vary.add("Cookie")
         return response

@@ -219,7 +219,9 @@ class Component(Sourced, Base):
         back_populates="maintained"
     )
     descriptions: Mapped[list[ComponentDescription]] = relationship(
-        back_populates="component", cascade="all, delete-orphan", order_by="ComponentDescription.language"
+        back_populates="component",
+        cascade="all, delete-orphan",
+        order_by="ComponentDescription.language",
     )
     contractors: Mapped[list[Contractor]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="Contractor.id"

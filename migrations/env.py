@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from catalogue.models import Base
 import catalogue.models_contrib  # noqa: F401  (its tables join Base.metadata)
+from catalogue.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,7 +14,9 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     """Run with a live connection; SQLite needs batch mode to alter tables."""
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or create_engine(
+        config.get_main_option("sqlalchemy.url")
+    )
     with engine.begin() as connection:
         context.configure(
             connection=connection,
@@ -28,8 +30,11 @@ def run_migrations_online() -> None:
 
 def run_migrations_offline() -> None:
     """Emit SQL without a database."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -36,7 +36,10 @@ _counter = itertools.count()
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``@pytest.mark.both_backends`` runs a test on SQLite and on PostgreSQL."""
-    if metafunc.definition.get_closest_marker("both_backends") and "backend" in metafunc.fixturenames:
+    if (
+        metafunc.definition.get_closest_marker("both_backends")
+        and "backend" in metafunc.fixturenames
+    ):
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
@@ -71,7 +74,9 @@ def postgres_server() -> Iterator[PostgresServer]:
             connection.execute(text("select 1"))
     except Exception as error:  # noqa: BLE001 - any connection failure means "not there"
         engine.dispose()
-        reason = f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} does not answer: {error}"
+        reason = (
+            f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} does not answer: {error}"
+        )
         if REQUIRE_POSTGRES:
             pytest.fail(reason)
         pytest.skip(reason)

@@ -39,14 +39,20 @@ def test_advisor_imports_only_the_standard_library_networkx_and_a_solver(path: P
 
 @pytest.mark.parametrize(
     "path",
-    [*_modules("catalogue", "publiccode*.py"), ROOT / "catalogue" / "documents.py",
-     ROOT / "catalogue" / "text.py", ROOT / "catalogue" / "rendering.py"],
+    [
+        *_modules("catalogue", "publiccode*.py"),
+        ROOT / "catalogue" / "documents.py",
+        ROOT / "catalogue" / "text.py",
+        ROOT / "catalogue" / "rendering.py",
+    ],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_pure_modules_know_no_web_and_no_database(path: Path) -> None:
     tops = {_top(name) for name in _imports(path)}
     assert not tops & {"flask", "sqlalchemy", "werkzeug"}
-    assert not {name for name in _imports(path) if name.startswith(("catalogue.services", "catalogue.web"))}
+    assert not {
+        name for name in _imports(path) if name.startswith(("catalogue.services", "catalogue.web"))
+    }
 
 
 @pytest.mark.parametrize(

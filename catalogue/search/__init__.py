@@ -57,8 +57,14 @@ def make_backend(kind: str, database: Database, index_dir: Path) -> SearchBacken
 class SearchService:
     """One app's search: the backend, the database fallback and the single writer."""
 
-    def __init__(self, database: Database, backend: SearchBackend, index_dir: Path, *,
-                 rebuild_when_missing: bool = True) -> None:
+    def __init__(
+        self,
+        database: Database,
+        backend: SearchBackend,
+        index_dir: Path,
+        *,
+        rebuild_when_missing: bool = True,
+    ) -> None:
         self.database = database
         self.backend = backend
         self.fallback = DatabaseBackend(database.session_factory)
@@ -81,8 +87,9 @@ class SearchService:
 
     def apply_outbox(self, *, wait: float = 0.0) -> int:
         """Apply pending outbox rows (see sync.apply_outbox)."""
-        return sync.apply_outbox(self.database.session_factory, self.backend, self.lock_path,
-                                 wait=wait)
+        return sync.apply_outbox(
+            self.database.session_factory, self.backend, self.lock_path, wait=wait
+        )
 
     def after_commit(self) -> None:
         """The writer after a commit: never lets an index problem fail the committed request."""
@@ -150,8 +157,12 @@ def init_app(app: Flask) -> None:
     database: Database = app.extensions["catalogue_db"]
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     backend = make_backend(str(app.config["SEARCH_BACKEND"]), database, index_dir)
-    service = SearchService(database, backend, index_dir,
-                            rebuild_when_missing=bool(app.config["SEARCH_REBUILD_WHEN_MISSING"]))
+    service = SearchService(
+        database,
+        backend,
+        index_dir,
+        rebuild_when_missing=bool(app.config["SEARCH_REBUILD_WHEN_MISSING"]),
+    )
     app.extensions[EXTENSION] = service
     sync.install(
         database.session_factory,

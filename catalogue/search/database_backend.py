@@ -59,9 +59,13 @@ class DatabaseBackend:
             matching.sort(key=lambda d: str(d["name"]).casefold())
         start = (max(query.page, 1) - 1) * query.per_page
         hits = [
-            Hit(slug=d["slug"], name=d["name"], score=0.0,
-                snippet_html=html.escape(_shorten(snippet_source(d, query.language)), quote=False))
-            for d in matching[start:start + query.per_page]
+            Hit(
+                slug=d["slug"],
+                name=d["name"],
+                score=0.0,
+                snippet_html=html.escape(_shorten(snippet_source(d, query.language)), quote=False),
+            )
+            for d in matching[start : start + query.per_page]
         ]
         counted = count_facets(documents, query.filters)
         facets = {
@@ -109,8 +113,10 @@ class DatabaseBackend:
 
 def _with_selected(values: list[tuple[str, str, int]], selected: Iterable[str]) -> list[FacetValue]:
     chosen = set(selected)
-    found = [FacetValue(value=v, label=label, count=count, selected=v in chosen)
-             for v, label, count in values]
+    found = [
+        FacetValue(value=v, label=label, count=count, selected=v in chosen)
+        for v, label, count in values
+    ]
     known = {value.value for value in found}
     found += [FacetValue(value=v, label=v, count=0, selected=True) for v in sorted(chosen - known)]
     return found
@@ -120,4 +126,3 @@ def _shorten(text: str) -> str:
     if len(text) <= SNIPPET_LENGTH:
         return text
     return text[:SNIPPET_LENGTH].rsplit(" ", 1)[0] + " …"
-

@@ -62,8 +62,11 @@ def _facets(component: Component) -> tuple[dict[str, list[str]], dict[str, dict[
     add("maintenance_type", component.maintenance_type)
     add("technology_platform", component.technology_platform)
     if component.maintaining_organisation is not None:
-        add("maintainer", component.maintaining_organisation.slug,
-            component.maintaining_organisation.name)
+        add(
+            "maintainer",
+            component.maintaining_organisation.slug,
+            component.maintaining_organisation.name,
+        )
     for usage in component.usages:
         if usage.organisation.kind == OrganisationKind.MUNICIPALITY:
             add("municipality", usage.organisation.slug, usage.organisation.name)
@@ -108,9 +111,9 @@ def document_from(component: Component) -> dict[str, Any]:
         "standards": [
             _value(s.standard.name if s.standard else s.name) for s in component.standards
         ],
-        "organisations": [
-            _value(component.maintaining_organisation.name)
-        ] if component.maintaining_organisation else [],
+        "organisations": [_value(component.maintaining_organisation.name)]
+        if component.maintaining_organisation
+        else [],
     }
     for language in LANGUAGES:
         description = component.description(language)
@@ -137,9 +140,14 @@ def text_of(document: dict[str, Any], field: str) -> str:
 
 def spelling_text(document: dict[str, Any]) -> str:
     """Every word a user might type, unstemmed, for "did you mean"."""
-    fields = ("name", "aliases", "reference_components", "standards", "organisations",
-              *(f"{kind}_{language}" for language in LANGUAGES
-                for kind in ("short", "features", "long")))
+    fields = (
+        "name",
+        "aliases",
+        "reference_components",
+        "standards",
+        "organisations",
+        *(f"{kind}_{language}" for language in LANGUAGES for kind in ("short", "features", "long")),
+    )
     return "\n".join(text_of(document, field) for field in fields)
 
 

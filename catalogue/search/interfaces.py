@@ -91,8 +91,9 @@ class IndexReport:
             elif indexed.get("digest") != document["digest"]:
                 stale.append(str(document["slug"]))
         extra = [str(fields.get("slug")) for key, fields in stored.items() if key not in seen]
-        return cls(missing=tuple(sorted(missing)), stale=tuple(sorted(stale)),
-                   extra=tuple(sorted(extra)))
+        return cls(
+            missing=tuple(sorted(missing)), stale=tuple(sorted(stale)), extra=tuple(sorted(extra))
+        )
 
 
 @runtime_checkable

@@ -108,8 +108,9 @@ def config_of(field: str) -> str:
 def _tsvector() -> ColumnElement[Any]:
     parts = [
         func.setweight(
-            func.to_tsvector(literal_column(f"'{config_of(field)}'::regconfig"),
-                             bindparam(f"text_{field}")),
+            func.to_tsvector(
+                literal_column(f"'{config_of(field)}'::regconfig"), bindparam(f"text_{field}")
+            ),
             literal_column(f"'{weight_of(field)}'"),
         )
         for field in SEARCH_FIELDS
@@ -159,13 +160,19 @@ class PostgresBackend:
         rows = [_row(document) for document in documents]
         if not rows:
             return 0
-        values = {column.name: bindparam(column.name) for column in component_document.columns
-                  if column.name != "tsv"}
+        values = {
+            column.name: bindparam(column.name)
+            for column in component_document.columns
+            if column.name != "tsv"
+        }
         statement = insert(component_document).values(**values, tsv=_tsvector())
         statement = statement.on_conflict_do_update(
             index_elements=[component_document.c.component_id],
-            set_={column.name: statement.excluded[column.name]
-                  for column in component_document.columns if column.name != "component_id"},
+            set_={
+                column.name: statement.excluded[column.name]
+                for column in component_document.columns
+                if column.name != "component_id"
+            },
         )
         connection.execute(statement, rows)
         return len(rows)
@@ -196,8 +203,11 @@ class PostgresBackend:
             stored = {
                 str(row.component_id): {"slug": row.slug, "digest": row.digest}
                 for row in connection.execute(
-                    select(component_document.c.component_id, component_document.c.slug,
-                           component_document.c.digest)
+                    select(
+                        component_document.c.component_id,
+                        component_document.c.slug,
+                        component_document.c.digest,
+                    )
                 )
             }
         return IndexReport.compare(stored, documents)
@@ -205,12 +215,14 @@ class PostgresBackend:
     def stored(self) -> dict[str, dict[str, Any]]:
         """Every document's slug, name, version, updated_at, digest and Dutch short text, by id."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(component_document.c.component_id,
-                                             component_document.c.body))
+            rows = connection.execute(
+                select(component_document.c.component_id, component_document.c.body)
+            )
             return {
-                str(row.component_id): {key: row.body.get(key) for key in
-                                        ("slug", "name", "version", "updated_at", "digest",
-                                         "short_nl")}
+                str(row.component_id): {
+                    key: row.body.get(key)
+                    for key in ("slug", "name", "version", "updated_at", "digest", "short_nl")
+                }
                 for row in rows
             }
 
@@ -270,7 +282,11 @@ class PostgresBackend:
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
     def _facet_counts(
-        self, connection: Any, facet: str, condition: ColumnElement[bool], params: dict[str, Any],
+        self,
+        connection: Any,
+        facet: str,
+        condition: ColumnElement[bool],
+        params: dict[str, Any],
         query: SearchQuery,
     ) -> list[FacetValue]:
         t = component_document
@@ -294,12 +310,20 @@ class PostgresBackend:
             )
             found[value] = (label_anywhere or value, 0)
         ordered = sort_facet_values((v, lab, count) for v, (lab, count) in found.items())
-        return [FacetValue(value=v, label=lab, count=count, selected=v in selected)
-                for v, lab, count in ordered]
+        return [
+            FacetValue(value=v, label=lab, count=count, selected=v in selected)
+            for v, lab, count in ordered
+        ]
 
     def _hits(
-        self, connection: Any, query: SearchQuery, q: str, condition: ColumnElement[bool],
-        tsquery: ColumnElement[Any], params: dict[str, Any], total: int,
+        self,
+        connection: Any,
+        query: SearchQuery,
+        q: str,
+        condition: ColumnElement[bool],
+        tsquery: ColumnElement[Any],
+        params: dict[str, Any],
+        total: int,
     ) -> list[Hit]:
         t = component_document
         rank: ColumnElement[Any]
@@ -344,18 +368,27 @@ class PostgresBackend:
                     break
             sources.append(chosen)
         if not q:
-            return [html.escape(_shorten(docs.snippet_source(b, language)), quote=False)
-                    for b in bodies]
-        headlines = connection.execute(
-            text(
-                "SELECT ts_headline(CAST(s.cfg AS regconfig), s.txt, "
-                "websearch_to_tsquery(CAST(s.cfg AS regconfig), :q), :options) "
-                "FROM unnest(CAST(:cfgs AS text[]), CAST(:texts AS text[])) "
-                "WITH ORDINALITY AS s(cfg, txt, ord) ORDER BY s.ord"
-            ),
-            {"q": q, "options": HEADLINE_OPTIONS, "cfgs": [c for c, _ in sources],
-             "texts": [t for _, t in sources]},
-        ).scalars().all()
+            return [
+                html.escape(_shorten(docs.snippet_source(b, language)), quote=False) for b in bodies
+            ]
+        headlines = (
+            connection.execute(
+                text(
+                    "SELECT ts_headline(CAST(s.cfg AS regconfig), s.txt, "
+                    "websearch_to_tsquery(CAST(s.cfg AS regconfig), :q), :options) "
+                    "FROM unnest(CAST(:cfgs AS text[]), CAST(:texts AS text[])) "
+                    "WITH ORDINALITY AS s(cfg, txt, ord) ORDER BY s.ord"
+                ),
+                {
+                    "q": q,
+                    "options": HEADLINE_OPTIONS,
+                    "cfgs": [c for c, _ in sources],
+                    "texts": [t for _, t in sources],
+                },
+            )
+            .scalars()
+            .all()
+        )
         snippets = []
         for headline, body in zip(headlines, bodies, strict=True):
             if headline and START in headline:

@@ -165,8 +165,12 @@ def _parser(schema: Schema) -> qparser.QueryParser:
     )
     # Users type words, phrases and AND/OR/NOT; field names, ranges, boosts and "*:*" from the
     # URL could reach the facet fields or the whole index, so those plugins are off.
-    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin,
-                   qparser.EveryPlugin):
+    for plugin in (
+        qparser.FieldsPlugin,
+        qparser.RangePlugin,
+        qparser.BoostPlugin,
+        qparser.EveryPlugin,
+    ):
         parser.remove_plugin_class(plugin)
     return parser
 

@@ -135,8 +135,10 @@ def _users_of_shared(session: Session, shared: dict[type, set[int]]) -> list[int
     queries = []
     if shared[Organisation]:
         ids = shared[Organisation]
-        queries += [select(Component.id).where(Component.maintaining_organisation_id.in_(ids)),
-                    select(Usage.component_id).where(Usage.organisation_id.in_(ids))]
+        queries += [
+            select(Component.id).where(Component.maintaining_organisation_id.in_(ids)),
+            select(Usage.component_id).where(Usage.organisation_id.in_(ids)),
+        ]
     if shared[GemmaElement]:
         ids = shared[GemmaElement]
         queries += [
@@ -152,7 +154,8 @@ def _users_of_shared(session: Session, shared: dict[type, set[int]]) -> list[int
 def _record(session: Session, _flush_context: Any) -> None:
     recorded: set[tuple[int, str]] = session.info.setdefault(RECORDED, set())
     changes = {
-        component_id: change for component_id, change in changed_components(session).items()
+        component_id: change
+        for component_id, change in changed_components(session).items()
         if (component_id, change[0]) not in recorded
     }
     if not changes:
@@ -286,7 +289,7 @@ def _rebuild(session_factory: SessionFactory, backend: SearchBackend) -> tuple[i
         covered = list(session.scalars(select(SearchOutbox.id)))
         count = backend.rebuild(load_documents(session))
         for start in range(0, len(covered), BATCH_SIZE):
-            chunk = covered[start:start + BATCH_SIZE]
+            chunk = covered[start : start + BATCH_SIZE]
             session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
         session.commit()
     return count, len(covered)

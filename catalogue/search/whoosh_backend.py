@@ -237,7 +237,9 @@ class WhooshBackend:
         # One unlimited pass gives the total and the counts of every facet nobody filters on;
         # each filtered facet gets its own pass without its own filter (drill sideways).
         counted = searcher.search(
-            text_query, filter=everything, limit=None,
+            text_query,
+            filter=everything,
+            limit=None,
             groupedby={f.name: _facet(f.field) for f in unselected},
         )
         total = len(counted)
@@ -246,7 +248,9 @@ class WhooshBackend:
             if facet.name in groups:
                 continue
             sideways = searcher.search(
-                text_query, filter=build_filter(query.filters, exclude=facet.name), limit=None,
+                text_query,
+                filter=build_filter(query.filters, exclude=facet.name),
+                limit=None,
                 groupedby={facet.name: _facet(facet.field)},
             )
             groups[facet.name] = sideways.groups(facet.name)
@@ -259,8 +263,13 @@ class WhooshBackend:
                 query.sort, (None, False)
             )
             page = searcher.search_page(
-                text_query, min(query.page, pages), pagelen=query.per_page, filter=everything,
-                sortedby=sortedby, reverse=reverse, terms=True,
+                text_query,
+                min(query.page, pages),
+                pagelen=query.per_page,
+                filter=everything,
+                sortedby=sortedby,
+                reverse=reverse,
+                terms=True,
             )
             page.results.formatter = MarkFormatter()
             page.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=60)
@@ -430,8 +439,10 @@ class WhooshBackend:
         """Every indexed document's id, slug, version, updated_at and digest, by id."""
         with self._searcher() as searcher:
             return {
-                fields["id"]: {key: fields.get(key) for key in
-                               ("slug", "name", "version", "updated_at", "digest", "short_nl")}
+                fields["id"]: {
+                    key: fields.get(key)
+                    for key in ("slug", "name", "version", "updated_at", "digest", "short_nl")
+                }
                 for fields in searcher.all_stored_fields()
             }
 

@@ -21,7 +21,7 @@ says so; unknown hosting counts as "every form" and the explanation says so too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -29,9 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisor.cost import DEFAULT_PROFILE as DEFAULT_COST_PROFILE
-from advisor.cost import TERMS
+from advisor.cost import TERMS, apply_scores
 from advisor.cost import Profile as CostProfile
-from advisor.cost import apply_scores
 from advisor.explain import Explanation, explain
 from advisor.model import (
     ALL_HOSTING,
@@ -69,8 +68,22 @@ WEIGHT_KEYS: tuple[str, ...] = TERMS
 DEFAULT_WEIGHTS: dict[str, float] = dict(DEFAULT_COST_PROFILE.weights)
 # Licences we count as open source (SPDX ids, case-insensitive prefixes of the expression).
 OPEN_LICENCE_PREFIXES = (
-    "eupl", "mit", "apache", "gpl", "agpl", "lgpl", "mpl", "bsd", "isc", "cc0", "unlicense",
-    "osl", "epl", "artistic", "zlib", "0bsd",
+    "eupl",
+    "mit",
+    "apache",
+    "gpl",
+    "agpl",
+    "lgpl",
+    "mpl",
+    "bsd",
+    "isc",
+    "cc0",
+    "unlicense",
+    "osl",
+    "epl",
+    "artistic",
+    "zlib",
+    "0bsd",
 )
 
 
@@ -95,7 +108,9 @@ class Profile:
         """The profile as JSON-ready data."""
         data = asdict(self)
         data["weights"] = dict(self.weights)
-        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+        return {
+            key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
+        }
 
 
 def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
@@ -120,11 +135,15 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     for key, values in (("hosting_order", hosting_order), ("disallowed_hosting", disallowed)):
         for value in values:
             if value not in HOSTING_FORMS:
-                errors.setdefault(key, []).append(f"{value!r} is not one of {', '.join(HOSTING_FORMS)}")
+                errors.setdefault(key, []).append(
+                    f"{value!r} is not one of {', '.join(HOSTING_FORMS)}"
+                )
     if set(hosting_order) != set(HOSTING_FORMS) and not errors.get("hosting_order"):
         hosting_order = (*hosting_order, *(h for h in HOSTING_FORMS if h not in hosting_order))
     if not errors.get("disallowed_hosting") and set(disallowed) >= set(HOSTING_FORMS):
-        errors.setdefault("disallowed_hosting", []).append("at least one hosting form must stay allowed")
+        errors.setdefault("disallowed_hosting", []).append(
+            "at least one hosting form must stay allowed"
+        )
     min_status = data.get("min_status", "beta")
     if min_status not in STATUSES:
         errors.setdefault("min_status", []).append(f"must be one of {', '.join(STATUSES)}")
@@ -183,20 +202,26 @@ class CatalogueFacts:
     unknown_status: frozenset[str]
     unknown_hosting: frozenset[str]
     missing_standards: Mapping[str, tuple[str, ...]]  # component id -> required standards it lacks
-    recommended_dependencies: Mapping[str, tuple[str, ...]]  # capability -> recommended capabilities
+    recommended_dependencies: Mapping[
+        str, tuple[str, ...]
+    ]  # capability -> recommended capabilities
 
 
 def _open_source(licence: str | None) -> bool:
     return bool(licence) and licence.strip().lower().startswith(OPEN_LICENCE_PREFIXES)
 
 
-def _elements(session: Session, kind: GemmaKind, slugs: Iterable[str], field_name: str) -> list[GemmaElement]:
+def _elements(
+    session: Session, kind: GemmaKind, slugs: Iterable[str], field_name: str
+) -> list[GemmaElement]:
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return []
     found = {
         e.slug: e
-        for e in session.scalars(select(GemmaElement).where(GemmaElement.kind == kind, GemmaElement.slug.in_(wanted)))
+        for e in session.scalars(
+            select(GemmaElement).where(GemmaElement.kind == kind, GemmaElement.slug.in_(wanted))
+        )
     }
     missing = [slug for slug in wanted if slug not in found]
     if missing:
@@ -214,19 +239,29 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         if municipality is None:
             raise ValidationError({"municipality": [f"unknown CBS code {profile.municipality!r}"]})
 
-    functions = _elements(session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions")
-    named = _elements(session, GemmaKind.REFERENCE_COMPONENT, profile.reference_components, "reference_components")
+    functions = _elements(
+        session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions"
+    )
+    named = _elements(
+        session, GemmaKind.REFERENCE_COMPONENT, profile.reference_components, "reference_components"
+    )
     covered = _elements(
-        session, GemmaKind.REFERENCE_COMPONENT, profile.landscape_reference_components,
+        session,
+        GemmaKind.REFERENCE_COMPONENT,
+        profile.landscape_reference_components,
         "landscape_reference_components",
     )
-    standards = _elements(session, GemmaKind.STANDARD, profile.required_standards, "required_standards")
+    standards = _elements(
+        session, GemmaKind.STANDARD, profile.required_standards, "required_standards"
+    )
 
     components = list(
         session.scalars(
             select(Component).options(
                 selectinload(Component.realisations).selectinload(Realisation.reference_component),
-                selectinload(Component.requirements).selectinload(ComponentRequirement.required_component),
+                selectinload(Component.requirements).selectinload(
+                    ComponentRequirement.required_component
+                ),
                 selectinload(Component.standards),
                 selectinload(Component.offers),
                 selectinload(Component.usages).selectinload(Usage.organisation),
@@ -234,18 +269,31 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         )
     )
     slugs = {c.slug for c in components}
-    for key, values in (("landscape_components", profile.landscape_components), ("exclude", profile.exclude)):
+    for key, values in (
+        ("landscape_components", profile.landscape_components),
+        ("exclude", profile.exclude),
+    ):
         unknown = [v for v in values if v not in slugs]
         if unknown:
             raise ValidationError({key: [f"unknown component: {', '.join(unknown)}"]})
 
-    element_by_id = {e.id: e for e in session.scalars(select(GemmaElement).where(
-        GemmaElement.kind.in_([GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY])
-    ))}
+    element_by_id = {
+        e.id: e
+        for e in session.scalars(
+            select(GemmaElement).where(
+                GemmaElement.kind.in_([GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY])
+            )
+        )
+    }
     mandatory: dict[str, set[str]] = {}
     recommended: dict[str, set[str]] = {}
-    for relation in session.scalars(select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)):
-        consumer, provider = element_by_id.get(relation.source_id), element_by_id.get(relation.target_id)
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)
+    ):
+        consumer, provider = (
+            element_by_id.get(relation.source_id),
+            element_by_id.get(relation.target_id),
+        )
         if consumer is None or provider is None or provider.kind != GemmaKind.REFERENCE_COMPONENT:
             continue  # national facilities are available to every municipality
         if consumer.id == provider.id:
@@ -259,7 +307,10 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
     for relation in session.scalars(
         select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SPECIALISATION_OF)
     ):
-        special, broad = element_by_id.get(relation.source_id), element_by_id.get(relation.target_id)
+        special, broad = (
+            element_by_id.get(relation.source_id),
+            element_by_id.get(relation.target_id),
+        )
         if special is not None and broad is not None:
             general.setdefault(RC + special.slug, set()).add(RC + broad.slug)
 
@@ -284,12 +335,18 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
                 supports.setdefault(relation.target_id, set()).add(RC + source.slug)
 
-    names: dict[str, str] = {RC + e.slug: e.name for e in element_by_id.values() if e.kind == GemmaKind.REFERENCE_COMPONENT}
+    names: dict[str, str] = {
+        RC + e.slug: e.name
+        for e in element_by_id.values()
+        if e.kind == GemmaKind.REFERENCE_COMPONENT
+    }
     names.update({f"bf:{f.slug}": f.name for f in functions})
 
     # What is needed: the chosen reference components and those serving the chosen functions,
     # closed over mandatory GEMMA dependencies in one traversal.
-    stack = [RC + e.slug for e in named] + [cap for f in functions for cap in sorted(supports.get(f.id, ()))]
+    stack = [RC + e.slug for e in named] + [
+        cap for f in functions for cap in sorted(supports.get(f.id, ()))
+    ]
     needed: set[str] = set()
     while stack:
         capability = stack.pop()
@@ -317,9 +374,13 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
     missing_standards: dict[str, tuple[str, ...]] = {}
     exclude = set(profile.exclude)
     for component in sorted(components, key=lambda c: c.slug):
-        provides = with_generalisations({RC + r.reference_component.slug for r in component.realisations})
+        provides = with_generalisations(
+            {RC + r.reference_component.slug for r in component.realisations}
+        )
         provides.add(COMPONENT + component.slug)
-        requires = {COMPONENT + r.required_component.slug for r in component.requirements if not r.optional}
+        requires = {
+            COMPONENT + r.required_component.slug for r in component.requirements if not r.optional
+        }
         for capability in list(provides):
             requires |= mandatory.get(capability, set())
         requires -= provides
@@ -333,9 +394,13 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             status = "concept"
         claimed = {s.standard_id for s in component.standards if s.standard_id}
         applicable = set().union(*(standards_of_reference.get(cap, set()) for cap in provides))
-        lacking = tuple(sorted(
-            name for sid, name in required_standard_ids.items() if sid in applicable and sid not in claimed
-        ))
+        lacking = tuple(
+            sorted(
+                name
+                for sid, name in required_standard_ids.items()
+                if sid in applicable and sid not in claimed
+            )
+        )
         if lacking:
             missing_standards[component.slug] = lacking
             exclude.add(component.slug)
@@ -365,7 +430,10 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
     instance = Instance(
         components=tuple(candidates),
         needs=frozenset(needed),
-        landscape=Landscape(components=frozenset(profile.landscape_components), provides=frozenset(landscape_provides)),
+        landscape=Landscape(
+            components=frozenset(profile.landscape_components),
+            provides=frozenset(landscape_provides),
+        ),
         constraints=Constraints(
             open_source_only=profile.open_source_only,
             allowed_hosting=allowed,
@@ -407,7 +475,10 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
     ``replace`` = (component in the plan or landscape, catalogue component) adds a what-if.
     """
     facts = build_instance(session, profile)
-    cost_profile = CostProfile(weights=dict(profile.weights), hosting_order=tuple(Hosting(h) for h in profile.hosting_order))
+    cost_profile = CostProfile(
+        weights=dict(profile.weights),
+        hosting_order=tuple(Hosting(h) for h in profile.hosting_order),
+    )
     instance = apply_scores(facts.instance, profile=cost_profile)
     plan = solve(instance)
     explanation = explain(instance, plan, profile=cost_profile)
@@ -418,7 +489,9 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
             if value not in instance.by_id:
                 raise ValidationError({key: [f"unknown component {value!r}"]})
         if removed not in plan.selected and removed not in instance.landscape.components:
-            raise ValidationError({"vervang": ["choose a component from the plan or the landscape"]})
+            raise ValidationError(
+                {"vervang": ["choose a component from the plan or the landscape"]}
+            )
         what_if = replace_component(instance, plan, remove=removed, add=added)
     return Advice(
         profile=profile,
@@ -445,6 +518,8 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
         "notes": {
             "unknown_status": sorted(advice.facts.unknown_status),
             "unknown_hosting": sorted(advice.facts.unknown_hosting),
-            "missing_required_standards": {k: list(v) for k, v in advice.facts.missing_standards.items()},
+            "missing_required_standards": {
+                k: list(v) for k, v in advice.facts.missing_standards.items()
+            },
         },
     }

@@ -80,43 +80,91 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
         return tuple(values) if values else (UNKNOWN,)
 
     row("license", [Cell(unknown_or([c.license] if c.license else [])) for c in components])
-    row("hosting", [Cell(unknown_or(sorted(h["model"] for h in c.hosting_models))) for c in components])
-    row("status", [Cell(unknown_or([c.development_status] if c.development_status else []))
-                   for c in components])
-    row("version", [Cell((c.software_version or UNKNOWN, str(c.release_date or UNKNOWN))) for c in components])
-    row("maintenance", [
-        Cell(
-            (c.maintenance_type or UNKNOWN,
-             *[f"{k.name} → {k.until or UNKNOWN}" for k in c.contractors]),
-            tuple(("contract_ended", f"{k.name} ({k.until})") for k in c.contractors
-                  if k.until and k.until.isoformat() < _today()),
-        )
-        for c in components
-    ])
-    row("reference_components", [
-        Cell(unknown_or(sorted(r.reference_component.name for r in c.realisations))) for c in components
-    ])
+    row(
+        "hosting",
+        [Cell(unknown_or(sorted(h["model"] for h in c.hosting_models))) for c in components],
+    )
+    row(
+        "status",
+        [
+            Cell(unknown_or([c.development_status] if c.development_status else []))
+            for c in components
+        ],
+    )
+    row(
+        "version",
+        [Cell((c.software_version or UNKNOWN, str(c.release_date or UNKNOWN))) for c in components],
+    )
+    row(
+        "maintenance",
+        [
+            Cell(
+                (
+                    c.maintenance_type or UNKNOWN,
+                    *[f"{k.name} → {k.until or UNKNOWN}" for k in c.contractors],
+                ),
+                tuple(
+                    ("contract_ended", f"{k.name} ({k.until})")
+                    for k in c.contractors
+                    if k.until and k.until.isoformat() < _today()
+                ),
+            )
+            for c in components
+        ],
+    )
+    row(
+        "reference_components",
+        [
+            Cell(unknown_or(sorted(r.reference_component.name for r in c.realisations)))
+            for c in components
+        ],
+    )
     standard_cells = []
     for component in components:
         claimed = {s.standard.gemma_id for s in component.standards if s.standard}
-        missing = sorted(name for gemma_id, name in mandatory[component.id].items() if gemma_id not in claimed)
+        missing = sorted(
+            name for gemma_id, name in mandatory[component.id].items() if gemma_id not in claimed
+        )
         standard_cells.append(
-            Cell(unknown_or(sorted({s.name for s in component.standards})),
-                 tuple(("missing_standard", name) for name in missing))
+            Cell(
+                unknown_or(sorted({s.name for s in component.standards})),
+                tuple(("missing_standard", name) for name in missing),
+            )
         )
     row("standards", standard_cells)
-    row("brings_along", [Cell(tuple(sorted(_requirement_closure(c))) or ("—",)) for c in components])
-    row("users", [
-        Cell((str(len({u.organisation_id for u in c.usages})),
-              *sorted({f"{u.organisation.name} ({u.source_ref})" for u in c.usages})))
-        for c in components
-    ])
-    row("layer", [Cell(unknown_or([c.common_ground_layer] if c.common_ground_layer else []))
-                  for c in components])
-    row("languages", [
-        Cell(unknown_or(sorted(set(c.available_languages or []) | {d.language for d in c.descriptions})))
-        for c in components
-    ])
+    row(
+        "brings_along", [Cell(tuple(sorted(_requirement_closure(c))) or ("—",)) for c in components]
+    )
+    row(
+        "users",
+        [
+            Cell(
+                (
+                    str(len({u.organisation_id for u in c.usages})),
+                    *sorted({f"{u.organisation.name} ({u.source_ref})" for u in c.usages}),
+                )
+            )
+            for c in components
+        ],
+    )
+    row(
+        "layer",
+        [
+            Cell(unknown_or([c.common_ground_layer] if c.common_ground_layer else []))
+            for c in components
+        ],
+    )
+    row(
+        "languages",
+        [
+            Cell(
+                unknown_or(
+                    sorted(set(c.available_languages or []) | {d.language for d in c.descriptions})
+                )
+            )
+            for c in components
+        ],
+    )
     return comparison
 
 
@@ -139,7 +187,9 @@ def _requirement_closure(component: Component) -> set[str]:
     return set(seen.values())
 
 
-def _mandatory_standards(session: Session, components: Sequence[Component]) -> dict[int, dict[str, str]]:
+def _mandatory_standards(
+    session: Session, components: Sequence[Component]
+) -> dict[int, dict[str, str]]:
     """For each component: the standards its reference components make mandatory (id -> name)."""
     reference_ids = {r.reference_component_id for c in components for r in c.realisations}
     relations = session.scalars(
@@ -151,7 +201,9 @@ def _mandatory_standards(session: Session, components: Sequence[Component]) -> d
     by_reference: dict[int, dict[str, str]] = {}
     for relation in relations:
         if (relation.role or "").lower() == "verplicht":
-            by_reference.setdefault(relation.source_id, {})[relation.target.gemma_id] = relation.target.name
+            by_reference.setdefault(relation.source_id, {})[relation.target.gemma_id] = (
+                relation.target.name
+            )
     result: dict[int, dict[str, str]] = {}
     for component in components:
         merged: dict[str, str] = {}
@@ -170,18 +222,29 @@ def to_csv(comparison: Comparison, labels: dict[str, str]) -> str:
     """The comparison as CSV text with a UTF-8 BOM, one row per aspect, formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise(labels.get("aspect", "aspect")),
-                     *(neutralise(c.name) for c in comparison.components)])
+    writer.writerow(
+        [
+            neutralise(labels.get("aspect", "aspect")),
+            *(neutralise(c.name) for c in comparison.components),
+        ]
+    )
     unknown = labels.get("unknown", "unknown")
     for row in comparison.rows:
-        writer.writerow([
-            neutralise(str(labels.get(row.key, row.key))),
-            *(
-                neutralise("; ".join(
-                    [unknown if line == UNKNOWN else line for line in cell.lines]
-                    + [labels.get(code, code) % {"subject": subject} for code, subject in cell.warnings]
-                ))
-                for cell in row.cells
-            ),
-        ])
+        writer.writerow(
+            [
+                neutralise(str(labels.get(row.key, row.key))),
+                *(
+                    neutralise(
+                        "; ".join(
+                            [unknown if line == UNKNOWN else line for line in cell.lines]
+                            + [
+                                labels.get(code, code) % {"subject": subject}
+                                for code, subject in cell.warnings
+                            ]
+                        )
+                    )
+                    for cell in row.cells
+                ),
+            ]
+        )
     return "\ufeff" + buffer.getvalue()

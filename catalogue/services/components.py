@@ -42,7 +42,9 @@ def get_component(session: Session, slug: str) -> Component:
             selectinload(Component.contractors),
             selectinload(Component.contacts),
             selectinload(Component.software_dependencies),
-            selectinload(Component.requirements).selectinload(ComponentRequirement.required_component),
+            selectinload(Component.requirements).selectinload(
+                ComponentRequirement.required_component
+            ),
             selectinload(Component.required_by).selectinload(ComponentRequirement.component),
             selectinload(Component.standards).selectinload(ComponentStandard.standard),
             selectinload(Component.realisations).selectinload(Realisation.reference_component),
@@ -172,8 +174,13 @@ def apply_document(
 
 
 CHILD_COLLECTIONS = (
-    "descriptions", "contractors", "contacts", "software_dependencies", "realisations",
-    "standards", "offers",
+    "descriptions",
+    "contractors",
+    "contacts",
+    "software_dependencies",
+    "realisations",
+    "standards",
+    "offers",
 )
 
 
@@ -224,8 +231,10 @@ def _write(
     component.source_ref = entry_source
     organisation_ref = document.get("maintaining_organisation")
     component.maintaining_organisation = (
-        _resolve(lambda: resolve_organisation(session, str(organisation_ref)),
-                 f"{where}.maintaining_organisation")
+        _resolve(
+            lambda: resolve_organisation(session, str(organisation_ref)),
+            f"{where}.maintaining_organisation",
+        )
         if organisation_ref
         else None
     )
@@ -234,8 +243,11 @@ def _write(
         ComponentDescription(
             language=str(language),
             **{
-                field: (list(texts.get(field) or []) if field in documents.DESCRIPTION_LIST_FIELDS
-                        else texts.get(field))
+                field: (
+                    list(texts.get(field) or [])
+                    if field in documents.DESCRIPTION_LIST_FIELDS
+                    else texts.get(field)
+                )
                 for field in documents.DESCRIPTION_FIELDS
             },
         )
@@ -279,7 +291,9 @@ def _write(
     ]
     _write_links(session, component, document, where, source_kind, entry_source)
     if resolve_requirements:
-        write_requirements(session, component, document, source_kind=source_kind, source_ref=entry_source)
+        write_requirements(
+            session, component, document, source_kind=source_kind, source_ref=entry_source
+        )
 
 
 def _write_links(
@@ -308,7 +322,11 @@ def _write_links(
     for index, link in enumerate(links):
         reference = element(link["gemma_id"], f"reference_components[{index}].gemma_id")
         via = link.get("via_interface")
-        via_element = element(via["gemma_id"], f"reference_components[{index}].via_interface") if via else None
+        via_element = (
+            element(via["gemma_id"], f"reference_components[{index}].via_interface")
+            if via
+            else None
+        )
         if reference is None:
             continue
         realisations.append(
@@ -376,7 +394,9 @@ def write_requirements(
         slug = str(requirement["component"])
         required = session.scalar(select(Component).where(Component.slug == slug))
         if required is None:
-            raise ValidationError({f"{where}.requires[{index}].component": [f"no component {slug!r}"]})
+            raise ValidationError(
+                {f"{where}.requires[{index}].component": [f"no component {slug!r}"]}
+            )
         requirements.append(
             ComponentRequirement(
                 required_component=required,
@@ -409,13 +429,23 @@ def document_of(component: Component) -> dict[str, Any]:
     document["maintenance"] = {
         "type": component.maintenance_type,
         "contractors": [
-            {"name": c.name, "until": c.until, "email": c.email, "website": c.website,
-             "source": c.source_ref}
+            {
+                "name": c.name,
+                "until": c.until,
+                "email": c.email,
+                "website": c.website,
+                "source": c.source_ref,
+            }
             for c in component.contractors
         ],
         "contacts": [
-            {"name": c.name, "email": c.email, "phone": c.phone, "affiliation": c.affiliation,
-             "source": c.source_ref}
+            {
+                "name": c.name,
+                "email": c.email,
+                "phone": c.phone,
+                "affiliation": c.affiliation,
+                "source": c.source_ref,
+            }
             for c in component.contacts
         ],
     }
@@ -424,8 +454,15 @@ def document_of(component: Component) -> dict[str, Any]:
         "available_languages": list(component.available_languages or []),
     }
     document["dependencies"] = [
-        {"kind": d.kind, "name": d.name, "version_min": d.version_min, "version_max": d.version_max,
-         "version": d.version, "optional": d.optional, "source": d.source_ref}
+        {
+            "kind": d.kind,
+            "name": d.name,
+            "version_min": d.version_min,
+            "version_max": d.version_max,
+            "version": d.version,
+            "optional": d.optional,
+            "source": d.source_ref,
+        }
         for d in component.software_dependencies
     ]
     document["hosting_models"] = [dict(h) for h in component.hosting_models or []]

@@ -14,27 +14,57 @@ from sqlalchemy.orm import Session
 
 from catalogue.models import Component, Organisation, OrganisationKind, Usage
 from catalogue.services.components import document_of
-from catalogue.services.seeding import CLAIMS_FILE, COMPONENTS_FILE, GEMMA_FILE, MUNICIPALITIES_FILE
 from catalogue.services.organisations import MUNICIPALITIES_SOURCE
+from catalogue.services.seeding import CLAIMS_FILE, COMPONENTS_FILE, GEMMA_FILE, MUNICIPALITIES_FILE
 
-MUNICIPALITY_COLUMNS = ["code", "name", "province", "inhabitants", "inhabitants_year", "source", "tooi_id"]
-CLAIM_COLUMNS = ["component", "municipality_name", "municipality_code", "source", "commit", "claim_type"]
+MUNICIPALITY_COLUMNS = [
+    "code",
+    "name",
+    "province",
+    "inhabitants",
+    "inhabitants_year",
+    "source",
+    "tooi_id",
+]
+CLAIM_COLUMNS = [
+    "component",
+    "municipality_name",
+    "municipality_code",
+    "source",
+    "commit",
+    "claim_type",
+]
 
 
 def snapshot(session: Session) -> dict[str, Any]:
     """The whole catalogue as plain data: what an export must preserve."""
     organisations = [
         {
-            "slug": o.slug, "name": o.name, "kind": o.kind, "cbs_code": o.cbs_code,
-            "province": o.province, "inhabitants": o.inhabitants,
-            "inhabitants_year": o.inhabitants_year, "tooi_id": o.tooi_id, "website": o.website,
+            "slug": o.slug,
+            "name": o.name,
+            "kind": o.kind,
+            "cbs_code": o.cbs_code,
+            "province": o.province,
+            "inhabitants": o.inhabitants,
+            "inhabitants_year": o.inhabitants_year,
+            "tooi_id": o.tooi_id,
+            "website": o.website,
             "source_ref": o.source_ref,
         }
         for o in session.scalars(select(Organisation).order_by(Organisation.slug))
     ]
-    components = [document_of(c) for c in session.scalars(select(Component).order_by(Component.slug))]
+    components = [
+        document_of(c) for c in session.scalars(select(Component).order_by(Component.slug))
+    ]
     usages = sorted(
-        (u.organisation.slug, u.component.slug, u.status, u.source_ref, u.source_commit, u.claim_type)
+        (
+            u.organisation.slug,
+            u.component.slug,
+            u.status,
+            u.source_ref,
+            u.source_commit,
+            u.claim_type,
+        )
         for u in session.scalars(select(Usage))
     )
     return {"organisations": organisations, "components": components, "usages": usages}
@@ -50,21 +80,41 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
     written = []
 
     organisations = [
-        {k: v for k, v in {
-            "slug": o.slug, "name": o.name, "kind": o.kind, "website": o.website, "source": o.source_ref,
-        }.items() if v is not None}
+        {
+            k: v
+            for k, v in {
+                "slug": o.slug,
+                "name": o.name,
+                "kind": o.kind,
+                "website": o.website,
+                "source": o.source_ref,
+            }.items()
+            if v is not None
+        }
         for o in session.scalars(
-            select(Organisation).where(Organisation.kind != OrganisationKind.MUNICIPALITY).order_by(Organisation.slug)
+            select(Organisation)
+            .where(Organisation.kind != OrganisationKind.MUNICIPALITY)
+            .order_by(Organisation.slug)
         )
     ]
-    components = [_clean(document_of(c)) for c in session.scalars(select(Component).order_by(Component.slug))]
+    components = [
+        _clean(document_of(c)) for c in session.scalars(select(Component).order_by(Component.slug))
+    ]
     path = directory / COMPONENTS_FILE
     with path.open("w", encoding="utf-8") as handle:
-        handle.write("# Exported by `flask --app app catalogue export`. Same format as data/components.yaml.\n")
+        handle.write(
+            "# Exported by `flask --app app catalogue export`. Same format as data/components.yaml.\n"
+        )
         yaml.safe_dump(
-            {"meta": {"version": 1, "exported": dt.date.today()}, "organisations": organisations,
-             "components": components},
-            handle, allow_unicode=True, sort_keys=False, width=100,
+            {
+                "meta": {"version": 1, "exported": dt.date.today()},
+                "organisations": organisations,
+                "components": components,
+            },
+            handle,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
         )
     written.append(path)
 
@@ -75,14 +125,22 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
         writer = csv.DictWriter(handle, fieldnames=MUNICIPALITY_COLUMNS)
         writer.writeheader()
         for o in session.scalars(
-            select(Organisation).where(Organisation.kind == OrganisationKind.MUNICIPALITY).order_by(Organisation.cbs_code)
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.MUNICIPALITY)
+            .order_by(Organisation.cbs_code)
         ):
             source = o.source_ref or ""
-            writer.writerow({
-                "code": o.cbs_code, "name": o.name.removeprefix("Gemeente "), "province": o.province or "",
-                "inhabitants": o.inhabitants or "", "inhabitants_year": o.inhabitants_year or "",
-                "source": source.removeprefix(prefix), "tooi_id": o.tooi_id or "",
-            })
+            writer.writerow(
+                {
+                    "code": o.cbs_code,
+                    "name": o.name.removeprefix("Gemeente "),
+                    "province": o.province or "",
+                    "inhabitants": o.inhabitants or "",
+                    "inhabitants_year": o.inhabitants_year or "",
+                    "source": source.removeprefix(prefix),
+                    "tooi_id": o.tooi_id or "",
+                }
+            )
     written.append(path)
 
     path = directory / CLAIMS_FILE
@@ -90,11 +148,16 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
         writer = csv.DictWriter(handle, fieldnames=CLAIM_COLUMNS)
         writer.writeheader()
         for usage in session.scalars(select(Usage).order_by(Usage.id)):
-            writer.writerow({
-                "component": usage.component.name, "municipality_name": usage.organisation.name,
-                "municipality_code": usage.organisation.cbs_code or "", "source": usage.source_ref or "",
-                "commit": usage.source_commit or "", "claim_type": usage.claim_type or "",
-            })
+            writer.writerow(
+                {
+                    "component": usage.component.name,
+                    "municipality_name": usage.organisation.name,
+                    "municipality_code": usage.organisation.cbs_code or "",
+                    "source": usage.source_ref or "",
+                    "commit": usage.source_commit or "",
+                    "claim_type": usage.claim_type or "",
+                }
+            )
     written.append(path)
 
     if reference_dir is not None and (reference_dir / GEMMA_FILE).exists():

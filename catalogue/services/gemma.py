@@ -78,7 +78,16 @@ _LINKS.update(
 # Keys whose value is a {role: [refs]} mapping of standards.
 _STANDARD_KEYS = {"standards"}
 # Keys that are links handled elsewhere, or lists kept only as attributes.
-_SKIP_KEYS = {"id", "object_id", "name", "description", "toelichting", "status", "category", "versions"}
+_SKIP_KEYS = {
+    "id",
+    "object_id",
+    "name",
+    "description",
+    "toelichting",
+    "status",
+    "category",
+    "versions",
+}
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,11 @@ def load_gemma(session: Session, path: Path) -> GemmaLoadReport:
             # Referenced but not extracted as an element (for example a technology component).
             placeholders += 1
             element = upsert(
-                {"id": gemma_id, "name": reference.get("name"), "archimate_kind": reference.get("kind")},
+                {
+                    "id": gemma_id,
+                    "name": reference.get("name"),
+                    "archimate_kind": reference.get("kind"),
+                },
                 GemmaKind.OTHER,
             )
         return element
@@ -166,7 +179,13 @@ def load_gemma(session: Session, path: Path) -> GemmaLoadReport:
         if key in relations:
             return
         relations[key] = GemmaRelation(
-            kind=kind, source=source, target=target, role=role, label=label, via=via, derived=derived
+            kind=kind,
+            source=source,
+            target=target,
+            role=role,
+            label=label,
+            via=via,
+            derived=derived,
         )
 
     for section in SECTIONS:
@@ -345,7 +364,10 @@ def _unique_dependencies(
         seen.setdefault(key, relation)
     return sorted(
         seen.values(),
-        key=lambda r: ((r.source if incoming_side else r.target).name.lower(), r.via.name if r.via else ""),
+        key=lambda r: (
+            (r.source if incoming_side else r.target).name.lower(),
+            r.via.name if r.via else "",
+        ),
     )
 
 
@@ -418,13 +440,20 @@ def business_function_view(session: Session, slug: str) -> BusinessFunctionView:
             )
         )
     )
-    by_name = lambda items: sorted({e.gemma_id: e for e in items}.values(), key=lambda e: e.name.lower())  # noqa: E731
+    def by_name(items: Iterable[GemmaElement]) -> list[GemmaElement]:
+        return sorted({e.gemma_id: e for e in items}.values(), key=lambda e: e.name.lower())
+
     return BusinessFunctionView(
         element=element,
-        parents=by_name(r.target for r in related if r.kind == K.FUNCTION_PARENT and r.source_id == element.id),
-        children=by_name(r.source for r in related if r.kind == K.FUNCTION_PARENT and r.target_id == element.id),
+        parents=by_name(
+            r.target for r in related if r.kind == K.FUNCTION_PARENT and r.source_id == element.id
+        ),
+        children=by_name(
+            r.source for r in related if r.kind == K.FUNCTION_PARENT and r.target_id == element.id
+        ),
         reference_components=by_name(
-            r.source for r in related
+            r.source
+            for r in related
             if r.kind == K.SUPPORTS_FUNCTION and r.source.kind == GemmaKind.REFERENCE_COMPONENT
         ),
     )
@@ -434,7 +463,9 @@ def list_standards(session: Session) -> list[GemmaElement]:
     """All GEMMA standards by name."""
     return list(
         session.scalars(
-            select(GemmaElement).where(GemmaElement.kind == GemmaKind.STANDARD).order_by(GemmaElement.name)
+            select(GemmaElement)
+            .where(GemmaElement.kind == GemmaKind.STANDARD)
+            .order_by(GemmaElement.name)
         )
     )
 
@@ -455,7 +486,9 @@ def standard_view(session: Session, slug: str) -> StandardView:
     from catalogue.models import ComponentStandard
 
     element = get_element(session, GemmaKind.STANDARD, slug)
-    incoming = list(session.scalars(select(GemmaRelation).where(GemmaRelation.target_id == element.id)))
+    incoming = list(
+        session.scalars(select(GemmaRelation).where(GemmaRelation.target_id == element.id))
+    )
 
     def sources(kind: str, role: str | None = None) -> list[GemmaElement]:
         found = {
@@ -474,8 +507,12 @@ def standard_view(session: Session, slug: str) -> StandardView:
     return StandardView(
         element=element,
         versions=sources(K.VERSION_OF),
-        required_by=[e for e in sources(K.STANDARD, "verplicht") if e.kind == GemmaKind.REFERENCE_COMPONENT],
-        recommended_by=[e for e in sources(K.STANDARD, "aanbevolen") if e.kind == GemmaKind.REFERENCE_COMPONENT],
+        required_by=[
+            e for e in sources(K.STANDARD, "verplicht") if e.kind == GemmaKind.REFERENCE_COMPONENT
+        ],
+        recommended_by=[
+            e for e in sources(K.STANDARD, "aanbevolen") if e.kind == GemmaKind.REFERENCE_COMPONENT
+        ],
         claimed_by=list(claimed),
     )
 
@@ -487,7 +524,9 @@ def claims_per_standard(session: Session) -> dict[int, int]:
     from catalogue.models import ComponentStandard
 
     rows = session.execute(
-        select(ComponentStandard.standard_id, func.count(func.distinct(ComponentStandard.component_id)))
+        select(
+            ComponentStandard.standard_id, func.count(func.distinct(ComponentStandard.component_id))
+        )
         .where(ComponentStandard.standard_id.is_not(None))
         .group_by(ComponentStandard.standard_id)
     )

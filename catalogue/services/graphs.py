@@ -98,19 +98,36 @@ class _Builder:
             component = get_component(self.session, key[2:])
             for requirement in component.requirements:
                 other = requirement.required_component
-                found.append((_component_key(other), "component", other.name, other.slug,
-                              GraphEdge(key, _component_key(other), "requires")))
+                found.append(
+                    (
+                        _component_key(other),
+                        "component",
+                        other.name,
+                        other.slug,
+                        GraphEdge(key, _component_key(other), "requires"),
+                    )
+                )
             for realisation in component.realisations:
                 element = realisation.reference_component
-                found.append((_element_key(element), _element_kind(element), element.name, element.slug,
-                              GraphEdge(key, _element_key(element), "realises")))
+                found.append(
+                    (
+                        _element_key(element),
+                        _element_kind(element),
+                        element.name,
+                        element.slug,
+                        GraphEdge(key, _element_key(element), "realises"),
+                    )
+                )
         else:
-            element = self.session.scalar(select(GemmaElement).where(GemmaElement.gemma_id == key[2:]))
+            element = self.session.scalar(
+                select(GemmaElement).where(GemmaElement.gemma_id == key[2:])
+            )
             if element is None:
                 return []
             relations = self.session.scalars(
                 select(GemmaRelation).where(
-                    GemmaRelation.source_id == element.id, GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON
+                    GemmaRelation.source_id == element.id,
+                    GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON,
                 )
             )
             seen: set[str] = set()
@@ -120,10 +137,21 @@ class _Builder:
                 if other_key in seen:
                     continue
                 seen.add(other_key)
-                found.append((other_key, _element_kind(other), other.name, other.slug,
-                              GraphEdge(key, other_key, "depends_on",
-                                        via=relation.via.name if relation.via else None,
-                                        role=relation.role)))
+                found.append(
+                    (
+                        other_key,
+                        _element_kind(other),
+                        other.name,
+                        other.slug,
+                        GraphEdge(
+                            key,
+                            other_key,
+                            "depends_on",
+                            via=relation.via.name if relation.via else None,
+                            role=relation.role,
+                        ),
+                    )
+                )
         return sorted(found, key=lambda item: (item[4].kind, item[2].lower()))
 
     def expand(self, root: str) -> None:
@@ -149,8 +177,14 @@ class _Builder:
         ]
         nodes.sort(key=lambda n: (n.depth, n.kind, n.label.lower()))
         edges = [d["edge"] for _, _, d in self.graph.edges(data=True)]
-        return DependencyGraph(root=root, nodes=nodes, edges=edges, omitted=self.omitted,
-                               depth=self.depth, breadth=self.breadth)
+        return DependencyGraph(
+            root=root,
+            nodes=nodes,
+            edges=edges,
+            omitted=self.omitted,
+            depth=self.depth,
+            breadth=self.breadth,
+        )
 
 
 def component_graph(

@@ -16,10 +16,26 @@ from catalogue.services.components import apply_document, document_of, find_by_u
 # Keys of a component document that a publiccode.yml speaks for; the rest is catalogue knowledge
 # (GEMMA links, hosting, offers) that an import must not wipe.
 PUBLICCODE_KEYS = (
-    "name", "url", "publiccode_version", "landing_url", "logo", "roadmap", "license",
-    "main_copyright_owner", "repo_owner", "development_status", "software_type",
-    "software_version", "release_date", "platforms", "categories", "descriptions",
-    "maintenance", "localisation", "dependencies", "extra",
+    "name",
+    "url",
+    "publiccode_version",
+    "landing_url",
+    "logo",
+    "roadmap",
+    "license",
+    "main_copyright_owner",
+    "repo_owner",
+    "development_status",
+    "software_type",
+    "software_version",
+    "release_date",
+    "platforms",
+    "categories",
+    "descriptions",
+    "maintenance",
+    "localisation",
+    "dependencies",
+    "extra",
 )
 
 
@@ -86,7 +102,12 @@ def import_publiccode(
         merged = documents.merge(merged, overlay)
         overlay_source = str(overlay.get("source") or source)
         for key in overlay:
-            if key not in ("source", "publiccode", "slug") and overlay[key] not in (None, "", [], {}):
+            if key not in ("source", "publiccode", "slug") and overlay[key] not in (
+                None,
+                "",
+                [],
+                {},
+            ):
                 merged["field_sources"].setdefault(key, overlay_source)
     merged.setdefault("source", f"publiccode.yml: {source}")
 
@@ -121,7 +142,9 @@ def _record(
     component: Component | None,
 ) -> ImportRecord:
     text = raw_text(data)
-    latest = component.import_records[-1] if component is not None and component.import_records else None
+    latest = (
+        component.import_records[-1] if component is not None and component.import_records else None
+    )
     if latest is not None and latest.raw_text == text and latest.source == source:
         # Re-importing the same bytes from the same place (a repeated seed) adds no history.
         return latest

@@ -49,7 +49,9 @@ def load_municipalities(session: Session, path: Path) -> int:
     return count
 
 
-def upsert_organisation(session: Session, data: Mapping[str, Any], *, source_ref: str) -> Organisation:
+def upsert_organisation(
+    session: Session, data: Mapping[str, Any], *, source_ref: str
+) -> Organisation:
     """Create or update a non-municipal organisation by slug."""
     slug = str(data["slug"])
     kind = str(data.get("kind") or OrganisationKind.OTHER)
@@ -95,10 +97,14 @@ def load_usage_claims(
         for number, row in enumerate(csv.DictReader(handle), start=2):
             component = components_by_name.get(row["component"].strip().lower())
             organisation = session.scalar(
-                select(Organisation).where(Organisation.cbs_code == row["municipality_code"].strip())
+                select(Organisation).where(
+                    Organisation.cbs_code == row["municipality_code"].strip()
+                )
             )
             if component is None or organisation is None:
-                skipped.append(f"{CLAIMS_SOURCE} line {number}: {row['component']} / {row['municipality_code']}")
+                skipped.append(
+                    f"{CLAIMS_SOURCE} line {number}: {row['component']} / {row['municipality_code']}"
+                )
                 continue
             source_ref = row["source"].strip()
             usage = session.scalar(

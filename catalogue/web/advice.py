@@ -40,9 +40,14 @@ ARGUMENTS = {
     "zonder": "exclude",
 }
 LIST_FIELDS = {
-    "business_functions", "reference_components", "landscape_components",
-    "landscape_reference_components", "hosting_order", "disallowed_hosting",
-    "required_standards", "exclude",
+    "business_functions",
+    "reference_components",
+    "landscape_components",
+    "landscape_reference_components",
+    "hosting_order",
+    "disallowed_hosting",
+    "required_standards",
+    "exclude",
 }
 WEIGHT_PREFIX = "gewicht_"
 
@@ -100,7 +105,9 @@ def _choices() -> dict[str, Any]:
     return {
         "municipalities": municipalities,
         "function_tree": gemma_service.business_function_tree(session),
-        "reference_groups": gemma_service.group_by_category(gemma_service.list_reference_components(session)),
+        "reference_groups": gemma_service.group_by_category(
+            gemma_service.list_reference_components(session)
+        ),
         "standards": gemma_service.list_standards(session),
         "components": components,
         "hosting_forms": advice_service.HOSTING_FORMS,
@@ -121,7 +128,9 @@ def _replacement() -> tuple[str, str] | None:
     if not removed and not added:
         return None
     if not removed or not added:
-        raise ValidationError({"vervang": [_("Kies welk component u wilt vervangen, en waardoor.")]})
+        raise ValidationError(
+            {"vervang": [_("Kies welk component u wilt vervangen, en waardoor.")]}
+        )
     return removed, added
 
 
@@ -143,8 +152,9 @@ def plan() -> str | tuple[str, int]:
     except ValidationError as error:
         if wants_json():
             raise
-        return render_template("advice/form.html", profile=advice_service.Profile(),
-                               errors=error.errors, **_choices()), 422
+        return render_template(
+            "advice/form.html", profile=advice_service.Profile(), errors=error.errors, **_choices()
+        ), 422
     graph = plan_graph(advice)
     kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
     return render_template(
@@ -162,12 +172,22 @@ def plan() -> str | tuple[str, int]:
 
 def plan_graph(advice: advice_service.Advice) -> DependencyGraph:
     """The plan as a graph: each wave a column, then the needs they cover."""
-    graph = DependencyGraph(root="", depth=len(advice.roadmap.waves) + 1, breadth=len(advice.plan.selected))
+    graph = DependencyGraph(
+        root="", depth=len(advice.roadmap.waves) + 1, breadth=len(advice.plan.selected)
+    )
     wave_of = {cid: wave.number - 1 for wave in advice.roadmap.waves for cid in wave.components}
     last = len(advice.roadmap.waves)
     needs = set()
     for cid in advice.plan.selected:
-        graph.nodes.append(GraphNode(key=cid, kind="component", label=advice.name(cid), slug=cid, depth=wave_of.get(cid, 0)))
+        graph.nodes.append(
+            GraphNode(
+                key=cid,
+                kind="component",
+                label=advice.name(cid),
+                slug=cid,
+                depth=wave_of.get(cid, 0),
+            )
+        )
     for choice in advice.explanation.choices:
         for need in choice.covers:
             needs.add(need)
@@ -175,10 +195,21 @@ def plan_graph(advice: advice_service.Advice) -> DependencyGraph:
         for provision in choice.brings:
             for provider in provision.met_by:
                 if provider in wave_of and provider != choice.component:
-                    graph.edges.append(GraphEdge(choice.component, provider, "requires", via=advice.name(provision.requirement)))
+                    graph.edges.append(
+                        GraphEdge(
+                            choice.component,
+                            provider,
+                            "requires",
+                            via=advice.name(provision.requirement),
+                        )
+                    )
     for need in sorted(needs):
         slug = need.removeprefix(advice_service.RC)
-        graph.nodes.append(GraphNode(key=need, kind="reference_component", label=advice.name(need), slug=slug, depth=last))
+        graph.nodes.append(
+            GraphNode(
+                key=need, kind="reference_component", label=advice.name(need), slug=slug, depth=last
+            )
+        )
     if graph.nodes:
         graph.root = graph.nodes[0].key
     return graph
@@ -189,10 +220,16 @@ def plan_json() -> Response:
     """The profile and the plan as JSON (the same shape as POST /api/v1/advice)."""
     profile = profile_from_arguments(request.args)
     advice = _advise(profile)
-    body = json.dumps({"profile": profile.to_json(), **advice_service.advice_to_json(advice)},
-                      ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="advies.json"'})
+    body = json.dumps(
+        {"profile": profile.to_json(), **advice_service.advice_to_json(advice)},
+        ensure_ascii=False,
+        indent=2,
+    )
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="advies.json"'},
+    )
 
 
 @bp.get("/advies/plan.csv")
@@ -202,27 +239,45 @@ def plan_csv() -> Response:
     advice = _advise(profile)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Stap"), _("Component"), _("Dekt"), _("Score (lager is beter)"), _("Heeft nodig")])
+    writer.writerow(
+        [_("Stap"), _("Component"), _("Dekt"), _("Score (lager is beter)"), _("Heeft nodig")]
+    )
     choices = {choice.component: choice for choice in advice.explanation.choices}
     for wave in advice.roadmap.waves:
         for cid in wave.components:
             choice = choices[cid]
-            writer.writerow([
-                wave.number,
-                neutralise(advice.name(cid)),
-                neutralise("; ".join(advice.name(n) for n in choice.covers)),
-                f"{choice.score.total:.2f}",
-                neutralise("; ".join(
-                    f"{advice.name(p.requirement)} ({', '.join(advice.name(m) for m in p.met_by)})"
-                    for p in choice.brings
-                )),
-            ])
+            writer.writerow(
+                [
+                    wave.number,
+                    neutralise(advice.name(cid)),
+                    neutralise("; ".join(advice.name(n) for n in choice.covers)),
+                    f"{choice.score.total:.2f}",
+                    neutralise(
+                        "; ".join(
+                            f"{advice.name(p.requirement)} ({', '.join(advice.name(m) for m in p.met_by)})"
+                            for p in choice.brings
+                        )
+                    ),
+                ]
+            )
     for gap in advice.explanation.gaps:
-        writer.writerow(["", neutralise(_("Niet gedekt: %(need)s", need=advice.name(gap.need))), "", "",
-                         neutralise(advice_text.gap_reason(advice, gap))])
-    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="advies.csv"',
-                             "Content-Type": "text/csv; charset=utf-8"})
+        writer.writerow(
+            [
+                "",
+                neutralise(_("Niet gedekt: %(need)s", need=advice.name(gap.need))),
+                "",
+                "",
+                neutralise(advice_text.gap_reason(advice, gap)),
+            ]
+        )
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="advies.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
 
 
 def _names(keys: Any, advice: advice_service.Advice, separator: str = ", ") -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from advisor.explain import Blocked, Gap
-from advisor.model import Candidate, Term
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from advisor.explain import Blocked, Gap
+from advisor.model import Candidate, Term
 from catalogue.services.advice import Advice
 from catalogue.web import labels
 
@@ -26,14 +26,23 @@ def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
     if term.name == "hosting":
         if slug in advice.facts.unknown_hosting:
             return _("hosting onbekend; alle vormen aangenomen")
-        allowed = [h for h in advice.profile.hosting_order if h not in advice.profile.disallowed_hosting]
+        allowed = [
+            h for h in advice.profile.hosting_order if h not in advice.profile.disallowed_hosting
+        ]
         offered = {h.value for h in candidate.hosting}
         best = next((h for h in allowed if h in offered), None)
-        return _("beste toegestane vorm: %(form)s", form=labels.HOSTING.get(best, best)) if best else _("geen toegestane vorm")
+        return (
+            _("beste toegestane vorm: %(form)s", form=labels.HOSTING.get(best, best))
+            if best
+            else _("geen toegestane vorm")
+        )
     if term.name == "maturity":
         if slug in advice.facts.unknown_status:
             return _("ontwikkelstatus onbekend; telt als concept")
-        return _("ontwikkelstatus: %(status)s", status=labels.STATUS.get(candidate.status.value, candidate.status.value))
+        return _(
+            "ontwikkelstatus: %(status)s",
+            status=labels.STATUS.get(candidate.status.value, candidate.status.value),
+        )
     if term.name == "adoption":
         if candidate.adoption_count is None:
             return _("onbekend: geen meldingen van gebruik; daarom een neutrale waarde, niet nul")
@@ -48,7 +57,11 @@ def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
             return _("heeft niets nodig dat u nog niet heeft")
         return _("%(num)d dingen nodig die u nog niet heeft", num=missing)
     if term.name == "lock_in":
-        return _("open source: u kunt van leverancier wisselen") if candidate.open_source else _("niet open source")
+        return (
+            _("open source: u kunt van leverancier wisselen")
+            if candidate.open_source
+            else _("niet open source")
+        )
     return term.reason
 
 
@@ -58,18 +71,25 @@ def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
     if name == "exclude":
         missing = advice.facts.missing_standards.get(candidate_id)
         if missing and candidate_id not in advice.profile.exclude:
-            return _("mist een standaard die u verplicht stelt: %(standards)s", standards=", ".join(missing))
+            return _(
+                "mist een standaard die u verplicht stelt: %(standards)s",
+                standards=", ".join(missing),
+            )
         return _("u heeft dit component uitgesloten")
     if name == "status":
         return _("verouderd; dat kiest het advies nooit")
     if name == "min_status":
         if candidate_id in advice.facts.unknown_status:
-            return _("ontwikkelstatus onbekend (telt als concept), lager dan uw minimum %(min)s",
-                     min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status))
+            return _(
+                "ontwikkelstatus onbekend (telt als concept), lager dan uw minimum %(min)s",
+                min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status),
+            )
         status = candidate.status.value if candidate else "?"
-        return _("ontwikkelstatus %(status)s is lager dan uw minimum %(min)s",
-                 status=labels.STATUS.get(status, status),
-                 min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status))
+        return _(
+            "ontwikkelstatus %(status)s is lager dan uw minimum %(min)s",
+            status=labels.STATUS.get(status, status),
+            min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status),
+        )
     if name == "open_source_only":
         return _("geen open licentie bekend, en u wilt alleen open source")
     if name == "allowed_hosting":
@@ -79,10 +99,16 @@ def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
 
 def blocked_reason(advice: Advice, blocked: Blocked) -> str:
     """All reasons a candidate cannot help, in one sentence."""
-    parts = [constraint_reason(advice, blocked.candidate, name) for name, _why in blocked.constraints]
+    parts = [
+        constraint_reason(advice, blocked.candidate, name) for name, _why in blocked.constraints
+    ]
     if blocked.unmet_requirements:
-        parts.append(_("heeft %(needs)s nodig, en dat kan geen toegestaan component leveren",
-                       needs=", ".join(advice.name(r) for r in blocked.unmet_requirements)))
+        parts.append(
+            _(
+                "heeft %(needs)s nodig, en dat kan geen toegestaan component leveren",
+                needs=", ".join(advice.name(r) for r in blocked.unmet_requirements),
+            )
+        )
     return "; ".join(parts)
 
 

@@ -46,7 +46,9 @@ def _paging() -> tuple[int, int]:
     )
 
 
-def paged_response(items: list[Any], total: int, page: int, per_page: int, **extra: Any) -> Response:
+def paged_response(
+    items: list[Any], total: int, page: int, per_page: int, **extra: Any
+) -> Response:
     """``{"items", "total", ...}`` with ``Link`` (first/prev/next/last) and ``Total-Count``."""
     response = jsonify({"items": items, "total": total, **extra})
     last = max(1, math.ceil(total / per_page))
@@ -71,14 +73,20 @@ def components() -> Response:
     result = search_components(request.args, page=page, per_page=per_page)
     return paged_response(
         [serializers.component_summary(hit) for hit in result["components"]],
-        result["total"], page, per_page, facets=result["facets"], degraded=result["degraded"],
+        result["total"],
+        page,
+        per_page,
+        facets=result["facets"],
+        degraded=result["degraded"],
     )
 
 
 @bp.get("/components/<slug>")
 def component(slug: str) -> Response:
     """One component with every field, its links and where each fact came from."""
-    return jsonify(serializers.component_detail(component_service.get_component(db_session(), slug)))
+    return jsonify(
+        serializers.component_detail(component_service.get_component(db_session(), slug))
+    )
 
 
 @bp.get("/reference-components")
@@ -87,7 +95,9 @@ def reference_components() -> Response:
     elements = gemma_service.list_reference_components(db_session())
     page, per_page = _paging()
     chunk = elements[(page - 1) * per_page : page * per_page]
-    return paged_response([serializers.gemma_summary(e) for e in chunk], len(elements), page, per_page)
+    return paged_response(
+        [serializers.gemma_summary(e) for e in chunk], len(elements), page, per_page
+    )
 
 
 @bp.get("/reference-components/<slug>")
@@ -105,7 +115,9 @@ def standards() -> Response:
     claims = gemma_service.claims_per_standard(session)
     page, per_page = _paging()
     chunk = elements[(page - 1) * per_page : page * per_page]
-    items = [{**serializers.gemma_summary(e), "claimed_by_count": claims.get(e.id, 0)} for e in chunk]
+    items = [
+        {**serializers.gemma_summary(e), "claimed_by_count": claims.get(e.id, 0)} for e in chunk
+    ]
     return paged_response(items, len(elements), page, per_page)
 
 
@@ -120,12 +132,16 @@ def organisations() -> Response:
     """Municipalities, suppliers and other organisations; ``kind`` filters."""
     kind = request.args.get("kind")
     if kind is not None and kind not in serializers.ORGANISATION_KINDS:
-        raise ValidationError({"kind": [f"must be one of {', '.join(serializers.ORGANISATION_KINDS)}"]})
+        raise ValidationError(
+            {"kind": [f"must be one of {', '.join(serializers.ORGANISATION_KINDS)}"]}
+        )
     page, per_page = _paging()
     items, total = organisation_service.list_organisations(
         db_session(), kind=kind, page=page, per_page=per_page
     )
-    return paged_response([serializers.organisation_summary(o) for o in items], total, page, per_page)
+    return paged_response(
+        [serializers.organisation_summary(o) for o in items], total, page, per_page
+    )
 
 
 @bp.get("/organisations/<slug>")
@@ -149,8 +165,11 @@ def advice() -> Response:
     replace = body.pop("replace", None)
     replacement = None
     if replace is not None:
-        if not (isinstance(replace, dict) and isinstance(replace.get("remove"), str)
-                and isinstance(replace.get("add"), str)):
+        if not (
+            isinstance(replace, dict)
+            and isinstance(replace.get("remove"), str)
+            and isinstance(replace.get("add"), str)
+        ):
             raise ValidationError({"replace": ['must be {"remove": id, "add": id}']})
         replacement = (replace["remove"], replace["add"])
     profile = advice_service.profile_from_mapping(body)
@@ -161,7 +180,9 @@ def advice() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API."""
-    return jsonify(openapi_document(server=url_for("api.components", _external=False).rsplit("/", 1)[0]))
+    return jsonify(
+        openapi_document(server=url_for("api.components", _external=False).rsplit("/", 1)[0])
+    )
 
 
 @bp.after_request

@@ -72,7 +72,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def _domain_error(error: Exception) -> Response:
         _rollback()
-        status = next(STATUS_BY_ERROR[kind] for kind in type(error).__mro__ if kind in STATUS_BY_ERROR)
+        status = next(
+            STATUS_BY_ERROR[kind] for kind in type(error).__mro__ if kind in STATUS_BY_ERROR
+        )
         return problem(status, str(error) or None)
 
     @app.errorhandler(ValidationError)

@@ -35,8 +35,10 @@ def render_svg(graph: DependencyGraph, *, title: str, kind_labels: dict[str, str
     position: dict[str, tuple[int, int]] = {}
     for depth, keys in columns.items():
         for row, key in enumerate(keys):
-            position[key] = (MARGIN + depth * (NODE_WIDTH + COLUMN_GAP),
-                             MARGIN + row * (NODE_HEIGHT + ROW_GAP))
+            position[key] = (
+                MARGIN + depth * (NODE_WIDTH + COLUMN_GAP),
+                MARGIN + row * (NODE_HEIGHT + ROW_GAP),
+            )
     width = MARGIN * 2 + (max(columns) + 1) * NODE_WIDTH + max(columns) * COLUMN_GAP
     height = MARGIN * 2 + max(len(k) for k in columns.values()) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP
     parts = [
@@ -61,14 +63,16 @@ def render_svg(graph: DependencyGraph, *, title: str, kind_labels: dict[str, str
             path = f"M {x1} {y1} C {middle} {y1}, {middle} {y2}, {x2} {y2}"
         dash = EDGE_DASH.get(edge.kind, "")
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<path d="{path}" fill="none" stroke="#4a4a4a" stroke-width="1.5"'
-                     f'{dash_attr} marker-end="url(#arrow)"/>')
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="#4a4a4a" stroke-width="1.5"'
+            f'{dash_attr} marker-end="url(#arrow)"/>'
+        )
     for node in graph.nodes:
         x, y = position[node.key]
         fill, stroke, text, dash = KIND_STYLE.get(node.kind, KIND_STYLE["other"])
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<g><title>{escape(node.label)} ({escape(kind_labels.get(node.kind, node.kind))})</title>'
+            f"<g><title>{escape(node.label)} ({escape(kind_labels.get(node.kind, node.kind))})</title>"
             f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if node.key == graph.root else 1.5}"{dash_attr}/>'
             f'<text x="{x + 10}" y="{y + 19}" fill="{text}" font-size="13" font-weight="600" '

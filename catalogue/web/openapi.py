@@ -11,10 +11,18 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 
 PAGE_PARAMETERS = [
-    {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}},
-    {"name": "per_page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
 ]
 
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -34,7 +42,10 @@ def _list_of(item: str, *, facets: bool = False) -> dict[str, Any]:
     }
     if facets:
         properties["facets"] = {"$ref": "#/components/schemas/Facets"}
-        properties["degraded"] = {"type": "boolean", "description": "true while search answers from the database"}
+        properties["degraded"] = {
+            "type": "boolean",
+            "description": "true while search answers from the database",
+        }
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
@@ -51,7 +62,9 @@ def _ok(schema: dict[str, Any], *, paged: bool = False) -> dict[str, Any]:
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 
 
-def _get(summary: str, response: dict[str, Any], parameters: list[Any], *, errors: tuple[str, ...]) -> dict[str, Any]:
+def _get(
+    summary: str, response: dict[str, Any], parameters: list[Any], *, errors: tuple[str, ...]
+) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
@@ -64,8 +77,14 @@ def _get(summary: str, response: dict[str, Any], parameters: list[Any], *, error
 def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
     """The document; ``server`` is the API's base path."""
     facet_parameters = [
-        {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
-         "schema": {"type": "array", "items": {"type": "string"}}}
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": True,
+            "schema": {"type": "array", "items": {"type": "string"}},
+        }
         for name in FACET_FILTERS
     ]
     return {
@@ -82,39 +101,76 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
             "/components": _get(
                 "Search and list components, with facets",
                 _ok(_list_of("ComponentSummary", facets=True), paged=True),
-                [{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}},
-                 {"name": "sort", "in": "query", "required": False,
-                  "schema": {"type": "string", "enum": ["relevance", "name", "updated"]}},
-                 *facet_parameters, *PAGE_PARAMETERS],
+                [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "maxLength": 200},
+                    },
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["relevance", "name", "updated"]},
+                    },
+                    *facet_parameters,
+                    *PAGE_PARAMETERS,
+                ],
                 errors=("422",),
             ),
             "/components/{slug}": _get(
-                "One component", _ok({"$ref": "#/components/schemas/Component"}), [SLUG_PARAMETER],
+                "One component",
+                _ok({"$ref": "#/components/schemas/Component"}),
+                [SLUG_PARAMETER],
                 errors=("404",),
             ),
             "/reference-components": _get(
-                "GEMMA reference components", _ok(_list_of("GemmaElement"), paged=True), PAGE_PARAMETERS,
+                "GEMMA reference components",
+                _ok(_list_of("GemmaElement"), paged=True),
+                PAGE_PARAMETERS,
                 errors=("422",),
             ),
             "/reference-components/{slug}": _get(
-                "One reference component", _ok({"$ref": "#/components/schemas/ReferenceComponent"}),
-                [SLUG_PARAMETER], errors=("404",),
+                "One reference component",
+                _ok({"$ref": "#/components/schemas/ReferenceComponent"}),
+                [SLUG_PARAMETER],
+                errors=("404",),
             ),
             "/standards": _get(
-                "GEMMA standards", _ok(_list_of("StandardSummary"), paged=True), PAGE_PARAMETERS,
+                "GEMMA standards",
+                _ok(_list_of("StandardSummary"), paged=True),
+                PAGE_PARAMETERS,
                 errors=("422",),
             ),
             "/standards/{slug}": _get(
-                "One standard", _ok({"$ref": "#/components/schemas/Standard"}), [SLUG_PARAMETER],
+                "One standard",
+                _ok({"$ref": "#/components/schemas/Standard"}),
+                [SLUG_PARAMETER],
                 errors=("404",),
             ),
             "/organisations": _get(
                 "Organisations",
                 _ok(_list_of("Organisation"), paged=True),
-                [{"name": "kind", "in": "query", "required": False,
-                  "schema": {"type": "string", "enum": ["municipality", "supplier", "government",
-                                                        "foundation", "cooperation", "other"]}},
-                 *PAGE_PARAMETERS],
+                [
+                    {
+                        "name": "kind",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "string",
+                            "enum": [
+                                "municipality",
+                                "supplier",
+                                "government",
+                                "foundation",
+                                "cooperation",
+                                "other",
+                            ],
+                        },
+                    },
+                    *PAGE_PARAMETERS,
+                ],
                 errors=("422",),
             ),
             "/advice": {
@@ -122,7 +178,9 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
                     "summary": "Advice for a municipality's profile: plan, explanations, roadmap",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}
+                        },
                     },
                     "responses": {
                         "200": _ok({"$ref": "#/components/schemas/Advice"}),
@@ -133,8 +191,10 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
             },
             **contribute_paths(),
             "/organisations/{slug}": _get(
-                "One organisation", _ok({"$ref": "#/components/schemas/OrganisationDetail"}),
-                [SLUG_PARAMETER], errors=("404",),
+                "One organisation",
+                _ok({"$ref": "#/components/schemas/OrganisationDetail"}),
+                [SLUG_PARAMETER],
+                errors=("404",),
             ),
         },
         "components": {
@@ -142,7 +202,11 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
             "responses": {
                 "Problem": {
                     "description": "An error, as RFC 9457 problem details",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    },
                 }
             },
             "schemas": SCHEMAS,
@@ -182,7 +246,10 @@ SCHEMAS: dict[str, Any] = {
             "min_status": {"type": "string", "enum": ["concept", "development", "beta", "stable"]},
             "required_standards": {**_STRINGS, "description": "GEMMA standard slugs"},
             "exclude": _STRINGS,
-            "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 10}},
+            "weights": {
+                "type": "object",
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 10},
+            },
             "replace": {
                 "type": "object",
                 "required": ["remove", "add"],
@@ -223,7 +290,10 @@ SCHEMAS: dict[str, Any] = {
             "title": {"type": "string"},
             "status": {"type": "integer"},
             "detail": {"type": "string"},
-            "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
         },
     },
     "Facets": {
@@ -282,7 +352,10 @@ SCHEMAS: dict[str, Any] = {
     "GemmaElement": _GEMMA_ELEMENT,
     "StandardSummary": {
         **_GEMMA_ELEMENT,
-        "properties": {**_GEMMA_ELEMENT["properties"], "claimed_by_count": {"type": "integer", "minimum": 0}},
+        "properties": {
+            **_GEMMA_ELEMENT["properties"],
+            "claimed_by_count": {"type": "integer", "minimum": 0},
+        },
     },
     "ReferenceComponent": {
         **_GEMMA_ELEMENT,
@@ -290,11 +363,20 @@ SCHEMAS: dict[str, Any] = {
             **_GEMMA_ELEMENT["properties"],
             "description": NULLABLE_STRING,
             "realised_by": {"type": "array", "items": {"type": "object"}},
-            "mandatory_standards": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
-            "recommended_standards": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "mandatory_standards": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/GemmaElement"},
+            },
+            "recommended_standards": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/GemmaElement"},
+            },
             "depends_on": {"type": "array", "items": {"type": "object"}},
             "depended_on_by": {"type": "array", "items": {"type": "object"}},
-            "business_functions": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "business_functions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/GemmaElement"},
+            },
         },
     },
     "Standard": {
@@ -305,8 +387,14 @@ SCHEMAS: dict[str, Any] = {
             "url": NULLABLE_STRING,
             "beheerder": NULLABLE_STRING,
             "versions": {"type": "array", "items": {"type": "object"}},
-            "required_by": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
-            "recommended_by": {"type": "array", "items": {"$ref": "#/components/schemas/GemmaElement"}},
+            "required_by": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/GemmaElement"},
+            },
+            "recommended_by": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/GemmaElement"},
+            },
             "claimed_by": {"type": "array", "items": {"type": "object"}},
         },
     },

@@ -14,8 +14,8 @@ from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
 from catalogue.services import organisations as organisation_service
 from catalogue.web import context, labels
-from catalogue.web.graph_svg import render_svg
 from catalogue.web.context import db_session
+from catalogue.web.graph_svg import render_svg
 
 bp = Blueprint("pages", __name__)
 
@@ -43,7 +43,9 @@ def home() -> str:
         "pages/home.html",
         numbers=numbers,
         reference_components=gemma_numbers.get(GemmaKind.REFERENCE_COMPONENT, 0),
-        municipalities=organisation_service.count_by_kind(session).get(OrganisationKind.MUNICIPALITY, 0),
+        municipalities=organisation_service.count_by_kind(session).get(
+            OrganisationKind.MUNICIPALITY, 0
+        ),
     )
 
 
@@ -81,8 +83,9 @@ def _graph_context(graph: graph_service.DependencyGraph, name: str) -> dict[str,
     kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
     return {
         "graph": graph,
-        "graph_svg": render_svg(graph, title=_("Afhankelijkheden van %(name)s", name=name),
-                                kind_labels=kinds),
+        "graph_svg": render_svg(
+            graph, title=_("Afhankelijkheden van %(name)s", name=name), kind_labels=kinds
+        ),
         "graph_kinds": kinds,
         "graph_edges": {kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
     }

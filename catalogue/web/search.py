@@ -168,8 +168,13 @@ def _groups(results: SearchResults) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
         options = [
-            FacetOption(value=v.value, label=_label(facet, v), count=v.count, selected=v.selected,
-                        id=_option_id(facet, v.value))
+            FacetOption(
+                value=v.value,
+                label=_label(facet, v),
+                count=v.count,
+                selected=v.selected,
+                id=_option_id(facet, v.value),
+            )
             for v in results.facets.get(facet.name, [])
         ]
         if not options:
@@ -177,8 +182,14 @@ def _groups(results: SearchResults) -> list[FacetGroup]:
         chosen = [o for o in options if o.selected]
         others = [o for o in options if not o.selected]
         room = max(VISIBLE_VALUES - len(chosen), 0)
-        groups.append(FacetGroup(param=facet.param, legend=str(LEGENDS[facet.name]),
-                                 visible=chosen + others[:room], more=others[room:]))
+        groups.append(
+            FacetGroup(
+                param=facet.param,
+                legend=str(LEGENDS[facet.name]),
+                visible=chosen + others[:room],
+                more=others[room:],
+            )
+        )
     return groups
 
 
@@ -189,18 +200,22 @@ def _active(query: SearchQuery, groups: list[FacetGroup]) -> list[ActiveFilter]:
         for value in query.filters.get(facet.name, ()):
             remaining = dict(query.filters)
             remaining[facet.name] = tuple(v for v in remaining[facet.name] if v != value)
-            active.append(ActiveFilter(
-                legend=str(LEGENDS[facet.name]),
-                label=names.get((facet.param, value), value),
-                remove_url=search_url(query, filters=remaining),
-            ))
+            active.append(
+                ActiveFilter(
+                    legend=str(LEGENDS[facet.name]),
+                    label=names.get((facet.param, value), value),
+                    remove_url=search_url(query, filters=remaining),
+                )
+            )
     return active
 
 
 def _wants_fragment() -> bool:
     # htmx restoring a page it has no copy of asks for the whole page.
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 MAX_COMPARED = 4
@@ -232,8 +247,7 @@ def components() -> Response:
         "groups": groups,
         "active_filters": _active(query, groups),
         "clear_url": search_url(query, filters={}),
-        "suggestion_url": (search_url(query, q=results.suggestion)
-                           if results.suggestion else None),
+        "suggestion_url": (search_url(query, q=results.suggestion) if results.suggestion else None),
         "paging": {
             "page": page,
             "pages": pages,

@@ -18,7 +18,9 @@ from catalogue.web.context import db_session
 PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
 
 
-def search_components(arguments: MultiDict[str, str], *, page: int, per_page: int) -> dict[str, Any]:
+def search_components(
+    arguments: MultiDict[str, str], *, page: int, per_page: int
+) -> dict[str, Any]:
     """``{"components", "total", "facets", "degraded"}`` for the query in ``arguments``."""
     q = normalise_text(arguments.get("q"))
     if len(arguments.get("q") or "") > 200:
@@ -29,15 +31,25 @@ def search_components(arguments: MultiDict[str, str], *, page: int, per_page: in
     if sort == "relevance" and not q:
         sort = "name"
     filters = parse_filters(lambda param: arguments.getlist(PARAMETER_OF[param]))
-    results = run_search(SearchQuery(q=q, filters=filters, sort=sort, page=page,  # type: ignore[arg-type]
-                                     per_page=per_page, language=str(g.get("lang", "nl"))))
+    results = run_search(
+        SearchQuery(
+            q=q,
+            filters=filters,
+            sort=sort,
+            page=page,  # type: ignore[arg-type]
+            per_page=per_page,
+            language=str(g.get("lang", "nl")),
+        )
+    )
     return {
         "components": components_by_slugs(db_session(), [hit.slug for hit in results.hits]),
         "total": results.total,
         "degraded": results.degraded,
         "facets": {
-            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-                   for v in values]
+            name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
             for name, values in results.facets.items()
         },
     }

@@ -48,14 +48,18 @@ def component_detail(component: Component) -> dict[str, Any]:
         for usage in component.usages
     ]
     document["required_by"] = sorted(r.component.slug for r in component.required_by)
-    document["latest_import"] = None if record is None else {
-        "source": record.source,
-        "received_at": record.received_at.isoformat(),
-        "accepted": record.accepted,
-        "publiccode_version": record.publiccode_version,
-        "errors": record.errors,
-        "warnings": record.warnings,
-    }
+    document["latest_import"] = (
+        None
+        if record is None
+        else {
+            "source": record.source,
+            "received_at": record.received_at.isoformat(),
+            "accepted": record.accepted,
+            "publiccode_version": record.publiccode_version,
+            "errors": record.errors,
+            "warnings": record.warnings,
+        }
+    )
     document["updated_at"] = component.updated_at.isoformat() if component.updated_at else None
     return document
 
@@ -78,19 +82,32 @@ def reference_component_detail(view: ReferenceComponentView) -> dict[str, Any]:
         **gemma_summary(view.element),
         "description": view.element.description,
         "realised_by": [
-            {"component": r.component.slug, "name": r.component.name, "basis": r.basis,
-             "via_interface": r.via_interface.name if r.via_interface else None,
-             "reason": r.reason, "source": r.source_ref}
+            {
+                "component": r.component.slug,
+                "name": r.component.name,
+                "basis": r.basis,
+                "via_interface": r.via_interface.name if r.via_interface else None,
+                "reason": r.reason,
+                "source": r.source_ref,
+            }
             for r in view.realised_by
         ],
         "mandatory_standards": [gemma_summary(s) for s in view.mandatory_standards],
         "recommended_standards": [gemma_summary(s) for s in view.recommended_standards],
         "depends_on": [
-            {**gemma_summary(r.target), "via_interface": r.via.name if r.via else None, "role": r.role}
+            {
+                **gemma_summary(r.target),
+                "via_interface": r.via.name if r.via else None,
+                "role": r.role,
+            }
             for r in view.depends_on
         ],
         "depended_on_by": [
-            {**gemma_summary(r.source), "via_interface": r.via.name if r.via else None, "role": r.role}
+            {
+                **gemma_summary(r.source),
+                "via_interface": r.via.name if r.via else None,
+                "role": r.role,
+            }
             for r in view.depended_on_by
         ],
         "business_functions": [gemma_summary(f) for f in view.business_functions],
@@ -105,7 +122,8 @@ def standard_detail(view: StandardView) -> dict[str, Any]:
         "url": view.element.attributes.get("url"),
         "beheerder": view.element.attributes.get("beheerder"),
         "versions": [
-            {"name": v.name, "version": v.attributes.get("versie"), "status": v.status} for v in view.versions
+            {"name": v.name, "version": v.attributes.get("versie"), "status": v.status}
+            for v in view.versions
         ],
         "required_by": [gemma_summary(e) for e in view.required_by],
         "recommended_by": [gemma_summary(e) for e in view.recommended_by],
@@ -133,7 +151,12 @@ def organisation_detail(organisation: Organisation) -> dict[str, Any]:
     return {
         **organisation_summary(organisation),
         "uses": [
-            {"component": u.component.slug, "name": u.component.name, "status": u.status, "source": u.source_ref}
+            {
+                "component": u.component.slug,
+                "name": u.component.name,
+                "status": u.status,
+                "source": u.source_ref,
+            }
             for u in organisation.usages
         ],
         "maintains": sorted(c.slug for c in organisation.maintained),

@@ -60,12 +60,18 @@ def upgrade() -> None:
         schema=SEARCH_SCHEMA,
     )
     op.create_index(
-        "ix_component_document_tsv", "component_document", ["tsv"],
-        schema=SEARCH_SCHEMA, postgresql_using="gin",
+        "ix_component_document_tsv",
+        "component_document",
+        ["tsv"],
+        schema=SEARCH_SCHEMA,
+        postgresql_using="gin",
     )
     op.create_index(
-        "ix_component_document_facets", "component_document", ["facets"],
-        schema=SEARCH_SCHEMA, postgresql_using="gin",
+        "ix_component_document_facets",
+        "component_document",
+        ["facets"],
+        schema=SEARCH_SCHEMA,
+        postgresql_using="gin",
     )
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # axe-core impacts that fail a page.
@@ -60,7 +59,9 @@ def page(browser: Any, console_errors: list[str]) -> Iterator[Any]:
     context = browser.new_context(locale="nl-NL")
     new_page = context.new_page()
     errors = console_errors
-    new_page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    new_page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     new_page.on("pageerror", lambda error: errors.append(str(error)))
     yield new_page
     context.close()

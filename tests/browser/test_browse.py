@@ -9,7 +9,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_home_and_a_component_page_are_accessible(page: Any, live_server: str, assert_accessible: Any) -> None:
+def test_home_and_a_component_page_are_accessible(
+    page: Any, live_server: str, assert_accessible: Any
+) -> None:
     page.goto(live_server + "/")
     assert page.title().startswith("Welkom")
     assert_accessible(page)
@@ -32,10 +34,19 @@ def test_keyboard_user_can_skip_to_the_content(page: Any, live_server: str) -> N
 
 @pytest.mark.parametrize(
     "path",
-    ["/componenten", "/referentiecomponenten", "/referentiecomponenten/zaakregistratiecomponent",
-     "/organisaties", "/organisaties/gemeente-utrecht", "/componenten/bestaat-niet",
-     "/bedrijfsfuncties", "/bedrijfsfuncties/aanmaken-c-q-wijzigen-klantafspraak", "/standaarden",
-     "/standaarden/zaken-api-standaard", "/vergelijk?c=open-zaak&c=open-notificaties&c=open-klant"],
+    [
+        "/componenten",
+        "/referentiecomponenten",
+        "/referentiecomponenten/zaakregistratiecomponent",
+        "/organisaties",
+        "/organisaties/gemeente-utrecht",
+        "/componenten/bestaat-niet",
+        "/bedrijfsfuncties",
+        "/bedrijfsfuncties/aanmaken-c-q-wijzigen-klantafspraak",
+        "/standaarden",
+        "/standaarden/zaken-api-standaard",
+        "/vergelijk?c=open-zaak&c=open-notificaties&c=open-klant",
+    ],
 )
 def test_other_pages_are_accessible(
     page: Any, live_server: str, path: str, assert_accessible: Any, console_errors: list[str]

@@ -15,14 +15,30 @@ import pytest
 pytestmark = pytest.mark.browser
 
 TEXT = {
-    "nl": {"search": "Zoek een component", "go": "Zoeken", "table": "Dezelfde afhankelijkheden als tabel",
-           "licence": "Licentie", "pick": "Vergelijk {}", "compare": "Vergelijk de 3 gekozen componenten",
-           "update": "Keuze voor vergelijken bijwerken", "csv": "Download als CSV (voor een spreadsheet)",
-           "facet": "GEMMA-referentiecomponent", "apply": "Filters toepassen"},
-    "en": {"search": "Search for a component", "go": "Search", "table": "The same dependencies as a table",
-           "licence": "Licence", "pick": "Compare {}", "compare": "Compare the 3 chosen components",
-           "update": "Update the choice for comparing", "csv": "Download as CSV (for a spreadsheet)",
-           "facet": "GEMMA reference component", "apply": "Apply filters"},
+    "nl": {
+        "search": "Zoek een component",
+        "go": "Zoeken",
+        "table": "Dezelfde afhankelijkheden als tabel",
+        "licence": "Licentie",
+        "pick": "Vergelijk {}",
+        "compare": "Vergelijk de 3 gekozen componenten",
+        "update": "Keuze voor vergelijken bijwerken",
+        "csv": "Download als CSV (voor een spreadsheet)",
+        "facet": "GEMMA-referentiecomponent",
+        "apply": "Filters toepassen",
+    },
+    "en": {
+        "search": "Search for a component",
+        "go": "Search",
+        "table": "The same dependencies as a table",
+        "licence": "Licence",
+        "pick": "Compare {}",
+        "compare": "Compare the 3 chosen components",
+        "update": "Update the choice for comparing",
+        "csv": "Download as CSV (for a spreadsheet)",
+        "facet": "GEMMA reference component",
+        "apply": "Apply filters",
+    },
 }
 
 
@@ -84,5 +100,7 @@ def test_procurement_officer_compares_three_and_downloads_csv(
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
     assert rows[0][1:] == headers
-    licence = dict(zip(rows[0][1:], next(row for row in rows if row[0] == text["licence"])[1:], strict=True))
+    licence = dict(
+        zip(rows[0][1:], next(row for row in rows if row[0] == text["licence"])[1:], strict=True)
+    )
     assert licence["Open Zaak"] == licence["Open Notificaties"] == "EUPL-1.2"

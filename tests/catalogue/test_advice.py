@@ -67,8 +67,9 @@ def test_lowering_the_minimum_status_lets_the_zac_in(app: Any) -> None:
 
 def test_landscape_covers_what_it_runs(app: Any) -> None:
     """A municipality that already runs Open Zaak and Open Notificaties needs only the forms."""
-    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN,
-                     landscape_components=["open-zaak", "open-notificaties"])
+    advice = _advise(
+        app, **ZAAKGERICHT_EN_FORMULIEREN, landscape_components=["open-zaak", "open-notificaties"]
+    )
     assert "open-zaak" not in advice.plan.selected
     assert "open-formulieren" in advice.plan.selected
     assert "rc:zaakregistratiecomponent" in advice.explanation.landscape_covers
@@ -83,16 +84,24 @@ def test_a_need_nobody_provides_is_a_gap_with_that_reason(app: Any) -> None:
 
 
 def test_excluding_the_only_provider_is_named_as_the_reason(app: Any) -> None:
-    advice = _advise(app, business_functions=["indiening-c-q-wijziging-aanvraag"],
-                     exclude=["open-formulieren"])
-    gap = next(g for g in advice.explanation.gaps if g.need == "rc:e-formulieren-publicatie-en-beheercomponent")
+    advice = _advise(
+        app, business_functions=["indiening-c-q-wijziging-aanvraag"], exclude=["open-formulieren"]
+    )
+    gap = next(
+        g
+        for g in advice.explanation.gaps
+        if g.need == "rc:e-formulieren-publicatie-en-beheercomponent"
+    )
     reasons = {b.candidate: [name for name, _ in b.constraints] for b in gap.candidates}
     assert "exclude" in reasons["open-formulieren"]
 
 
 def test_required_standard_excludes_components_that_do_not_claim_it(app: Any) -> None:
-    advice = _advise(app, reference_components=["zaakregistratiecomponent"],
-                     required_standards=["zaken-api-standaard"])
+    advice = _advise(
+        app,
+        reference_components=["zaakregistratiecomponent"],
+        required_standards=["zaken-api-standaard"],
+    )
     # Open Zaak claims the Zaken API standard; Open Notificaties, which it needs, realises no
     # reference component for which GEMMA lists that standard, so the rule does not apply to it.
     assert "open-zaak" in advice.plan.selected
@@ -107,8 +116,11 @@ def test_what_if_replacing_open_zaak(app: Any) -> None:
     """Replacing Open Zaak by Open Klant loses the registrations Open Zaak covered, and the
     components that needed them are named."""
     with app.extensions["catalogue_db"].session() as session:
-        advice = advise(session, profile_from_mapping({**ZAAKGERICHT_EN_FORMULIEREN}),
-                        replace=("open-zaak", "open-klant"))
+        advice = advise(
+            session,
+            profile_from_mapping({**ZAAKGERICHT_EN_FORMULIEREN}),
+            replace=("open-zaak", "open-klant"),
+        )
     what_if = advice.what_if
     assert what_if is not None
     assert "rc:zaakregistratiecomponent" in what_if.needs_lost
@@ -117,14 +129,19 @@ def test_what_if_replacing_open_zaak(app: Any) -> None:
 
 @pytest.mark.parametrize(
     ("profile", "field"),
-    [({"business_functions": ["bestaat-niet"]}, "business_functions"),
-     ({"min_status": "obsolete"}, "min_status"),
-     ({"weights": {"hosting": 99}}, "weights.hosting"),
-     ({"disallowed_hosting": ["saas", "paas", "iaas", "on-premise"]}, "disallowed_hosting"),
-     ({"municipality": "GM9999"}, "municipality"),
-     ({"surprise": 1}, "surprise")],
+    [
+        ({"business_functions": ["bestaat-niet"]}, "business_functions"),
+        ({"min_status": "obsolete"}, "min_status"),
+        ({"weights": {"hosting": 99}}, "weights.hosting"),
+        ({"disallowed_hosting": ["saas", "paas", "iaas", "on-premise"]}, "disallowed_hosting"),
+        ({"municipality": "GM9999"}, "municipality"),
+        ({"surprise": 1}, "surprise"),
+    ],
 )
 def test_bad_profiles_name_the_field(app: Any, profile: dict[str, Any], field: str) -> None:
-    with app.extensions["catalogue_db"].session() as session, pytest.raises(ValidationError) as error:
+    with (
+        app.extensions["catalogue_db"].session() as session,
+        pytest.raises(ValidationError) as error,
+    ):
         build_instance(session, profile_from_mapping(profile))
     assert field in error.value.errors

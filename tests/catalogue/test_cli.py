@@ -27,7 +27,9 @@ softwareType: standalone/web
 description:
   nl:
     shortDescription: Een component om mee te proberen
-    longDescription: Een beschrijving die lang genoeg is om aan de eisen van de standaard te voldoen, met nog wat woorden erbij om zeker te zijn dat hij lang genoeg is.
+    longDescription: >
+      Een beschrijving die lang genoeg is om aan de eisen van de standaard te voldoen,
+      met nog wat woorden erbij om zeker te zijn dat hij lang genoeg is.
     features: [Proberen]
 legal:
   license: EUPL-1.2
@@ -106,9 +108,13 @@ def test_import_creates_then_updates_by_url(app: Any, runner: Any, tmp_path: Pat
     assert "created 'Proefcomponent'" in created.output
     assert _count(app, Component) == components + 1
 
-    path.write_text(NEW_COMPONENT.replace('softwareVersion: "2.0"', 'softwareVersion: "2.1"')
-                    .replace("https://github.com/example/proefcomponent",
-                             "https://github.com/example/proefcomponent.git"), encoding="utf-8")
+    path.write_text(
+        NEW_COMPONENT.replace('softwareVersion: "2.0"', 'softwareVersion: "2.1"').replace(
+            "https://github.com/example/proefcomponent",
+            "https://github.com/example/proefcomponent.git",
+        ),
+        encoding="utf-8",
+    )
     updated = runner.invoke(args=["catalogue", "import", str(path)])
     assert updated.exit_code == 0, updated.output
     assert "updated 'Proefcomponent'" in updated.output
@@ -116,7 +122,9 @@ def test_import_creates_then_updates_by_url(app: Any, runner: Any, tmp_path: Pat
     assert _count(app, Component) == components + 1
 
 
-def test_import_of_a_bad_file_is_recorded_and_exits_1(app: Any, runner: Any, tmp_path: Path) -> None:
+def test_import_of_a_bad_file_is_recorded_and_exits_1(
+    app: Any, runner: Any, tmp_path: Path
+) -> None:
     path = tmp_path / "publiccode.yml"
     path.write_text("just a string\n", encoding="utf-8")
     records = _count(app, ImportRecord)
@@ -138,6 +146,10 @@ def test_seed_twice_reports_the_same_catalogue(app: Any, runner: Any) -> None:
 def test_export_writes_the_catalogue_files(runner: Any, tmp_path: Path) -> None:
     result = runner.invoke(args=["catalogue", "export", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    for name in ("components.yaml", "municipalities/municipalities.csv",
-                 "municipalities/usage_claims.csv", "gemma/gemma.yaml"):
+    for name in (
+        "components.yaml",
+        "municipalities/municipalities.csv",
+        "municipalities/usage_claims.csv",
+        "gemma/gemma.yaml",
+    ):
         assert (tmp_path / "out" / name).exists(), name

@@ -33,13 +33,18 @@ def _schema(database: Database) -> dict[str, Any]:
             continue
         schema[table] = {
             "columns": {
-                c["name"]: (type(c["type"]).__visit_name__ if hasattr(c["type"], "__visit_name__") else "",
-                            c["nullable"])
+                c["name"]: (
+                    type(c["type"]).__visit_name__ if hasattr(c["type"], "__visit_name__") else "",
+                    c["nullable"],
+                )
                 for c in inspector.get_columns(table)
             },
-            "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
+            "unique": sorted(
+                tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)
+            ),
             "foreign_keys": sorted(
-                (tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
             ),
         }
     return schema
@@ -95,8 +100,11 @@ def _full_document() -> dict[str, Any]:
         "platforms": ["web"],
         "categories": ["document-management"],
         "descriptions": {
-            "nl": {"short_description": "Kort", "long_description": "<script>alert(1)</script>",
-                   "features": ["Zaken"]},
+            "nl": {
+                "short_description": "Kort",
+                "long_description": "<script>alert(1)</script>",
+                "features": ["Zaken"],
+            },
             "en": {"short_description": "Short"},
         },
         "maintenance": {
@@ -105,15 +113,24 @@ def _full_document() -> dict[str, Any]:
             "contacts": [{"name": "Jan", "email": "jan@example.org", "phone": "0123"}],
         },
         "localisation": {"localisation_ready": True, "available_languages": ["nl", "en"]},
-        "dependencies": [{"kind": "open", "name": "PostgreSQL", "version_min": "14", "optional": False}],
+        "dependencies": [
+            {"kind": "open", "name": "PostgreSQL", "version_min": "14", "optional": False}
+        ],
         "common_ground_layer": "data",
         "technology_platform": "Django",
         "maintaining_organisation": "GM0363",
         "hosting_models": [{"model": "on-premise", "source": "test"}],
         "reference_components": [
-            {"gemma_id": "id-a97b6545-d5a7-485d-9b13-3ce22db5b9cf", "name": "Zaakregistratiecomponent",
-             "basis": "derived", "via_interface": {"gemma_id": "id-cfb9872c-1a5d-468d-ab97-a90bbbaf4d0e",
-                                                    "name": "Zaken API"}, "source": "test"},
+            {
+                "gemma_id": "id-a97b6545-d5a7-485d-9b13-3ce22db5b9cf",
+                "name": "Zaakregistratiecomponent",
+                "basis": "derived",
+                "via_interface": {
+                    "gemma_id": "id-cfb9872c-1a5d-468d-ab97-a90bbbaf4d0e",
+                    "name": "Zaken API",
+                },
+                "source": "test",
+            },
         ],
         "standards": [{"name": "Zaken API", "version": "1.4", "source": "test"}],
         "requires": [],
@@ -135,8 +152,16 @@ def test_a_document_survives_storage(app: Any) -> None:
     assert stored["url"] == "https://github.com/example/proef"
     assert stored["release_date"].isoformat() == expected["release_date"]
     assert stored["maintaining_organisation"] == "GM0363"
-    for key in ("name", "aliases", "platforms", "categories", "license", "common_ground_layer",
-                "technology_platform", "extra"):
+    for key in (
+        "name",
+        "aliases",
+        "platforms",
+        "categories",
+        "license",
+        "common_ground_layer",
+        "technology_platform",
+        "extra",
+    ):
         assert stored[key] == expected[key], key
     assert stored["descriptions"]["nl"]["long_description"] == "<script>alert(1)</script>"
     assert stored["maintenance"]["contractors"][0]["until"].isoformat() == "2030-01-01"

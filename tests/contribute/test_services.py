@@ -431,6 +431,9 @@ def test_role_changes_end_sessions_and_are_for_admins_only(
             )
         with pytest.raises(ValidationError) as refused:
             accounts.register(
-                session, email=people["admin"].email.upper(), password="kort", organisation_id=None  # noqa: S106 - a test password
+                session,
+                email=people["admin"].email.upper(),
+                password="kort",  # noqa: S106 - a test password
+                organisation_id=None,
             )
         assert set(refused.value.errors) == {"email", "password", "organisation"}

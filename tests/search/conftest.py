@@ -57,9 +57,9 @@ def manual(manual_app: Any) -> SearchService:
 
 
 @pytest.fixture
-def backend_service(backend: str, database_url: str, tmp_path: Path, app_factory: Any) -> Iterator[
-    SearchService
-]:
+def backend_service(
+    backend: str, database_url: str, tmp_path: Path, app_factory: Any
+) -> Iterator[SearchService]:
     """An indexed search service: Whoosh on SQLite, or the PostgreSQL backend on PostgreSQL."""
     kind = "postgres" if backend == "postgres" else "whoosh"
     application = app_factory(database_url, tmp_path, SEARCH_BACKEND=kind)
@@ -76,4 +76,3 @@ def backend_service(backend: str, database_url: str, tmp_path: Path, app_factory
 def manual_app_runner(manual_app: Any) -> Any:
     """Click's runner for ``manual_app``."""
     return manual_app.test_cli_runner()
-

@@ -44,12 +44,14 @@ def wsgi_app() -> Any:
     from catalogue.services.components import apply_document, document_of, get_component
     from catalogue.web.context import db_session
 
-    application = create_app({
-        "ENV": "testing",
-        "SECRET_KEY": "multiwriter-test",
-        "DATABASE_URL": os.environ["CW_TEST_DATABASE_URL"],
-        "SEARCH_INDEX_DIR": os.environ["CW_TEST_INDEX_DIR"],
-    })
+    application = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "multiwriter-test",
+            "DATABASE_URL": os.environ["CW_TEST_DATABASE_URL"],
+            "SEARCH_INDEX_DIR": os.environ["CW_TEST_INDEX_DIR"],
+        }
+    )
     catalogue.search.init_app(application)
 
     @application.post("/_test/touch/<slug>/<label>")
@@ -112,13 +114,33 @@ def test_two_worker_processes_lose_no_update(
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CW_TEST_DATABASE_URL": database_url,
-           "CW_TEST_INDEX_DIR": str(tmp_path / "index")}
+    env = {
+        **os.environ,
+        "CW_TEST_DATABASE_URL": database_url,
+        "CW_TEST_INDEX_DIR": str(tmp_path / "index"),
+    }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--chdir", str(Path(__file__).parent), "--pythonpath", str(ROOT),
-         "--timeout", "60", "--log-level", "warning", "test_multiwriter:wsgi_app()"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(Path(__file__).parent),
+            "--pythonpath",
+            str(ROOT),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+            "test_multiwriter:wsgi_app()",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     failures: list[str] = []
     try:

@@ -16,8 +16,9 @@ def _html(response: Any) -> str:
     return response.get_data(as_text=True)
 
 
-def test_full_page_and_htmx_fragment_come_from_one_view(search_app: Any, indexed: SearchService,
-                                                        client: Any) -> None:
+def test_full_page_and_htmx_fragment_come_from_one_view(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
     page = client.get("/componenten?q=zaak")
     fragment = client.get("/componenten?q=zaak", headers=HX)
     assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
@@ -28,28 +29,37 @@ def test_full_page_and_htmx_fragment_come_from_one_view(search_app: Any, indexed
     assert '<div id="resultaten"' in page_html
     assert 'href="/componenten/open-zaak">Open Zaak</a>' in fragment_html
     # htmx restoring history without a cached copy gets the whole page.
-    restore = client.get("/componenten?q=zaak",
-                         headers={**HX, "HX-History-Restore-Request": "true"})
+    restore = client.get(
+        "/componenten?q=zaak", headers={**HX, "HX-History-Restore-Request": "true"}
+    )
     assert "<html" in _html(restore)
 
 
 def test_every_state_is_a_shareable_url(
     search_app: Any, indexed: SearchService, client: Any
 ) -> None:
-    html = _html(client.get("/componenten?licentie=EUPL-1.2&licentie=MIT&licentie=EUPL-1.2-or-later"
-                            "&sort=updated"))
+    html = _html(
+        client.get(
+            "/componenten?licentie=EUPL-1.2&licentie=MIT&licentie=EUPL-1.2-or-later&sort=updated"
+        )
+    )
     checked = re.findall(r'name="licentie" value="([^"]+)" checked', html)
     assert sorted(checked) == ["EUPL-1.2", "EUPL-1.2-or-later", "MIT"]
     assert re.search(r'<option value="updated" selected>', html)
     next_link = re.search(r'rel="next" href="([^"]+)"', html)
     assert next_link, "more than one page of these components"
     arguments = parse_qs(urlsplit(next_link.group(1).replace("&amp;", "&")).query)
-    assert arguments == {"licentie": ["EUPL-1.2", "MIT", "EUPL-1.2-or-later"],
-                         "sort": ["updated"], "page": ["2"]}
+    assert arguments == {
+        "licentie": ["EUPL-1.2", "MIT", "EUPL-1.2-or-later"],
+        "sort": ["updated"],
+        "page": ["2"],
+    }
     # Each chosen filter can be dropped with a link that keeps the rest.
     drop = re.search(r'<a href="([^"]+)">Weghalen: Licentie: MIT</a>', html)
     assert drop and parse_qs(urlsplit(drop.group(1).replace("&amp;", "&")).query) == {
-        "licentie": ["EUPL-1.2", "EUPL-1.2-or-later"], "sort": ["updated"]}
+        "licentie": ["EUPL-1.2", "EUPL-1.2-or-later"],
+        "sort": ["updated"],
+    }
 
 
 def test_facets_are_fieldsets_of_labelled_checkboxes_with_names_and_counts(
@@ -63,10 +73,14 @@ def test_facets_are_fieldsets_of_labelled_checkboxes_with_names_and_counts(
     labels = re.findall(r'<label for="([^"]+)">', html)
     assert boxes and set(boxes) <= set(labels) and len(set(boxes)) == len(boxes)
     # Names and counts, never the stored key alone.
-    assert re.search(r'value="zaakregistratiecomponent">\s*<label for="[^"]+">'
-                     r"Zaakregistratiecomponent \(\d+\)</label>", html)
-    assert re.search(r'value="gemeente-utrecht">\s*<label for="[^"]+">Gemeente Utrecht \(\d+\)',
-                     html)
+    assert re.search(
+        r'value="zaakregistratiecomponent">\s*<label for="[^"]+">'
+        r"Zaakregistratiecomponent \(\d+\)</label>",
+        html,
+    )
+    assert re.search(
+        r'value="gemeente-utrecht">\s*<label for="[^"]+">Gemeente Utrecht \(\d+\)', html
+    )
     assert re.search(r'value="stable">\s*<label for="[^"]+">stabiel \(\d+\)', html)
 
 
@@ -85,8 +99,9 @@ def test_no_inline_script_or_style_and_htmx_is_loaded_from_static(
     html = _html(response)
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
-    assert scripts and all('src="' in attrs and " defer" in attrs and not body.strip()
-                           for attrs, body in scripts)
+    assert scripts and all(
+        'src="' in attrs and " defer" in attrs and not body.strip() for attrs, body in scripts
+    )
     assert "<style" not in html and " style=" not in html
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", html)  # no inline event handlers
     assert "hx-on" not in html

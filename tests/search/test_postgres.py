@@ -39,11 +39,15 @@ def test_the_search_table_exists_only_on_postgresql(empty_database_url: str, bac
         with database.engine.connect() as connection:
             if backend == "postgres":
                 assert connection.scalar(text("SELECT to_regclass('search.component_document')"))
-                methods = set(connection.scalars(text(
-                    "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                    "JOIN pg_am am ON am.oid = c.relam "
-                    "WHERE i.indrelid = 'search.component_document'::regclass"
-                )))
+                methods = set(
+                    connection.scalars(
+                        text(
+                            "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                            "JOIN pg_am am ON am.oid = c.relam "
+                            "WHERE i.indrelid = 'search.component_document'::regclass"
+                        )
+                    )
+                )
                 assert "gin" in methods
             else:
                 names = set(connection.scalars(text("SELECT name FROM sqlite_master")))
@@ -71,13 +75,15 @@ ON_POSTGRES = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
 
 @pytest.fixture
-def both(app_factory: Any, database_url: str, tmp_path: Path) -> Iterator[
-    tuple[SearchService, SearchService]
-]:
+def both(
+    app_factory: Any, database_url: str, tmp_path: Path
+) -> Iterator[tuple[SearchService, SearchService]]:
     """The PostgreSQL backend and Whoosh, indexed from the same PostgreSQL catalogue."""
     url = database_url
-    apps = [app_factory(url, tmp_path / "pg", SEARCH_BACKEND="postgres"),
-            app_factory(url, tmp_path / "whoosh", SEARCH_BACKEND="whoosh")]
+    apps = [
+        app_factory(url, tmp_path / "pg", SEARCH_BACKEND="postgres"),
+        app_factory(url, tmp_path / "whoosh", SEARCH_BACKEND="whoosh"),
+    ]
     services = []
     for application in apps:
         search.init_app(application)

@@ -28,8 +28,15 @@ def test_every_search_field_has_a_boost_and_the_exact_name_beats_them_all() -> N
 
 def test_the_facets_are_the_ones_the_page_offers() -> None:
     assert [f.name for f in FACETS] == [
-        "reference_component", "standard", "layer", "hosting_model", "license",
-        "development_status", "maintenance_type", "technology_platform", "maintainer",
+        "reference_component",
+        "standard",
+        "layer",
+        "hosting_model",
+        "license",
+        "development_status",
+        "maintenance_type",
+        "technology_platform",
+        "maintainer",
         "municipality",
     ]
     assert len({f.param for f in FACETS}) == len(FACETS)

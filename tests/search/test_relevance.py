@@ -33,8 +33,11 @@ def test_a_dutch_inflection_finds_its_stem(indexed: SearchService, q: str) -> No
 
 def test_inflections_of_one_word_find_the_same_components(indexed: SearchService) -> None:
     # Dutch pairs whose English stems do not differ in the English texts either.
-    for one, other in [("melding", "meldingen"), ("formulier", "formulieren"),
-                       ("gemeente", "gemeenten")]:
+    for one, other in [
+        ("melding", "meldingen"),
+        ("formulier", "formulieren"),
+        ("gemeente", "gemeenten"),
+    ]:
         first = {h.slug for h in indexed.search(SearchQuery(q=one, per_page=100)).hits}
         second = {h.slug for h in indexed.search(SearchQuery(q=other, per_page=100)).hits}
         assert first and first == second, (one, other)

@@ -66,9 +66,11 @@ def test_changes_to_child_rows_and_shared_names_record_the_component(manual_app:
         session.execute(SearchOutbox.__table__.delete())
         maykin = session.scalar(select(Organisation).where(Organisation.slug == "maykin-media"))
         maykin.name = "Maykin"
-        maintained = set(session.scalars(
-            select(Component.id).where(Component.maintaining_organisation_id == maykin.id)
-        ))
+        maintained = set(
+            session.scalars(
+                select(Component.id).where(Component.maintaining_organisation_id == maykin.id)
+            )
+        )
     assert {component_id for component_id, _ in _outbox(manual_app)} == maintained
 
     with database.session() as session:
@@ -87,8 +89,11 @@ def test_the_writer_applies_the_rows_and_deletes_them(
         component = get_component(session, "signalen")
         component.description("nl").short_description = "Een waterpomptangetje voor de wijk"
         session.delete(get_component(session, "kiss"))
-        apply_document(session, {**document_of(get_component(session, "open-klant")),
-                                 "name": "Open Klant Twee"}, source_ref="test")
+        apply_document(
+            session,
+            {**document_of(get_component(session, "open-klant")), "name": "Open Klant Twee"},
+            source_ref="test",
+        )
     assert len(_outbox(manual_app)) == 3
     assert _slugs(manual, "waterpomptangetje") == []
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-PROFILE = ("functie=indiening-c-q-wijziging-aanvraag&referentie=zaakafhandelcomponent"
-           "&gedekt=documentbeheercomponent&gemeente=GM0214")
+PROFILE = (
+    "functie=indiening-c-q-wijziging-aanvraag&referentie=zaakafhandelcomponent"
+    "&gedekt=documentbeheercomponent&gemeente=GM0214"
+)
 
 
 def test_form_lists_every_municipality_and_keeps_a_profile(client: Any) -> None:
@@ -44,15 +46,23 @@ def test_plan_exports_json_and_csv(client: Any) -> None:
 
 
 def test_what_if_on_the_plan_page(client: Any) -> None:
-    html = client.get("/advies/plan?" + PROFILE + "&vervang=open-zaak&door=open-klant").get_data(as_text=True)
+    html = client.get("/advies/plan?" + PROFILE + "&vervang=open-zaak&door=open-klant").get_data(
+        as_text=True
+    )
     assert "Open Zaak vervangen door Open Klant" in html
     assert "Niet meer gedekt:" in html
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("functie=bestaat-niet", "functie"), ("status=x", "status"), ("gewicht_hosting=abc", "gewicht_hosting"),
-     ("gemeente=GM9999", "gemeente"), ("vervang=open-zaak", "vervang"), ("voorkeur=cloud", "voorkeur")],
+    [
+        ("functie=bestaat-niet", "functie"),
+        ("status=x", "status"),
+        ("gewicht_hosting=abc", "gewicht_hosting"),
+        ("gemeente=GM9999", "gemeente"),
+        ("vervang=open-zaak", "vervang"),
+        ("voorkeur=cloud", "voorkeur"),
+    ],
 )
 def test_bad_profile_is_a_422_naming_the_field(client: Any, query: str, field: str) -> None:
     response = client.get("/advies/plan?" + query, headers={"Accept": "application/json"})
@@ -61,11 +71,14 @@ def test_bad_profile_is_a_422_naming_the_field(client: Any, query: str, field: s
 
 
 def test_api_advice_matches_the_page(client: Any) -> None:
-    response = client.post("/api/v1/advice", json={
-        "business_functions": ["indiening-c-q-wijziging-aanvraag"],
-        "reference_components": ["zaakafhandelcomponent"],
-        "landscape_reference_components": ["documentbeheercomponent"],
-    })
+    response = client.post(
+        "/api/v1/advice",
+        json={
+            "business_functions": ["indiening-c-q-wijziging-aanvraag"],
+            "reference_components": ["zaakafhandelcomponent"],
+            "landscape_reference_components": ["documentbeheercomponent"],
+        },
+    )
     assert response.status_code == 200
     body = response.get_json()
     page = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from catalogue.models import Component, Organisation
 
+
 def test_api_conforms_to_its_openapi_document(app: Any) -> None:
     """schemathesis, in-process through WSGI: no 5xx, documented statuses and bodies only."""
     # schemathesis' pytest plugin does not run under pytest 9, so its engine is driven directly.
@@ -22,8 +23,9 @@ def test_api_conforms_to_its_openapi_document(app: Any) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case: Any) -> None:
             # Slugs and codes that the schema allows can still be unknown to the catalogue; a
             # 404/422 for them is right, so "schema-valid data must be accepted" does not apply.
@@ -71,9 +73,13 @@ def test_organisations_filter_by_kind(app: Any, client: Any) -> None:
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/api/v1/components/bestaat-niet", 404), ("/api/v1/components?per_page=0", 422),
-     ("/api/v1/components?page=abc", 422), ("/api/v1/organisations?kind=x", 422),
-     ("/api/v1/nergens", 404)],
+    [
+        ("/api/v1/components/bestaat-niet", 404),
+        ("/api/v1/components?per_page=0", 422),
+        ("/api/v1/components?page=abc", 422),
+        ("/api/v1/organisations?kind=x", 422),
+        ("/api/v1/nergens", 404),
+    ],
 )
 def test_errors_are_problem_json(client: Any, path: str, status: int) -> None:
     response = client.get(path)
@@ -99,5 +105,7 @@ def test_openapi_document_is_3_1_and_lists_every_route(app: Any, client: Any) ->
         if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    documented = {(path, method) for path, methods in document["paths"].items() for method in methods}
+    documented = {
+        (path, method) for path, methods in document["paths"].items() for method in methods
+    }
     assert routes == documented

@@ -30,20 +30,26 @@ def test_component_graph_follows_requirements_and_realisations(app: Any) -> None
     assert any(kind == "depends_on" for _, kind, _ in kinds)
 
 
-@pytest.mark.parametrize("path", ["/componenten/open-zaak", "/referentiecomponenten/zaakafhandelcomponent"])
+@pytest.mark.parametrize(
+    "path", ["/componenten/open-zaak", "/referentiecomponenten/zaakafhandelcomponent"]
+)
 def test_table_alternative_has_one_row_per_drawn_edge(client: Any, path: str) -> None:
     html = client.get(path).get_data(as_text=True)
     svg = re.search(r"<svg[^>]*class=\"graph\".*?</svg>", html, flags=re.S)
     assert svg is not None
     drawn_edges = svg.group(0).count('marker-end="url(#arrow)"')
-    section = html[html.index("Dezelfde afhankelijkheden als tabel"):]
+    section = html[html.index("Dezelfde afhankelijkheden als tabel") :]
     rows = section[: section.index("</table>")].count("<tr>") - 1  # minus the header row
     assert drawn_edges == rows > 0
     assert 'role="img"' in svg.group(0)
 
 
 def test_graph_limits_come_from_the_query_and_are_clamped(client: Any) -> None:
-    small = client.get("/referentiecomponenten/zaakafhandelcomponent?diepte=1&breedte=1").get_data(as_text=True)
-    huge = client.get("/referentiecomponenten/zaakafhandelcomponent?diepte=999&breedte=abc").get_data(as_text=True)
+    small = client.get("/referentiecomponenten/zaakafhandelcomponent?diepte=1&breedte=1").get_data(
+        as_text=True
+    )
+    huge = client.get(
+        "/referentiecomponenten/zaakafhandelcomponent?diepte=999&breedte=abc"
+    ).get_data(as_text=True)
     assert "Tot 1 stappen diep en 1 per onderdeel" in small
     assert "Tot 4 stappen diep" in huge

@@ -97,7 +97,9 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     CommandLineInterface().run(
         [
-            "pybabel", "--quiet", "extract",
+            "pybabel",
+            "--quiet",
+            "extract",
             f"--mapping-file={BABEL_CFG}",
             f"--keywords={KEYWORDS}",
             f"--output-file={pot}",
@@ -256,20 +258,36 @@ def _slugs(app: Any) -> dict[str, str]:
 # they cannot match catalogue data (descriptions may be Dutch on the English page).
 PAGES: dict[str, tuple[list[str], list[str]]] = {
     "/": (
-        ["<h2>In de catalogus</h2>", '<label for="q">Zoek een component</label>',
-         ">Naar de inhoud</a>", "> gemeenten</a>"],
-        ["<h2>In the catalogue</h2>", '<label for="q">Search for a component</label>',
-         ">Skip to content</a>", "> municipalities</a>"],
+        [
+            "<h2>In de catalogus</h2>",
+            '<label for="q">Zoek een component</label>',
+            ">Naar de inhoud</a>",
+            "> gemeenten</a>",
+        ],
+        [
+            "<h2>In the catalogue</h2>",
+            '<label for="q">Search for a component</label>',
+            ">Skip to content</a>",
+            "> municipalities</a>",
+        ],
     ),
     "/componenten": (
         ["<h1>Componenten</h1>", '<button type="submit">Zoeken</button>'],
         ["<h1>Components</h1>", '<button type="submit">Search</button>'],
     ),
     "/componenten/open-zaak": (
-        ["<dt>Broncode</dt>", "<dt>Licentie</dt>", "<h2>Gebruikt door</h2>",
-         '<th scope="col">Grondslag</th>'],
-        ["<dt>Source code</dt>", "<dt>Licence</dt>", "<h2>Used by</h2>",
-         '<th scope="col">Basis</th>'],
+        [
+            "<dt>Broncode</dt>",
+            "<dt>Licentie</dt>",
+            "<h2>Gebruikt door</h2>",
+            '<th scope="col">Grondslag</th>',
+        ],
+        [
+            "<dt>Source code</dt>",
+            "<dt>Licence</dt>",
+            "<h2>Used by</h2>",
+            '<th scope="col">Basis</th>',
+        ],
     ),
     "/referentiecomponenten": (
         ["<h1>GEMMA-referentiecomponenten</h1>"],
@@ -280,10 +298,14 @@ PAGES: dict[str, tuple[list[str], list[str]]] = {
         ["<h2>Standards</h2>", "<h3>Mandatory</h3>", "<dt>Group</dt>"],
     ),
     "/organisaties": (
-        ['<label for="soort">Soort organisatie</label>',
-         '<option value="municipality">gemeente</option>'],  # a lazy_gettext label
-        ['<label for="soort">Type of organisation</label>',
-         '<option value="municipality">municipality</option>'],
+        [
+            '<label for="soort">Soort organisatie</label>',
+            '<option value="municipality">gemeente</option>',
+        ],  # a lazy_gettext label
+        [
+            '<label for="soort">Type of organisation</label>',
+            '<option value="municipality">municipality</option>',
+        ],
     ),
     "/organisaties/{municipality}": (
         ["<dt>Provincie</dt>", "<dt>Inwoners</dt>", "<dd>gemeente</dd>"],

@@ -96,8 +96,13 @@ def test_organisation_page_of_a_municipality(client: Any) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/componenten/bestaat-niet", "/referentiecomponenten/bestaat-niet", "/organisaties/bestaat-niet",
-     "/nergens", "/componenten/%F0%9F%92%A9"],
+    [
+        "/componenten/bestaat-niet",
+        "/referentiecomponenten/bestaat-niet",
+        "/organisaties/bestaat-niet",
+        "/nergens",
+        "/componenten/%F0%9F%92%A9",
+    ],
 )
 def test_unknown_things_get_a_404_page(client: Any, path: str) -> None:
     response = client.get(path)
@@ -107,8 +112,16 @@ def test_unknown_things_get_a_404_page(client: Any, path: str) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["page=abc", "page=-5", "page=99999999999999999999", "q=" + "x" * 5000, "q=%00%ff", "soort=<x>",
-     "q=%27%20OR%201%3D1--", "lang=xx"],
+    [
+        "page=abc",
+        "page=-5",
+        "page=99999999999999999999",
+        "q=" + "x" * 5000,
+        "q=%00%ff",
+        "soort=<x>",
+        "q=%27%20OR%201%3D1--",
+        "lang=xx",
+    ],
 )
 def test_odd_input_never_gives_a_500(client: Any, query: str) -> None:
     for path in ("/componenten", "/organisaties", "/"):
@@ -119,11 +132,22 @@ def test_hostile_html_in_a_description_is_inert(app: Any, client: Any) -> None:
     from catalogue.services.components import apply_document
 
     with app.extensions["catalogue_db"].session() as session:
-        apply_document(session, {
-            "slug": "kwaadaardig", "name": "Kwaad " + HOSTILE, "url": "https://example.org/kwaad",
-            "descriptions": {"nl": {"short_description": HOSTILE, "long_description": HOSTILE,
-                                    "features": [HOSTILE]}},
-        }, source_ref="test")
+        apply_document(
+            session,
+            {
+                "slug": "kwaadaardig",
+                "name": "Kwaad " + HOSTILE,
+                "url": "https://example.org/kwaad",
+                "descriptions": {
+                    "nl": {
+                        "short_description": HOSTILE,
+                        "long_description": HOSTILE,
+                        "features": [HOSTILE],
+                    }
+                },
+            },
+            source_ref="test",
+        )
     html = _text(client.get("/componenten/kwaadaardig"))
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -141,8 +165,13 @@ def test_security_headers(client: Any) -> None:
 
 
 def test_no_inline_script_or_style_in_pages(client: Any) -> None:
-    for path in ("/", "/componenten", "/componenten/open-zaak", "/referentiecomponenten",
-                 "/organisaties"):
+    for path in (
+        "/",
+        "/componenten",
+        "/componenten/open-zaak",
+        "/referentiecomponenten",
+        "/organisaties",
+    ):
         html = _text(client.get(path))
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert "<style" not in html and " style=" not in html, path
@@ -163,7 +192,7 @@ def test_business_functions_form_a_tree_with_every_function(app: Any, client: An
         )
     html = _text(client.get("/bedrijfsfuncties"))
     assert html.count('href="/bedrijfsfuncties/') == total
-    assert "<ul class=\"tree\">\n  \n  <li>" in html or html.count('<ul class="tree">') > 1
+    assert '<ul class="tree">\n  \n  <li>' in html or html.count('<ul class="tree">') > 1
 
 
 def test_business_function_page_lists_supporting_reference_components(client: Any) -> None:
