@@ -94,7 +94,25 @@ def _advise(profile: advice_service.Profile) -> advice_service.Advice:
         raise form_errors(error) from error
 
 
-def _choices() -> dict[str, Any]:
+def _matches(text: str, term: str) -> bool:
+    return term in text.casefold()
+
+
+def _filter_tree(
+    nodes: list[gemma_service.TreeNode], term: str
+) -> list[gemma_service.TreeNode]:
+    """Keep the functions whose name holds ``term``, with the branches that lead to them."""
+    kept = []
+    for node in nodes:
+        children = _filter_tree(list(node.children), term)
+        if children or _matches(node.element.name, term):
+            kept.append(gemma_service.TreeNode(element=node.element, children=tuple(children)))
+    return kept
+
+
+def _choices(term: str = "") -> dict[str, Any]:
+    """Everything the form offers; ``term`` narrows the business functions and reference
+    components to those whose name holds it (the search in the tree, without JavaScript)."""
     session = db_session()
     municipalities, _total = organisation_service.list_organisations(
         session, kind="municipality", page=1, per_page=400
@@ -102,12 +120,24 @@ def _choices() -> dict[str, Any]:
     from catalogue.services import components as component_service
 
     components, _count = component_service.list_components(session, page=1, per_page=500)
+    tree = gemma_service.business_function_tree(session)
+    references = gemma_service.list_reference_components(session)
+    if term:
+        tree = _filter_tree(tree, term)
+        references = [r for r in references if _matches(r.name, term)]
+    shown_functions: set[str] = set()
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        shown_functions.add(node.element.slug)
+        stack.extend(node.children)
     return {
+        "term": term,
         "municipalities": municipalities,
-        "function_tree": gemma_service.business_function_tree(session),
-        "reference_groups": gemma_service.group_by_category(
-            gemma_service.list_reference_components(session)
-        ),
+        "function_tree": tree,
+        "shown_functions": shown_functions,
+        "shown_references": {r.slug for r in references},
+        "reference_groups": gemma_service.group_by_category(references),
         "standards": gemma_service.list_standards(session),
         "components": components,
         "hosting_forms": advice_service.HOSTING_FORMS,
@@ -120,7 +150,8 @@ def _choices() -> dict[str, Any]:
 def form() -> str:
     """The profile form, filled in from the link when there is one."""
     profile = profile_from_arguments(request.args) if request.args else advice_service.Profile()
-    return render_template("advice/form.html", profile=profile, **_choices())
+    term = (request.args.get("zoek") or "").strip().casefold()[:100]
+    return render_template("advice/form.html", profile=profile, **_choices(term))
 
 
 def _replacement() -> tuple[str, str] | None:

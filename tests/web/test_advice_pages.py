@@ -91,3 +91,13 @@ def test_api_advice_rejects_bad_bodies_as_problem_json(client: Any) -> None:
         response = client.post("/api/v1/advice", data=body, content_type="application/json")
         assert response.status_code == 422
         assert response.mimetype == "application/problem+json"
+
+
+def test_searching_the_tree_narrows_it_and_keeps_hidden_choices(client: Any) -> None:
+    html = client.get("/advies?zoek=aanvraag&referentie=zaakafhandelcomponent").get_data(as_text=True)
+    assert 'id="f-indiening-c-q-wijziging-aanvraag"' in html
+    assert 'id="f-aanbesteding"' not in html
+    # A chosen reference component outside the search result is kept as a hidden field.
+    assert '<input type="hidden" name="referentie" value="zaakafhandelcomponent">' in html
+    full = client.get("/advies").get_data(as_text=True)
+    assert full.count('name="functie"') > html.count('name="functie"')
