@@ -54,8 +54,12 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Any, console_errors: list[str]) -> Iterator[Any]:
-    """A fresh browser page; fails the test on any console error (CSP violations included)."""
+def page(browser: Any, console_errors: list[str], live_server: str) -> Iterator[Any]:
+    """A fresh browser page; fails the test on any console error (CSP violations included).
+
+    It depends on ``live_server`` so the server stops only after the page is closed: a server
+    going away under a still-loading page would log connection resets.
+    """
     context = browser.new_context(locale="nl-NL")
     new_page = context.new_page()
     errors = console_errors
