@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from catalogue.errors import ValidationError
 from catalogue.services import advice as advice_service
+from catalogue.services import components as component_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import organisations as organisation_service
 from catalogue.services.comparison import neutralise
@@ -98,9 +99,7 @@ def _matches(text: str, term: str) -> bool:
     return term in text.casefold()
 
 
-def _filter_tree(
-    nodes: list[gemma_service.TreeNode], term: str
-) -> list[gemma_service.TreeNode]:
+def _filter_tree(nodes: list[gemma_service.TreeNode], term: str) -> list[gemma_service.TreeNode]:
     """Keep the functions whose name holds ``term``, with the branches that lead to them."""
     kept = []
     for node in nodes:
@@ -117,8 +116,6 @@ def _choices(term: str = "") -> dict[str, Any]:
     municipalities, _total = organisation_service.list_organisations(
         session, kind="municipality", page=1, per_page=400
     )
-    from catalogue.services import components as component_service
-
     components, _count = component_service.list_components(session, page=1, per_page=500)
     tree = gemma_service.business_function_tree(session)
     references = gemma_service.list_reference_components(session)

@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from catalogue.models import GemmaKind, OrganisationKind
+from catalogue.models import Component, ComponentDescription, GemmaKind, OrganisationKind
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import gemma as gemma_service
@@ -91,7 +91,9 @@ def _graph_context(graph: graph_service.DependencyGraph, name: str) -> dict[str,
     }
 
 
-def _description_in(component, language):  # type: ignore[no-untyped-def]
+def _description_in(
+    component: Component, language: str
+) -> tuple[ComponentDescription | None, str | None]:
     """The description in ``language``, else the other offered one; says when it fell back."""
     wanted = component.description(language)
     if wanted is not None:
