@@ -85,7 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from catalogue import cli, i18n, search, security
     from catalogue.db import Database
-    from catalogue.web import advice, api, compare, errors, pages
+    from catalogue.web import advice, api, compare, errors, health, pages
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
@@ -99,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     contribute.init_app(app)
     advice.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
 
     if app.config["AUTO_SEED"]:

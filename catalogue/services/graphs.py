@@ -11,10 +11,18 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from catalogue.models import Component, GemmaElement, GemmaKind, GemmaRelation, GemmaRelationKind
-from catalogue.services.components import get_component
+from catalogue.errors import NotFound
+from catalogue.models import (
+    Component,
+    ComponentRequirement,
+    GemmaElement,
+    GemmaKind,
+    GemmaRelation,
+    GemmaRelationKind,
+    Realisation,
+)
 from catalogue.services.gemma import get_element
 
 DEFAULT_DEPTH = 2
@@ -87,6 +95,23 @@ class _Builder:
         self.graph = nx.DiGraph()
         self.omitted = 0
 
+    def component(self, slug: str) -> Component:
+        """A component with just its requirements and realisations: the graph needs no more."""
+        component = self.session.scalar(
+            select(Component)
+            .where(Component.slug == slug)
+            .options(
+                selectinload(Component.requirements).selectinload(
+                    ComponentRequirement.required_component
+                ),
+                selectinload(Component.realisations).selectinload(Realisation.reference_component),
+            )
+        )
+        if component is None:
+            msg = f"no component {slug!r}"
+            raise NotFound(msg)
+        return component
+
     def add_node(self, key: str, kind: str, label: str, slug: str, depth: int) -> None:
         if key not in self.graph:
             self.graph.add_node(key, kind=kind, label=label, slug=slug, depth=depth)
@@ -95,7 +120,7 @@ class _Builder:
         """(key, kind, label, slug, edge) of the next nodes, sorted by label."""
         found: list[tuple[str, str, str, str, GraphEdge]] = []
         if key.startswith("c:"):
-            component = get_component(self.session, key[2:])
+            component = self.component(key[2:])
             for requirement in component.requirements:
                 other = requirement.required_component
                 found.append(
@@ -119,16 +144,15 @@ class _Builder:
                     )
                 )
         else:
-            element = self.session.scalar(
-                select(GemmaElement).where(GemmaElement.gemma_id == key[2:])
-            )
-            if element is None:
-                return []
+            # Both ends and the interface come in the same query: one round trip per node.
             relations = self.session.scalars(
-                select(GemmaRelation).where(
-                    GemmaRelation.source_id == element.id,
+                select(GemmaRelation)
+                .join(GemmaElement, GemmaRelation.source_id == GemmaElement.id)
+                .where(
+                    GemmaElement.gemma_id == key[2:],
                     GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON,
                 )
+                .options(joinedload(GemmaRelation.target), joinedload(GemmaRelation.via))
             )
             seen: set[str] = set()
             for relation in relations:
@@ -191,8 +215,8 @@ def component_graph(
     session: Session, slug: str, *, depth: int = DEFAULT_DEPTH, breadth: int = DEFAULT_BREADTH
 ) -> DependencyGraph:
     """What a component needs: other components, its reference components, and their GEMMA needs."""
-    component = get_component(session, slug)
     builder = _Builder(session, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
+    component = builder.component(slug)
     root = _component_key(component)
     builder.add_node(root, "component", component.name, component.slug, 0)
     builder.expand(root)
