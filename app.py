@@ -54,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "catalogue" / "translations"),
         # Items per page in lists.
         PER_PAGE=20,
+        # Rendered pages kept per worker for anonymous readers (0 turns the cache off).
+        PAGE_CACHE_SIZE=512,
         # Largest request body we accept (publiccode.yml uploads are capped lower by the parser).
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         # Session cookie hardening; Secure is switched on for production below.
@@ -85,12 +87,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from catalogue import cli, i18n, search, security
     from catalogue.db import Database
-    from catalogue.web import advice, api, compare, errors, health, pages
+    from catalogue.web import advice, api, compare, errors, health, page_cache, pages
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    page_cache.init_app(app)
     pages.init_app(app)
     search.init_app(app)
     compare.init_app(app)

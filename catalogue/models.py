@@ -525,3 +525,15 @@ class SearchOutbox(Base):
     slug: Mapped[str | None] = mapped_column(String(120), default=None)
     operation: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CatalogueState(Base):
+    """One row: a generation number that every change to the catalogue raises.
+
+    Cached pages are keyed by it, so a change anywhere makes every cached page stale at once.
+    """
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -16,6 +16,7 @@ from catalogue.services import organisations as organisation_service
 from catalogue.web import context, labels
 from catalogue.web.context import db_session
 from catalogue.web.graph_svg import render_svg
+from catalogue.web.page_cache import cached_page
 
 bp = Blueprint("pages", __name__)
 
@@ -34,6 +35,7 @@ def _pagination(total: int, page: int, per_page: int) -> dict[str, int]:
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     """What this is, a search box, and the numbers."""
     session = db_session()
@@ -50,6 +52,7 @@ def home() -> str:
 
 
 @bp.get("/componenten/<slug>")
+@cached_page
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""
     component = component_service.get_component(db_session(), slug)
@@ -117,6 +120,7 @@ def reference_component_list() -> str:
 
 
 @bp.get("/referentiecomponenten/<slug>")
+@cached_page
 def reference_component_detail(slug: str) -> str:
     """A reference component: what it is, who realises it, its standards and dependencies."""
     view = gemma_service.reference_component_view(db_session(), slug)

@@ -31,6 +31,7 @@ from catalogue.search import search_components
 from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
 from catalogue.web import labels
+from catalogue.web.page_cache import cached_page
 
 bp = Blueprint("search", __name__)
 
@@ -234,10 +235,14 @@ def _comparison_choice(results: SearchResults) -> dict[str, Any]:
 
 
 @bp.get("/componenten")
+@cached_page
 def components() -> Response:
     """Search and filter the components; the whole page, or only the results for htmx."""
     query = _query()
     results = search_components(query)
+    if results.degraded:
+        # A degraded answer must not outlive the rebuild that is running now.
+        g.no_page_cache = True
     pages = max(1, math.ceil(results.total / query.per_page))
     page = min(query.page, pages)
     groups = _groups(results)
