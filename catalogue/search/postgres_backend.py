@@ -35,11 +35,13 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    literal,
     literal_column,
     or_,
     select,
     text,
     true,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, insert
 from sqlalchemy.exc import DBAPIError
@@ -270,11 +272,7 @@ class PostgresBackend:
         def where(exclude: str | None = None) -> ColumnElement[bool]:
             return and_(text_match, *(c for name, c in facet_filters.items() if name != exclude))
 
-        total = connection.scalar(select(func.count()).select_from(t).where(where()), params) or 0
-        facets = {
-            facet.name: self._facet_counts(connection, facet.name, where(facet.name), params, query)
-            for facet in FACETS
-        }
+        total, facets = self._facet_counts(connection, text_match, facet_filters, params, query)
         hits: list[Hit] = []
         if total:
             hits = self._hits(connection, query, q, where(), tsquery, params, total)
@@ -284,36 +282,86 @@ class PostgresBackend:
     def _facet_counts(
         self,
         connection: Any,
-        facet: str,
-        condition: ColumnElement[bool],
+        text_match: ColumnElement[bool],
+        facet_filters: dict[str, ColumnElement[bool]],
         params: dict[str, Any],
         query: SearchQuery,
-    ) -> list[FacetValue]:
+    ) -> tuple[int, dict[str, list[FacetValue]]]:
+        """The total and the drill-sideways counts of every facet, in one statement.
+
+        The text is matched once, into a materialised CTE that keeps, per matching row, its
+        facets, its labels and whether it passes each facet filter; every facet is then
+        counted over that CTE without its own filter.
+        """
         t = component_document
-        values = func.jsonb_array_elements_text(t.c.facets[facet]).table_valued("value").alias("v")
-        label = func.min(func.jsonb_extract_path_text(t.c.body, "labels", facet, values.c.value))
-        rows = connection.execute(
-            select(values.c.value, func.count(), label)
-            .select_from(t.join(values, true()))
-            .where(condition)
-            .group_by(values.c.value),
-            params,
-        ).all()
-        found = {row[0]: (row[2] or row[0], int(row[1])) for row in rows}
-        selected = set(query.filters.get(facet, ()))
-        for value in selected - set(found):
-            # A selected value with no results keeps its box, so it can be unticked.
-            label_anywhere = connection.scalar(
-                select(func.jsonb_extract_path_text(t.c.body, "labels", facet, value))
-                .where(t.c.facets.contains({facet: [value]}))
-                .limit(1)
+        passes = {name: f"passes_{index}" for index, name in enumerate(facet_filters)}
+        matched = (
+            select(
+                t.c.facets,
+                func.jsonb_extract_path(t.c.body, "labels").label("labels"),
+                *(condition.label(passes[name]) for name, condition in facet_filters.items()),
             )
-            found[value] = (label_anywhere or value, 0)
-        ordered = sort_facet_values((v, lab, count) for v, (lab, count) in found.items())
-        return [
-            FacetValue(value=v, label=lab, count=count, selected=v in selected)
-            for v, lab, count in ordered
+            .where(text_match)
+            .cte("matched")
+            .prefix_with("MATERIALIZED")
+        )
+
+        def passing(exclude: str | None = None) -> list[ColumnElement[bool]]:
+            return [matched.c[column] for name, column in passes.items() if name != exclude]
+
+        parts: list[Select[Any]] = [
+            select(
+                literal("", Text).label("facet"),
+                literal(None, Text).label("value"),
+                func.count().label("n"),
+                literal(None, Text).label("label"),
+            )
+            .select_from(matched)
+            .where(and_(true(), *passing()))
         ]
+        for facet in FACETS:
+            values = (
+                func.jsonb_array_elements_text(matched.c.facets[facet.name])
+                .table_valued("value")
+                .alias(f"v_{facet.name}")
+            )
+            label = func.jsonb_extract_path_text(matched.c.labels, facet.name, values.c.value)
+            parts.append(
+                select(
+                    literal(facet.name, Text).label("facet"),
+                    values.c.value,
+                    func.count().label("n"),
+                    func.min(label).label("label"),
+                )
+                .select_from(matched.join(values, true()))
+                .where(and_(true(), *passing(facet.name)))
+                .group_by(values.c.value)
+            )
+        total = 0
+        found: dict[str, dict[str, tuple[str, int]]] = {facet.name: {} for facet in FACETS}
+        for row in connection.execute(union_all(*parts), params):
+            if row.facet == "":
+                total = int(row.n)
+            else:
+                found[row.facet][row.value] = (row.label or row.value, int(row.n))
+        facets: dict[str, list[FacetValue]] = {}
+        for facet in FACETS:
+            counted = found[facet.name]
+            selected = set(query.filters.get(facet.name, ()))
+            for value in selected - set(counted):
+                # A selected value with no results keeps its box, so it can be unticked.
+                label_anywhere = connection.scalar(
+                    select(func.jsonb_extract_path_text(t.c.body, "labels", facet.name, value))
+                    .where(t.c.facets.contains({facet.name: [value]}))
+                    .limit(1)
+                )
+                counted[value] = (label_anywhere or value, 0)
+            ordered = sort_facet_values((v, lab, count) for v, (lab, count) in counted.items())
+            facets[facet.name] = [
+                FacetValue(value=v, label=lab, count=count, selected=v in selected)
+                for v, lab, count in ordered
+            ]
+        return total, facets
 
     def _hits(
         self,

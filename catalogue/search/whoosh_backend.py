@@ -23,12 +23,13 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, sorting
+from whoosh import highlight, index
 from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
@@ -37,6 +38,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from catalogue.search import documents as docs
+from catalogue.search._whoosh_facets import Generation
 from catalogue.search.interfaces import (
     FacetValue,
     Hit,
@@ -51,7 +53,6 @@ from catalogue.search.query import (
     EXACT_FIELD,
     FACETS,
     SEARCH_FIELDS,
-    build_filter,
     build_query,
     correctable,
     label_of,
@@ -156,6 +157,21 @@ class WhooshBackend:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.schema = make_schema()
+        # The open index of the live generation, kept between searches. Searches take the lock,
+        # so one searcher is never used by two threads at once.
+        self._lock = threading.RLock()
+        self._generation: Generation | None = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def close(self) -> None:
+        """Close the searcher kept open between searches."""
+        with self._lock:
+            generation, self._generation = self._generation, None
+            if generation is not None:
+                generation.close()
 
     # ------------------------------------------------------------ where the live index is
 
@@ -172,8 +188,9 @@ class WhooshBackend:
             return None
         return self.root / target
 
-    def _open_index(self) -> Index:
-        directory = self.current_directory()
+    def _open_index(self, directory: Path | None = None) -> Index:
+        if directory is None:
+            directory = self.current_directory()
         if directory is None or not directory.is_dir():
             msg = f"no search index at {self.current_link}"
             raise SearchUnavailable(msg)
@@ -184,26 +201,54 @@ class WhooshBackend:
             msg = f"the search index at {directory} cannot be opened: {error}"
             raise SearchUnavailable(msg) from error
 
+    def _open_generation(self, directory: Path | None) -> Generation:
+        """The kept searcher when ``directory`` and its files are unchanged, else a new one.
+
+        The key is the generation's name and the name, inode, size and modification time of
+        every file in it: a swap, a commit (new files) or a file rewritten in place all change
+        it, and then the index is opened afresh, exactly as a search without the cache would.
+        """
+        if directory is None or not directory.is_dir():
+            self.close()
+            msg = f"no search index at {self.current_link}"
+            raise SearchUnavailable(msg)
+        key = (directory.name, _files_of(directory))
+        generation = self._generation
+        if generation is not None and generation.key == key:
+            return generation
+        self.close()
+        searcher = self._open_index(directory).searcher()
+        self._generation = Generation(key, searcher)
+        return self._generation
+
     @contextlib.contextmanager
     def _searcher(self) -> Iterator[Searcher]:
-        last_error: Exception | None = None
-        for _attempt in range(OPEN_ATTEMPTS):
-            before = self.current_directory()
-            try:
-                searcher = self._open_index().searcher()
-            except (SearchUnavailable, OSError) as error:
-                # A rebuild may have swapped and removed the directory we had just resolved.
-                last_error = error
-                if self.current_directory() != before:
-                    continue
-                break
-            try:
-                yield searcher
-            finally:
-                searcher.close()
-            return
-        msg = f"the search index cannot be read: {last_error}"
-        raise SearchUnavailable(msg) from last_error
+        with self._open() as generation:
+            yield generation.searcher
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator[Generation]:
+        with self._lock:
+            last_error: Exception | None = None
+            for _attempt in range(OPEN_ATTEMPTS):
+                before = self.current_directory()
+                try:
+                    generation = self._open_generation(before)
+                except (SearchUnavailable, OSError) as error:
+                    # A rebuild may have swapped and removed the directory we had just resolved.
+                    last_error = error
+                    if self.current_directory() != before:
+                        continue
+                    break
+                try:
+                    yield generation
+                except BaseException:
+                    # Whatever went wrong, the next search starts from a freshly opened index.
+                    self.close()
+                    raise
+                return
+            msg = f"the search index cannot be read: {last_error}"
+            raise SearchUnavailable(msg) from last_error
 
     def available(self) -> bool:
         """True when the live index opens, has our schema and can be searched."""
@@ -222,39 +267,24 @@ class WhooshBackend:
     def search(self, query: SearchQuery) -> SearchResults:
         """Run the query: a page of highlighted hits, drill-sideways facet counts, a suggestion."""
         try:
-            with self._searcher() as searcher:
-                return self._search(searcher, query)
+            with self._open() as generation:
+                return self._search(generation, query)
         except SearchUnavailable:
             raise
         except Exception as error:
             msg = f"searching the index failed: {error}"
             raise SearchUnavailable(msg) from error
 
-    def _search(self, searcher: Searcher, query: SearchQuery) -> SearchResults:
+    def _search(self, generation: Generation, query: SearchQuery) -> SearchResults:
+        searcher = generation.searcher
         text_query = build_query(query.q, self.schema)
-        everything = build_filter(query.filters)
-        unselected = [f for f in FACETS if not query.filters.get(f.name)]
-        # One unlimited pass gives the total and the counts of every facet nobody filters on;
-        # each filtered facet gets its own pass without its own filter (drill sideways).
-        counted = searcher.search(
-            text_query,
-            filter=everything,
-            limit=None,
-            groupedby={f.name: _facet(f.field) for f in unselected},
-        )
-        total = len(counted)
-        groups = {f.name: counted.groups(f.name) for f in unselected}
-        for facet in FACETS:
-            if facet.name in groups:
-                continue
-            sideways = searcher.search(
-                text_query,
-                filter=build_filter(query.filters, exclude=facet.name),
-                limit=None,
-                groupedby={facet.name: _facet(facet.field)},
-            )
-            groups[facet.name] = sideways.groups(facet.name)
-        facets = self._facet_values(searcher, groups, query)
+        # The text matches once, as a bit set of docnums; the facet filters and the
+        # drill-sideways counts are set operations on it (see _whoosh_facets).
+        matched = generation.matches(text_query)
+        selections = generation.selections(query.filters)
+        everything = generation.restrict(matched, selections)
+        total = everything.bit_count()
+        facets = self._facet_values(searcher, generation, matched, selections, query)
 
         hits: list[Hit] = []
         pages = max(1, -(-total // query.per_page))
@@ -262,18 +292,25 @@ class WhooshBackend:
             sortedby, reverse = {"name": ("name_sort", False), "updated": ("updated", True)}.get(
                 query.sort, (None, False)
             )
-            page = searcher.search_page(
+            pagenum = min(query.page, pages)
+            if pagenum < 1:
+                msg = "pagenum must be >= 1"
+                raise ValueError(msg)
+            # What search_page does, without its second pass over every match to count them:
+            # the total is known.
+            results = searcher.search(
                 text_query,
-                min(query.page, pages),
-                pagelen=query.per_page,
-                filter=everything,
+                limit=pagenum * query.per_page,
+                filter=generation.docnums(everything) if selections else None,
                 sortedby=sortedby,
                 reverse=reverse,
                 terms=True,
             )
-            page.results.formatter = MarkFormatter()
-            page.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=60)
-            for hit in page:
+            results.formatter = MarkFormatter()
+            results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=60)
+            offset = (pagenum - 1) * query.per_page
+            for number in range(offset, min(offset + query.per_page, total)):
+                hit = results[number]
                 # When sorted, Whoosh puts the sort key where the score would be.
                 score = hit.score if isinstance(hit.score, int | float) and not sortedby else 0.0
                 hits.append(
@@ -288,22 +325,20 @@ class WhooshBackend:
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
     def _facet_values(
-        self, searcher: Searcher, groups: dict[str, dict[Any, list[int]]], query: SearchQuery
+        self,
+        searcher: Searcher,
+        generation: Generation,
+        matched: int,
+        selections: dict[str, int],
+        query: SearchQuery,
     ) -> dict[str, list[FacetValue]]:
-        labels_cache: dict[int, dict[str, Any]] = {}
-
-        def labels(docnum: int) -> dict[str, Any]:
-            if docnum not in labels_cache:
-                stored = searcher.stored_fields(docnum)
-                labels_cache[docnum] = {"labels": json.loads(stored.get("labels") or "{}")}
-            return labels_cache[docnum]
-
         facets: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
+            # Drill sideways: the text and every filter but this facet's own.
+            candidates = generation.restrict(matched, selections, exclude=facet.name)
             found = {
-                value: (label_of(labels(docnums[0]), facet.name, value), len(docnums))
-                for value, docnums in groups[facet.name].items()
-                if value is not None and docnums
+                value: (label_of(generation.labels(first), facet.name, value), count)
+                for value, first, count in generation.counts(facet.field, candidates)
             }
             selected = set(query.filters.get(facet.name, ()))
             for value in selected - set(found):
@@ -469,8 +504,16 @@ def _should_merge(writer: Any) -> bool:
     return len(getattr(writer, "segments", ())) >= MERGE_AFTER_SEGMENTS
 
 
-def _facet(field: str) -> sorting.FieldFacet:
-    return sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.UnorderedList)
+def _files_of(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Name, inode, size and modification time of the index files in ``directory``."""
+    files = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith("LOCK"):
+                continue
+            stat = entry.stat()
+            files.append((entry.name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(files))
 
 
 def _shorten(text: str) -> str:
