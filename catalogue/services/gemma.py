@@ -440,6 +440,7 @@ def business_function_view(session: Session, slug: str) -> BusinessFunctionView:
             )
         )
     )
+
     def by_name(items: Iterable[GemmaElement]) -> list[GemmaElement]:
         return sorted({e.gemma_id: e for e in items}.values(), key=lambda e: e.name.lower())
 
