@@ -38,7 +38,7 @@ def replace_block(text: str, name: str, body: str) -> str:
     start = text.find(start_marker)
     end = text.find(end_marker, start + len(start_marker)) if start >= 0 else -1
     if start >= 0 and end >= 0:
-        return text[:start] + block + text[end + len(end_marker):]
+        return text[:start] + block + text[end + len(end_marker) :]
     if start >= 0 or text.find(end_marker) >= 0:
         msg = f"{name}: found only one of {start_marker} and {end_marker}; fix the file by hand"
         raise ValueError(msg)
@@ -106,8 +106,10 @@ def parse_wrk(output: str) -> dict[str, Any]:
 def http_markdown(directory: Path) -> str:
     """The http block's body from bench/http.sh's results directory."""
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-    runs = {name: parse_wrk((directory / f"{name}.wrk").read_text(encoding="utf-8"))
-            for name in meta["runs"]}
+    runs = {
+        name: parse_wrk((directory / f"{name}.wrk").read_text(encoding="utf-8"))
+        for name in meta["runs"]
+    }
     ceilings = [runs[name]["rps"] for name in meta["runs"] if name.startswith("health")]
     ceiling = sum(ceilings) / len(ceilings)
     lines = [
@@ -128,11 +130,16 @@ def http_markdown(directory: Path) -> str:
     verdicts = []
     for name, target in HTTP_TARGETS.items():
         share = runs[name]["rps"] / ceiling
-        verdicts.append(f"{meta['labels'][name]} {share:.0%} of the ceiling "
-                        f"({'meets' if share >= target else '**misses**'} the "
-                        f"{target:.0%} target)")
-    lines += ["Targets (search page at least 30% of the trivial page's throughput, component page "
-              "at least 50%): " + "; ".join(verdicts) + ".", ""]
+        verdicts.append(
+            f"{meta['labels'][name]} {share:.0%} of the ceiling "
+            f"({'meets' if share >= target else '**misses**'} the "
+            f"{target:.0%} target)"
+        )
+    lines += [
+        "Targets (search page at least 30% of the trivial page's throughput, component page "
+        "at least 50%): " + "; ".join(verdicts) + ".",
+        "",
+    ]
     if meta.get("note"):
         lines += [f"Cause: {meta['note']}", ""]
     lines += [

@@ -146,8 +146,11 @@ def query_mix(sample: Sequence[Json]) -> list[BenchQuery]:
         BenchQuery("filtered", "zaak", {"layer": (common("layer"),)}),
         BenchQuery("filtered", "formulieren", {"license": ("EUPL-1.2",)}),
         BenchQuery("filtered", "zaken documenten", {"maintainer": (common("maintainer"),)}),
-        BenchQuery("filtered", "vergunningen", {"municipality": (common("municipality"),),
-                                                "license": ("EUPL-1.2",)}),
+        BenchQuery(
+            "filtered",
+            "vergunningen",
+            {"municipality": (common("municipality"),), "license": ("EUPL-1.2",)},
+        ),
         BenchQuery("filtered", "api", {"hosting_model": ("saas", "on-premise")}),
     ]
 
@@ -198,8 +201,12 @@ def load_material(work: Path) -> Material:
         with database.session() as session:
             real = load_documents(session)
             elements = session.execute(
-                select(GemmaElement.kind, GemmaElement.slug, GemmaElement.name,
-                       GemmaElement.description)
+                select(
+                    GemmaElement.kind,
+                    GemmaElement.slug,
+                    GemmaElement.name,
+                    GemmaElement.description,
+                )
             ).all()
             organisations = session.execute(
                 select(Organisation.kind, Organisation.slug, Organisation.name)
@@ -218,20 +225,36 @@ def load_material(work: Path) -> Material:
         features_nl += document["features_nl"]
         features_en += document["features_en"]
     # GEMMA's texts are Dutch: descriptions of components, services, functions and standards.
-    described = {GemmaKind.REFERENCE_COMPONENT, GemmaKind.APPLICATION_SERVICE,
-                 GemmaKind.BUSINESS_FUNCTION, GemmaKind.STANDARD, GemmaKind.EXTERNAL_FACILITY,
-                 GemmaKind.BUSINESS_PROCESS}
+    described = {
+        GemmaKind.REFERENCE_COMPONENT,
+        GemmaKind.APPLICATION_SERVICE,
+        GemmaKind.BUSINESS_FUNCTION,
+        GemmaKind.STANDARD,
+        GemmaKind.EXTERNAL_FACILITY,
+        GemmaKind.BUSINESS_PROCESS,
+    }
     for element in elements:
         if element.kind in described and element.description:
             sentences_nl += sentences(normalise_text(element.description, limit=2000))
         if element.kind == GemmaKind.APPLICATION_SERVICE:
             features_nl.append(normalise_text(element.name, limit=300))
-    name_words = sorted({word for document in real for word in document["name"].split()
-                         if len(word) > 2 and word.isalpha()})
-    licenses = [value for document in real for value in document["facets"]["license"]
-                if value != UNKNOWN]
-    platforms = [value for document in real
-                 for value in document["facets"]["technology_platform"] if value != UNKNOWN]
+    name_words = sorted(
+        {
+            word
+            for document in real
+            for word in document["name"].split()
+            if len(word) > 2 and word.isalpha()
+        }
+    )
+    licenses = [
+        value for document in real for value in document["facets"]["license"] if value != UNKNOWN
+    ]
+    platforms = [
+        value
+        for document in real
+        for value in document["facets"]["technology_platform"]
+        if value != UNKNOWN
+    ]
     return Material(
         real=real,
         sentences_nl=sorted(set(sentences_nl)),
@@ -239,12 +262,14 @@ def load_material(work: Path) -> Material:
         features_nl=sorted({f for f in features_nl if f}),
         features_en=sorted({f for f in features_en if f}),
         name_words=name_words,
-        reference_components=sorted((e.slug, e.name) for e in elements
-                                    if e.kind == GemmaKind.REFERENCE_COMPONENT),
+        reference_components=sorted(
+            (e.slug, e.name) for e in elements if e.kind == GemmaKind.REFERENCE_COMPONENT
+        ),
         standards=sorted((e.slug, e.name) for e in elements if e.kind == GemmaKind.STANDARD),
         maintainers=sorted((o.slug, o.name) for o in organisations),
-        municipalities=sorted((o.slug, o.name) for o in organisations
-                              if o.kind == OrganisationKind.MUNICIPALITY),
+        municipalities=sorted(
+            (o.slug, o.name) for o in organisations if o.kind == OrganisationKind.MUNICIPALITY
+        ),
         licenses=licenses,
         platforms=platforms,
     )
@@ -283,9 +308,16 @@ def synthetic_documents(material: Material, n: int, seed: int) -> list[Json]:
             + (f" {rng.choice(material.name_words)}" if rng.random() < 0.3 else ""),
             limit=300,
         )
-        aliases = [normalise_text(f"{rng.choice(material.name_words)} "
-                                  f"{rng.choice(material.name_words)}", limit=300)
-                   ] if rng.random() < 0.2 else []
+        aliases = (
+            [
+                normalise_text(
+                    f"{rng.choice(material.name_words)} {rng.choice(material.name_words)}",
+                    limit=300,
+                )
+            ]
+            if rng.random() < 0.2
+            else []
+        )
         references = _distinct(rng, pools["reference_components"], rng.choice((0, 1, 1, 2, 3)))
         standards = _distinct(rng, pools["standards"], rng.choice((0, 0, 1, 2, 4)))
         maintainer = zipf_choice(rng, pools["maintainers"]) if rng.random() < 0.85 else None
@@ -302,30 +334,44 @@ def synthetic_documents(material: Material, n: int, seed: int) -> list[Json]:
             "organisations": [maintainer[1]] if maintainer else [],
             "short_nl": rng.choice(material.sentences_nl),
             "long_nl": " ".join(rng.sample(material.sentences_nl, rng.randint(1, 6)))
-            if rng.random() < 0.45 else "",
+            if rng.random() < 0.45
+            else "",
             "features_nl": rng.sample(material.features_nl, rng.randint(0, 4)),
             "short_en": rng.choice(material.sentences_en) if english else "",
             "long_en": " ".join(rng.sample(material.sentences_en, rng.randint(1, 5)))
-            if english and rng.random() < 0.5 else "",
+            if english and rng.random() < 0.5
+            else "",
             "features_en": rng.sample(material.features_en, rng.randint(0, 4)) if english else [],
         }
         values: dict[str, dict[str, str]] = {facet.name: {} for facet in FACETS}
         values["reference_component"] = dict(references)
         values["standard"] = dict(standards)
         if rng.random() < 0.6:
-            values["layer"] = {v: v for v in [rng.choice(
-                ("interaction", "process", "integration", "service", "data"))]}
+            values["layer"] = {
+                v: v
+                for v in [rng.choice(("interaction", "process", "integration", "service", "data"))]
+            }
         if rng.random() < 0.6:
-            values["hosting_model"] = {v: v for v in rng.sample(
-                ("saas", "paas", "iaas", "on-premise", "support"), rng.randint(1, 2))}
+            values["hosting_model"] = {
+                v: v
+                for v in rng.sample(
+                    ("saas", "paas", "iaas", "on-premise", "support"), rng.randint(1, 2)
+                )
+            }
         if rng.random() < 0.75:
             values["license"] = {v: v for v in [rng.choice(material.licenses)]}
         if rng.random() < 0.8:
-            values["development_status"] = {v: v for v in [rng.choice(
-                ("concept", "development", "beta", "stable", "stable", "obsolete"))]}
+            values["development_status"] = {
+                v: v
+                for v in [
+                    rng.choice(("concept", "development", "beta", "stable", "stable", "obsolete"))
+                ]
+            }
         if rng.random() < 0.7:
-            values["maintenance_type"] = {v: v for v in [rng.choice(
-                ("internal", "contract", "contract", "community", "none"))]}
+            values["maintenance_type"] = {
+                v: v
+                for v in [rng.choice(("internal", "contract", "contract", "community", "none"))]
+            }
         if rng.random() < 0.6:
             values["technology_platform"] = {v: v for v in [rng.choice(material.platforms)]}
         if maintainer:
@@ -341,8 +387,9 @@ def synthetic_documents(material: Material, n: int, seed: int) -> list[Json]:
     return documents
 
 
-def _distinct(rng: random.Random, pool: Sequence[tuple[str, str]], count: int
-              ) -> list[tuple[str, str]]:
+def _distinct(
+    rng: random.Random, pool: Sequence[tuple[str, str]], count: int
+) -> list[tuple[str, str]]:
     chosen: dict[str, str] = {}
     for _attempt in range(count * 4):
         if len(chosen) >= count:
@@ -354,8 +401,11 @@ def _distinct(rng: random.Random, pool: Sequence[tuple[str, str]], count: int
 
 def text_size(document: Json) -> int:
     """Characters of searchable text in a document."""
-    return sum(len("\n".join(v) if isinstance(v, list) else str(v or ""))
-               for k, v in document.items() if k in SEARCH_FIELDS)
+    return sum(
+        len("\n".join(v) if isinstance(v, list) else str(v or ""))
+        for k, v in document.items()
+        if k in SEARCH_FIELDS
+    )
 
 
 # --------------------------------------------------------------------------- engines
@@ -467,10 +517,18 @@ def fts5_engine(documents: list[Json], path: Path) -> Contender:
         connection.executemany(
             f"INSERT INTO doc (rowid, {columns}, facets) "  # noqa: S608 - constants
             f"VALUES (?, {placeholders}, ?)",
-            ([int(d["id"]), *(_joined(d, f) for f in SEARCH_FIELDS),
-              " ".join(facet_token(facet, value) for facet, values in d["facets"].items()
-                       for value in values)]
-             for d in documents),
+            (
+                [
+                    int(d["id"]),
+                    *(_joined(d, f) for f in SEARCH_FIELDS),
+                    " ".join(
+                        facet_token(facet, value)
+                        for facet, values in d["facets"].items()
+                        for value in values
+                    ),
+                ]
+                for d in documents
+            ),
         )
         connection.commit()
 
@@ -521,10 +579,12 @@ def measure(engines: list[Contender], mix: list[BenchQuery], count: int, seed: i
     done = 0
     for step, index in enumerate(order):
         if time.monotonic() > deadline:
-            print(f"stopped after {done} queries: the {MAX_TIMED_SECONDS:.0f} s bound",
-                  file=sys.stderr)
+            print(
+                f"stopped after {done} queries: the {MAX_TIMED_SECONDS:.0f} s bound",
+                file=sys.stderr,
+            )
             break
-        rotated = engines[step % len(engines):] + engines[:step % len(engines)]
+        rotated = engines[step % len(engines) :] + engines[: step % len(engines)]
         for engine in rotated:
             started = time.perf_counter_ns()
             engine.run(mix[index])
@@ -535,8 +595,9 @@ def measure(engines: list[Contender], mix: list[BenchQuery], count: int, seed: i
 
 def all_ms(engine: Contender, indices: Sequence[int] | None = None) -> list[float]:
     """Every timed call of ``engine`` (of these mix indices), in ms."""
-    chosen = engine.times_ns if indices is None else {i: engine.times_ns.get(i, [])
-                                                      for i in indices}
+    chosen = (
+        engine.times_ns if indices is None else {i: engine.times_ns.get(i, []) for i in indices}
+    )
     return [ns / 1e6 for times in chosen.values() for ns in times]
 
 
@@ -567,8 +628,11 @@ def profile_summary(stats: pstats.Stats, top: int = 5) -> str:
     total = sum(entry[2] for entry in table.values()) or 1.0
     own = sorted(table.items(), key=lambda item: -item[1][2])[:top]
     ours = sorted(
-        ((key, entry) for key, entry in table.items()
-         if "catalogue/search" in key[0] and not key[2].startswith("<")),
+        (
+            (key, entry)
+            for key, entry in table.items()
+            if "catalogue/search" in key[0] and not key[2].startswith("<")
+        ),
         key=lambda item: -item[1][3],
     )[:top]
     own_text = "; ".join(f"{_where(k)} {e[2] / total:.0%}" for k, e in own)
@@ -632,9 +696,11 @@ def markdown(engines: list[Contender], mix: list[BenchQuery], context: Json) -> 
                 f"{fmt(ratio, 0)}x FTS5 {'meets' if ok_ratio else '**misses**'} the "
                 f"{TARGET_RATIO:.0f}x target"
             )
-        lines += [f"Targets at {TARGET_AT:,} (p95 at most {TARGET_P95_MS:.0f} ms in-process and "
-                  f"within {TARGET_RATIO:.0f}x of SQLite FTS5's p95): " + "; ".join(verdicts)
-                  + ".", ""]
+        lines += [
+            f"Targets at {TARGET_AT:,} (p95 at most {TARGET_P95_MS:.0f} ms in-process and "
+            f"within {TARGET_RATIO:.0f}x of SQLite FTS5's p95): " + "; ".join(verdicts) + ".",
+            "",
+        ]
     else:
         lines += [f"The targets are stated for {TARGET_AT:,} components; this run has {n:,}.", ""]
     if context.get("note"):
@@ -649,8 +715,9 @@ def markdown(engines: list[Contender], mix: list[BenchQuery], context: Json) -> 
             continue
         times = all_ms(engine)
         p95 = percentile(times, 0.95)
-        ratio = "1x (floor)" if engine is floor else (
-            f"{p95 / floor_p95:,.0f}x" if floor_p95 else "–")
+        ratio = (
+            "1x (floor)" if engine is floor else (f"{p95 / floor_p95:,.0f}x" if floor_p95 else "–")
+        )
         reindex = fmt(engine.reindex_s, 2) if engine.reindex_s is not None else "–"
         lines.append(
             f"| {engine.name} | {percentile(times, 0.5):.2f} | {p95:.2f} | {max(times):.2f} | "
@@ -671,14 +738,19 @@ def markdown(engines: list[Contender], mix: list[BenchQuery], context: Json) -> 
         cells = []
         for engine in measured:
             times = all_ms(engine, indices)
-            cells.append(f"{percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f}"
-                         if times else "–")
+            cells.append(
+                f"{percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f}" if times else "–"
+            )
         hits = statistics.mean(reference.hits.get(i, 0) for i in indices)
         queries = ", ".join(mix[i].label() for i in indices)
         lines.append(f"| {kind} | {queries} | " + " | ".join(cells) + f" | {hits:,.0f} |")
     if context.get("profiles"):
-        lines += ["", "Where the time goes (cProfile of one pass of the mix; shares of the "
-                  "profiled time, which the profiler inflates):", ""]
+        lines += [
+            "",
+            "Where the time goes (cProfile of one pass of the mix; shares of the "
+            "profiled time, which the profiler inflates):",
+            "",
+        ]
         for name, summary in context["profiles"].items():
             lines.append(f"- {name}: {summary}")
     return "\n".join(lines) + "\n"
@@ -713,19 +785,29 @@ def postgres_version(engine: Engine) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=None, help="components (default 10000)")
-    parser.add_argument("--queries", type=int, default=None,
-                        help="timed queries per engine (default 200)")
+    parser.add_argument(
+        "--queries", type=int, default=None, help="timed queries per engine (default 200)"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--quick", action="store_true",
-                        help="1,000 components, 40 queries; prints only unless --write")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
-                        help="a PostgreSQL server URL; the bench creates its own database there")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1,000 components, 40 queries; prints only unless --write",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_POSTGRES_URL,
+        help="a PostgreSQL server URL; the bench creates its own database there",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--no-write", action="store_true", help="only print")
     parser.add_argument("--write", action="store_true", help="write even with --quick")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile every engine (otherwise only those that miss a target)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile every engine (otherwise only those that miss a target)",
+    )
     parser.add_argument("--note", default="", help="a sentence on the cause of a missed target")
     args = parser.parse_args(argv)
     # SIGTERM ends the run through the finally blocks: temp dir and bench database go too.
@@ -744,8 +826,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         mix = query_mix(documents)
         print(f"{len(documents):,} documents; building the Whoosh index ...", flush=True)
         engines = [whoosh_engine(documents, work / "whoosh")]
-        print(f"  first build {engines[0].first_build_s:.1f} s, "
-              f"reindex {engines[0].reindex_s:.1f} s", flush=True)
+        print(
+            f"  first build {engines[0].first_build_s:.1f} s, reindex {engines[0].reindex_s:.1f} s",
+            flush=True,
+        )
         with contextlib.ExitStack() as stack:
             version = "PostgreSQL not measured"
             postgres = Contender("PostgreSQL", lambda _q: 0)
@@ -757,8 +841,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     version = postgres_version(pg)
                     print("filling PostgreSQL ...", flush=True)
                     postgres = postgres_engine(documents, pg)
-                    print(f"  first build {postgres.first_build_s:.1f} s, "
-                          f"reindex {postgres.reindex_s:.1f} s", flush=True)
+                    print(
+                        f"  first build {postgres.first_build_s:.1f} s, "
+                        f"reindex {postgres.reindex_s:.1f} s",
+                        flush=True,
+                    )
                 except Exception as error:  # noqa: BLE001 - any failure: not measured, why
                     reason = str(error).strip().splitlines()[0][:200]
                     postgres.unavailable = f"PostgreSQL did not answer: {reason}"
@@ -770,8 +857,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"timing {count} queries per engine ...", flush=True)
             timed_count = measure(measured, mix, count, args.seed)
             for index, query in enumerate(mix):
-                print(f"  hits {query.label()}: " + ", ".join(
-                    f"{engine.name} {engine.hits[index]}" for engine in measured))
+                print(
+                    f"  hits {query.label()}: "
+                    + ", ".join(f"{engine.name} {engine.hits[index]}" for engine in measured)
+                )
 
             floor_p95 = percentile(all_ms(engines[-1]), 0.95)
             profiles: dict[str, str] = {}
@@ -805,9 +894,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     body = markdown(engines, mix, context)
     print(body)
-    print(json.dumps({e.name: {"p50_ms": percentile(all_ms(e), 0.5),
-                               "p95_ms": percentile(all_ms(e), 0.95)}
-                      for e in engines if not e.unavailable}))
+    print(
+        json.dumps(
+            {
+                e.name: {
+                    "p50_ms": percentile(all_ms(e), 0.5),
+                    "p95_ms": percentile(all_ms(e), 0.95),
+                }
+                for e in engines
+                if not e.unavailable
+            }
+        )
+    )
     if write:
         write_block(BLOCK, body, args.output)
         print(f"wrote the {BLOCK} block of {args.output}")

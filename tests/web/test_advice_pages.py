@@ -94,7 +94,9 @@ def test_api_advice_rejects_bad_bodies_as_problem_json(client: Any) -> None:
 
 
 def test_searching_the_tree_narrows_it_and_keeps_hidden_choices(client: Any) -> None:
-    html = client.get("/advies?zoek=aanvraag&referentie=zaakafhandelcomponent").get_data(as_text=True)
+    html = client.get("/advies?zoek=aanvraag&referentie=zaakafhandelcomponent").get_data(
+        as_text=True
+    )
     assert 'id="f-indiening-c-q-wijziging-aanvraag"' in html
     assert 'id="f-aanbesteding"' not in html
     # A chosen reference component outside the search result is kept as a hidden field.
