@@ -34,3 +34,18 @@ def normalise_repository_url(url: str) -> str:
     if path.endswith(".git"):
         path = path[: -len(".git")]
     return f"https://{host}{path}"
+
+
+def unique_slug(name: str, taken: set[str]) -> str:
+    """A slug of ``name`` not yet in ``taken`` (``-2``, ``-3``, ... when needed); adds it to ``taken``.
+
+    >>> unique_slug("Open Zaak", {"open-zaak"})
+    'open-zaak-2'
+    """
+    base = slugify(name)
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    taken.add(slug)
+    return slug

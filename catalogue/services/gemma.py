@@ -20,7 +20,7 @@ from catalogue.models import (
     GemmaRelationKind,
     Realisation,
 )
-from catalogue.text import slugify
+from catalogue.text import unique_slug
 
 K = GemmaRelationKind
 
@@ -128,7 +128,9 @@ def load_gemma(session: Session, path: Path) -> GemmaLoadReport:
             session.add(element)
         if element.kind != kind or not element.slug:
             element.kind = kind
-            element.slug = _unique_slug(str(entry.get("name") or gemma_id), used_slugs, kind)
+            element.slug = unique_slug(
+                str(entry.get("name") or gemma_id), used_slugs.setdefault(kind, set())
+            )
         element.object_id = _str_or_none(entry.get("object_id"))
         element.name = str(entry.get("name") or gemma_id)
         element.description = _str_or_none(entry.get("description"))
@@ -239,17 +241,6 @@ def load_gemma(session: Session, path: Path) -> GemmaLoadReport:
     )
 
 
-def _unique_slug(name: str, used: dict[str, set[str]], kind: str) -> str:
-    taken = used.setdefault(kind, set())
-    base = slugify(name)
-    slug, counter = base, 2
-    while slug in taken:
-        slug = f"{base}-{counter}"
-        counter += 1
-    taken.add(slug)
-    return slug
-
-
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -311,6 +302,18 @@ class ReferenceComponentView:
     application_services: list[GemmaElement]
 
 
+def _other_ends(
+    relations: Iterable[GemmaRelation], kind: str, role: str | None, *, side: str
+) -> list[GemmaElement]:
+    """The distinct elements at ``side`` of the relations of ``kind`` (and ``role``), by name."""
+    found = {
+        getattr(r, side).gemma_id: getattr(r, side)
+        for r in relations
+        if r.kind == kind and (role is None or (r.role or "").lower() == role)
+    }
+    return sorted(found.values(), key=lambda e: e.name.lower())
+
+
 def reference_component_view(session: Session, slug: str) -> ReferenceComponentView:
     """Load a reference component with its realisations, standards and dependencies."""
     element = get_element(session, GemmaKind.REFERENCE_COMPONENT, slug)
@@ -334,12 +337,7 @@ def reference_component_view(session: Session, slug: str) -> ReferenceComponentV
     )
 
     def targets(kind: str, role: str | None = None) -> list[GemmaElement]:
-        found = {
-            r.target.gemma_id: r.target
-            for r in outgoing
-            if r.kind == kind and (role is None or (r.role or "").lower() == role)
-        }
-        return sorted(found.values(), key=lambda e: e.name.lower())
+        return _other_ends(outgoing, kind, role, side="target")
 
     return ReferenceComponentView(
         element=element,
@@ -492,12 +490,7 @@ def standard_view(session: Session, slug: str) -> StandardView:
     )
 
     def sources(kind: str, role: str | None = None) -> list[GemmaElement]:
-        found = {
-            r.source.gemma_id: r.source
-            for r in incoming
-            if r.kind == kind and (role is None or (r.role or "").lower() == role)
-        }
-        return sorted(found.values(), key=lambda e: e.name.lower())
+        return _other_ends(incoming, kind, role, side="source")
 
     claimed = session.scalars(
         select(Component)

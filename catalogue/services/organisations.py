@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import Component, Organisation, OrganisationKind, SourceKind, Usage
-from catalogue.text import slugify
+from catalogue.text import unique_slug
 
 MUNICIPALITIES_SOURCE = "data/municipalities/municipalities.csv"
 CLAIMS_SOURCE = "data/municipalities/usage_claims.csv"
@@ -32,7 +32,7 @@ def load_municipalities(session: Session, path: Path) -> int:
             code = row["code"].strip()
             organisation = existing.get(code)
             if organisation is None:
-                slug = _free_slug(f"gemeente-{row['name']}", taken)
+                slug = unique_slug(f"gemeente-{row['name']}", taken)
                 organisation = Organisation(slug=slug, name="", kind=OrganisationKind.MUNICIPALITY)
                 session.add(organisation)
             organisation.cbs_code = code
@@ -155,16 +155,6 @@ def users_of(usages: Iterable[Usage]) -> list[tuple[Organisation, list[Usage]]]:
     for usage in usages:
         grouped.setdefault(usage.organisation_id, (usage.organisation, []))[1].append(usage)
     return sorted(grouped.values(), key=lambda item: item[0].name)
-
-
-def _free_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name)
-    slug, counter = base, 2
-    while slug in taken:
-        slug = f"{base}-{counter}"
-        counter += 1
-    taken.add(slug)
-    return slug
 
 
 def _int_or_none(value: str | None) -> int | None:
