@@ -39,6 +39,10 @@ SCALAR_FIELDS = (
     "technology_platform",
     "maintaining_organisation",
 )
+# Scalar fields that only the catalogue knows; a publiccode.yml does not speak for them.
+CATALOGUE_FIELDS = frozenset(
+    {"common_ground_layer", "technology_platform", "maintaining_organisation"}
+)
 LIST_FIELDS = ("aliases", "platforms", "categories")
 DESCRIPTION_FIELDS = (
     "short_description",

@@ -16,19 +16,7 @@ from catalogue.services.components import apply_document, document_of, find_by_u
 # Keys of a component document that a publiccode.yml speaks for; the rest is catalogue knowledge
 # (GEMMA links, hosting, offers) that an import must not wipe.
 PUBLICCODE_KEYS = (
-    "name",
-    "url",
-    "publiccode_version",
-    "landing_url",
-    "logo",
-    "roadmap",
-    "license",
-    "main_copyright_owner",
-    "repo_owner",
-    "development_status",
-    "software_type",
-    "software_version",
-    "release_date",
+    *(field for field in documents.SCALAR_FIELDS if field not in documents.CATALOGUE_FIELDS),
     "platforms",
     "categories",
     "descriptions",
