@@ -27,6 +27,30 @@ PUBLICCODE_KEYS = (
 )
 
 
+def merge_publiccode(
+    base: Mapping[str, Any] | None, incoming: Mapping[str, Any], *, file_source: str
+) -> dict[str, Any]:
+    """Lay a publiccode.yml's document over a component's document.
+
+    The file speaks for PUBLICCODE_KEYS (and for the Common Ground layer when it names one);
+    everything else in ``base`` stays. Each field the file fills records ``file_source``.
+    """
+    base = dict(base or {})
+    merged = {**base, **{key: incoming.get(key) for key in PUBLICCODE_KEYS}}
+    merged["field_sources"] = {
+        **(base.get("field_sources") or {}),
+        **{
+            key: file_source
+            for key in PUBLICCODE_KEYS
+            if key != "extra" and incoming.get(key) not in (None, "", [], {})
+        },
+    }
+    if incoming.get("common_ground_layer"):
+        merged["common_ground_layer"] = incoming["common_ground_layer"]
+        merged["field_sources"]["common_ground_layer"] = file_source
+    return merged
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     """What an import did, or (dry run) would do."""
@@ -75,17 +99,9 @@ def import_publiccode(
         return ImportOutcome(result=result, source=source, record=record, dry_run=dry_run)
 
     incoming = documents.document_from_publiccode(result.record)
-    incoming["field_sources"] = {
-        key: f"publiccode.yml: {source}"
-        for key in PUBLICCODE_KEYS
-        if key not in ("extra",) and incoming.get(key) not in (None, "", [], {})
-    }
     existing = find_by_url(session, str(incoming["url"]))
     base = document_of(existing) if existing is not None else {}
-    merged = {**base, **{key: incoming.get(key) for key in PUBLICCODE_KEYS}}
-    if incoming.get("common_ground_layer"):
-        merged["common_ground_layer"] = incoming["common_ground_layer"]
-    merged["field_sources"] = {**base.get("field_sources", {}), **incoming["field_sources"]}
+    merged = merge_publiccode(base, incoming, file_source=f"publiccode.yml: {source}")
     if overlay:
         merged = documents.merge(merged, overlay)
         overlay_source = str(overlay.get("source") or source)

@@ -47,7 +47,7 @@ from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.components import apply_document, document_of, find_by_url
 from catalogue.services.gemma import elements_by_gemma_id
-from catalogue.services.importing import PUBLICCODE_KEYS, raw_text
+from catalogue.services.importing import merge_publiccode, raw_text
 from catalogue.services.permissions import Permission, has, require, require_component_editor
 from catalogue.text import normalise_repository_url, slugify
 
@@ -511,26 +511,15 @@ def start_from_publiccode(
     if existing is not None:
         require_component_editor(actor, existing.maintaining_organisation_id)
     file_source = f"publiccode.yml: {source_name} · {actor.label}"
-    sources = {
-        key: file_source
-        for key in PUBLICCODE_KEYS
-        if key != "extra" and incoming.get(key) not in (None, "", [], {})
-    }
     if existing is not None:
         base = documents.jsonable(document_of(existing))
-        document = {**base, **{key: incoming.get(key) for key in PUBLICCODE_KEYS}}
-        document["field_sources"] = {**(base.get("field_sources") or {}), **sources}
+        document = merge_publiccode(base, incoming, file_source=file_source)
     else:
         base = None
         document = {
-            **_empty_document(actor),
-            **incoming,
-            "field_sources": sources,
+            **merge_publiccode(_empty_document(actor), incoming, file_source=file_source),
             "source": file_source,
         }
-    if incoming.get("common_ground_layer"):
-        document["common_ground_layer"] = incoming["common_ground_layer"]
-        document["field_sources"]["common_ground_layer"] = file_source
     submission = (
         _open_api_submission(session, actor, existing) if origin == SubmissionOrigin.API else None
     )
