@@ -9,13 +9,15 @@ facet field's postings are read once per opened index instead of once per search
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from catalogue.search.query import FACETS
+from catalogue.search._whoosh_ranking import Ranker
+from catalogue.search.query import FACETS, label_of
 
 # The positions of the set bits of every byte value.
 _BITS: tuple[tuple[int, ...], ...] = tuple(
@@ -35,6 +37,16 @@ class Generation:
         self.every = self.mask(reader.all_doc_ids())
         self._values: dict[str, dict[str, int]] = {}
         self._labels: dict[int, dict[str, Any]] = {}
+        self._ranker: Ranker | None = None
+        self._value_pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._value_labels: dict[tuple[str, str], str] = {}
+
+    @property
+    def ranker(self) -> Ranker:
+        """The array ranker of this index (its field lengths are read on first use)."""
+        if self._ranker is None:
+            self._ranker = Ranker(self.searcher)
+        return self._ranker
 
     def close(self) -> None:
         """Close the searcher (and with it the index files)."""
@@ -48,6 +60,15 @@ class Generation:
         for docnum in docnums:
             data[docnum >> 3] |= 1 << (docnum & 7)
         return int.from_bytes(data, "little")
+
+    def from_array(self, flags: np.ndarray) -> int:
+        """The bit set of the documents whose flag is true (a bool array by docnum)."""
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+    def to_array(self, mask: int) -> np.ndarray:
+        """The bit set ``mask`` as a bool array by docnum."""
+        data = np.frombuffer(mask.to_bytes(self._bytes, "little"), dtype=np.uint8)
+        return np.unpackbits(data, bitorder="little")[: self.size].astype(bool)
 
     def docnums(self, mask: int) -> set[int]:
         """The docnums in the bit set ``mask``."""
@@ -151,14 +172,39 @@ class Generation:
                 matched &= mask
         return matched
 
-    def counts(self, field: str, candidates: int) -> Iterator[tuple[str, int, int]]:
-        """(value, first docnum, count) of each value of ``field`` among ``candidates``."""
-        if not candidates:
-            return
-        for value, mask in self.values(field).items():
-            common = mask & candidates
-            if common:
-                yield value, (common & -common).bit_length() - 1, common.bit_count()
+    def counts(self, field: str, candidates: np.ndarray) -> list[tuple[str, int]]:
+        """(value, count) of each value of ``field`` among ``candidates`` (a bool array by
+        docnum), for the values that occur there."""
+        docs, value_numbers, values = self._pairs(field)
+        counts = np.bincount(value_numbers[candidates[docs]], minlength=len(values))
+        return [(values[number], int(counts[number])) for number in np.flatnonzero(counts)]
+
+    def _pairs(self, field: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """A facet field as (docnum, value number) pairs, and the values by number."""
+        pairs = self._value_pairs.get(field)
+        if pairs is None:
+            values = list(self.values(field))
+            docs = [np.flatnonzero(self.to_array(self.values(field)[value])) for value in values]
+            numbers = [np.full(len(found), number) for number, found in enumerate(docs)]
+            pairs = (
+                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64),
+                values,
+            )
+            self._value_pairs[field] = pairs
+        return pairs
+
+    def label(self, facet: str, field: str, value: str) -> str:
+        """The display name of a facet value, from the first document that has it (every
+        document gives a value the same name)."""
+        key = (field, value)
+        label = self._value_labels.get(key)
+        if label is None:
+            mask = self.values(field).get(value, 0)
+            first = (mask & -mask).bit_length() - 1
+            label = label_of(self.labels(first) if mask else {}, facet, value)
+            self._value_labels[key] = label
+        return label
 
     def labels(self, docnum: int) -> dict[str, Any]:
         """The stored labels of a document, in the shape ``query.label_of`` reads."""

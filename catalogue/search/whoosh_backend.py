@@ -25,13 +25,15 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import highlight, index
 from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
@@ -39,6 +41,7 @@ from whoosh.searching import Searcher
 
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
+from catalogue.search._whoosh_ranking import Ranked, Unsupported
 from catalogue.search.interfaces import (
     FacetValue,
     Hit,
@@ -79,6 +82,15 @@ SNIPPET_FIELDS = {
     ]
     for language in docs.LANGUAGES
 }
+
+# The sortable column of each sort but relevance, and whether it runs backwards.
+SORT_COLUMNS: dict[str, tuple[str, bool]] = {
+    "name": ("name_sort", False),
+    "updated": ("updated", True),
+}
+
+# Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
+POSTING_BLOCK = 1024
 
 # One token per line, case kept: facet values are keys, not words.
 _LINES = RegexTokenizer(r"[^\n]+")
@@ -154,8 +166,10 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, array_ranking: bool = True) -> None:
         self.root = Path(root)
+        # False leaves all ranking to Whoosh's collector (for comparison in tests).
+        self.array_ranking = array_ranking
         self.schema = make_schema()
         # The open index of the live generation, kept between searches. Searches take the lock,
         # so one searcher is never used by two threads at once.
@@ -278,9 +292,18 @@ class WhooshBackend:
     def _search(self, generation: Generation, query: SearchQuery) -> SearchResults:
         searcher = generation.searcher
         text_query = build_query(query.q, self.schema)
-        # The text matches once, as a bit set of docnums; the facet filters and the
-        # drill-sideways counts are set operations on it (see _whoosh_facets).
-        matched = generation.matches(text_query)
+        # The text is ranked over the whole index with arrays where it can be (see
+        # _whoosh_ranking); otherwise it matches as a bit set of docnums and Whoosh's own
+        # collector ranks the page. Either way the facet filters and the drill-sideways
+        # counts are set operations on the matches (see _whoosh_facets).
+        ranked: Ranked | None = None
+        if self.array_ranking:
+            with contextlib.suppress(Unsupported):
+                ranked = generation.ranker.rank(text_query)
+        if ranked is None:
+            matched = generation.matches(text_query)
+        else:
+            matched = generation.from_array(ranked.matched) & generation.every
         selections = generation.selections(query.filters)
         everything = generation.restrict(matched, selections)
         total = everything.bit_count()
@@ -289,40 +312,113 @@ class WhooshBackend:
         hits: list[Hit] = []
         pages = max(1, -(-total // query.per_page))
         if total:
-            sortedby, reverse = {"name": ("name_sort", False), "updated": ("updated", True)}.get(
-                query.sort, (None, False)
-            )
             pagenum = min(query.page, pages)
             if pagenum < 1:
                 msg = "pagenum must be >= 1"
                 raise ValueError(msg)
-            # What search_page does, without its second pass over every match to count them:
-            # the total is known.
-            results = searcher.search(
-                text_query,
-                limit=pagenum * query.per_page,
-                filter=generation.docnums(everything) if selections else None,
-                sortedby=sortedby,
-                reverse=reverse,
-                terms=True,
-            )
-            results.formatter = MarkFormatter()
-            results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=60)
-            offset = (pagenum - 1) * query.per_page
-            for number in range(offset, min(offset + query.per_page, total)):
-                hit = results[number]
-                # When sorted, Whoosh puts the sort key where the score would be.
-                score = hit.score if isinstance(hit.score, int | float) and not sortedby else 0.0
-                hits.append(
-                    Hit(
-                        slug=hit["slug"],
-                        name=hit["name"],
-                        score=float(score),
-                        snippet_html=self._snippet(hit, query),
-                    )
+            page = ((pagenum - 1) * query.per_page, pagenum * query.per_page)
+            if ranked is None:
+                hits = self._collected_hits(
+                    generation, text_query, everything, selections, query, page
                 )
+            else:
+                hits = self._ranked_hits(generation, ranked, text_query, everything, query, page)
         suggestion = self._suggest(searcher, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+
+    def _ranked_hits(
+        self,
+        generation: Generation,
+        ranked: Ranked,
+        text_query: wq.Query,
+        everything: int,
+        query: SearchQuery,
+        page: tuple[int, int],
+    ) -> list[Hit]:
+        """A page of hits from the array ranking."""
+        ranker = generation.ranker
+        candidates = generation.to_array(everything)
+        column = SORT_COLUMNS.get(query.sort)
+        if column is None:
+            docnums = ranker.top(ranked, candidates, page[1])
+        else:
+            docnums = ranker.sorted_by(column[0], candidates, page[1], reverse=column[1])
+        words = _words_by_field(text_query)
+        hits = []
+        for docnum in docnums[page[0] : page[1]].tolist():
+            stored = generation.searcher.stored_fields(docnum)
+
+            def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
+                occurs = ranked.fields.get(field)
+                if occurs is None or not occurs[docnum]:
+                    return ""
+                return self._highlight(field, stored[field], words.get(field, frozenset()))
+
+            hits.append(
+                Hit(
+                    slug=stored["slug"],
+                    name=stored["name"],
+                    score=0.0 if column else float(ranked.scores[docnum]),
+                    snippet_html=_snippet(stored, query, highlighted),
+                )
+            )
+        return hits
+
+    def _collected_hits(
+        self,
+        generation: Generation,
+        text_query: wq.Query,
+        everything: int,
+        selections: dict[str, int],
+        query: SearchQuery,
+        page: tuple[int, int],
+    ) -> list[Hit]:
+        """A page of hits ranked by Whoosh's collector (queries the arrays do not rank)."""
+        sortedby, reverse = SORT_COLUMNS.get(query.sort, (None, False))
+        # What search_page does, without its second pass over every match to count them.
+        results = generation.searcher.search(
+            text_query,
+            limit=page[1],
+            filter=generation.docnums(everything) if selections else None,
+            sortedby=sortedby,
+            reverse=reverse,
+            terms=True,
+        )
+        results.formatter = MarkFormatter()
+        results.fragmenter = _fragmenter()
+        hits = []
+        for number in range(page[0], min(page[1], results.scored_length())):
+            hit = results[number]
+            # When sorted, Whoosh puts the sort key where the score would be.
+            score = hit.score if isinstance(hit.score, int | float) and not sortedby else 0.0
+            hits.append(
+                Hit(
+                    slug=hit["slug"],
+                    name=hit["name"],
+                    score=float(score),
+                    snippet_html=_snippet(
+                        hit, query, lambda field, hit=hit: str(hit.highlights(field, top=2))
+                    ),
+                )
+            )
+        return hits
+
+    def _highlight(self, field: str, text: str, words: frozenset[str]) -> str:
+        """What ``Hit.highlights(field, top=2)`` gives: the field re-analysed, the tokens that
+        are query terms marked, the best two fragments joined."""
+        highlighter = highlight.Highlighter(fragmenter=_fragmenter(), formatter=MarkFormatter())
+        tokens = self.schema[field].analyzer(
+            text, positions=True, chars=True, mode="index", removestops=False
+        )
+        tokens = highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+        fragments = highlight.top_fragments(
+            highlighter.fragmenter.fragment_tokens(text, tokens),
+            2,
+            highlighter.scorer,
+            highlighter.order,
+            minscore=1,
+        )
+        return str(highlighter.formatter.format(fragments))
 
     def _facet_values(
         self,
@@ -333,12 +429,15 @@ class WhooshBackend:
         query: SearchQuery,
     ) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {}
+        arrays: dict[int, np.ndarray] = {}
         for facet in FACETS:
             # Drill sideways: the text and every filter but this facet's own.
             candidates = generation.restrict(matched, selections, exclude=facet.name)
+            if candidates not in arrays:
+                arrays[candidates] = generation.to_array(candidates)
             found = {
-                value: (label_of(generation.labels(first), facet.name, value), count)
-                for value, first, count in generation.counts(facet.field, candidates)
+                value: (generation.label(facet.name, facet.field, value), count)
+                for value, count in generation.counts(facet.field, arrays[candidates])
             }
             selected = set(query.filters.get(facet.name, ()))
             for value in selected - set(found):
@@ -357,21 +456,6 @@ class WhooshBackend:
         if not found:
             return value
         return label_of({"labels": json.loads(found[0].get("labels") or "{}")}, facet, value)
-
-    @staticmethod
-    def _snippet(hit: Any, query: SearchQuery) -> str:
-        language = query.language if query.language in SNIPPET_FIELDS else "nl"
-        if query.q:
-            for field in SNIPPET_FIELDS[language]:
-                if hit.get(field):
-                    highlighted = hit.highlights(field, top=2)
-                    if highlighted:
-                        return str(highlighted)
-        for field in SNIPPET_FIELDS[language]:
-            text = hit.get(field)
-            if text and field.startswith("short_"):
-                return html.escape(_shorten(text), quote=False)
-        return ""
 
     @staticmethod
     def _suggest(searcher: Searcher, query: SearchQuery) -> str | None:
@@ -427,7 +511,7 @@ class WhooshBackend:
         generation.mkdir()
         count = 0
         try:
-            writer = index.create_in(str(generation), self.schema).writer()
+            writer = index.create_in(str(generation), self.schema).writer(codec=_codec())
             try:
                 for document in documents:
                     writer.add_document(**fields_of(document))
@@ -514,6 +598,41 @@ def _files_of(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
             stat = entry.stat()
             files.append((entry.name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(files))
+
+
+def _codec() -> W3Codec:
+    """Whoosh's codec with posting blocks of up to POSTING_BLOCK documents, uncompressed: the
+    array ranking reads whole posting lists, and a block costs one read and one unpickling."""
+    return W3Codec(blocklimit=POSTING_BLOCK, compression=0)
+
+
+def _fragmenter() -> highlight.ContextFragmenter:
+    return highlight.ContextFragmenter(maxchars=300, surround=60)
+
+
+def _words_by_field(text_query: wq.Query) -> dict[str, frozenset[str]]:
+    """The query's term texts per field (for highlighting)."""
+    found: dict[str, set[str]] = {}
+    for field, text in text_query.iter_all_terms():
+        found.setdefault(field, set()).add(text.decode() if isinstance(text, bytes) else text)
+    return {field: frozenset(texts) for field, texts in found.items()}
+
+
+def _snippet(stored: Any, query: SearchQuery, highlighted: Callable[[str], str]) -> str:
+    """The first field (in the reading language first) with a highlighted query term, else the
+    short description cut to length. ``stored`` gives the stored fields."""
+    language = query.language if query.language in SNIPPET_FIELDS else "nl"
+    if query.q:
+        for field in SNIPPET_FIELDS[language]:
+            if stored.get(field):
+                marked = highlighted(field)
+                if marked:
+                    return marked
+    for field in SNIPPET_FIELDS[language]:
+        text = stored.get(field)
+        if text and field.startswith("short_"):
+            return html.escape(_shorten(text), quote=False)
+    return ""
 
 
 def _shorten(text: str) -> str:
