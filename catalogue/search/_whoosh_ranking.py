@@ -216,7 +216,14 @@ class Ranker:
     def top(self, ranked: Ranked, candidates: np.ndarray, limit: int) -> np.ndarray:
         """The first ``limit`` candidate document numbers by score (Whoosh's order)."""
         docnums = np.flatnonzero(candidates)
-        order = np.lexsort((docnums, -ranked.scores[docnums]))
+        scores = ranked.scores[docnums]
+        if 0 < limit < len(docnums):
+            # Only documents scoring at least the limit-th best score can be on the page
+            # (ties at that score included, so the order among them stays by docnum).
+            threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            kept = scores >= threshold
+            docnums, scores = docnums[kept], scores[kept]
+        order = np.lexsort((docnums, -scores))
         return docnums[order[:limit]]
 
     def sorted_by(

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from whoosh import highlight, index
 from whoosh import query as wq
-from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.structfile import StructFile
@@ -170,6 +170,7 @@ class WhooshBackend:
         self.root = Path(root)
         # False leaves all ranking to Whoosh's collector (for comparison in tests).
         self.array_ranking = array_ranking
+        self._stop_form_cache: dict[str, frozenset[str]] = {}
         self.schema = make_schema()
         # The open index of the live generation, kept between searches. Searches take the lock,
         # so one searcher is never used by two threads at once.
@@ -344,13 +345,16 @@ class WhooshBackend:
         else:
             docnums = ranker.sorted_by(column[0], candidates, page[1], reverse=column[1])
         words = _words_by_field(text_query)
+        # A field can only show a highlight where it holds a query term, or where a query term
+        # is the form of a stop word (highlighting keeps stop words; the index does not).
+        anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
         hits = []
         for docnum in docnums[page[0] : page[1]].tolist():
             stored = generation.searcher.stored_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 occurs = ranked.fields.get(field)
-                if occurs is None or not occurs[docnum]:
+                if field not in anywhere and (occurs is None or not occurs[docnum]):
                     return ""
                 return self._highlight(field, stored[field], words.get(field, frozenset()))
 
@@ -402,6 +406,23 @@ class WhooshBackend:
                 )
             )
         return hits
+
+    def _stop_forms(self, field: str) -> frozenset[str]:
+        """The terms a field's analyser makes of its own stop words when it keeps them."""
+        forms = self._stop_form_cache.get(field)
+        if forms is None:
+            analyzer = self.schema[field].analyzer
+            stops = {
+                word
+                for item in getattr(analyzer, "items", ())
+                if isinstance(item, StopFilter)
+                for word in item.stops
+            }
+            forms = frozenset(
+                token.text for token in analyzer(" ".join(sorted(stops)), removestops=False)
+            )
+            self._stop_form_cache[field] = forms
+        return forms
 
     def _highlight(self, field: str, text: str, words: frozenset[str]) -> str:
         """What ``Hit.highlights(field, top=2)`` gives: the field re-analysed, the tokens that
