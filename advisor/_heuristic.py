@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
 from advisor._formulation import FloatArray, Formulation, IntArray
 
@@ -43,6 +45,8 @@ class HeuristicResult:
     """Distinct complete plans seen, cheapest first (for solution merging)."""
     reduced_costs: FloatArray
     """Lagrangian reduced costs at the best multipliers (low: likely in good plans)."""
+    multipliers: FloatArray
+    """The best multipliers (one per row of the formulation's matrix)."""
 
 
 class _Cover:
@@ -378,7 +382,47 @@ def lagrangian_heuristic(
         proven=proven(lower),
         pool=pool,
         reduced_costs=cost - transposed @ best_lam,
+        multipliers=best_lam,
     )
+
+
+def residual_multipliers(
+    form: Formulation,
+    lam: FloatArray,
+    fixed: npt.NDArray[np.bool_],
+    upper: float,
+    *,
+    iterations: int = 60,
+    scale: float = 0.5,
+    transposed: sp.csr_array | None = None,
+) -> tuple[FloatArray, float]:
+    """Re-price the columns once the columns in ``fixed`` are forced into every plan.
+
+    A short subgradient run from ``lam`` on the Lagrangian relaxation with ``x_j = 1`` for
+    the fixed columns (rows they satisfy lose their weight; the rest is re-balanced), aiming
+    at ``upper``. Returns the best multipliers and their bound, a lower bound on the cost of
+    every plan that contains all fixed columns (not on the optimum itself).
+    """
+    cost, matrix, rhs = form.cost, form.matrix, form.rhs
+    at = matrix.T.tocsr() if transposed is None else transposed
+    forced = fixed.copy()
+    forced[list(form.forced)] = True
+    best_lam, best_value = lam, -math.inf
+    for iteration in range(iterations):
+        reduced = cost - at @ lam
+        x = (reduced < 0) | forced
+        value = float(lam @ rhs + reduced[x].sum())
+        if value > best_value:
+            best_lam, best_value = lam, value
+        gradient = rhs - matrix @ x.astype(np.float64)
+        gradient[(lam <= 0) & (gradient < 0)] = 0.0
+        norm = float(gradient @ gradient)
+        if norm == 0.0:
+            break
+        lam = np.maximum(0.0, lam + scale * max(upper - value, 0.0) / norm * gradient)
+        if iteration % 20 == 19:
+            scale /= 1.5
+    return best_lam, best_value
 
 
 def polish(

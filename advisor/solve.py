@@ -36,19 +36,27 @@ Method
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from advisor._formulation import FloatArray, Formulation, build_formulation
-from advisor._heuristic import HeuristicResult, lagrangian_heuristic, polish
+from advisor._heuristic import (
+    HeuristicResult,
+    lagrangian_heuristic,
+    polish,
+    residual_multipliers,
+)
 from advisor.model import Candidate, Instance, Plan, UnknownComponentError
 from advisor.roadmap import adoption_waves
 
@@ -81,7 +89,7 @@ _CORE_COLUMNS = 1000
 # Those problems: the subgradient phase takes this share of the remaining budget (most of
 # it for multipliers, the rest for one greedy plan); with fewer iterations to stall before
 # the step halves it converges within a few hundred iterations.
-_LARGE_SHARE = 0.45
+_LARGE_SHARE = 0.3
 _LARGE_SUBGRADIENT_SHARE = 0.85
 _LARGE_STALL = 10
 # Greedy plans during the subgradient phase cost more than they bring once cores follow.
@@ -90,10 +98,24 @@ _LARGE_EVERY = 1000
 _CORE_START = 80
 _CORE_GROWTH = 1.5
 _CORE_SHARE = 0.6
+# Larger cores rarely finish in time: refinement rounds (see :func:`_refine`) do better.
+_CORE_MAX = 130
+# Refinement by fixing (see :func:`_refine`): shares of the best plan fixed per round,
+# the pool the later rounds sample them from, subgradient iterations, core size and time
+# per round, and the least time worth starting one.
+_REFINE_SHARES = (0.3, 0.4, 0.5, 0.35, 0.45)
+_REFINE_POOL = 0.7
+_REFINE_ITERATIONS = 60
+_REFINE_CORE = 125
+_REFINE_ROUND_SECONDS = 0.02
+_MIN_REFINE_SECONDS = 0.008
 # Share of what is left after the cores for local search on the best plan (merging follows).
 _POLISH_SHARE = 0.5
 # HiGHS needs a few milliseconds just to start; below this a MILP call is pointless.
 _MIN_MILP_SECONDS = 0.005
+# HiGHS checks its time limit only now and then: on large problems it overshoots by several
+# milliseconds, so calls that would end at the deadline start with that much less.
+_MILP_OVERSHOOT = 0.008
 # Solution merging: rounds, plans per round, and the least time worth starting one.
 _MERGE_ROUNDS = 3
 _MERGE_WIDTH = 3
@@ -586,6 +608,51 @@ def _merge(
     return best
 
 
+def _milp_columns(
+    form: Formulation,
+    columns: npt.NDArray[np.int64],
+    fixed: npt.NDArray[np.bool_],
+    budget: float,
+    deadline: float,
+) -> tuple[frozenset[int] | None, bool]:
+    """Exact MILP over ``columns`` (sorted indices), ``fixed`` columns forced in, cost capped.
+
+    Array-level (no :meth:`Formulation.restrict`): core and refinement rounds run it many
+    times. Returns the plan as column indices of ``form`` (or None) and whether HiGHS proved
+    it optimal within the columns, or proved that none of them makes a plan within budget.
+    """
+    remaining = deadline - time.perf_counter()
+    if remaining < _MIN_MILP_SECONDS:
+        return None, False
+    lower = fixed[columns].astype(np.float64)
+    if form.forced:
+        lower[np.isin(columns, np.asarray(form.forced, dtype=np.int64))] = 1.0
+    cost = form.cost[columns]
+    rows = [
+        LinearConstraint(form.matrix[:, columns], form.rhs, np.inf),
+        LinearConstraint(sp.csr_array(cost.reshape(1, -1)), -np.inf, budget),
+    ]
+    result = milp(
+        cost,
+        integrality=np.ones(columns.size),
+        bounds=Bounds(lower, np.ones(columns.size)),
+        constraints=rows,
+        options={"time_limit": remaining, "mip_rel_gap": 0.0, "presolve": True},
+    )
+    # Status 2: infeasible, i.e. proven that no plan within the budget uses only these.
+    proven = result.status in (0, 2)
+    if result.x is None:
+        return None, proven
+    return frozenset(columns[np.asarray(result.x) > 0.5].tolist()), proven
+
+
+def _cutoff(form: Formulation, best_cost: float) -> float:
+    """The budget of a search for a strictly cheaper plan than ``best_cost``."""
+    integral = bool(np.all(form.cost == np.round(form.cost)))
+    step = 1.0 if integral else _TIE_RTOL * max(1.0, abs(best_cost))
+    return best_cost - step
+
+
 def _core(
     form: Formulation,
     result: HeuristicResult,
@@ -600,25 +667,81 @@ def _core(
     order = np.argsort(result.reduced_costs, kind="stable")
     best = result.selection
     best_cost = _cost_of(form, best)
-    integral = bool(np.all(form.cost == np.round(form.cost)))
     size = _CORE_START
     core_deadline = time.perf_counter() + _CORE_SHARE * (deadline - time.perf_counter())
-    index = {cid: j for j, cid in enumerate(form.columns)}
-    while size < form.size:
-        step = 1.0 if integral else _TIE_RTOL * max(1.0, abs(best_cost))
-        sub = form.restrict(set(order[:size].tolist()) | best)
-        chosen, solved, _ = _run_milp(sub, core_deadline, budget=best_cost - step)
+    none = np.zeros(form.size, dtype=bool)
+    while size < min(form.size, _CORE_MAX):
+        columns = np.union1d(order[:size], np.fromiter(best, dtype=np.int64))
+        chosen, solved = _milp_columns(form, columns, none, _cutoff(form, best_cost), core_deadline)
         if chosen is not None:
-            found.offer(chosen, "heuristic")
-            selection = frozenset(index[cid] for cid in chosen)
-            cost = _cost_of(form, selection)
+            found.offer(_indices_to_ids(form, chosen), "heuristic")
+            cost = _cost_of(form, chosen)
             if cost < best_cost - 1e-9:
-                best, best_cost = selection, cost
-        # No plan and not solved means the cutoff made the core infeasible: grow it.
-        if (not solved and chosen is not None) or time.perf_counter() >= core_deadline:
+                best, best_cost = chosen, cost
+        if not solved or time.perf_counter() >= core_deadline:
             # Timed out: a larger core would not finish either.
             break
         size = int(size * _CORE_GROWTH)
+    return best
+
+
+def _refine(
+    form: Formulation,
+    result: HeuristicResult,
+    best: frozenset[int],
+    deadline: float,
+    found: _Incumbents,
+) -> frozenset[int]:
+    """Refinement by fixing (after Caprara, Fischetti and Toth), until ``deadline``.
+
+    Each round forces a share of the best plan's columns into the plan (those with the
+    smallest reduced costs: the most certain ones), re-prices the columns for the rest of the
+    problem with a short subgradient run, and solves a core MILP over the re-priced cheapest
+    columns plus the best plan, capped below the best cost. Columns that looked poor for the
+    whole problem can be the right ones for the rest once part of it is settled. Rounds
+    cycle through the fixing shares; after a cycle without improvement the fixed columns are
+    sampled (seeded, so the same rounds give the same plans) from the more certain ones.
+    """
+    transposed = form.matrix.T.tocsr()
+    best_cost = _cost_of(form, best)
+    lam = result.multipliers
+    rng = np.random.default_rng(0)
+    failures = 0
+    # A round needs time for its subgradient run and a MILP that ends before HiGHS overshoots.
+    last_start = deadline - _MILP_OVERSHOOT - _MIN_REFINE_SECONDS
+    while time.perf_counter() < last_start and not _closes_gap(found):
+        share = _REFINE_SHARES[failures % len(_REFINE_SHARES)]
+        reduced = form.cost - transposed @ lam
+        members = sorted(best, key=lambda j: (reduced[j], j))
+        count = int(share * len(members))
+        if failures < len(_REFINE_SHARES):
+            chosen_fixed = members[:count]
+        else:
+            pool = np.asarray(members[: max(count, int(_REFINE_POOL * len(members)))])
+            chosen_fixed = rng.choice(pool, count, replace=False).tolist()
+        fixed = np.zeros(form.size, dtype=bool)
+        fixed[chosen_fixed] = True
+        budget = _cutoff(form, best_cost)
+        residual, bound = residual_multipliers(
+            form, lam, fixed, best_cost, iterations=_REFINE_ITERATIONS, transposed=transposed
+        )
+        improved = False
+        if bound <= budget + 1e-6:
+            priced = form.cost - transposed @ residual
+            priced[fixed] = -np.inf
+            order = np.argsort(priced, kind="stable")
+            columns = np.union1d(order[: _REFINE_CORE + count], np.fromiter(best, dtype=np.int64))
+            round_deadline = min(
+                deadline - _MILP_OVERSHOOT, time.perf_counter() + _REFINE_ROUND_SECONDS
+            )
+            chosen, _ = _milp_columns(form, columns, fixed, budget, round_deadline)
+            if chosen is not None:
+                found.offer(_indices_to_ids(form, chosen), "heuristic")
+                cost = _cost_of(form, chosen)
+                if cost < best_cost - 1e-9:
+                    best, best_cost, lam = chosen, cost, residual
+                    improved = True
+        failures = 0 if improved else failures + 1
     return best
 
 
@@ -678,6 +801,9 @@ def _optimise(
                 best = _core(form, result, deadline, found)
                 proven = _closes_gap(found)
                 if not proven:
+                    best = _refine(form, result, best, deadline, found)
+                    proven = _closes_gap(found)
+                if not proven and time.perf_counter() < deadline:
                     now = time.perf_counter()
                     best, _ = polish(form, best, now + _POLISH_SHARE * (deadline - now))
                     found.offer(_indices_to_ids(form, best), "heuristic")
@@ -693,7 +819,7 @@ def _optimise(
         ):
             # Only when the heuristic left a real share of the budget: HiGHS overshoots short
             # time limits on large problems and would rarely finish anyway.
-            chosen, proven_milp, bound = _run_milp(form, deadline)
+            chosen, proven_milp, bound = _run_milp(form, deadline - _MILP_OVERSHOOT)
             found.offer(chosen, "milp" if proven_milp else "milp-incumbent")
             found.bound(bound)
             proven = proven_milp or _closes_gap(found)
@@ -799,7 +925,36 @@ def solve(
         msg = "time_limit must be positive"
         raise ValueError(msg)
     deadline = time.perf_counter() + time_limit
-    forced = frozenset(include)
+    with _collection_paused():
+        return _solve(instance, deadline, time_limit, frozenset(include), tie_break)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of one solve call.
+
+    The search allocates many short-lived containers; on a large heap (a web app) a full
+    collection triggered in the middle costs tens of milliseconds of the time limit.
+    Reference counting still frees almost everything at once; the collector runs again
+    right after the call. Re-enables it only if it was enabled (callers may have turned it
+    off themselves).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _solve(
+    instance: Instance,
+    deadline: float,
+    time_limit: float,
+    forced: frozenset[str],
+    tie_break: bool,
+) -> Plan:
     candidates = instance.by_id
     analysis = analyse(instance, include=forced)
 
