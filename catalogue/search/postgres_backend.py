@@ -9,16 +9,34 @@ field gets the tsvector weight (A-C) that matches its place in query.SEARCH_BOOS
 name or alias match adds a fixed bonus, as in the Whoosh backend. A rebuild replaces every row in
 one transaction, so readers see the old documents until the new ones are committed (MVCC is the
 atomic swap here). Facets follow the same drill-sideways rule (see query.py).
+
+A search with a text runs two statements. The first matches the text once (the GIN index) and
+returns the ids of every match with its rank (only rows that pass the facet filters are ranked;
+the filters arrive as a bit string over component ids), and the generation of the documents it
+read (``search.state``, raised by a trigger on every write, migration 0005). Python then counts
+the facets with numpy over (document, value) pairs, as the Whoosh backend does, and cuts the
+page from the ranks; the second statement reads that page's slugs, names and highlighted
+snippets. Without a text only the second runs.
+
+What the counts and the page order need of all documents (facet values, labels, the order by
+name and by last update, and the spelling vocabulary) is derived once per generation and kept
+in a ``_State``. A statement that reports another generation than the kept state's is not used:
+the state is derived again and the search run in one REPEATABLE READ transaction (one
+snapshot), so counts and hits always describe the same documents, whoever wrote them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
 import html
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -26,22 +44,15 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
-    Select,
     Table,
     Text,
-    and_,
-    any_,
     bindparam,
-    case,
     delete,
     func,
-    literal,
     literal_column,
-    or_,
     select,
     text,
     true,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, insert
 from sqlalchemy.exc import DBAPIError
@@ -123,10 +134,6 @@ def _tsvector() -> ColumnElement[Any]:
     return vector
 
 
-def _tsquery(config: str) -> ColumnElement[Any]:
-    return func.websearch_to_tsquery(literal_column(f"'{config}'::regconfig"), bindparam("q"))
-
-
 def _row(document: SearchDocument) -> dict[str, Any]:
     document = dict(document)
     body = dict(document)
@@ -148,6 +155,343 @@ def _row(document: SearchDocument) -> dict[str, Any]:
     return row
 
 
+# ---------------------------------------------------------------- derived data per generation
+#
+# The documents are numbered by their position in the state's ascending ids; sets of documents
+# are numpy boolean arrays over those positions.
+
+
+@dataclasses.dataclass(frozen=True)
+class _FacetIndex:
+    """One facet's values over the documents of a state."""
+
+    # The values; a value's index in this list is its number below.
+    values: list[str]
+    numbers: dict[str, int]
+    # One (document, value number) pair per value a document has.
+    pair_doc: np.ndarray
+    pair_value: np.ndarray
+    # The documents of each value: value_docs[starts[v]:starts[v + 1]].
+    value_docs: np.ndarray
+    starts: np.ndarray
+    # The label every document with the value gives it (the value itself when none gives one);
+    # None when the documents differ, see ``mixed``.
+    labels: list[str | None]
+    # value number -> [(label, the documents that give it)], by label, where documents differ.
+    mixed: dict[int, list[tuple[str, np.ndarray]]]
+
+    @classmethod
+    def build(cls, found: dict[str, list[tuple[int, str | None]]]) -> _FacetIndex:
+        """From value -> [(document, its label or None)], documents ascending."""
+        values = sorted(found)
+        numbers = {value: number for number, value in enumerate(values)}
+        pair_doc: list[int] = []
+        pair_value: list[int] = []
+        starts = [0]
+        labels: list[str | None] = []
+        mixed: dict[int, list[tuple[str, np.ndarray]]] = {}
+        for number, value in enumerate(values):
+            given = found[value]
+            pair_doc += [document for document, _label in given]
+            pair_value += [number] * len(given)
+            starts.append(len(pair_doc))
+            distinct = {label for _document, label in given}
+            if len(distinct) == 1:
+                only = distinct.pop()
+                labels.append(value if only is None else only)
+            else:
+                labels.append(None)
+                by_label: dict[str, list[int]] = {}
+                for document, label in given:
+                    if label is not None:
+                        by_label.setdefault(label, []).append(document)
+                mixed[number] = [
+                    (label, np.asarray(documents, dtype=np.int64))
+                    for label, documents in sorted(by_label.items())
+                ]
+        docs_array = np.asarray(pair_doc, dtype=np.int64)
+        return cls(
+            values=values,
+            numbers=numbers,
+            pair_doc=docs_array,
+            pair_value=np.asarray(pair_value, dtype=np.int64),
+            value_docs=docs_array,
+            starts=np.asarray(starts, dtype=np.int64),
+            labels=labels,
+            mixed=mixed,
+        )
+
+    def having(self, chosen: Iterable[str], size: int) -> np.ndarray:
+        """The documents with any of the ``chosen`` values."""
+        selected = np.zeros(size, dtype=bool)
+        for value in chosen:
+            number = self.numbers.get(value)
+            if number is not None:
+                selected[self.value_docs[self.starts[number] : self.starts[number + 1]]] = True
+        return selected
+
+    def counts(
+        self, candidates: np.ndarray, counted: np.ndarray | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(value, label, count) of every value some of the ``candidates`` have; ``counted``
+        are the counts per value number when the caller has them already."""
+        if counted is None:
+            counted = np.bincount(
+                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
+            )
+        present = np.flatnonzero(counted)
+        values, labels = self.values, self.labels
+        found = [
+            (values[number], labels[number], count)
+            for number, count in zip(present.tolist(), counted[present].tolist(), strict=True)
+        ]
+        for at, number in enumerate(present.tolist() if self.mixed else ()):
+            if number in self.mixed:
+                value, _label, count = found[at]
+                label = next(
+                    (name for name, docs_ in self.mixed[number] if candidates[docs_].any()), value
+                )
+                found[at] = (value, label, count)
+        return found
+
+    def label_anywhere(self, value: str) -> str:
+        """The label of ``value`` in any document (the least if they differ)."""
+        number = self.numbers.get(value)
+        if number is None:
+            return value
+        label = self.labels[number]
+        if label is None:
+            return self.mixed[number][0][0] if self.mixed[number] else value
+        return label
+
+
+@dataclasses.dataclass
+class _State:
+    """What the searches derive from all documents, for one generation of the table."""
+
+    generation: int | None
+    # The component ids, ascending.
+    ids: np.ndarray
+    # Each document's place in the order by lower(name) and in the order by last update (both
+    # as PostgreSQL sorts, ties by id), so pages are cut in Python as SQL would cut them.
+    by_name: np.ndarray
+    by_update: np.ndarray
+    facets: dict[str, _FacetIndex]
+    # Every facet's pairs in one pair of arrays (value numbers shifted by the facet's offset),
+    # to count all facets that share their candidates at once.
+    pair_doc: np.ndarray = dataclasses.field(init=False)
+    pair_value: np.ndarray = dataclasses.field(init=False)
+    offsets: dict[str, int] = dataclasses.field(init=False)
+    # The words of every document, for "did you mean"; read when first needed.
+    vocabulary: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.offsets = {}
+        offset = 0
+        for name, index in self.facets.items():
+            self.offsets[name] = offset
+            offset += len(index.values)
+        self.pair_doc = np.concatenate(
+            [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int64)]
+        )
+        self.pair_value = np.concatenate(
+            [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+
+    @property
+    def size(self) -> int:
+        """The number of documents."""
+        return len(self.ids)
+
+    @classmethod
+    def load(cls, connection: Any) -> _State:
+        """The state as ``connection``'s snapshot sees it (call it in the transaction that
+        then searches, or in a REPEATABLE READ one)."""
+        generation = connection.exec_driver_sql(_GENERATION).scalar()
+        rows = connection.exec_driver_sql(
+            "SELECT component_id, facets, body -> 'labels', "
+            "row_number() OVER (ORDER BY lower(name), component_id), "
+            "row_number() OVER (ORDER BY updated_at DESC NULLS LAST, component_id) "
+            "FROM search.component_document ORDER BY component_id"
+        ).all()
+        size = len(rows)
+        found: dict[str, dict[str, list[tuple[int, str | None]]]] = {f.name: {} for f in FACETS}
+        for position, (_id, facets, labels, _name, _update) in enumerate(rows):
+            facets = facets or {}
+            labels = labels or {}
+            for facet in FACETS:
+                given = labels.get(facet.name) or {}
+                values = found[facet.name]
+                for value in facets.get(facet.name) or ():
+                    label = given.get(value)
+                    values.setdefault(value, []).append(
+                        (position, None if label is None else str(label))
+                    )
+        return cls(
+            generation=generation,
+            ids=np.fromiter((row[0] for row in rows), dtype=np.int64, count=size),
+            by_name=np.fromiter((row[3] for row in rows), dtype=np.int64, count=size),
+            by_update=np.fromiter((row[4] for row in rows), dtype=np.int64, count=size),
+            facets={name: _FacetIndex.build(values) for name, values in found.items()},
+        )
+
+    def positions(self, ids: bytes) -> np.ndarray | None:
+        """The positions of the ids in ``ids`` (4-byte big-endian integers, as int4send gives
+        them); None when one of them is not a document of this state."""
+        found = np.frombuffer(ids, dtype=">i4").astype(np.int64)
+        if not len(found):
+            return np.zeros(0, dtype=np.int64)
+        if not self.size:
+            return None
+        positions = np.searchsorted(self.ids, found)
+        positions[positions >= self.size] = 0
+        if not np.array_equal(self.ids[positions], found):
+            return None
+        return positions
+
+    def selections(self, filters: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
+        """Per filtered facet, the documents with any of the selected values (OR in a facet)."""
+        return {
+            facet.name: self.facets[facet.name].having(chosen, self.size)
+            for facet in FACETS
+            if (chosen := filters.get(facet.name))
+        }
+
+    def id_bits(self, selected: np.ndarray) -> bytes:
+        """The documents in ``selected`` as a bit string indexed by component id (bit ``i`` of
+        byte ``b`` is id ``8 * b + i``), for ``get_bit`` in SQL."""
+        top = int(self.ids[-1]) + 1 if self.size else 1
+        bits = np.zeros(top, dtype=bool)
+        bits[self.ids[selected]] = True
+        return np.packbits(bits, bitorder="little").tobytes()
+
+
+def _restrict(
+    documents: np.ndarray, selections: Mapping[str, np.ndarray], *, exclude: str | None = None
+) -> np.ndarray:
+    """``documents`` within every selection but ``exclude``'s (AND across facets)."""
+    for name, selected in selections.items():
+        if name != exclude:
+            documents = documents & selected
+    return documents
+
+
+def _facet_values(
+    state: _State, matched: np.ndarray, selections: Mapping[str, np.ndarray], query: SearchQuery
+) -> dict[str, list[FacetValue]]:
+    """The drill-sideways counts of every facet over the text matches ``matched``."""
+    facets: dict[str, list[FacetValue]] = {}
+    passing = _restrict(matched, selections)
+    # Every facet without a filter counts the same candidates: count them all at once.
+    shared = np.bincount(
+        state.pair_value[passing[state.pair_doc]],
+        minlength=sum(len(index.values) for index in state.facets.values()),
+    )
+    for facet in FACETS:
+        index = state.facets[facet.name]
+        if facet.name in selections:
+            counted = index.counts(_restrict(matched, selections, exclude=facet.name))
+        else:
+            offset = state.offsets[facet.name]
+            counted = index.counts(passing, shared[offset : offset + len(index.values)])
+        selected = set(query.filters.get(facet.name, ()))
+        # A selected value with no results keeps its box, so it can be unticked.
+        counted += [
+            (value, index.label_anywhere(value), 0)
+            for value in sorted(selected - {value for value, _label, _count in counted})
+        ]
+        facets[facet.name] = [
+            FacetValue(value=v, label=label, count=count, selected=v in selected)
+            for v, label, count in sort_facet_values(counted)
+        ]
+    return facets
+
+
+def _page(keys: list[np.ndarray], start: int, stop: int) -> np.ndarray:
+    """The indices of the rows ``start:stop`` in the order of ``keys`` (first key first; the
+    last key has no ties)."""
+    count = len(keys[0])
+    if stop < count:
+        # Only rows whose first key reaches that of the stop-th row can be on the page.
+        bound = np.partition(keys[0], stop - 1)[stop - 1]
+        keep = np.flatnonzero(keys[0] <= bound)
+        order = np.lexsort([key[keep] for key in reversed(keys)])
+        return keep[order[start:stop]]
+    return np.lexsort(list(reversed(keys)))[start:stop]
+
+
+# ---------------------------------------------------------------- the statements
+
+_GENERATION = "SELECT generation FROM search.state WHERE id = 1"
+_ALLOWED = "(d.component_id < %(nbits)s AND get_bit(%(allowed)s, d.component_id) = 1)"
+# Not ranked: documents that do not pass the filters.
+_UNRANKED = -1.0
+
+
+@functools.cache
+def _matching(filtered: bool) -> str:
+    """The statement that matches the text: the generation, the ids of every match and their
+    ranks (``_UNRANKED`` for those the filters leave out), as two strings of binary numbers."""
+    allowed = _ALLOWED if filtered else "true"
+    rank = (
+        "ts_rank(d.tsv, query.tsq)::float8 + CASE WHEN %(exact)s = ANY(d.exact) "
+        f"THEN {EXACT_BONUS}::float8 ELSE 0.0::float8 END"
+    )
+    return (
+        "WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('dutch', %(q)s) || "  # noqa: S608 - constants only
+        "websearch_to_tsquery('english', %(q)s) AS tsq) "
+        f"SELECT ({_GENERATION}) AS generation, "
+        "string_agg(int4send(d.component_id), '') AS ids, "
+        f"string_agg(float8send(CASE WHEN {allowed} THEN {rank} ELSE {_UNRANKED}::float8 END), '') "
+        "AS ranks FROM search.component_document AS d, query WHERE d.tsv @@ query.tsq"
+    )
+
+
+# The text a snippet is cut from: the short description, features and long description of the
+# first language (the asked one, then the others) that has any; and its configuration.
+_SNIPPET_TEXT = (
+    "LEFT JOIN LATERAL (SELECT l.cfg, l.txt FROM (SELECT s.n, "
+    "CASE WHEN s.lang = 'en' THEN 'english' ELSE 'dutch' END AS cfg, "
+    "concat_ws(' ', nullif(d.body ->> ('short_' || s.lang), ''), "
+    "nullif((SELECT string_agg(f.item, ' ' ORDER BY f.n) FROM jsonb_array_elements_text("
+    "d.body -> ('features_' || s.lang)) WITH ORDINALITY AS f(item, n)), ''), "
+    "nullif(d.body ->> ('long_' || s.lang), '')) AS txt "
+    "FROM unnest(CAST(%(langs)s AS text[])) WITH ORDINALITY AS s(lang, n)) AS l "
+    "WHERE l.txt <> '' ORDER BY l.n LIMIT 1) AS src ON true"
+)
+
+
+@functools.cache
+def _page_statement(has_text: bool) -> str:
+    """The statement that reads a page of hits: the generation, then per id in ``page`` (in
+    that order) its slug, name, highlighted text and the short description to fall back on."""
+    headline = (
+        "ts_headline(CAST(src.cfg AS regconfig), src.txt, "
+        "websearch_to_tsquery(CAST(src.cfg AS regconfig), %(q)s), %(options)s)"
+        if has_text
+        else "NULL::text"
+    )
+    shorts = ", ".join(f"nullif(d.body ->> 'short_{language}', '')" for language in docs.LANGUAGES)
+    return (
+        f"SELECT 0::bigint AS n, ({_GENERATION}) AS generation, NULL::text AS slug, "  # noqa: S608 - constants only
+        "NULL::text AS name, NULL::text AS headline, NULL::text AS fallback "
+        "UNION ALL "
+        f"SELECT p.n, NULL, d.slug, d.name, {headline}, "
+        f"coalesce(nullif(d.body ->> ('short_' || %(lang)s), ''), {shorts}, '') "
+        "FROM unnest(CAST(%(page)s AS integer[])) WITH ORDINALITY AS p(id, n) "
+        "JOIN search.component_document AS d ON d.component_id = p.id "
+        f"{_SNIPPET_TEXT if has_text else ''} ORDER BY n"
+    )
+
+
+def _snippet(headline: str | None, fallback: str) -> str:
+    if headline and START in headline:
+        escaped = html.escape(headline, quote=False)
+        return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    return html.escape(_shorten(fallback), quote=False)
+
+
 class PostgresBackend:
     """Search documents in ``search.component_document`` with a GIN-indexed tsvector."""
 
@@ -155,6 +499,9 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # The derived data of the last generation a search saw; replaced, never changed.
+        self._state: _State | None = None
+        self._state_lock = threading.Lock()
 
     # ------------------------------------------------------------ writing
 
@@ -246,8 +593,7 @@ class PostgresBackend:
     def search(self, query: SearchQuery) -> SearchResults:
         """Run the query with the same rules as the Whoosh backend."""
         try:
-            with self.engine.connect() as connection:
-                results = self._search(connection, query)
+            results = self._search(query)
         except DBAPIError as error:
             msg = f"searching the PostgreSQL documents failed: {error}"
             raise SearchUnavailable(msg) from error
@@ -256,208 +602,113 @@ class PostgresBackend:
             raise SearchUnavailable(msg)
         return results
 
-    def _search(self, connection: Any, query: SearchQuery) -> SearchResults:
+    def _search(self, query: SearchQuery) -> SearchResults:
+        state = self._state
+        if state is not None:
+            with self.engine.connect() as connection:
+                results = self._run(connection, state, query)
+            if results is not None:
+                return results
+        # The documents changed since the state was derived (or it never was): derive it again
+        # and search in the same snapshot.
+        with self.engine.connect().execution_options(
+            isolation_level="REPEATABLE READ"
+        ) as connection:
+            state = _State.load(connection)
+            results = self._run(connection, state, query)
+        if results is None:  # pragma: no cover - one snapshot cannot disagree with itself
+            msg = "the PostgreSQL search documents changed while being read"
+            raise SearchUnavailable(msg)
+        if state.generation is not None:
+            with self._state_lock:
+                current = self._state
+                if current is None or (current.generation or 0) <= state.generation:
+                    self._state = state
+        return results
+
+    def _run(self, connection: Any, state: _State, query: SearchQuery) -> SearchResults | None:
+        """The search on ``state``; None when the documents are not those of ``state``."""
         q = normalise_text(query.q)
-        t = component_document
-        params: dict[str, Any] = {"q": q}
-        tsquery = _tsquery("dutch").op("||")(_tsquery("english"))
-        text_match: ColumnElement[bool] = t.c.tsv.op("@@")(tsquery) if q else true()
-        # Containment (@>) on the whole column is what the GIN index on ``facets`` serves.
-        facet_filters = {
-            facet.name: or_(*(t.c.facets.contains({facet.name: [value]}) for value in values))
-            for facet in FACETS
-            if (values := query.filters.get(facet.name))
-        }
-
-        def where(exclude: str | None = None) -> ColumnElement[bool]:
-            return and_(text_match, *(c for name, c in facet_filters.items() if name != exclude))
-
-        total, facets = self._facet_counts(connection, text_match, facet_filters, params, query)
-        hits: list[Hit] = []
-        if total:
-            hits = self._hits(connection, query, q, where(), tsquery, params, total)
-        suggestion = self._suggest(connection, q) if not total and q else None
-        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
-
-    def _facet_counts(
-        self,
-        connection: Any,
-        text_match: ColumnElement[bool],
-        facet_filters: dict[str, ColumnElement[bool]],
-        params: dict[str, Any],
-        query: SearchQuery,
-    ) -> tuple[int, dict[str, list[FacetValue]]]:
-        """The total and the drill-sideways counts of every facet, in one statement.
-
-        The text is matched once, into a materialised CTE that keeps, per matching row, its
-        facets, its labels and whether it passes each facet filter; every facet is then
-        counted over that CTE without its own filter.
-        """
-        t = component_document
-        passes = {name: f"passes_{index}" for index, name in enumerate(facet_filters)}
-        matched = (
-            select(
-                t.c.facets,
-                func.jsonb_extract_path(t.c.body, "labels").label("labels"),
-                *(condition.label(passes[name]) for name, condition in facet_filters.items()),
-            )
-            .where(text_match)
-            .cte("matched")
-            .prefix_with("MATERIALIZED")
-        )
-
-        def passing(exclude: str | None = None) -> list[ColumnElement[bool]]:
-            return [matched.c[column] for name, column in passes.items() if name != exclude]
-
-        parts: list[Select[Any]] = [
-            select(
-                literal("", Text).label("facet"),
-                literal(None, Text).label("value"),
-                func.count().label("n"),
-                literal(None, Text).label("label"),
-            )
-            .select_from(matched)
-            .where(and_(true(), *passing()))
-        ]
-        for facet in FACETS:
-            values = (
-                func.jsonb_array_elements_text(matched.c.facets[facet.name])
-                .table_valued("value")
-                .alias(f"v_{facet.name}")
-            )
-            label = func.jsonb_extract_path_text(matched.c.labels, facet.name, values.c.value)
-            parts.append(
-                select(
-                    literal(facet.name, Text).label("facet"),
-                    values.c.value,
-                    func.count().label("n"),
-                    func.min(label).label("label"),
-                )
-                .select_from(matched.join(values, true()))
-                .where(and_(true(), *passing(facet.name)))
-                .group_by(values.c.value)
-            )
-        total = 0
-        found: dict[str, dict[str, tuple[str, int]]] = {facet.name: {} for facet in FACETS}
-        for row in connection.execute(union_all(*parts), params):
-            if row.facet == "":
-                total = int(row.n)
-            else:
-                found[row.facet][row.value] = (row.label or row.value, int(row.n))
-        facets: dict[str, list[FacetValue]] = {}
-        for facet in FACETS:
-            counted = found[facet.name]
-            selected = set(query.filters.get(facet.name, ()))
-            for value in selected - set(counted):
-                # A selected value with no results keeps its box, so it can be unticked.
-                label_anywhere = connection.scalar(
-                    select(func.jsonb_extract_path_text(t.c.body, "labels", facet.name, value))
-                    .where(t.c.facets.contains({facet.name: [value]}))
-                    .limit(1)
-                )
-                counted[value] = (label_anywhere or value, 0)
-            ordered = sort_facet_values((v, lab, count) for v, (lab, count) in counted.items())
-            facets[facet.name] = [
-                FacetValue(value=v, label=lab, count=count, selected=v in selected)
-                for v, lab, count in ordered
-            ]
-        return total, facets
-
-    def _hits(
-        self,
-        connection: Any,
-        query: SearchQuery,
-        q: str,
-        condition: ColumnElement[bool],
-        tsquery: ColumnElement[Any],
-        params: dict[str, Any],
-        total: int,
-    ) -> list[Hit]:
-        t = component_document
-        rank: ColumnElement[Any]
+        selections = state.selections(query.filters)
+        every = np.ones(state.size, dtype=bool)
+        allowed = _restrict(every, selections)
         if q:
-            rank = func.ts_rank(t.c.tsv, tsquery) + case(
-                (bindparam("exact", exact_key(q)) == any_(t.c.exact), EXACT_BONUS), else_=0.0
-            )
+            params: dict[str, Any] = {"q": q, "exact": exact_key(q)}
+            if selections:
+                params["allowed"] = state.id_bits(allowed)
+                params["nbits"] = len(params["allowed"]) * 8
+            head = connection.exec_driver_sql(_matching(bool(selections)), params).one()
+            if head.generation != state.generation:
+                return None
+            positions = state.positions(head.ids or b"")
+            if positions is None:
+                return None
+            ranks = np.frombuffer(head.ranks or b"", dtype=">f8").astype(np.float64)
+            matched = np.zeros(state.size, dtype=bool)
+            matched[positions] = True
+            ranked = ranks != _UNRANKED
+            positions, ranks = positions[ranked], ranks[ranked]
         else:
-            rank = literal_column("0.0")
-        order = {
-            "name": [func.lower(t.c.name), t.c.component_id],
-            "updated": [t.c.updated_at.desc().nullslast(), t.c.component_id],
-        }.get(query.sort, [rank.desc(), func.lower(t.c.name)] if q else [func.lower(t.c.name)])
-        pages = max(1, -(-total // query.per_page))
-        statement: Select[Any] = (
-            select(t.c.slug, t.c.name, rank.label("rank"), t.c.body)
-            .where(condition)
-            .order_by(*order)
-            .offset((min(max(query.page, 1), pages) - 1) * query.per_page)
-            .limit(query.per_page)
-        )
-        rows = connection.execute(statement, {**params, "exact": exact_key(q)}).all()
-        snippets = self._snippets(connection, [row.body for row in rows], q, query.language)
-        return [
-            Hit(slug=row.slug, name=row.name, score=float(row.rank or 0.0), snippet_html=snippet)
-            for row, snippet in zip(rows, snippets, strict=True)
-        ]
-
-    @staticmethod
-    def _snippets(
-        connection: Any, bodies: Sequence[dict[str, Any]], q: str, language: str
-    ) -> list[str]:
-        sources: list[tuple[str, str]] = []
-        for body in bodies:
-            chosen = ("dutch", "")
-            for lang in (language, *(x for x in docs.LANGUAGES if x != language)):
-                features = " ".join(body.get(f"features_{lang}") or [])
-                parts = (body.get(f"short_{lang}"), features, body.get(f"long_{lang}"))
-                joined = " ".join(part for part in parts if part)
-                if joined:
-                    chosen = ("english" if lang == "en" else "dutch", joined)
-                    break
-            sources.append(chosen)
-        if not q:
-            return [
-                html.escape(_shorten(docs.snippet_source(b, language)), quote=False) for b in bodies
-            ]
-        headlines = (
-            connection.execute(
-                text(
-                    "SELECT ts_headline(CAST(s.cfg AS regconfig), s.txt, "
-                    "websearch_to_tsquery(CAST(s.cfg AS regconfig), :q), :options) "
-                    "FROM unnest(CAST(:cfgs AS text[]), CAST(:texts AS text[])) "
-                    "WITH ORDINALITY AS s(cfg, txt, ord) ORDER BY s.ord"
-                ),
+            matched = every
+            positions = np.flatnonzero(allowed)
+            ranks = np.zeros(len(positions))
+        total = len(positions)
+        if total != int(np.count_nonzero(matched & allowed)):  # pragma: no cover - a safeguard
+            return None
+        facets = _facet_values(state, matched, selections, query)
+        hits: list[Hit] = []
+        if total or not q:
+            page = max(1, min(query.page, -(-total // query.per_page)))
+            start = (page - 1) * query.per_page
+            if query.sort == "name" or (query.sort == "relevance" and not q):
+                keys = [state.by_name[positions]]
+            elif query.sort == "updated":
+                keys = [state.by_update[positions]]
+            else:
+                keys = [-ranks, state.by_name[positions]]
+            chosen = _page(keys, start, start + query.per_page) if total else positions[:0]
+            rows = connection.exec_driver_sql(
+                _page_statement(bool(q)),
                 {
                     "q": q,
                     "options": HEADLINE_OPTIONS,
-                    "cfgs": [c for c, _ in sources],
-                    "texts": [t for _, t in sources],
+                    "lang": query.language,
+                    "langs": [query.language, *(x for x in docs.LANGUAGES if x != query.language)],
+                    "page": state.ids[positions[chosen]].tolist(),
                 },
-            )
-            .scalars()
-            .all()
-        )
-        snippets = []
-        for headline, body in zip(headlines, bodies, strict=True):
-            if headline and START in headline:
-                escaped = html.escape(headline, quote=False)
-                snippets.append(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
-            else:
-                source = docs.snippet_source(body, language)
-                snippets.append(html.escape(_shorten(source), quote=False))
-        return snippets
-
-    @staticmethod
-    def _suggest(connection: Any, q: str) -> str | None:
-        """ "Did you mean": unknown words replaced by the closest word in the documents."""
-        vocabulary = set(
-            connection.execute(
-                text(
-                    "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', "
-                    "body->>''spelling'') FROM search.component_document')"
+            ).all()
+            if rows[0].generation != state.generation or len(rows) != len(chosen) + 1:
+                return None
+            hits = [
+                Hit(
+                    slug=row.slug,
+                    name=row.name,
+                    score=float(score),
+                    snippet_html=_snippet(row.headline, row.fallback),
                 )
-            ).scalars()
-        )
+                for row, score in zip(rows[1:], ranks[chosen].tolist(), strict=True)
+            ]
+        suggestion = self._suggest(state, q) if not total and q else None
+        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+
+    def _suggest(self, state: _State, q: str) -> str | None:
+        """ "Did you mean": unknown words replaced by the closest word in the documents.
+
+        The vocabulary is read once per generation, in a snapshot of that generation."""
+        vocabulary = state.vocabulary
+        if vocabulary is None:
+            with self.engine.connect().execution_options(
+                isolation_level="REPEATABLE READ"
+            ) as connection:
+                generation = connection.exec_driver_sql(_GENERATION).scalar()
+                vocabulary = frozenset(
+                    connection.exec_driver_sql(
+                        "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', "
+                        "body->>''spelling'') FROM search.component_document')"
+                    ).scalars()
+                )
+            if generation is not None and generation == state.generation:
+                state.vocabulary = vocabulary
         corrected: list[str] = []
         replaced = False
         for word in words(q):
