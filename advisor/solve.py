@@ -940,7 +940,8 @@ def _collection_paused() -> Iterator[None]:
     collection triggered in the middle costs tens of milliseconds of the time limit.
     Reference counting still frees almost everything at once; the collector runs again
     right after the call. Re-enables it only if it was enabled (callers may have turned it
-    off themselves).
+    off themselves). With threads, a call that started while it was enabled re-enables it
+    when it ends, which at most shortens the pause of calls still running.
     """
     enabled = gc.isenabled()
     gc.disable()
