@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     g,
     make_response,
@@ -68,6 +69,9 @@ SORT_LABELS = {
 }
 # Values shown per facet before "show more"; chosen values are always shown.
 VISIBLE_VALUES = 8
+# At most this many more values under "show more"; a facet with even more links to a page with
+# all of them (a list of hundreds of checkboxes helps nobody, and makes every page heavy).
+MORE_VALUES = 40
 MAX_PAGE = 10_000
 
 
@@ -90,6 +94,10 @@ class FacetGroup:
     legend: str
     visible: list[FacetOption]
     more: list[FacetOption]
+    # How many values the facet has in all, and the page that lists them all (None when
+    # ``visible`` and ``more`` already hold every value).
+    total: int = 0
+    all_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,8 +141,11 @@ def search_url(
     q: str | None = None,
     filters: Mapping[str, tuple[str, ...]] | None = None,
     page: int = 1,
+    endpoint: str = "search.components",
+    **values: Any,
 ) -> str:
-    """The URL of a search state; unchanged parts are kept, the page restarts at 1."""
+    """The URL of a search state; unchanged parts are kept, the page restarts at 1.
+    ``endpoint`` and ``values`` name another page that takes the same state."""
     text = query.q if q is None else q
     chosen = query.filters if filters is None else filters
     arguments: dict[str, Any] = {}
@@ -148,7 +159,7 @@ def search_url(
         arguments["sort"] = query.sort
     if page > 1:
         arguments["page"] = page
-    return url_for("search.components", **arguments)
+    return url_for(endpoint, **values, **arguments)
 
 
 def _label(facet: Facet, value: FacetValue) -> str:
@@ -165,30 +176,41 @@ def _option_id(facet: Facet, value: str) -> str:
     return f"filter-{facet.param}-{digest}"
 
 
-def _groups(results: SearchResults) -> list[FacetGroup]:
+def _options(facet: Facet, results: SearchResults) -> list[FacetOption]:
+    return [
+        FacetOption(
+            value=v.value,
+            label=_label(facet, v),
+            count=v.count,
+            selected=v.selected,
+            id=_option_id(facet, v.value),
+        )
+        for v in results.facets.get(facet.name, [])
+    ]
+
+
+def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
-        options = [
-            FacetOption(
-                value=v.value,
-                label=_label(facet, v),
-                count=v.count,
-                selected=v.selected,
-                id=_option_id(facet, v.value),
-            )
-            for v in results.facets.get(facet.name, [])
-        ]
+        options = _options(facet, results)
         if not options:
             continue
         chosen = [o for o in options if o.selected]
         others = [o for o in options if not o.selected]
         room = max(VISIBLE_VALUES - len(chosen), 0)
+        more = others[room : room + MORE_VALUES]
         groups.append(
             FacetGroup(
                 param=facet.param,
                 legend=str(LEGENDS[facet.name]),
                 visible=chosen + others[:room],
-                more=others[room:],
+                more=more,
+                total=len(options),
+                all_url=(
+                    search_url(query, endpoint="search.facet_values", param=facet.param)
+                    if len(others) > room + MORE_VALUES
+                    else None
+                ),
             )
         )
     return groups
@@ -245,7 +267,7 @@ def components() -> Response:
         g.no_page_cache = True
     pages = max(1, math.ceil(results.total / query.per_page))
     page = min(query.page, pages)
-    groups = _groups(results)
+    groups = _groups(query, results)
     context = {
         "query": query,
         "results": results,
@@ -268,6 +290,45 @@ def components() -> Response:
     # The same URL answers with a fragment or a page depending on this header.
     response.vary.add("HX-Request")
     return response
+
+
+FACET_BY_PARAM = {facet.param: facet for facet in FACETS}
+
+
+@bp.get("/componenten/filter/<param>")
+@cached_page
+def facet_values(param: str) -> Response:
+    """Every value of one facet for the current search, as a form that returns to the search
+    with the ticked values (the search page lists only the most frequent ones)."""
+    facet = FACET_BY_PARAM.get(param)
+    if facet is None:
+        abort(404)
+    query = _query()
+    results = search_components(replace(query, page=1, per_page=1))
+    options = _options(facet, results)
+    kept = [
+        (other.param, value)
+        for other in FACETS
+        if other is not facet
+        for value in query.filters.get(other.name, ())
+    ]
+    if query.q:
+        kept.insert(0, ("q", query.q))
+    if request.args.get("sort") in SORTS:
+        kept.append(("sort", query.sort))
+    kept += [("c", slug) for slug in dict.fromkeys(request.args.getlist("c")) if slug]
+    return make_response(
+        render_template(
+            "search/facet.html",
+            query=query,
+            legend=str(LEGENDS[facet.name]),
+            param=facet.param,
+            options=options,
+            kept=kept,
+            total=results.total,
+            back_url=search_url(query),
+        )
+    )
 
 
 def init_app(app: Flask) -> None:

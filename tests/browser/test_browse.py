@@ -46,6 +46,7 @@ def test_keyboard_user_can_skip_to_the_content(page: Any, live_server: str) -> N
         "/standaarden",
         "/standaarden/zaken-api-standaard",
         "/vergelijk?c=open-zaak&c=open-notificaties&c=open-klant",
+        "/componenten/filter/gemeente?q=open&licentie=EUPL-1.2",
     ],
 )
 def test_other_pages_are_accessible(

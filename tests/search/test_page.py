@@ -138,3 +138,67 @@ def test_a_page_past_the_end_shows_the_last_page(
     html = _html(client.get("/componenten?page=999"))
     assert "Pagina 3 van 3" in html
     assert _html(client.get("/componenten?page=abc")).count("<h3>") == 20
+
+
+def test_a_long_facet_shows_its_first_values_and_links_to_all_of_them(
+    search_app: Any, indexed: SearchService, client: Any, monkeypatch: Any
+) -> None:
+    """A facet with more values than the page lists (here: the search page lists 3 + 2)
+    links to a page with every value; ticking there returns to the search with the rest
+    of the state kept."""
+    import catalogue.web.search as page
+
+    monkeypatch.setattr(page, "VISIBLE_VALUES", 3)
+    monkeypatch.setattr(page, "MORE_VALUES", 2)
+    api = client.get("/api/v1/components?q=open&license=EUPL-1.2").get_json()
+    everything = {v["value"]: v["count"] for v in api["facets"]["reference_component"]}
+    assert len(everything) > 5, "the seed has enough reference components for this test"
+
+    html = _html(client.get("/componenten?q=open&licentie=EUPL-1.2&sort=name&c=open-zaak"))
+    legend = "GEMMA-referentiecomponent"
+    fieldset = re.search(rf"<legend>{legend}</legend>(.*?)</fieldset>", html, flags=re.S)
+    assert fieldset
+    shown = re.findall(r'name="referentiecomponent" value="([^"]+)"', fieldset.group(1))
+    assert len(shown) == 5 and set(shown) <= set(everything)
+    link = re.search(rf'<a href="([^"]+)">Alle {len(everything)} keuzes voor ‘{legend}’</a>', html)
+    assert link
+    url = link.group(1).replace("&amp;", "&")
+    assert urlsplit(url).path == "/componenten/filter/referentiecomponent"
+    assert parse_qs(urlsplit(url).query) == {
+        "q": ["open"],
+        "licentie": ["EUPL-1.2"],
+        "sort": ["name"],
+    }
+
+    all_values = _html(client.get(url + "&c=open-zaak"))
+    listed = dict(
+        re.findall(
+            r'name="referentiecomponent" value="([^"]+)">\s*<label for="[^"]+">[^<]*\((\d+)\)',
+            all_values,
+        )
+    )
+    assert {value: int(count) for value, count in listed.items()} == everything
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)">', all_values)
+    assert sorted(hidden) == [
+        ("c", "open-zaak"),
+        ("licentie", "EUPL-1.2"),
+        ("q", "open"),
+        ("sort", "name"),
+    ]
+    assert 'action="/componenten"' in all_values and 'method="get"' in all_values
+
+    # What the form sends when one more value is ticked: the search with that filter added.
+    chosen = sorted(everything)[-1]
+    back = _html(
+        client.get(
+            "/componenten",
+            query_string=[*hidden, ("referentiecomponent", chosen)],
+        )
+    )
+    assert re.search(rf'name="referentiecomponent" value="{re.escape(chosen)}" checked', back)
+
+
+def test_the_all_values_page_refuses_an_unknown_facet(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    assert client.get("/componenten/filter/bestaat-niet").status_code == 404
