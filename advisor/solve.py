@@ -112,6 +112,9 @@ _REFINE_ITERATIONS = 60
 _REFINE_CORE = 125
 _REFINE_ROUND_SECONDS = 0.02
 _MIN_REFINE_SECONDS = 0.008
+# Rounds in a row without a better plan after which refinement gives up: with a generous
+# time limit (the CLI's 10 s) the full MILP that follows can prove the optimum.
+_REFINE_PATIENCE = 3 * len(_REFINE_SHARES)
 # Share of what is left after the cores for local search on the best plan (merging follows).
 _POLISH_SHARE = 0.5
 # HiGHS needs a few milliseconds just to start; below this a MILP call is pointless.
@@ -704,6 +707,8 @@ def _refine(
     whole problem can be the right ones for the rest once part of it is settled. Rounds
     cycle through the fixing shares; after a cycle without improvement the fixed columns are
     sampled (seeded, so the same rounds give the same plans) from the more certain ones.
+    Stops at ``deadline``, when the best plan meets the lower bound, or after
+    ``_REFINE_PATIENCE`` rounds in a row without a better plan.
     """
     transposed = form.matrix.T.tocsr()
     best_cost = _cost_of(form, best)
@@ -712,7 +717,9 @@ def _refine(
     failures = 0
     # A round needs time for its subgradient run and a MILP that ends before HiGHS overshoots.
     last_start = deadline - _MILP_OVERSHOOT - _MIN_REFINE_SECONDS
-    while time.perf_counter() < last_start and not _closes_gap(found):
+    while (
+        time.perf_counter() < last_start and failures < _REFINE_PATIENCE and not _closes_gap(found)
+    ):
         share = _REFINE_SHARES[failures % len(_REFINE_SHARES)]
         reduced = form.cost - transposed @ lam
         members = sorted(best, key=lambda j: (reduced[j], j))

@@ -119,6 +119,18 @@ def test_refine_returns_a_valid_plan_no_dearer_than_its_start(seed: int) -> None
         assert found.best()[0] >= _cost(form, best) - 1e-9
 
 
+def test_refine_gives_up_after_rounds_without_improvement() -> None:
+    # No deadline at all: only the patience rule (or a plan meeting the bound) ends it, so
+    # that a generous time limit is left to the full MILP that follows.
+    instance, form, needs = _problem(600, 8)
+    result = lagrangian_heuristic(form, deadline=time.perf_counter() + 5.0, polish=False)
+    assert result is not None
+    found = _Incumbents(instance, needs)
+    best = _refine(form, result, result.selection, math.inf, found)
+    assert is_valid_selection(instance, _indices_to_ids(form, best), needs=needs)
+    assert _cost(form, best) <= result.cost + 1e-9
+
+
 def test_large_instances_take_the_core_path_and_stay_sound() -> None:
     # Over 1,000 columns after presolve: cores, refinement rounds, local search. The reported
     # lower bound can never exceed the LP relaxation, itself a lower bound on the optimum.
