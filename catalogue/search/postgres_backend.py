@@ -72,6 +72,7 @@ from catalogue.search.query import (
     FACETS,
     SEARCH_BOOSTS,
     SEARCH_FIELDS,
+    UNKNOWN,
     correctable,
     exact_key,
     normalise_text,
@@ -179,6 +180,9 @@ class _FacetIndex:
     labels: list[str | None]
     # value number -> [(label, the documents that give it)], by label, where documents differ.
     mixed: dict[int, list[tuple[str, np.ndarray]]]
+    # Each value's place in query.sort_facet_values' order among values of equal count
+    # ("unknown" last, then by label); only used when no value has ``mixed`` labels.
+    tie_order: np.ndarray
 
     @classmethod
     def build(cls, found: dict[str, list[tuple[int, str | None]]]) -> _FacetIndex:
@@ -210,6 +214,12 @@ class _FacetIndex:
                     for label, documents in sorted(by_label.items())
                 ]
         docs_array = np.asarray(pair_doc, dtype=np.int64)
+        tie_order = np.zeros(len(values), dtype=np.int64)
+        ordered = sorted(
+            range(len(values)),
+            key=lambda n: (values[n] == UNKNOWN, (labels[n] or "").casefold(), n),
+        )
+        tie_order[ordered] = np.arange(len(values))
         return cls(
             values=values,
             numbers=numbers,
@@ -219,6 +229,7 @@ class _FacetIndex:
             starts=np.asarray(starts, dtype=np.int64),
             labels=labels,
             mixed=mixed,
+            tie_order=tie_order,
         )
 
     def having(self, chosen: Iterable[str], size: int) -> np.ndarray:
@@ -254,6 +265,36 @@ class _FacetIndex:
                 found[at] = (value, label, count)
         return found
 
+    def facet_values(
+        self, candidates: np.ndarray, counted: np.ndarray | None, selected: set[str]
+    ) -> list[FacetValue]:
+        """The facet's values among ``candidates`` in query.sort_facet_values' order, and the
+        ``selected`` values none of them has (count 0, so they can be unticked)."""
+        if counted is None:
+            counted = np.bincount(
+                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
+            )
+        missing = sorted(
+            value
+            for value in selected
+            if (number := self.numbers.get(value)) is None or not counted[number]
+        )
+        # A selected value with no results keeps its box.
+        zero = sort_facet_values((value, self.label_anywhere(value), 0) for value in missing)
+        if self.mixed:
+            found = self.counts(candidates, counted) + zero
+            return [
+                FacetValue(v, label, n, v in selected) for v, label, n in sort_facet_values(found)
+            ]
+        present = np.flatnonzero(counted)
+        numbers = present[np.lexsort((self.tie_order[present], -counted[present]))]
+        values, labels = self.values, self.labels
+        shown = [
+            FacetValue(values[number], labels[number], count, values[number] in selected)
+            for number, count in zip(numbers.tolist(), counted[numbers].tolist(), strict=True)
+        ]
+        return shown + [FacetValue(value, label, 0, True) for value, label, _count in zero]
+
     def label_anywhere(self, value: str) -> str:
         """The label of ``value`` in any document (the least if they differ)."""
         number = self.numbers.get(value)
@@ -276,6 +317,8 @@ class _State:
     # as PostgreSQL sorts, ties by id), so pages are cut in Python as SQL would cut them.
     by_name: np.ndarray
     by_update: np.ndarray
+    # The documents whose name or an alias is exactly this key (query.exact_key).
+    exact: dict[str, np.ndarray]
     facets: dict[str, _FacetIndex]
     # Every facet's pairs in one pair of arrays (value numbers shifted by the facet's offset),
     # to count all facets that share their candidates at once.
@@ -310,14 +353,17 @@ class _State:
         then searches, or in a REPEATABLE READ one)."""
         generation = connection.exec_driver_sql(_GENERATION).scalar()
         rows = connection.exec_driver_sql(
-            "SELECT component_id, facets, body -> 'labels', "
+            "SELECT component_id, facets, body -> 'labels', exact, "
             "row_number() OVER (ORDER BY lower(name), component_id), "
             "row_number() OVER (ORDER BY updated_at DESC NULLS LAST, component_id) "
             "FROM search.component_document ORDER BY component_id"
         ).all()
         size = len(rows)
         found: dict[str, dict[str, list[tuple[int, str | None]]]] = {f.name: {} for f in FACETS}
-        for position, (_id, facets, labels, _name, _update) in enumerate(rows):
+        exact: dict[str, list[int]] = {}
+        for position, (_id, facets, labels, keys, _name, _update) in enumerate(rows):
+            for key in keys or ():
+                exact.setdefault(key, []).append(position)
             facets = facets or {}
             labels = labels or {}
             for facet in FACETS:
@@ -331,8 +377,9 @@ class _State:
         return cls(
             generation=generation,
             ids=np.fromiter((row[0] for row in rows), dtype=np.int64, count=size),
-            by_name=np.fromiter((row[3] for row in rows), dtype=np.int64, count=size),
-            by_update=np.fromiter((row[4] for row in rows), dtype=np.int64, count=size),
+            by_name=np.fromiter((row[4] for row in rows), dtype=np.int64, count=size),
+            by_update=np.fromiter((row[5] for row in rows), dtype=np.int64, count=size),
+            exact={key: np.asarray(found, dtype=np.int64) for key, found in exact.items()},
             facets={name: _FacetIndex.build(values) for name, values in found.items()},
         )
 
@@ -390,21 +437,14 @@ def _facet_values(
     )
     for facet in FACETS:
         index = state.facets[facet.name]
+        selected = set(query.filters.get(facet.name, ()))
         if facet.name in selections:
-            counted = index.counts(_restrict(matched, selections, exclude=facet.name))
+            candidates = _restrict(matched, selections, exclude=facet.name)
+            facets[facet.name] = index.facet_values(candidates, None, selected)
         else:
             offset = state.offsets[facet.name]
-            counted = index.counts(passing, shared[offset : offset + len(index.values)])
-        selected = set(query.filters.get(facet.name, ()))
-        # A selected value with no results keeps its box, so it can be unticked.
-        counted += [
-            (value, index.label_anywhere(value), 0)
-            for value in sorted(selected - {value for value, _label, _count in counted})
-        ]
-        facets[facet.name] = [
-            FacetValue(value=v, label=label, count=count, selected=v in selected)
-            for v, label, count in sort_facet_values(counted)
-        ]
+            counted = shared[offset : offset + len(index.values)]
+            facets[facet.name] = index.facet_values(passing, counted, selected)
     return facets
 
 
@@ -432,19 +472,17 @@ _UNRANKED = -1.0
 @functools.cache
 def _matching(filtered: bool) -> str:
     """The statement that matches the text: the generation, the ids of every match and their
-    ranks (``_UNRANKED`` for those the filters leave out), as two strings of binary numbers."""
+    ``ts_rank`` (``_UNRANKED`` for those the filters leave out), as two strings of binary
+    numbers. The exact-name bonus is added in Python (``_State.exact``)."""
     allowed = _ALLOWED if filtered else "true"
-    rank = (
-        "ts_rank(d.tsv, query.tsq)::float8 + CASE WHEN %(exact)s = ANY(d.exact) "
-        f"THEN {EXACT_BONUS}::float8 ELSE 0.0::float8 END"
-    )
     return (
         "WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('dutch', %(q)s) || "  # noqa: S608 - constants only
         "websearch_to_tsquery('english', %(q)s) AS tsq) "
         f"SELECT ({_GENERATION}) AS generation, "
         "string_agg(int4send(d.component_id), '') AS ids, "
-        f"string_agg(float8send(CASE WHEN {allowed} THEN {rank} ELSE {_UNRANKED}::float8 END), '') "
-        "AS ranks FROM search.component_document AS d, query WHERE d.tsv @@ query.tsq"
+        f"string_agg(float4send(CASE WHEN {allowed} THEN ts_rank(d.tsv, query.tsq) "
+        f"ELSE {_UNRANKED}::real END), '') AS ranks "
+        "FROM search.component_document AS d, query WHERE d.tsv @@ query.tsq"
     )
 
 
@@ -633,7 +671,7 @@ class PostgresBackend:
         every = np.ones(state.size, dtype=bool)
         allowed = _restrict(every, selections)
         if q:
-            params: dict[str, Any] = {"q": q, "exact": exact_key(q)}
+            params: dict[str, Any] = {"q": q}
             if selections:
                 params["allowed"] = state.id_bits(allowed)
                 params["nbits"] = len(params["allowed"]) * 8
@@ -643,11 +681,15 @@ class PostgresBackend:
             positions = state.positions(head.ids or b"")
             if positions is None:
                 return None
-            ranks = np.frombuffer(head.ranks or b"", dtype=">f8").astype(np.float64)
+            # ts_rank is a real; as a double, plus the bonus, it is the double SQL would add.
+            ranks = np.frombuffer(head.ranks or b"", dtype=">f4").astype(np.float64)
             matched = np.zeros(state.size, dtype=bool)
             matched[positions] = True
             ranked = ranks != _UNRANKED
             positions, ranks = positions[ranked], ranks[ranked]
+            named = state.exact.get(exact_key(q))
+            if named is not None:
+                ranks[np.isin(positions, named)] += EXACT_BONUS
         else:
             matched = every
             positions = np.flatnonzero(allowed)
