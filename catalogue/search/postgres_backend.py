@@ -13,10 +13,11 @@ atomic swap here). Facets follow the same drill-sideways rule (see query.py).
 A search with a text runs two statements. The first matches the text once (the GIN index) and
 returns the ids of every match with its rank (only rows that pass the facet filters are ranked;
 the filters arrive as a bit string over component ids), and the generation of the documents it
-read (``search.state``, raised by a trigger on every write, migration 0005). Python then counts
-the facets with numpy over (document, value) pairs, as the Whoosh backend does, and cuts the
+read (``search.state``, raised by a trigger on every write, migration 0005). Python cuts the
 page from the ranks; the second statement reads that page's slugs, names and highlighted
-snippets. Without a text only the second runs.
+snippets, sent in psycopg's pipeline mode so that PostgreSQL runs ts_headline while Python
+counts the facets with numpy over (document, value) pairs, as the Whoosh backend does. Without
+a text only the second runs.
 
 What the counts and the page order need of all documents (facet values, labels, the order by
 name and by last update, and the spelling vocabulary) is derived once per generation and kept
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import psycopg
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -632,7 +634,7 @@ class PostgresBackend:
         """Run the query with the same rules as the Whoosh backend."""
         try:
             results = self._search(query)
-        except DBAPIError as error:
+        except (DBAPIError, psycopg.Error) as error:
             msg = f"searching the PostgreSQL documents failed: {error}"
             raise SearchUnavailable(msg) from error
         if not results.total and not self.available():
@@ -697,41 +699,46 @@ class PostgresBackend:
         total = len(positions)
         if total != int(np.count_nonzero(matched & allowed)):  # pragma: no cover - a safeguard
             return None
-        facets = _facet_values(state, matched, selections, query)
-        hits: list[Hit] = []
-        if total or not q:
-            page = max(1, min(query.page, -(-total // query.per_page)))
-            start = (page - 1) * query.per_page
-            if query.sort == "name" or (query.sort == "relevance" and not q):
-                keys = [state.by_name[positions]]
-            elif query.sort == "updated":
-                keys = [state.by_update[positions]]
-            else:
-                keys = [-ranks, state.by_name[positions]]
-            chosen = _page(keys, start, start + query.per_page) if total else positions[:0]
-            rows = connection.exec_driver_sql(
-                _page_statement(bool(q)),
-                {
-                    "q": q,
-                    "options": HEADLINE_OPTIONS,
-                    "lang": query.language,
-                    "langs": [query.language, *(x for x in docs.LANGUAGES if x != query.language)],
-                    "page": state.ids[positions[chosen]].tolist(),
-                },
-            ).all()
-            if rows[0].generation != state.generation or len(rows) != len(chosen) + 1:
-                return None
-            hits = [
-                Hit(
-                    slug=row.slug,
-                    name=row.name,
-                    score=float(score),
-                    snippet_html=_snippet(row.headline, row.fallback),
-                )
-                for row, score in zip(rows[1:], ranks[chosen].tolist(), strict=True)
-            ]
-        suggestion = self._suggest(state, q) if not total and q else None
-        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+        if not total and q:
+            # Nothing to show; the matching statement has checked the generation already.
+            return SearchResults(
+                hits=[],
+                total=0,
+                facets=_facet_values(state, matched, selections, query),
+                suggestion=self._suggest(state, q),
+            )
+        page = max(1, min(query.page, -(-total // query.per_page)))
+        start = (page - 1) * query.per_page
+        if query.sort == "name" or (query.sort == "relevance" and not q):
+            keys = [state.by_name[positions]]
+        elif query.sort == "updated":
+            keys = [state.by_update[positions]]
+        else:
+            keys = [-ranks, state.by_name[positions]]
+        chosen = _page(keys, start, start + query.per_page) if total else positions[:0]
+        params = {
+            "q": q,
+            "options": HEADLINE_OPTIONS,
+            "lang": query.language,
+            "langs": [query.language, *(x for x in docs.LANGUAGES if x != query.language)],
+            "page": state.ids[positions[chosen]].tolist(),
+        }
+        # The page is read in pipeline mode: PostgreSQL highlights the snippets while Python
+        # counts the facets, and the rows are collected after.
+        driver = connection.connection.driver_connection
+        with driver.pipeline():
+            cursor = driver.cursor()
+            cursor.execute(_page_statement(bool(q)), params)
+            facets = _facet_values(state, matched, selections, query)
+        rows = cursor.fetchall()
+        # (n, generation, slug, name, headline, fallback)
+        if rows[0][1] != state.generation or len(rows) != len(chosen) + 1:
+            return None
+        hits = [
+            Hit(slug=row[2], name=row[3], score=float(score), snippet_html=_snippet(row[4], row[5]))
+            for row, score in zip(rows[1:], ranks[chosen].tolist(), strict=True)
+        ]
+        return SearchResults(hits=hits, total=total, facets=facets)
 
     def _suggest(self, state: _State, q: str) -> str | None:
         """ "Did you mean": unknown words replaced by the closest word in the documents.

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from catalogue.migrate import downgrade, upgrade
 from catalogue.search import postgres_backend
 from catalogue.search.documents import digest
-from catalogue.search.interfaces import SearchQuery, SearchResults
+from catalogue.search.interfaces import SearchQuery, SearchResults, SearchUnavailable
 from catalogue.search.postgres_backend import PostgresBackend
 from catalogue.search.query import FACETS, UNKNOWN, count_facets, exact_key
 
@@ -371,3 +371,17 @@ def test_migration_0005_keeps_the_documents_and_their_search(engine: Engine) -> 
             )
             == 2
         )
+
+
+def test_a_failing_page_statement_makes_the_search_unavailable(engine: Engine) -> None:
+    backend = PostgresBackend(engine)
+    backend.rebuild([document(1, "Zaak", short="zaak")])
+    assert backend.search(SearchQuery(q="zaak")).total == 1
+    # The text still matches; reading the page of hits (in pipeline mode) fails.
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE search.component_document RENAME slug TO old_slug"))
+    with pytest.raises(SearchUnavailable, match="failed"):
+        backend.search(SearchQuery(q="zaak"))
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE search.component_document RENAME old_slug TO slug"))
+    assert [hit.slug for hit in backend.search(SearchQuery(q="zaak")).hits] == ["component-1"]
