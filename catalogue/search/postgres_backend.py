@@ -34,7 +34,7 @@ import difflib
 import functools
 import html
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -212,10 +212,10 @@ class _FacetIndex:
                     if label is not None:
                         by_label.setdefault(label, []).append(document)
                 mixed[number] = [
-                    (label, np.asarray(documents, dtype=np.int64))
+                    (label, np.asarray(documents, dtype=np.int32))
                     for label, documents in sorted(by_label.items())
                 ]
-        docs_array = np.asarray(pair_doc, dtype=np.int64)
+        docs_array = np.asarray(pair_doc, dtype=np.int32)
         tie_order = np.zeros(len(values), dtype=np.int64)
         ordered = sorted(
             range(len(values)),
@@ -226,7 +226,7 @@ class _FacetIndex:
             values=values,
             numbers=numbers,
             pair_doc=docs_array,
-            pair_value=np.asarray(pair_value, dtype=np.int64),
+            pair_value=np.asarray(pair_value, dtype=np.int32),
             value_docs=docs_array,
             starts=np.asarray(starts, dtype=np.int64),
             labels=labels,
@@ -337,11 +337,11 @@ class _State:
             self.offsets[name] = offset
             offset += len(index.values)
         self.pair_doc = np.concatenate(
-            [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int64)]
+            [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int32)]
         )
         self.pair_value = np.concatenate(
             [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
-            or [np.zeros(0, dtype=np.int64)]
+            or [np.zeros(0, dtype=np.int32)]
         )
 
     @property
@@ -541,6 +541,7 @@ class PostgresBackend:
         self.engine = engine
         # The derived data of the last generation a search saw; replaced, never changed.
         self._state: _State | None = None
+        # Held while the state is derived again.
         self._state_lock = threading.Lock()
 
     # ------------------------------------------------------------ writing
@@ -643,27 +644,32 @@ class PostgresBackend:
         return results
 
     def _search(self, query: SearchQuery) -> SearchResults:
-        state = self._state
-        if state is not None:
+        tried = self._state
+        if tried is not None:
             with self.engine.connect() as connection:
-                results = self._run(connection, state, query)
+                results = self._run(connection, tried, query)
             if results is not None:
                 return results
-        # The documents changed since the state was derived (or it never was): derive it again
-        # and search in the same snapshot.
-        with self.engine.connect().execution_options(
-            isolation_level="REPEATABLE READ"
-        ) as connection:
-            state = _State.load(connection)
-            results = self._run(connection, state, query)
-        if results is None:  # pragma: no cover - one snapshot cannot disagree with itself
-            msg = "the PostgreSQL search documents changed while being read"
-            raise SearchUnavailable(msg)
-        if state.generation is not None:
-            with self._state_lock:
-                current = self._state
-                if current is None or (current.generation or 0) <= state.generation:
-                    self._state = state
+        # The documents changed since the state was derived (or it never was). One thread
+        # derives it again, the others wait for it rather than all reading every document.
+        with self._state_lock:
+            state = self._state
+            if state is not None and state is not tried:
+                with self.engine.connect() as connection:
+                    results = self._run(connection, state, query)
+                if results is not None:
+                    return results
+            # Derive it and search in the same snapshot.
+            with self.engine.connect().execution_options(
+                isolation_level="REPEATABLE READ"
+            ) as connection:
+                state = _State.load(connection)
+                results = self._run(connection, state, query)
+            if results is None:  # pragma: no cover - one snapshot cannot disagree with itself
+                msg = "the PostgreSQL search documents changed while being read"
+                raise SearchUnavailable(msg)
+            if state.generation is not None:
+                self._state = state
         return results
 
     def _run(self, connection: Any, state: _State, query: SearchQuery) -> SearchResults | None:
@@ -726,11 +732,15 @@ class PostgresBackend:
         # The page is read in pipeline mode: PostgreSQL highlights the snippets while Python
         # counts the facets, and the rows are collected after.
         driver = connection.connection.driver_connection
-        with driver.pipeline():
-            cursor = driver.cursor()
-            cursor.execute(_page_statement(bool(q)), params)
+        if isinstance(driver, psycopg.Connection):
+            with driver.pipeline():
+                cursor = driver.cursor()
+                cursor.execute(_page_statement(bool(q)), params)
+                facets = _facet_values(state, matched, selections, query)
+            rows: Sequence[Any] = cursor.fetchall()
+        else:  # another driver: one after the other
+            rows = connection.exec_driver_sql(_page_statement(bool(q)), params).all()
             facets = _facet_values(state, matched, selections, query)
-        rows = cursor.fetchall()
         # (n, generation, slug, name, headline, fallback)
         if rows[0][1] != state.generation or len(rows) != len(chosen) + 1:
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -385,3 +386,25 @@ def test_a_failing_page_statement_makes_the_search_unavailable(engine: Engine) -
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE search.component_document RENAME old_slug TO slug"))
     assert [hit.slug for hit in backend.search(SearchQuery(q="zaak")).hits] == ["component-1"]
+
+
+def test_searches_after_a_write_derive_the_state_once_between_them(
+    engine: Engine, other: PostgresBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[int | None] = []
+    original = postgres_backend._State.load
+
+    def counted(connection: Any) -> postgres_backend._State:
+        state = original(connection)
+        loads.append(state.generation)
+        return state
+
+    monkeypatch.setattr(postgres_backend._State, "load", staticmethod(counted))
+    backend = PostgresBackend(engine)
+    other.rebuild([document(n, f"Zaak {n}", short="zaak") for n in range(1, 30)])
+    assert backend.search(SearchQuery(q="zaak")).total == 29
+    other.index([document(30, "Zaak 30", short="zaak")])
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        totals = list(pool.map(lambda _n: backend.search(SearchQuery(q="zaak")).total, range(12)))
+    assert totals == [30] * 12
+    assert len(loads) == 2
