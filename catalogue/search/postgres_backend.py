@@ -381,7 +381,7 @@ class _State:
             ids=np.fromiter((row[0] for row in rows), dtype=np.int64, count=size),
             by_name=np.fromiter((row[4] for row in rows), dtype=np.int64, count=size),
             by_update=np.fromiter((row[5] for row in rows), dtype=np.int64, count=size),
-            exact={key: np.asarray(found, dtype=np.int64) for key, found in exact.items()},
+            exact={key: np.asarray(where, dtype=np.int64) for key, where in exact.items()},
             facets={name: _FacetIndex.build(values) for name, values in found.items()},
         )
 
