@@ -41,14 +41,41 @@ class Unsupported(Exception):
     """The query has a part this module does not rank; Whoosh's collector must."""
 
 
+# A query term: its field and its text.
+Key = tuple[str, str]
+
+
 @dataclass
 class Ranked:
-    """Per document number: the score, whether it matches, and per field whether a
-    (non-negated) query term occurs in it (to pick the field a snippet comes from)."""
+    """Per document number: the score and whether it matches; and per query term outside a
+    Not, where it matched as part of the whole query (``terms``, what Whoosh's collector
+    reports as matched terms) and where its postings are (``postings``), for highlighting."""
 
     scores: np.ndarray
     matched: np.ndarray
-    fields: dict[str, np.ndarray] = field(default_factory=dict)
+    terms: dict[Key, np.ndarray] = field(default_factory=dict)
+    postings: dict[Key, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class _Node:
+    """One node of the query tree: scores, matches, and its terms where the node matches."""
+
+    scores: np.ndarray
+    matched: np.ndarray
+    terms: dict[Key, np.ndarray] = field(default_factory=dict)
+
+    def within(self, matched: np.ndarray) -> dict[Key, np.ndarray]:
+        """The terms, kept only where ``matched`` (an ancestor's matches) holds."""
+        return {key: found & matched for key, found in self.terms.items()}
+
+
+def _merged(*groups: dict[Key, np.ndarray]) -> dict[Key, np.ndarray]:
+    merged: dict[Key, np.ndarray] = {}
+    for group in groups:
+        for key, found in group.items():
+            merged[key] = found if key not in merged else merged[key] | found
+    return merged
 
 
 class Ranker:
@@ -69,99 +96,101 @@ class Ranker:
         """The scores of every document for ``query``; raises Unsupported."""
         if self._bm25 is None:
             raise Unsupported(type(self.searcher.weighting).__name__)
-        fields: dict[str, np.ndarray] = {}
-        scores, matched = self._node(query, fields)
-        return Ranked(scores=scores, matched=matched, fields=fields)
+        postings: dict[Key, np.ndarray] = {}
+        node = self._node(query, postings)
+        return Ranked(scores=node.scores, matched=node.matched, terms=node.terms, postings=postings)
 
-    def _zeros(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.zeros(self.size, dtype=np.float64), np.zeros(self.size, dtype=bool)
+    def _empty(self) -> _Node:
+        return _Node(np.zeros(self.size, dtype=np.float64), np.zeros(self.size, dtype=bool))
 
-    def _node(
-        self, query: wq.Query, fields: dict[str, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, matched) of one node of the query tree. ``fields`` collects where terms
-        occur; it is None under a Not, whose terms never occur in a result."""
+    def _node(self, query: wq.Query, postings: dict[Key, np.ndarray] | None) -> _Node:
+        """One node of the query tree. ``postings`` collects where each term occurs; it is
+        None under a Not, whose terms never match a result."""
         kind = type(query)
-        boost = getattr(query, "boost", 1.0)
         if query is wq.NullQuery:
-            return self._zeros()
+            return self._empty()
         if kind is wq.Term:
-            scores, matched = self._term(query.fieldname, query.text, fields)
+            node = self._term(query.fieldname, query.text, postings)
         elif kind is wq.Every and query.fieldname in (None, "", "*"):
             # Every document, each with the query's boost as its weight.
             matched = self._live()
-            scores = np.where(matched, 1.0, 0.0)
+            node = _Node(np.where(matched, 1.0, 0.0), matched)
         elif kind is wq.Not:
             # Whoosh's InverseMatcher: every live document the query does not match, weight 1
             # (its own boost is not applied).
-            _ignored, negated = self._node(query.query, None)
-            matched = self._live() & ~negated
-            return np.where(matched, 1.0, 0.0), matched
+            matched = self._live() & ~self._node(query.query, None).matched
+            return _Node(np.where(matched, 1.0, 0.0), matched)
         elif kind is wq.And:
-            scores, matched = self._and(query.subqueries, fields)
+            node = self._and(query.subqueries, postings)
         elif kind is wq.Or and not query.scale:
-            scores, matched = self._or(query.subqueries, fields)
+            node = self._or(query.subqueries, postings)
         elif kind is wq.AndNot:
-            scores, matched = self._node(query.a, fields)
-            _ignored, negated = self._node(query.b, None)
-            matched = matched & ~negated
-            scores = np.where(matched, scores, 0.0)
+            a = self._node(query.a, postings)
+            matched = a.matched & ~self._node(query.b, None).matched
+            node = _Node(np.where(matched, a.scores, 0.0), matched, a.within(matched))
         elif kind is wq.AndMaybe:
-            scores, matched = self._node(query.a, fields)
-            extra, optional = self._node(query.b, fields)
-            scores = scores + np.where(matched & optional, extra, 0.0)
+            a, b = self._node(query.a, postings), self._node(query.b, postings)
+            node = _Node(
+                a.scores + np.where(a.matched & b.matched, b.scores, 0.0),
+                a.matched,
+                _merged(a.terms, b.within(a.matched)),
+            )
         elif kind is wq.Require:
-            scores, matched = self._node(query.a, fields)
-            _ignored, required = self._node(query.b, None)
-            matched = matched & required
-            scores = np.where(matched, scores, 0.0)
+            # Scores from a only; b's terms match too (Whoosh intersects both).
+            a, b = self._node(query.a, postings), self._node(query.b, postings)
+            matched = a.matched & b.matched
+            node = _Node(
+                np.where(matched, a.scores, 0.0),
+                matched,
+                _merged(a.within(matched), b.within(matched)),
+            )
         else:
             raise Unsupported(kind.__name__)
+        boost = getattr(query, "boost", 1.0)
         if boost != 1.0:
-            scores = scores * boost
-        return scores, matched
+            node.scores = node.scores * boost
+        return node
 
-    def _and(
-        self, parts: list[wq.Query], fields: dict[str, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _and(self, parts: list[wq.Query], postings: dict[Key, np.ndarray] | None) -> _Node:
         if not parts:
-            return self._zeros()
-        scores, matched = self._node(parts[0], fields)
-        for part in parts[1:]:
-            more, also = self._node(part, fields)
-            scores = scores + more
-            matched = matched & also
-        return np.where(matched, scores, 0.0), matched
+            return self._empty()
+        nodes = [self._node(part, postings) for part in parts]
+        scores, matched = nodes[0].scores, nodes[0].matched
+        for node in nodes[1:]:
+            scores = scores + node.scores
+            matched = matched & node.matched
+        return _Node(
+            np.where(matched, scores, 0.0),
+            matched,
+            _merged(*(node.within(matched) for node in nodes)),
+        )
 
-    def _or(
-        self, parts: list[wq.Query], fields: dict[str, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        scores, matched = self._zeros()
-        for part in parts:
-            more, also = self._node(part, fields)
-            scores = scores + more
-            matched = matched | also
-        return scores, matched
+    def _or(self, parts: list[wq.Query], postings: dict[Key, np.ndarray] | None) -> _Node:
+        result = self._empty()
+        nodes = [self._node(part, postings) for part in parts]
+        for node in nodes:
+            result.scores = result.scores + node.scores
+            result.matched = result.matched | node.matched
+        result.terms = _merged(*(node.terms for node in nodes))
+        return result
 
-    def _term(
-        self, fieldname: str, text: str, fields: dict[str, np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        scores, matched = self._zeros()
+    def _term(self, fieldname: str, text: str, postings: dict[Key, np.ndarray] | None) -> _Node:
+        node = self._empty()
         schema = self.searcher.schema
         if fieldname not in schema:
-            return scores, matched
+            return node
         field_type = schema[fieldname]
         try:
             btext = field_type.to_bytes(text)
         except ValueError:
-            return scores, matched
+            return node
         if (fieldname, btext) not in self.searcher.reader():
-            return scores, matched
+            return node
         if not field_type.scorable:
             raise Unsupported(f"unscorable field {fieldname}")
         docnums, weights = self._postings(fieldname, btext)
         if not len(docnums):
-            return scores, matched
+            return node
         bm25 = self._bm25
         if bm25 is None:
             raise Unsupported(type(self.searcher.weighting).__name__)
@@ -171,14 +200,15 @@ class Ranker:
         k1 = bm25.K1
         length = self.lengths(fieldname)[docnums]
         # scoring.bm25, operation for operation, so the floats are the ones Whoosh computes.
-        scores[docnums] = idf * (
+        node.scores[docnums] = idf * (
             (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average))
         )
-        matched[docnums] = True
-        if fields is not None:
-            seen = fields.get(fieldname)
-            fields[fieldname] = matched.copy() if seen is None else seen | matched
-        return scores, matched
+        node.matched[docnums] = True
+        if postings is not None:
+            key = (fieldname, text)
+            postings[key] = node.matched if key not in postings else postings[key] | node.matched
+            node.terms = {key: node.matched}
+        return node
 
     def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (of the whole index) and weights of a term's live postings."""

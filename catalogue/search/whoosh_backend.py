@@ -323,7 +323,7 @@ class WhooshBackend:
                     generation, text_query, everything, selections, query, page
                 )
             else:
-                hits = self._ranked_hits(generation, ranked, text_query, everything, query, page)
+                hits = self._ranked_hits(generation, ranked, everything, query, page)
         suggestion = self._suggest(searcher, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
@@ -331,7 +331,6 @@ class WhooshBackend:
         self,
         generation: Generation,
         ranked: Ranked,
-        text_query: wq.Query,
         everything: int,
         query: SearchQuery,
         page: tuple[int, int],
@@ -344,19 +343,27 @@ class WhooshBackend:
             docnums = ranker.top(ranked, candidates, page[1])
         else:
             docnums = ranker.sorted_by(column[0], candidates, page[1], reverse=column[1])
-        words = _words_by_field(text_query)
-        # A field can only show a highlight where it holds a query term, or where a query term
-        # is the form of a stop word (highlighting keeps stop words; the index does not).
+        # Whoosh highlights, in every hit, the query terms that matched some result
+        # (Results.matched_terms). A field can only show a highlight where it holds such a
+        # term, or where the term is a stop word's form (highlighting keeps stop words; the
+        # index does not), so other fields are not analysed at all.
+        words: dict[str, set[str]] = {}
+        for (field, text), found in ranked.terms.items():
+            if (found & candidates).any():
+                words.setdefault(field, set()).add(text)
+        occurs = {
+            field: np.logical_or.reduce([ranked.postings[(field, text)] for text in texts])
+            for field, texts in words.items()
+        }
         anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
         hits = []
         for docnum in docnums[page[0] : page[1]].tolist():
             stored = generation.searcher.stored_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
-                occurs = ranked.fields.get(field)
-                if field not in anywhere and (occurs is None or not occurs[docnum]):
+                if field not in words or (field not in anywhere and not occurs[field][docnum]):
                     return ""
-                return self._highlight(field, stored[field], words.get(field, frozenset()))
+                return self._highlight(field, stored[field], frozenset(words[field]))
 
             hits.append(
                 Hit(
@@ -379,10 +386,12 @@ class WhooshBackend:
     ) -> list[Hit]:
         """A page of hits ranked by Whoosh's collector (queries the arrays do not rank)."""
         sortedby, reverse = SORT_COLUMNS.get(query.sort, (None, False))
-        # What search_page does, without its second pass over every match to count them.
+        # Every match is ranked (limit=None): with a limit, Whoosh's collector can leave a
+        # better-scoring document out of the top of a query with NOT (Whoosh 2.7.5; seen in
+        # tests/search/test_whoosh_ranking.py). All matches are scored either way.
         results = generation.searcher.search(
             text_query,
-            limit=page[1],
+            limit=None,
             filter=generation.docnums(everything) if selections else None,
             sortedby=sortedby,
             reverse=reverse,
@@ -629,14 +638,6 @@ def _codec() -> W3Codec:
 
 def _fragmenter() -> highlight.ContextFragmenter:
     return highlight.ContextFragmenter(maxchars=300, surround=60)
-
-
-def _words_by_field(text_query: wq.Query) -> dict[str, frozenset[str]]:
-    """The query's term texts per field (for highlighting)."""
-    found: dict[str, set[str]] = {}
-    for field, text in text_query.iter_all_terms():
-        found.setdefault(field, set()).add(text.decode() if isinstance(text, bytes) else text)
-    return {field: frozenset(texts) for field, texts in found.items()}
 
 
 def _snippet(stored: Any, query: SearchQuery, highlighted: Callable[[str], str]) -> str:
