@@ -1,9 +1,11 @@
 """An open Whoosh searcher with what the facets need, read once per opened index.
 
 Sets of documents are Python ints used as bit sets (bit ``n`` is docnum ``n``): the text
-matches, each facet value's documents and the filters are combined with ``&`` and ``|``,
-counted with ``int.bit_count`` and the first document found with the lowest set bit. Each
-facet field's postings are read once per opened index instead of once per search.
+matches, each facet value's documents and the filters are combined with ``&`` and ``|`` and
+counted with ``int.bit_count``. A facet's counts are one ``numpy.bincount`` over its
+(docnum, value) pairs, with the candidates as a bool array. Each facet field's postings, its
+pairs and its values' labels are read once per opened index instead of once per search; so
+are the field lengths the ranking needs (see _whoosh_ranking).
 """
 
 from __future__ import annotations
@@ -183,8 +185,9 @@ class Generation:
         """A facet field as (docnum, value number) pairs, and the values by number."""
         pairs = self._value_pairs.get(field)
         if pairs is None:
-            values = list(self.values(field))
-            docs = [np.flatnonzero(self.to_array(self.values(field)[value])) for value in values]
+            masks = self.values(field)
+            values = list(masks)
+            docs = [np.flatnonzero(self.to_array(masks[value])) for value in values]
             numbers = [np.full(len(found), number) for number, found in enumerate(docs)]
             pairs = (
                 np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
