@@ -307,6 +307,18 @@ PAGES: dict[str, tuple[list[str], list[str]]] = {
             '<option value="municipality">municipality</option>',
         ],
     ),
+    "/componenten/filter/gemeente?q=open": (
+        [
+            "<h1>Kies: Gebruikt door gemeente</h1>",
+            "Terug naar de zoekresultaten",
+            '<button type="submit">Filters toepassen</button>',
+        ],
+        [
+            "<h1>Choose: Used by municipality</h1>",
+            "Back to the search results",
+            '<button type="submit">Apply filters</button>',
+        ],
+    ),
     "/organisaties/{municipality}": (
         ["<dt>Provincie</dt>", "<dt>Inwoners</dt>", "<dd>gemeente</dd>"],
         ["<dt>Province</dt>", "<dt>Population</dt>", "<dd>municipality</dd>"],
