@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-02 10:00:00
+Create Date: 2026-11-29 21:40:00
 
 PostgreSQL only (like the search schema of 0002); nothing changes on SQLite.
 
