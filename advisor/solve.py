@@ -103,13 +103,17 @@ _CORE_GROWTH = 1.5
 _CORE_SHARE = 0.6
 # Larger cores rarely finish in time: refinement rounds (see :func:`_refine`) do better.
 _CORE_MAX = 130
-# Refinement by fixing (see :func:`_refine`): shares of the best plan fixed per round,
-# the pool the later rounds sample them from, subgradient iterations, core size and time
-# per round, and the least time worth starting one.
-_REFINE_SHARES = (0.3, 0.4, 0.5, 0.35, 0.45)
-_REFINE_POOL = 0.7
+# At most this long per core MILP: one that has not finished by then rarely does in time,
+# and refinement rounds use the time better.
+_CORE_ROUND_SECONDS = 0.03
+# Refinement by fixing (see :func:`_refine`): shares of the best plan fixed per round, how
+# many rounds in a row fix the most certain columns (the others fix a random sample of the
+# plan), subgradient iterations, core size and time per round, and the least time worth
+# starting one.
+_REFINE_SHARES = (0.5, 0.4, 0.6, 0.55)
+_REFINE_CERTAIN_ROUNDS = 2
 _REFINE_ITERATIONS = 60
-_REFINE_CORE = 125
+_REFINE_CORE = 140
 _REFINE_ROUND_SECONDS = 0.02
 _MIN_REFINE_SECONDS = 0.008
 # Rounds in a row without a better plan after which refinement gives up: with a generous
@@ -678,7 +682,13 @@ def _core(
     none = np.zeros(form.size, dtype=bool)
     while size < min(form.size, _CORE_MAX):
         columns = np.union1d(order[:size], np.fromiter(best, dtype=np.int64))
-        chosen, solved = _milp_columns(form, columns, none, _cutoff(form, best_cost), core_deadline)
+        chosen, solved = _milp_columns(
+            form,
+            columns,
+            none,
+            _cutoff(form, best_cost),
+            min(core_deadline, time.perf_counter() + _CORE_ROUND_SECONDS),
+        )
         if chosen is not None:
             found.offer(_indices_to_ids(form, chosen), "heuristic")
             cost = _cost_of(form, chosen)
@@ -700,15 +710,17 @@ def _refine(
 ) -> frozenset[int]:
     """Refinement by fixing (after Caprara, Fischetti and Toth), until ``deadline``.
 
-    Each round forces a share of the best plan's columns into the plan (those with the
-    smallest reduced costs: the most certain ones), re-prices the columns for the rest of the
-    problem with a short subgradient run, and solves a core MILP over the re-priced cheapest
-    columns plus the best plan, capped below the best cost. Columns that looked poor for the
-    whole problem can be the right ones for the rest once part of it is settled. Rounds
-    cycle through the fixing shares; after a cycle without improvement the fixed columns are
-    sampled (seeded, so the same rounds give the same plans) from the more certain ones.
-    Stops at ``deadline``, when the best plan meets the lower bound, or after
-    ``_REFINE_PATIENCE`` rounds in a row without a better plan.
+    Each round forces a share of the best plan's columns into the plan, re-prices the
+    columns for the rest of the problem with a short subgradient run, and solves a core MILP
+    over the re-priced cheapest columns plus the best plan, capped below the best cost.
+    Columns that looked poor for the whole problem can be the right ones for the rest once
+    part of it is settled. Rounds cycle through the fixing shares. The first
+    ``_REFINE_CERTAIN_ROUNDS`` rounds after each improvement fix the columns with the
+    smallest reduced costs (the most certain ones); later rounds fix a random sample of the
+    plan (seeded, so the same rounds give the same plans): repeating nested "most certain"
+    neighbourhoods mostly proves the same thing again, a sample opens new ones. Stops at
+    ``deadline``, when the best plan meets the lower bound, or after ``_REFINE_PATIENCE``
+    rounds in a row without a better plan.
     """
     transposed = form.matrix.T.tocsr()
     best_cost = _cost_of(form, best)
@@ -724,11 +736,10 @@ def _refine(
         reduced = form.cost - transposed @ lam
         members = sorted(best, key=lambda j: (reduced[j], j))
         count = int(share * len(members))
-        if failures < len(_REFINE_SHARES):
+        if failures < _REFINE_CERTAIN_ROUNDS:
             chosen_fixed = members[:count]
         else:
-            pool = np.asarray(members[: max(count, int(_REFINE_POOL * len(members)))])
-            chosen_fixed = rng.choice(pool, count, replace=False).tolist()
+            chosen_fixed = rng.choice(np.asarray(members), count, replace=False).tolist()
         fixed = np.zeros(form.size, dtype=bool)
         fixed[chosen_fixed] = True
         budget = _cutoff(form, best_cost)
