@@ -139,13 +139,7 @@ def test_large_instances_take_the_core_path_and_stay_sound() -> None:
     assert len(analysis.kept) > 1000
     plan = solve(instance)
     assert is_valid_selection(instance, plan.selected)
-    form = build_formulation(
-        instance.by_id,
-        columns=analysis.kept,
-        targets=analysis.targets,
-        needs=analysis.coverable,
-        base=analysis.base,
-    )
+    _instance, form, _needs = _problem(1700, 7)
     relaxation = linprog(form.cost, A_ub=-form.matrix, b_ub=-form.rhs, bounds=(0, 1))
     assert relaxation.status == 0
     assert plan.lower_bound is not None

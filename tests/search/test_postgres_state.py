@@ -187,18 +187,24 @@ def test_counts_and_hits_follow_the_writes_of_another_process(
     assert backend.search(SearchQuery()).total == 0
 
 
-def test_the_state_is_derived_once_per_generation(
-    engine: Engine, other: PostgresBackend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    loads: list[int | None] = []
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The generation of every state the backend derives (the real ``_State.load`` runs)."""
+    seen: list[int | None] = []
     original = postgres_backend._State.load
 
     def counted(connection: Any) -> postgres_backend._State:
         state = original(connection)
-        loads.append(state.generation)
+        seen.append(state.generation)
         return state
 
     monkeypatch.setattr(postgres_backend._State, "load", staticmethod(counted))
+    return seen
+
+
+def test_the_state_is_derived_once_per_generation(
+    engine: Engine, other: PostgresBackend, loads: list[int | None]
+) -> None:
     backend = PostgresBackend(engine)
     other.rebuild([document(1, "Zaak", short="zaak"), document(2, "Archief", short="archief")])
     for q in ("zaak", "archief", "", "zaak"):
@@ -389,17 +395,8 @@ def test_a_failing_page_statement_makes_the_search_unavailable(engine: Engine) -
 
 
 def test_searches_after_a_write_derive_the_state_once_between_them(
-    engine: Engine, other: PostgresBackend, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, other: PostgresBackend, loads: list[int | None]
 ) -> None:
-    loads: list[int | None] = []
-    original = postgres_backend._State.load
-
-    def counted(connection: Any) -> postgres_backend._State:
-        state = original(connection)
-        loads.append(state.generation)
-        return state
-
-    monkeypatch.setattr(postgres_backend._State, "load", staticmethod(counted))
     backend = PostgresBackend(engine)
     other.rebuild([document(n, f"Zaak {n}", short="zaak") for n in range(1, 30)])
     assert backend.search(SearchQuery(q="zaak")).total == 29
