@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from advisor_builders import cand
 
 from advisor import (
-    Candidate,
     Constraints,
     Hosting,
     Instance,
@@ -20,18 +20,6 @@ from advisor import (
     solve,
     to_jsonable,
 )
-
-
-def cand(
-    cid: str, provides: str = "", requires: str = "", cost: float = 1.0, **kw: object
-) -> Candidate:
-    return Candidate(
-        cid,
-        provides=frozenset(provides.split()),
-        requires=frozenset(requires.split()),
-        cost=cost,
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from advisor_builders import cand
 
 from advisor import (
-    Candidate,
     Constraints,
     Hosting,
     Instance,
@@ -16,18 +16,6 @@ from advisor import (
     analyse,
     solve,
 )
-
-
-def cand(
-    cid: str, provides: str = "", requires: str = "", cost: float = 1.0, **kw: object
-) -> Candidate:
-    return Candidate(
-        cid,
-        provides=frozenset(provides.split()),
-        requires=frozenset(requires.split()),
-        cost=cost,
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 def test_equal_cost_prefers_fewer_components() -> None:

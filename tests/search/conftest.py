@@ -57,19 +57,24 @@ def manual(manual_app: Any) -> SearchService:
 
 
 @pytest.fixture
-def backend_service(
-    backend: str, database_url: str, tmp_path: Path, app_factory: Any
-) -> Iterator[SearchService]:
-    """An indexed search service: Whoosh on SQLite, or the PostgreSQL backend on PostgreSQL."""
+def backend_app(backend: str, database_url: str, tmp_path: Path, app_factory: Any) -> Iterator[Any]:
+    """The app with an indexed search: Whoosh on SQLite, or the PostgreSQL backend on
+    PostgreSQL."""
     kind = "postgres" if backend == "postgres" else "whoosh"
     application = app_factory(database_url, tmp_path, SEARCH_BACKEND=kind)
     search.init_app(application)
     service = get_service(application)
     assert service.backend.name == kind
     service.rebuild()
-    yield service
+    yield application
     service.wait_for_rebuild()
     application.extensions["catalogue_db"].dispose()
+
+
+@pytest.fixture
+def backend_service(backend_app: Any) -> SearchService:
+    """The search service of ``backend_app``."""
+    return get_service(backend_app)
 
 
 @pytest.fixture

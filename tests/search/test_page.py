@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from catalogue.search import SearchService
 
 HX = {"HX-Request": "true"}
@@ -202,3 +204,18 @@ def test_the_all_values_page_refuses_an_unknown_facet(
     search_app: Any, indexed: SearchService, client: Any
 ) -> None:
     assert client.get("/componenten/filter/bestaat-niet").status_code == 404
+
+
+@pytest.mark.both_backends
+def test_the_all_values_page_has_the_apis_values_and_counts_on_either_backend(
+    backend_app: Any,
+) -> None:
+    client = backend_app.test_client()
+    api = client.get("/api/v1/components?q=open&license=EUPL-1.2").get_json()
+    expected = {v["value"]: v["count"] for v in api["facets"]["municipality"]}
+    assert expected, "open components under EUPL-1.2 are used by municipalities"
+    html = _html(client.get("/componenten/filter/gemeente?q=open&licentie=EUPL-1.2"))
+    listed = re.findall(
+        r'name="gemeente" value="([^"]+)">\s*<label for="[^"]+">[^<]*\((\d+)\)', html
+    )
+    assert {value: int(count) for value, count in listed} == expected

@@ -121,10 +121,11 @@ def test_unknown_things_get_a_404_page(client: Any, path: str) -> None:
         "soort=<x>",
         "q=%27%20OR%201%3D1--",
         "lang=xx",
+        "sort=%3Cx%3E&licentie=%00&gemeente=" + "y" * 400,
     ],
 )
 def test_odd_input_never_gives_a_500(client: Any, query: str) -> None:
-    for path in ("/componenten", "/organisaties", "/"):
+    for path in ("/componenten", "/componenten/filter/gemeente", "/organisaties", "/"):
         assert client.get(f"{path}?{query}").status_code == 200
 
 
