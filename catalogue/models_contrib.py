@@ -35,6 +35,19 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class OrgRole(enum.StrEnum):
+    """What a *confirmed* member may do for their own organisation.
+
+    Granted by an admin or by one of the organisation's beheerders, never chosen at
+    registration. An unconfirmed account (``User.organisation_confirmed`` false) has none of
+    these rights, whatever this column says.
+    """
+
+    VIEWER = "viewer"  # sees the organisation's private data, such as its landscape
+    EDITOR = "editor"  # also changes that data
+    BEHEERDER = "beheerder"  # "organisatiebeheerder": also confirms members and grants these roles
+
+
 # Roles that can publish or manage must prove a second factor at every login.
 TOTP_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
 
@@ -85,6 +98,10 @@ class User(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     # An admin confirmed that this person works for the organisation they registered with.
     organisation_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What this member may do for that organisation once confirmed (OrgRole); see OrgRole.
+    organisation_role: Mapped[str] = mapped_column(
+        String(16), default=OrgRole.VIEWER, server_default=OrgRole.VIEWER.value
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
     # The last TOTP time step accepted: a code is good once, so a seen code cannot be replayed.

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from catalogue.errors import NotAuthorized
-from catalogue.models_contrib import Role
+from catalogue.models_contrib import OrgRole, Role
 
 
 class Permission(enum.StrEnum):
@@ -53,6 +53,8 @@ class Actor(Protocol):
     role: str
     organisation_id: int
     active: bool
+    organisation_confirmed: bool
+    organisation_role: str
 
 
 def permissions_of(actor: Actor | None) -> frozenset[Permission]:
@@ -103,3 +105,22 @@ def require_component_editor(actor: Actor | None, maintaining_organisation_id: i
     if maintaining_organisation_id is None or actor.organisation_id != maintaining_organisation_id:
         msg = "maintainers may only change the components of their own organisation"
         raise NotAuthorized(msg)
+
+
+_ORG_RANK: Mapping[str, int] = {OrgRole.VIEWER: 1, OrgRole.EDITOR: 2, OrgRole.BEHEERDER: 3}
+
+
+def is_confirmed_member(
+    actor: Actor | None, organisation_id: int, *, at_least: OrgRole = OrgRole.VIEWER
+) -> bool:
+    """True when ``actor`` is a confirmed member of the organisation with at least that role.
+
+    Membership is granted, never self-asserted: an account that registered under an
+    organisation but was not confirmed by an admin or a beheerder is no member here.
+    """
+    if actor is None or not getattr(actor, "active", False):
+        return False
+    if actor.organisation_id != organisation_id or not actor.organisation_confirmed:
+        return False
+    # StrEnum members hash as their strings, so a plain column value looks up directly.
+    return _ORG_RANK.get(actor.organisation_role, 0) >= _ORG_RANK[at_least]
