@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,6 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-SHARED_DATA = ROOT.parent / "shared" / "data"
 POSTGRES_URL = os.environ.get(
     "CATALOGUE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -41,6 +41,33 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and "backend" in metafunc.fixturenames
     ):
         metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+# The team's shared folder sits beside a developer's checkout, but not beside a stranger's
+# clone: nothing may read it at run time. The audit hook makes any attempt fail loudly, even
+# where the folder happens to exist (tests/test_standalone.py proves the hook bites).
+OUTSIDE_SHARED = str(ROOT.parent / "shared")  # standalone-guard: the one allowed mention
+
+
+class ReadOfSharedFolder(RuntimeError):
+    """Code under test tried to read the team's shared folder beside the checkout."""
+
+
+def _refuse_shared(event: str, args: tuple[Any, ...]) -> None:
+    if event not in {"open", "os.listdir", "os.scandir"} or not args:
+        return
+    target = args[0]
+    if isinstance(target, bytes):
+        target = os.fsdecode(target)
+    if not isinstance(target, str | os.PathLike):
+        return
+    path = os.path.abspath(target)
+    if path == OUTSIDE_SHARED or path.startswith(OUTSIDE_SHARED + os.sep):
+        msg = f"the repository must stand alone, but this reads {path}"
+        raise ReadOfSharedFolder(msg)
+
+
+sys.addaudithook(_refuse_shared)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,11 +18,10 @@ import pytest
 from catalogue import publiccode_vocab as vocab
 from catalogue.publiccode import Issue, parse
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-TESTDATA = SHARED_DATA / "publiccode" / "parser-testdata"
-REPO_VOCABULARIES = (
-    Path(__file__).resolve().parents[2] / "data" / "publiccode" / "standard" / "vocabularies"
-)
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+# A copy kept in the repository, with its source and licence (parser-testdata/README.md).
+TESTDATA = REPO_DATA / "publiccode" / "parser-testdata"
+REPO_VOCABULARIES = REPO_DATA / "publiccode" / "standard" / "vocabularies"
 
 # file -> (kind, reason). Kinds: "network" (the only error comes from fetching a URL),
 # "repository-file" (the error is about a file in the repository checkout: its existence or its
