@@ -93,6 +93,23 @@ def digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def compound_fields(document: dict[str, Any]) -> dict[str, str]:
+    """``name_parts`` and ``text_parts``: the parts of the Dutch compounds in the name and
+    aliases, and in the reference components and Dutch texts, so "archief" finds
+    "Archiefbeheer" (dutch.py)."""
+    names = [document["name"], *document["aliases"]]
+    texts = [
+        *document["reference_components"],
+        document["short_nl"],
+        *document["features_nl"],
+        document["long_nl"],
+    ]
+    return {
+        "name_parts": " ".join(parts_of("\n".join(names))),
+        "text_parts": " ".join(parts_of("\n".join(texts))),
+    }
+
+
 def document_from(component: Component) -> dict[str, Any]:
     """The search document of ``component``.
 
@@ -124,20 +141,7 @@ def document_from(component: Component) -> dict[str, Any]:
         document[f"long_{language}"] = plain_text(long)
         features = description.features if description else []
         document[f"features_{language}"] = [plain_text(str(f), limit=500) for f in features or []]
-    # The parts of Dutch compounds, so "archief" finds "Archiefbeheer" (dutch.py).
-    document["name_parts"] = " ".join(parts_of("\n".join([document["name"], *document["aliases"]])))
-    document["text_parts"] = " ".join(
-        parts_of(
-            "\n".join(
-                [
-                    *document["reference_components"],
-                    document["short_nl"],
-                    *document["features_nl"],
-                    document["long_nl"],
-                ]
-            )
-        )
-    )
+    document.update(compound_fields(document))
     document["facets"], document["labels"] = _facets(component)
     document["updated_at"] = _timestamp(component.updated_at)
     document["version"] = int(component.version or 0)
