@@ -186,3 +186,15 @@ def test_the_page_says_when_it_shows_any_word_or_a_correction(
     assert "Nothing was found for ‘formullieren’. You see the results for ‘formulieren’." in (
         corrected
     )
+
+
+def test_the_api_says_when_it_shows_any_word_or_a_correction(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    corrected = client.get("/api/v1/components?q=formullieren").get_json()
+    assert corrected["corrected"] == "formulieren" and not corrected["relaxed"]
+    assert corrected["items"][0]["slug"] == "open-formulieren"
+    relaxed = client.get("/api/v1/components?q=formulieren+huwelijk").get_json()
+    assert relaxed["relaxed"] and relaxed["corrected"] is None and relaxed["total"] >= 2
+    exact = client.get("/api/v1/components?q=zaak").get_json()
+    assert not exact["relaxed"] and exact["corrected"] is None
