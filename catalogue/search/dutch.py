@@ -9,12 +9,14 @@ The splitting is dictionary-based, as in Koehn and Knight, "Empirical Methods fo
 Splitting" (EACL 2003): a word is cut into known words of at least ``MIN_PART`` letters, with
 an optional linking "s" after a part; of the cuts with the fewest parts, the one whose parts
 have the highest mean Zipf frequency (the geometric mean of their frequencies) wins, and the
-word is only split when that mean is higher than the word's own frequency. The dictionary is the Dutch word list of
-``wordfreq`` (code Apache-2.0, word lists CC BY-SA 4.0; built from Wikipedia, subtitles, news
-and web text). A part may also be a verb stem ("afhandel" in zaakafhandelcomponent, from
-"afhandelen"). Derivational endings ("-lijk", "-heid") and function words ("over", "voor")
-are never parts, and common words (Zipf frequency ``LEXICALISED`` or more, such as
-"overzicht") are kept whole.
+word is only split when that mean is higher than the word's own frequency. The dictionary is
+the Dutch word list of ``wordfreq`` (code Apache-2.0, word lists CC BY-SA 4.0; built from
+Wikipedia, subtitles, news and web text). A part may also be a verb stem ("afhandel" in
+zaakafhandelcomponent, from "afhandelen"). Derivational endings ("-lijk", "-heid") and
+function words ("over", "voor") are never parts, and common words (Zipf frequency
+``LEXICALISED`` or more, such as "overzicht") are kept whole. A word that ends in a generic
+head ("component", "systeem") is split before it even when the rest is not in the list
+("servicebus|component"); in a typed query such a head is not required (``query_parts``).
 
 The same function splits documents and queries, so what is indexed and what is asked agree.
 """
