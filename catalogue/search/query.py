@@ -205,7 +205,12 @@ def plan_text(q: str | None) -> TextPlan:
         return TextPlan(text)
     if _SYNTAX.search(text):
         return TextPlan(text, syntax=True)
-    found = list(dict.fromkeys(word for word in words(text) if len(word) > 1))
+    # Single characters and runs of underscores ("__") are no words to search for.
+    found = list(
+        dict.fromkeys(
+            word for word in words(text) if len(word) > 1 and any(c.isalnum() for c in word)
+        )
+    )
     # Stop words never make a query find nothing: "producten en diensten" asks for products
     # and services; only a text of nothing but stop words is searched for them.
     kept = [word for word in found if word not in STOP_WORDS] or found

@@ -58,6 +58,8 @@ def test_stop_words_are_dropped_unless_nothing_else_is_left() -> None:
     assert {"en"} <= STOP_WORDS
     assert [w.word for w in plan.words] == ["producten", "diensten"]
     assert plan.relaxable and not plan.syntax
+    # Single letters and underscores are no words: "e-formulieren" asks for formulieren.
+    assert [w.word for w in plan_text("e-formulieren __").words] == ["formulieren"]
     only_stop_words = plan_text("de en het")
     assert [w.word for w in only_stop_words.words] == ["de", "en", "het"]
 
