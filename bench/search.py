@@ -71,7 +71,7 @@ from _report import write_block  # noqa: E402
 from sqlalchemy import Engine, create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from catalogue.search.documents import digest  # noqa: E402
+from catalogue.search.documents import compound_fields, digest  # noqa: E402
 from catalogue.search.interfaces import SearchQuery  # noqa: E402
 from catalogue.search.query import (  # noqa: E402
     FACETS,
@@ -377,6 +377,7 @@ def synthetic_documents(material: Material, n: int, seed: int) -> list[Json]:
         if maintainer:
             values["maintainer"] = {maintainer[0]: maintainer[1]}
         values["municipality"] = dict(users)
+        document.update(compound_fields(document))
         document["facets"] = {name: sorted(found) or [UNKNOWN] for name, found in values.items()}
         document["labels"] = {name: found for name, found in values.items() if found}
         updated = base + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 700))

@@ -26,6 +26,7 @@ from catalogue.search.interfaces import (
     SearchResults,
     SearchUnavailable,
 )
+from catalogue.search.recovery import search_with_recovery
 
 EXTENSION = "catalogue_search"
 BACKENDS = ("whoosh", "postgres")
@@ -74,6 +75,11 @@ class SearchService:
         self._thread_guard = threading.Lock()
 
     def search(self, query: SearchQuery) -> SearchResults:
+        """Search the index (the database when it is unavailable), and when nothing is found
+        fall back to any word, then to the spelling correction (recovery.py)."""
+        return search_with_recovery(self.search_as_typed, query)
+
+    def search_as_typed(self, query: SearchQuery) -> SearchResults:
         """Search the index; when it is unavailable, the database, and start a rebuild."""
         try:
             return self.backend.search(query)

@@ -50,7 +50,9 @@ class DatabaseBackend:
     def search(self, query: SearchQuery) -> SearchResults:
         """Every component whose name, alias or description contains each word of the text."""
         with self.session_factory() as session:
-            ids = self._matching_ids(session, normalise_text(query.q))
+            ids = self._matching_ids(
+                session, normalise_text(query.q), any_word=query.match == "any"
+            )
             documents = sync.load_documents(session, ids)
         matching = [d for d in documents if matches_filters(d, query.filters)]
         if query.sort == "updated":
@@ -75,10 +77,11 @@ class DatabaseBackend:
         return SearchResults(hits=hits, total=len(matching), facets=facets, degraded=True)
 
     @staticmethod
-    def _matching_ids(session: Session, text: str) -> list[int] | None:
+    def _matching_ids(session: Session, text: str, *, any_word: bool = False) -> list[int] | None:
         if not text:
             return None
         query = select(Component.id)
+        each_word = []
         for word in text.split():
             pattern = _like_pattern(word)
             described = select(ComponentDescription.component_id).where(
@@ -87,13 +90,15 @@ class DatabaseBackend:
                     func.lower(ComponentDescription.long_description).like(pattern, escape="\\"),
                 )
             )
-            query = query.where(
+            each_word.append(
                 or_(
                     func.lower(Component.name).like(pattern, escape="\\"),
                     func.lower(cast(Component.aliases, String)).like(pattern, escape="\\"),
                     Component.id.in_(described),
                 )
             )
+        # Every word, or (the fallback of recovery.py) any of them.
+        query = query.where(or_(*each_word)) if any_word else query.where(*each_word)
         return list(session.scalars(query))
 
     def index(self, documents: Iterable[SearchDocument]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalogue.models import Component, OrganisationKind
+from catalogue.search.dutch import parts_of
 from catalogue.search.query import FACETS, UNKNOWN, exact_key, normalise_text
 from catalogue.text import slugify
 
@@ -92,6 +93,23 @@ def digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def compound_fields(document: dict[str, Any]) -> dict[str, str]:
+    """``name_parts`` and ``text_parts``: the parts of the Dutch compounds in the name and
+    aliases, and in the reference components and Dutch texts, so "archief" finds
+    "Archiefbeheer" (dutch.py)."""
+    names = [document["name"], *document["aliases"]]
+    texts = [
+        *document["reference_components"],
+        document["short_nl"],
+        *document["features_nl"],
+        document["long_nl"],
+    ]
+    return {
+        "name_parts": " ".join(parts_of("\n".join(names))),
+        "text_parts": " ".join(parts_of("\n".join(texts))),
+    }
+
+
 def document_from(component: Component) -> dict[str, Any]:
     """The search document of ``component``.
 
@@ -123,6 +141,7 @@ def document_from(component: Component) -> dict[str, Any]:
         document[f"long_{language}"] = plain_text(long)
         features = description.features if description else []
         document[f"features_{language}"] = [plain_text(str(f), limit=500) for f in features or []]
+    document.update(compound_fields(document))
     document["facets"], document["labels"] = _facets(component)
     document["updated_at"] = _timestamp(component.updated_at)
     document["version"] = int(component.version or 0)
@@ -138,15 +157,17 @@ def text_of(document: dict[str, Any], field: str) -> str:
     return str(value or "")
 
 
-def spelling_text(document: dict[str, Any]) -> str:
-    """Every word a user might type, unstemmed, for "did you mean"."""
+def spelling_text(document: dict[str, Any], language: str = "nl") -> str:
+    """Every word a user might type, unstemmed, for "did you mean": the names and the texts
+    in ``language`` only, so a Dutch reader is offered Dutch words ("archief", not the English
+    "archived")."""
     fields = (
         "name",
         "aliases",
         "reference_components",
         "standards",
         "organisations",
-        *(f"{kind}_{language}" for language in LANGUAGES for kind in ("short", "features", "long")),
+        *(f"{kind}_{language}" for kind in ("short", "features", "long")),
     )
     return "\n".join(text_of(document, field) for field in fields)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 Sort = Literal["relevance", "name", "updated"]
+# Whether every word must match or one is enough (query.Match).
+Match = Literal["all", "any"]
 SORTS: tuple[Sort, ...] = ("relevance", "name", "updated")
 
 # A search document: the plain dict documents.document_from() returns.
@@ -27,6 +29,7 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     language: str = "nl"
+    match: Match = "all"
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,19 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits, the total, the facet counts and, when nothing matched, a suggestion."""
+    """A page of hits, the total, the facet counts and, when nothing matched, a suggestion.
+
+    ``relaxed``: nothing had every word, so these results have some of the words.
+    ``corrected``: nothing matched the text as typed; these are the results for this
+    correction of it (recovery.py)."""
 
     hits: list[Hit]
     total: int
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     degraded: bool = False
+    relaxed: bool = False
+    corrected: str | None = None
 
 
 @dataclass(frozen=True)

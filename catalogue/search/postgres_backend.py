@@ -77,8 +77,9 @@ from catalogue.search.query import (
     UNKNOWN,
     correctable,
     exact_key,
-    normalise_text,
+    plan_text,
     sort_facet_values,
+    tsquery_text,
     words,
 )
 
@@ -140,7 +141,8 @@ def _tsvector() -> ColumnElement[Any]:
 def _row(document: SearchDocument) -> dict[str, Any]:
     document = dict(document)
     body = dict(document)
-    body["spelling"] = docs.spelling_text(document)
+    body["spelling"] = docs.spelling_text(document, "nl")
+    body["spelling_en"] = docs.spelling_text(document, "en")
     updated = document.get("updated_at")
     row: dict[str, Any] = {
         "component_id": int(document["id"]),
@@ -327,8 +329,9 @@ class _State:
     pair_doc: np.ndarray = dataclasses.field(init=False)
     pair_value: np.ndarray = dataclasses.field(init=False)
     offsets: dict[str, int] = dataclasses.field(init=False)
-    # The words of every document, for "did you mean"; read when first needed.
-    vocabulary: frozenset[str] | None = None
+    # The words of every document per reading language, for "did you mean"; read when first
+    # needed.
+    vocabulary: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.offsets = {}
@@ -471,15 +474,22 @@ _ALLOWED = "(d.component_id < %(nbits)s AND get_bit(%(allowed)s, d.component_id)
 _UNRANKED = -1.0
 
 
+def _parser(syntax: bool) -> str:
+    """The function that reads ``%(q)s``: what the user typed (websearch syntax), or the words
+    as query.tsquery_text put them."""
+    return "websearch_to_tsquery" if syntax else "to_tsquery"
+
+
 @functools.cache
-def _matching(filtered: bool) -> str:
+def _matching(filtered: bool, syntax: bool = True) -> str:
     """The statement that matches the text: the generation, the ids of every match and their
     ``ts_rank`` (``_UNRANKED`` for those the filters leave out), as two strings of binary
     numbers. The exact-name bonus is added in Python (``_State.exact``)."""
     allowed = _ALLOWED if filtered else "true"
+    parse = _parser(syntax)
     return (
-        "WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('dutch', %(q)s) || "  # noqa: S608 - constants only
-        "websearch_to_tsquery('english', %(q)s) AS tsq) "
+        f"WITH query AS MATERIALIZED (SELECT {parse}('dutch', %(q)s) || "  # noqa: S608 - constants only
+        f"{parse}('english', %(q)s) AS tsq) "
         f"SELECT ({_GENERATION}) AS generation, "
         "string_agg(int4send(d.component_id), '') AS ids, "
         f"string_agg(float4send(CASE WHEN {allowed} THEN ts_rank(d.tsv, query.tsq) "
@@ -503,12 +513,12 @@ _SNIPPET_TEXT = (
 
 
 @functools.cache
-def _page_statement(has_text: bool) -> str:
+def _page_statement(has_text: bool, syntax: bool = True) -> str:
     """The statement that reads a page of hits: the generation, then per id in ``page`` (in
     that order) its slug, name, highlighted text and the short description to fall back on."""
     headline = (
         "ts_headline(CAST(src.cfg AS regconfig), src.txt, "
-        "websearch_to_tsquery(CAST(src.cfg AS regconfig), %(q)s), %(options)s)"
+        f"{_parser(syntax)}(CAST(src.cfg AS regconfig), %(q)s), %(options)s)"
         if has_text
         else "NULL::text"
     )
@@ -674,16 +684,21 @@ class PostgresBackend:
 
     def _run(self, connection: Any, state: _State, query: SearchQuery) -> SearchResults | None:
         """The search on ``state``; None when the documents are not those of ``state``."""
-        q = normalise_text(query.q)
+        plan = plan_text(query.q)
+        q = plan.text
+        # What PostgreSQL parses: the text as typed, or its words (compounds, no stop words).
+        searched = q if plan.syntax else tsquery_text(plan, match=query.match)
         selections = state.selections(query.filters)
         every = np.ones(state.size, dtype=bool)
         allowed = _restrict(every, selections)
         if q:
-            params: dict[str, Any] = {"q": q}
+            params: dict[str, Any] = {"q": searched}
             if selections:
                 params["allowed"] = state.id_bits(allowed)
                 params["nbits"] = len(params["allowed"]) * 8
-            head = connection.exec_driver_sql(_matching(bool(selections)), params).one()
+            head = connection.exec_driver_sql(
+                _matching(bool(selections), plan.syntax), params
+            ).one()
             if head.generation != state.generation:
                 return None
             positions = state.positions(head.ids or b"")
@@ -711,7 +726,7 @@ class PostgresBackend:
                 hits=[],
                 total=0,
                 facets=_facet_values(state, matched, selections, query),
-                suggestion=self._suggest(state, q),
+                suggestion=self._suggest(state, q, query.language),
             )
         page = max(1, min(query.page, -(-total // query.per_page)))
         start = (page - 1) * query.per_page
@@ -723,7 +738,7 @@ class PostgresBackend:
             keys = [-ranks, state.by_name[positions]]
         chosen = _page(keys, start, start + query.per_page) if total else positions[:0]
         params = {
-            "q": q,
+            "q": searched,
             "options": HEADLINE_OPTIONS,
             "lang": query.language,
             "langs": [query.language, *(x for x in docs.LANGUAGES if x != query.language)],
@@ -735,11 +750,11 @@ class PostgresBackend:
         if isinstance(driver, psycopg.Connection):
             with driver.pipeline():
                 cursor = driver.cursor()
-                cursor.execute(_page_statement(bool(q)), params)
+                cursor.execute(_page_statement(bool(q), plan.syntax), params)
                 facets = _facet_values(state, matched, selections, query)
             rows: Sequence[Any] = cursor.fetchall()
         else:  # another driver: one after the other
-            rows = connection.exec_driver_sql(_page_statement(bool(q)), params).all()
+            rows = connection.exec_driver_sql(_page_statement(bool(q), plan.syntax), params).all()
             facets = _facet_values(state, matched, selections, query)
         # (n, generation, slug, name, headline, fallback)
         if rows[0][1] != state.generation or len(rows) != len(chosen) + 1:
@@ -750,11 +765,13 @@ class PostgresBackend:
         ]
         return SearchResults(hits=hits, total=total, facets=facets)
 
-    def _suggest(self, state: _State, q: str) -> str | None:
-        """ "Did you mean": unknown words replaced by the closest word in the documents.
+    def _suggest(self, state: _State, q: str, language: str = "nl") -> str | None:
+        """ "Did you mean": unknown words replaced by the closest word in the documents (their
+        names and their texts in the reader's language).
 
         The vocabulary is read once per generation, in a snapshot of that generation."""
-        vocabulary = state.vocabulary
+        key = "spelling_en" if language == "en" else "spelling"
+        vocabulary = state.vocabulary.get(key)
         if vocabulary is None:
             with self.engine.connect().execution_options(
                 isolation_level="REPEATABLE READ"
@@ -762,12 +779,12 @@ class PostgresBackend:
                 generation = connection.exec_driver_sql(_GENERATION).scalar()
                 vocabulary = frozenset(
                     connection.exec_driver_sql(
-                        "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', "
-                        "body->>''spelling'') FROM search.component_document')"
+                        "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', "  # noqa: S608 - key is one of two constants
+                        f"body->>''{key}'') FROM search.component_document')"
                     ).scalars()
                 )
             if generation is not None and generation == state.generation:
-                state.vocabulary = vocabulary
+                state.vocabulary[key] = vocabulary
         corrected: list[str] = []
         replaced = False
         for word in words(q):

@@ -20,11 +20,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
+
+from catalogue.search.dutch import STOP_WORDS, query_parts
 
 # The facet value of documents that have no value for the facet.
 UNKNOWN = "onbekend"
@@ -38,12 +40,14 @@ MAX_VALUES_PER_FACET = 20
 SEARCH_FIELDS: tuple[str, ...] = (
     "name",
     "aliases",
+    "name_parts",
     "reference_components",
     "standards",
     "organisations",
     "short_nl",
     "features_nl",
     "long_nl",
+    "text_parts",
     "short_en",
     "features_en",
     "long_en",
@@ -58,6 +62,9 @@ SEARCH_BOOSTS: dict[str, float] = {
     EXACT_FIELD: 50.0,
     "name": 8.0,
     "aliases": 5.0,
+    # The parts of Dutch compounds (dutch.py): "archief" finds Open Archiefbeheer by its name.
+    "name_parts": 5.0,
+    "text_parts": 1.0,
     "reference_components": 3.0,
     "standards": 2.0,
     "short_nl": 2.0,
@@ -156,6 +163,62 @@ def parse_filters(getlist: Callable[[str], list[str]]) -> dict[str, tuple[str, .
     return filters
 
 
+# ---------------------------------------------------------------- what the words of a query are
+
+# "all": every word must match (the default); "any": one word, or one part of a compound, is
+# enough (the fallback when "all" finds nothing, see recovery.py).
+Match = Literal["all", "any"]
+
+# Query syntax a user can type: phrases, groups, wildcards, operators, and "-word" (PostgreSQL's
+# websearch NOT). Such a text is searched as typed, without stop words dropped, compounds split
+# or a fallback to any word.
+_SYNTAX = re.compile(r'["()*?]|(?:^|\s)-\w|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of the query, and its parts when it is a Dutch compound."""
+
+    word: str
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """The query text and its words: stop words dropped (unless nothing else is left), each
+    compound with its parts. ``syntax`` texts are searched as typed and have no words."""
+
+    text: str
+    words: tuple[QueryWord, ...] = ()
+    syntax: bool = False
+
+    @property
+    def relaxable(self) -> bool:
+        """True when "any" can find more than "all": more than one word, or a compound."""
+        return not self.syntax and (len(self.words) > 1 or any(w.parts for w in self.words))
+
+
+def plan_text(q: str | None) -> TextPlan:
+    """What to search for in ``q`` (see TextPlan)."""
+    text = normalise_text(q)
+    if not text:
+        return TextPlan(text)
+    if _SYNTAX.search(text):
+        return TextPlan(text, syntax=True)
+    # Single characters and runs of underscores ("__") are no words to search for.
+    found = list(
+        dict.fromkeys(
+            word for word in words(text) if len(word) > 1 and any(c.isalnum() for c in word)
+        )
+    )
+    # Stop words never make a query find nothing: "producten en diensten" asks for products
+    # and services; only a text of nothing but stop words is searched for them.
+    kept = [word for word in found if word not in STOP_WORDS] or found
+    if not kept:
+        return TextPlan(text, syntax=True)
+    return TextPlan(text, tuple(QueryWord(word, query_parts(word)) for word in kept))
+
+
 # ---------------------------------------------------------------- Whoosh queries
 
 
@@ -175,15 +238,52 @@ def _parser(schema: Schema) -> qparser.QueryParser:
     return parser
 
 
-def build_query(q: str, schema: Schema) -> wq.Query:
+def build_query(q: str, schema: Schema, *, match: Match = "all") -> wq.Query:
     """The text query: every word must match some field (boosted per field), or the whole
-    text must equal a name or alias (boosted far above the rest). Empty text matches all."""
-    text = normalise_text(q)
-    if not text:
+    text must equal a name or alias (boosted far above the rest). Empty text matches all.
+
+    A compound word also matches when all its parts do ("zaakafhandeling": zaak and
+    afhandeling); with ``match="any"`` one word or one part is enough. Query syntax is parsed
+    as typed (see plan_text)."""
+    plan = plan_text(q)
+    if not plan.text:
         return wq.Every()
-    parsed = _parser(schema).parse(text)
-    exact = wq.Term(EXACT_FIELD, exact_key(text), boost=SEARCH_BOOSTS[EXACT_FIELD])
+    parser = _parser(schema)
+    if plan.syntax:
+        parsed = parser.parse(plan.text)
+    else:
+        clauses: list[wq.Query] = []
+        for word in plan.words:
+            options = [parser.parse(word.word)]
+            if word.parts:
+                parts = [parser.parse(part) for part in word.parts]
+                options += parts if match == "any" else [wq.And(parts)]
+            clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+        group = wq.Or if match == "any" else wq.And
+        parsed = clauses[0] if len(clauses) == 1 else group(clauses)
+    exact = wq.Term(EXACT_FIELD, exact_key(plan.text), boost=SEARCH_BOOSTS[EXACT_FIELD])
     return wq.Or([parsed, exact])
+
+
+def tsquery_text(plan: TextPlan, *, match: Match = "all") -> str:
+    """The words of a plan in PostgreSQL's ``to_tsquery`` syntax, with the same meaning as
+    build_query: ``'zaakafhandeling' | ('zaak' & 'afhandeling')`` per word, joined by ``&``
+    (or all joined by ``|`` with ``match="any"``). Words are ``\\w+`` (query.words): no quote or
+    backslash, so quoting them is enough."""
+
+    def term(word: str) -> str:
+        return f"'{word}'"
+
+    clauses = []
+    for word in plan.words:
+        options = [term(word.word)]
+        if word.parts:
+            if match == "any":
+                options += [term(part) for part in word.parts]
+            else:
+                options.append("(" + " & ".join(term(part) for part in word.parts) + ")")
+        clauses.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
+    return (" | " if match == "any" else " & ").join(clauses)
 
 
 def build_filter(

@@ -104,7 +104,10 @@ def make_schema() -> Schema:
         "slug": ID(stored=True),
         "name_sort": ID(sortable=True),
         EXACT_FIELD: TEXT(analyzer=RegexTokenizer(r"[^\n]+") | LowercaseFilter(), phrase=False),
+        # The words "did you mean" offers: Dutch texts and names, and for English readers
+        # English texts and names.
         "spelling": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
+        "spelling_en": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
         "updated": DATETIME(sortable=True),
         "updated_at": STORED(),
         "version": STORED(),
@@ -145,7 +148,8 @@ def fields_of(document: SearchDocument) -> dict[str, Any]:
         "slug": str(document["slug"]),
         "name_sort": normalise_text(str(document["name"])).casefold(),
         EXACT_FIELD: "\n".join(document.get("exact") or []),
-        "spelling": docs.spelling_text(document),
+        "spelling": docs.spelling_text(document, "nl"),
+        "spelling_en": docs.spelling_text(document, "en"),
         "updated_at": document.get("updated_at"),
         "version": document.get("version"),
         "digest": document.get("digest"),
@@ -292,7 +296,7 @@ class WhooshBackend:
 
     def _search(self, generation: Generation, query: SearchQuery) -> SearchResults:
         searcher = generation.searcher
-        text_query = build_query(query.q, self.schema)
+        text_query = build_query(query.q, self.schema, match=query.match)
         # The text is ranked over the whole index with arrays where it can be (see
         # _whoosh_ranking); otherwise it matches as a bit set of docnums and Whoosh's own
         # collector ranks the page. Either way the facet filters and the drill-sideways
@@ -490,12 +494,13 @@ class WhooshBackend:
     @staticmethod
     def _suggest(searcher: Searcher, query: SearchQuery) -> str | None:
         """ "Did you mean": each unknown word replaced by the closest indexed word."""
-        corrector = searcher.corrector("spelling")
+        field = "spelling_en" if query.language == "en" else "spelling"
+        corrector = searcher.corrector(field)
         reader = searcher.reader()
         replaced = False
         corrected: list[str] = []
         for word in words(query.q):
-            if correctable(word) and ("spelling", word) not in reader:
+            if correctable(word) and (field, word) not in reader:
                 suggestions = corrector.suggest(word, limit=1, maxdist=max_edits(word), prefix=1)
                 if suggestions:
                     corrected.append(suggestions[0])

@@ -23,6 +23,7 @@ from catalogue.models import (
     Offer,
     Organisation,
     Realisation,
+    RealisationBasis,
     SoftwareDependency,
     SourceKind,
     Usage,
@@ -98,6 +99,54 @@ def components_by_slugs(session: Session, slugs: list[str]) -> list[Component]:
         )
     }
     return [rows[slug] for slug in slugs if slug in rows]
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """What a search result shows besides its name and snippet: the development status and
+    licence (None when no source gives them: the page says "onbekend") and the main GEMMA
+    reference component as (slug, name)."""
+
+    development_status: str | None
+    license: str | None
+    reference_component: tuple[str, str] | None
+
+
+# Which link to a reference component is the main one: the component's own word first, then a
+# link made by hand with a reason, then one derived from an interface it provides.
+_BASIS_ORDER = {
+    RealisationBasis.DECLARED: 0,
+    RealisationBasis.MANUAL: 1,
+    RealisationBasis.DERIVED: 2,
+}
+
+
+def main_reference_component(component: Component) -> GemmaElement | None:
+    """The reference component the component is best known to realise (see _BASIS_ORDER;
+    ties by the order the links were made)."""
+    if not component.realisations:
+        return None
+    main = min(
+        component.realisations, key=lambda r: (_BASIS_ORDER.get(r.basis, len(_BASIS_ORDER)), r.id)
+    )
+    return main.reference_component
+
+
+def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
+    """The result card of each component with one of these slugs, by slug."""
+    cards = {}
+    for component in session.scalars(
+        select(Component)
+        .where(Component.slug.in_(slugs))
+        .options(selectinload(Component.realisations).selectinload(Realisation.reference_component))
+    ):
+        reference = main_reference_component(component)
+        cards[component.slug] = ResultCard(
+            development_status=component.development_status,
+            license=component.license,
+            reference_component=(reference.slug, reference.name) if reference else None,
+        )
+    return cards
 
 
 def components_by_name(session: Session) -> dict[str, Component]:

@@ -78,6 +78,8 @@ def components() -> Response:
         per_page,
         facets=result["facets"],
         degraded=result["degraded"],
+        relaxed=result["relaxed"],
+        corrected=result["corrected"],
     )
 
 

@@ -46,6 +46,14 @@ def _list_of(item: str, *, facets: bool = False) -> dict[str, Any]:
             "type": "boolean",
             "description": "true while search answers from the database",
         }
+        properties["relaxed"] = {
+            "type": "boolean",
+            "description": "true when no component had every word: these have some of them",
+        }
+        properties["corrected"] = {
+            "type": ["string", "null"],
+            "description": "the spelling correction searched instead when q found nothing",
+        }
     return {"type": "object", "required": list(properties), "properties": properties}
 
 

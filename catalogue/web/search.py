@@ -31,7 +31,9 @@ from flask_babel import lazy_gettext as _l
 from catalogue.search import search_components
 from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
+from catalogue.services.components import result_cards
 from catalogue.web import labels
+from catalogue.web.context import db_session
 from catalogue.web.page_cache import cached_page
 
 bp = Blueprint("search", __name__)
@@ -275,6 +277,10 @@ def components() -> Response:
         "active_filters": _active(query, groups),
         "clear_url": search_url(query, filters={}),
         "suggestion_url": (search_url(query, q=results.suggestion) if results.suggestion else None),
+        # The status, licence and main reference component of each hit on the page.
+        "cards": result_cards(db_session(), [hit.slug for hit in results.hits]),
+        # What the results are for: the correction when the text as typed found nothing.
+        "searched": results.corrected or query.q,
         "paging": {
             "page": page,
             "pages": pages,

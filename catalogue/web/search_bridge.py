@@ -21,7 +21,8 @@ PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
 def search_components(
     arguments: MultiDict[str, str], *, page: int, per_page: int
 ) -> dict[str, Any]:
-    """``{"components", "total", "facets", "degraded"}`` for the query in ``arguments``."""
+    """``{"components", "total", "facets", "degraded", "relaxed", "corrected"}`` for the
+    query in ``arguments`` (``relaxed`` and ``corrected``: see catalogue/search/recovery.py)."""
     q = normalise_text(arguments.get("q"))
     if len(arguments.get("q") or "") > 200:
         raise ValidationError({"q": ["at most 200 characters"]})
@@ -45,6 +46,8 @@ def search_components(
         "components": components_by_slugs(db_session(), [hit.slug for hit in results.hits]),
         "total": results.total,
         "degraded": results.degraded,
+        "relaxed": results.relaxed,
+        "corrected": results.corrected,
         "facets": {
             name: [
                 {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}

@@ -86,12 +86,26 @@ def test_facets_are_fieldsets_of_labelled_checkboxes_with_names_and_counts(
     assert re.search(r'value="stable">\s*<label for="[^"]+">stabiel \(\d+\)', html)
 
 
-def test_a_search_without_results_suggests_a_spelling(
+def test_a_misspelt_search_shows_the_results_of_its_correction(
     search_app: Any, indexed: SearchService, client: Any
 ) -> None:
     html = _html(client.get("/componenten?q=notificaites"))
+    assert "Met ‘notificaites’ vonden we niets. U ziet de resultaten voor ‘notificaties’." in html
+    assert re.search(r"\d+ componenten? gevonden voor ‘notificaties’", html)
+    assert 'href="/componenten/open-notificaties"' in html
+
+
+def test_a_search_without_results_suggests_a_spelling(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    # No component with this licence has the corrected word either: nothing to show, so the
+    # correction is offered as a link.
+    html = _html(client.get("/componenten?q=notificaites&licentie=MPL-2.0"))
     assert "0 componenten gevonden" in html
-    assert 'Bedoelt u: <a href="/componenten?q=notificaties">notificaties</a>' in html
+    assert (
+        'Bedoelt u: <a href="/componenten?q=notificaties&amp;licentie=MPL-2.0">notificaties</a>'
+        in html
+    )
 
 
 def test_no_inline_script_or_style_and_htmx_is_loaded_from_static(

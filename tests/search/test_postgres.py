@@ -129,8 +129,11 @@ def test_postgres_highlights_escape_the_text_and_suggest_spellings(
     assert results.hits[0].slug == "open-formulieren"
     assert "<mark>Formulieren</mark>" in results.hits[0].snippet_html
     assert "\x02" not in results.hits[0].snippet_html
-    misspelt = postgres.search(SearchQuery(q="notificaites"))
+    misspelt = postgres.search_as_typed(SearchQuery(q="notificaites"))
     assert misspelt.total == 0 and misspelt.suggestion == "notificaties"
+    # The service then shows the correction's results (recovery.py).
+    corrected = postgres.search(SearchQuery(q="notificaites"))
+    assert corrected.corrected == "notificaties" and corrected.hits[0].slug == "open-notificaties"
 
 
 @ON_POSTGRES

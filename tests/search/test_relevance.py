@@ -60,11 +60,14 @@ def test_english_text_is_found_with_english_stemming(indexed: SearchService) -> 
 
 
 def test_did_you_mean_when_nothing_is_found(indexed: SearchService) -> None:
-    results = indexed.search(SearchQuery(q="notificaites"))
+    results = indexed.search_as_typed(SearchQuery(q="notificaites"))
     assert results.total == 0
     assert results.suggestion == "notificaties"
     assert indexed.search(SearchQuery(q=results.suggestion)).total > 0
     assert indexed.search(SearchQuery(q="zaak")).suggestion is None
+    # The service searches the correction when the text as typed finds nothing.
+    corrected = indexed.search(SearchQuery(q="notificaites"))
+    assert corrected.corrected == "notificaties" and corrected.total > 0
 
 
 def test_snippets_escape_the_text_and_only_mark_up_the_highlight(
