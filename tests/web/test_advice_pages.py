@@ -127,3 +127,17 @@ def test_searching_the_tree_narrows_it_and_keeps_hidden_choices(client: Any) -> 
     assert '<input type="hidden" name="referentie" value="zaakafhandelcomponent">' in html
     full = client.get("/advies").get_data(as_text=True)
     assert full.count('name="functie"') > html.count('name="functie"')
+
+
+def test_api_strict_switch_and_to_verify(client: Any) -> None:
+    """The API takes "strict"; the lenient plan lists what rests on an unknown, the strict one
+    leaves it out; a non-boolean is a 422 naming the field."""
+    profile = {"reference_components": ["zaakafhandelcomponent"]}
+    lenient = client.post("/api/v1/advice", json=profile).get_json()
+    strict = client.post("/api/v1/advice", json={**profile, "strict": True}).get_json()
+    verify = {item["component"] for item in lenient["notes"]["to_verify"]}
+    assert verify and verify <= set(lenient["plan"]["selected"])
+    assert not verify & set(strict["plan"]["selected"])
+    assert strict["notes"]["to_verify"] == []
+    bad = client.post("/api/v1/advice", json={**profile, "strict": 3})
+    assert bad.status_code == 422 and "strict" in bad.get_json()["errors"]
