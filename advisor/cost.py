@@ -164,6 +164,8 @@ def _adoption(candidate: Candidate, profile: Profile) -> tuple[float, str]:
 
 
 def _licence(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    if candidate.open_source is None and candidate.licence:
+        return _neutral(profile, f"whether licence {candidate.licence!r} is open source is")
     if candidate.open_source is None:
         return _neutral(profile, "licence")
     if not candidate.open_source:

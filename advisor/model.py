@@ -217,7 +217,12 @@ class Constraints:
                 ("min_status", f"status unknown; the minimum is {self.min_status.value!r}")
             )
         if self.open_source_only and candidate.open_source is None:
-            found.append(("open_source_only", "licence unknown; only open source is allowed"))
+            what = (
+                f"whether licence {candidate.licence!r} is open source is unknown"
+                if candidate.licence
+                else "licence unknown"
+            )
+            found.append(("open_source_only", f"{what}; only open source is allowed"))
         if candidate.hosting is None and self.allowed_hosting != ALL_HOSTING:
             allowed = ", ".join(sorted(h.value for h in self.allowed_hosting)) or "none"
             found.append(("allowed_hosting", f"hosting unknown; allowed is {allowed}"))

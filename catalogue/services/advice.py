@@ -86,6 +86,14 @@ OPEN_LICENCE_PREFIXES = (
     "zlib",
     "0bsd",
 )
+# Licences that say the software is not open source (publiccode.yml uses "proprietary").
+PROPRIETARY_LICENCE_PREFIXES = (
+    "proprietary",
+    "licenseref-proprietary",
+    "closed",
+    "commercial",
+    "commercieel",
+)
 
 
 @dataclass(frozen=True)
@@ -217,11 +225,25 @@ class CatalogueFacts:
     ]  # capability -> recommended capabilities
 
 
-def _open_source(licence: str | None) -> bool | None:
-    """Whether a licence is open source; ``None`` when no licence is known (unknown, not no)."""
+def open_source(licence: str | None) -> bool | None:
+    """Whether a licence is open source: ``None`` when it is not known (unknown, not no).
+
+    A licence we do not recognise as open or as proprietary is unknown too: not recognising a
+    licence is no evidence that it is closed.
+
+    >>> open_source("EUPL-1.2"), open_source(None), open_source("proprietary")
+    (True, None, False)
+    >>> open_source("LicenseRef-Something") is None
+    True
+    """
     if not licence or not licence.strip():
         return None
-    return licence.strip().lower().startswith(OPEN_LICENCE_PREFIXES)
+    text = licence.strip().lower()
+    if text.startswith(OPEN_LICENCE_PREFIXES):
+        return True
+    if text.startswith(PROPRIETARY_LICENCE_PREFIXES):
+        return False
+    return None
 
 
 def _elements(
@@ -406,8 +428,8 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         if status not in (*STATUSES, "obsolete"):
             unknown_status.add(component.slug)
             status = None
-        open_source = _open_source(component.license)
-        if open_source is None:
+        is_open = open_source(component.license)
+        if is_open is None:
             unknown_licence.add(component.slug)
         sources[component.slug] = component.source_ref
         claimed = {s.standard_id for s in component.standards if s.standard_id}
@@ -431,7 +453,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
                 requires=frozenset(requires),
                 cost=1.0,
                 hosting=frozenset(Hosting(h) for h in hosting) if hosting else None,
-                open_source=open_source,
+                open_source=is_open,
                 status=None if status is None else Status(status),
                 licence=component.license,
                 # No claim is not proof of no use: zero claims means "unknown", not 0.

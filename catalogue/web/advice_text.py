@@ -47,6 +47,12 @@ def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
             return _("onbekend: geen meldingen van gebruik; daarom een neutrale waarde, niet nul")
         return _("%(num)d gemeenten melden gebruik", num=candidate.adoption_count)
     if term.name == "licence":
+        if candidate.open_source is None and candidate.licence:
+            return _(
+                "licentie %(licence)s: niet bekend of die open source is; daarom een neutrale "
+                "waarde",
+                licence=candidate.licence,
+            )
         if candidate.open_source is None:
             return _("licentie onbekend; daarom een neutrale waarde, niet de slechtste")
         if candidate.open_source:
@@ -92,6 +98,12 @@ def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
             min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status),
         )
     if name == "open_source_only":
+        if candidate is not None and candidate.open_source is None and candidate.licence:
+            return _(
+                "niet bekend of licentie %(licence)s open source is, en u wilt alleen zekere "
+                "feiten",
+                licence=candidate.licence,
+            )
         if candidate is not None and candidate.open_source is None:
             return _("licentie onbekend, en u wilt alleen zekere feiten")
         licence = candidate.licence if candidate is not None else None
@@ -113,9 +125,17 @@ FACT_LABELS = {
 }
 
 
+def fact_label(advice: Advice, component: str, fact: str) -> str:
+    """An unknown fact in words; a named licence we cannot classify is named."""
+    candidate = advice.instance.by_id.get(component)
+    if fact == "licence" and candidate is not None and candidate.licence:
+        return _("niet bekend of licentie %(licence)s open source is", licence=candidate.licence)
+    return str(FACT_LABELS.get(fact, fact))
+
+
 def to_verify_reason(advice: Advice, item: ToVerify) -> str:
     """What to verify about a chosen component, and where we looked."""
-    facts = ", ".join(str(FACT_LABELS.get(f, f)) for f in item.facts)
+    facts = ", ".join(fact_label(advice, item.component, f) for f in item.facts)
     if item.source:
         return _("%(facts)s; geraadpleegd: %(source)s", facts=facts, source=item.source)
     return _("%(facts)s; geen bron vastgelegd", facts=facts)

@@ -217,3 +217,12 @@ def test_the_cli_accepts_nulls_and_strict(tmp_path: Any) -> None:
     assert set(lenient) == {"feasible", "selected", "cost", "unmet", "order", "why", "optimal"}
     assert lenient["selected"] == ["unknown"]
     assert strict_plan["selected"] == ["known"]
+
+
+def test_a_named_licence_of_unknown_openness_is_named_not_called_closed() -> None:
+    candidate = Candidate("x", open_source=None, licence="LicenseRef-gemeente")
+    ((name, why),) = Constraints(open_source_only=True, strict=True).violations(candidate)
+    assert name == "open_source_only"
+    assert "'LicenseRef-gemeente'" in why and "unknown" in why and "not open source" not in why
+    licence = score(candidate).term("licence")
+    assert licence.value == 0.5 and "LicenseRef-gemeente" in licence.reason
