@@ -17,6 +17,10 @@ dependencies ``k / (k + 2)`` for the ``k`` requirements the landscape does not a
 lock_in    0 for open source; for proprietary ``1 / (1 + s)`` with ``s`` declared standards
            (open interfaces are a way out)
 ========== ===============================================================================
+
+An **unknown** hosting, status or licence (``None`` on the candidate) gets the neutral value
+``Profile.unknown_fact`` (0.5) in its terms (hosting, maturity, licence and lock_in), never the
+worst one: the catalogue not knowing a fact is no evidence against the candidate.
 """
 
 from __future__ import annotations
@@ -75,7 +79,8 @@ class Profile:
     ``hosting_order`` is the preference order of hosting forms, best first (default "SaaS
     unless": saas > paas > iaas > on-premise). ``adoption_saturation`` is the number of
     municipalities from which more adoption no longer counts; ``unknown_adoption`` the neutral
-    value for candidates whose adoption is not known.
+    value for candidates whose adoption is not known; ``unknown_fact`` the neutral value for
+    an unknown hosting, status or licence.
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: _DEFAULT_WEIGHTS)
@@ -87,6 +92,7 @@ class Profile:
     )
     adoption_saturation: int = 50
     unknown_adoption: float = 0.5
+    unknown_fact: float = 0.5
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.weights) - set(TERMS))
@@ -111,6 +117,9 @@ class Profile:
         if not 0 <= self.unknown_adoption <= 1:
             msg = "unknown_adoption must lie in [0, 1]"
             raise ValueError(msg)
+        if not 0 <= self.unknown_fact <= 1:
+            msg = "unknown_fact must lie in [0, 1]"
+            raise ValueError(msg)
 
     @property
     def max_total(self) -> float:
@@ -121,7 +130,13 @@ class Profile:
 DEFAULT_PROFILE = Profile()
 
 
+def _neutral(profile: Profile, fact: str) -> tuple[float, str]:
+    return profile.unknown_fact, f"{fact} unknown: neutral value {profile.unknown_fact:g} used"
+
+
 def _hosting(candidate: Candidate, profile: Profile, constraints: Constraints) -> tuple[float, str]:
+    if candidate.hosting is None:
+        return _neutral(profile, "hosting")
     usable = candidate.hosting & constraints.allowed_hosting
     allowed = [h for h in profile.hosting_order if h in usable]
     if not allowed:
@@ -148,7 +163,11 @@ def _adoption(candidate: Candidate, profile: Profile) -> tuple[float, str]:
     return value, f"used by {count} {who} (saturates at {profile.adoption_saturation})"
 
 
-def _licence(candidate: Candidate) -> tuple[float, str]:
+def _licence(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    if candidate.open_source is None and candidate.licence:
+        return _neutral(profile, f"whether licence {candidate.licence!r} is open source is")
+    if candidate.open_source is None:
+        return _neutral(profile, "licence")
     if not candidate.open_source:
         return 1.0, "proprietary licence"
     if candidate.licence:
@@ -169,7 +188,9 @@ def _dependencies(candidate: Candidate, available: frozenset[str]) -> tuple[floa
     return value, f"brings {len(extra)} requirement(s) not yet met: {', '.join(extra)}{declared}"
 
 
-def _lock_in(candidate: Candidate) -> tuple[float, str]:
+def _lock_in(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    if candidate.open_source is None:
+        return _neutral(profile, "licence")
     if candidate.open_source:
         return 0.0, "open source: no vendor lock-in"
     count = len(candidate.standards)
@@ -214,11 +235,15 @@ def score(
     status = candidate.status
     values: dict[str, tuple[float, str]] = {
         "hosting": _hosting(candidate, profile, rules),
-        "maturity": (_MATURITY[status], f"status {status.value}"),
+        "maturity": (
+            _neutral(profile, "status")
+            if status is None
+            else (_MATURITY[status], f"status {status.value}")
+        ),
         "adoption": _adoption(candidate, profile),
-        "licence": _licence(candidate),
+        "licence": _licence(candidate, profile),
         "dependencies": _dependencies(candidate, have),
-        "lock_in": _lock_in(candidate),
+        "lock_in": _lock_in(candidate, profile),
     }
     terms = tuple(
         Term(

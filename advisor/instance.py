@@ -13,6 +13,9 @@ Decisions beyond the contract:
 * Components may carry optional descriptive keys used only for scores and explanations:
   ``name``, ``licence``, ``adoption_count``, ``dependencies_count``, ``standards``.
 * Duplicate keys inside one JSON object, ``NaN`` and ``Infinity`` are errors.
+* ``open_source``, ``status`` and ``hosting`` may be ``null``: the fact is unknown (an absent
+  key keeps its old default: open source, stable, every hosting form). Unknown is never "no":
+  constraints exclude only on a known violation, unless ``constraints.strict`` is true.
 """
 
 from __future__ import annotations
@@ -57,10 +60,15 @@ _COMPONENT_KEYS = frozenset(
     }
 )
 _LANDSCAPE_KEYS = frozenset({"components", "provides"})
-_CONSTRAINT_KEYS = frozenset({"open_source_only", "allowed_hosting", "min_status", "exclude"})
+_CONSTRAINT_KEYS = frozenset(
+    {"open_source_only", "allowed_hosting", "min_status", "exclude", "strict"}
+)
 _STATUS_VALUES = tuple(s.value for s in Status)
 _MIN_STATUS_VALUES = tuple(s.value for s in Status if s is not Status.OBSOLETE)
 _HOSTING_VALUES = tuple(h.value for h in Hosting)
+
+
+_ABSENT = object()
 
 
 class InstanceError(ValueError):
@@ -171,16 +179,27 @@ def _candidate(value: object, path: str) -> Candidate:
         if required not in data:
             _fail(_join(path, required), "is required")
     licence = data.get("licence")
+    hosting = data.get("hosting", _ABSENT)
+    open_source = data.get("open_source", True)
+    status = data.get("status", "stable")
     return Candidate(
         id=_string(data["id"], _join(path, "id")),
         provides=_strings(data["provides"], _join(path, "provides")),
         requires=_strings(data.get("requires", []), _join(path, "requires")),
         cost=_number(data.get("cost", 1), _join(path, "cost")),
         hosting=(
-            _hosting(data["hosting"], _join(path, "hosting")) if "hosting" in data else ALL_HOSTING
+            ALL_HOSTING
+            if hosting is _ABSENT
+            else None
+            if hosting is None
+            else _hosting(hosting, _join(path, "hosting"))
         ),
-        open_source=_bool(data.get("open_source", True), _join(path, "open_source")),
-        status=Status(_choice(data.get("status", "stable"), _join(path, "status"), _STATUS_VALUES)),
+        open_source=None if open_source is None else _bool(open_source, _join(path, "open_source")),
+        status=(
+            None
+            if status is None
+            else Status(_choice(status, _join(path, "status"), _STATUS_VALUES))
+        ),
         name=_string(data["name"], _join(path, "name")) if "name" in data else "",
         licence=None if licence is None else _string(licence, _join(path, "licence")),
         adoption_count=_count(data.get("adoption_count"), _join(path, "adoption_count")),
@@ -263,6 +282,7 @@ def instance_from_json(data: object) -> Instance:
             _choice(c_data.get("min_status", "beta"), "constraints.min_status", _MIN_STATUS_VALUES)
         ),
         exclude=_strings(c_data.get("exclude", []), "constraints.exclude"),
+        strict=_bool(c_data.get("strict", False), "constraints.strict"),
     )
     return Instance(
         components=tuple(components), needs=needs, landscape=landscape, constraints=constraints
@@ -318,9 +338,9 @@ def instance_to_json(instance: Instance) -> dict[str, object]:
             "provides": sorted(c.provides),
             "requires": sorted(c.requires),
             "cost": c.cost,
-            "hosting": sorted(h.value for h in c.hosting),
+            "hosting": None if c.hosting is None else sorted(h.value for h in c.hosting),
             "open_source": c.open_source,
-            "status": c.status.value,
+            "status": None if c.status is None else c.status.value,
         }
         if c.name != c.id:
             entry["name"] = c.name
@@ -346,5 +366,7 @@ def instance_to_json(instance: Instance) -> dict[str, object]:
             "allowed_hosting": sorted(h.value for h in k.allowed_hosting),
             "min_status": k.min_status.value,
             "exclude": sorted(k.exclude),
+            # Written only when set, so instances without unknowns keep their old shape.
+            **({"strict": True} if k.strict else {}),
         },
     }

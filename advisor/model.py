@@ -95,15 +95,19 @@ class Candidate:
     ``cost`` is the weight the optimiser minimises; see :mod:`advisor.cost` for a way to derive
     it from a profile. The descriptive fields do not influence the optimiser, only scores and
     explanations.
+
+    ``hosting``, ``open_source`` and ``status`` may be ``None``: the fact is unknown. Unknown is
+    never "no": a constraint excludes the candidate only on a known violation, unless the
+    constraints are ``strict`` (see :meth:`Constraints.violations`).
     """
 
     id: str
     provides: frozenset[str] = frozenset()
     requires: frozenset[str] = frozenset()
     cost: float = 1.0
-    hosting: frozenset[Hosting] = ALL_HOSTING
-    open_source: bool = True
-    status: Status = Status.STABLE
+    hosting: frozenset[Hosting] | None = ALL_HOSTING
+    open_source: bool | None = True
+    status: Status | None = Status.STABLE
     name: str = ""
     licence: str | None = None
     adoption_count: int | None = None
@@ -124,10 +128,30 @@ class Candidate:
         object.__setattr__(self, "provides", _frozen(self.provides))
         object.__setattr__(self, "requires", _frozen(self.requires))
         object.__setattr__(self, "standards", _frozen(self.standards))
-        object.__setattr__(self, "hosting", frozenset(Hosting(h) for h in self.hosting))
-        object.__setattr__(self, "status", Status(self.status))
+        if self.hosting is not None:
+            object.__setattr__(self, "hosting", frozenset(Hosting(h) for h in self.hosting))
+        if self.status is not None:
+            object.__setattr__(self, "status", Status(self.status))
         if not self.name:
             object.__setattr__(self, "name", self.id)
+
+    @property
+    def possible_hosting(self) -> frozenset[Hosting]:
+        """The hosting forms the candidate may offer: every form when hosting is unknown."""
+        return ALL_HOSTING if self.hosting is None else self.hosting
+
+    @property
+    def unknown_facts(self) -> tuple[str, ...]:
+        """Which of ``hosting``, ``open_source`` and ``status`` are unknown, in that order."""
+        return tuple(
+            name
+            for name, value in (
+                ("hosting", self.hosting),
+                ("open_source", self.open_source),
+                ("status", self.status),
+            )
+            if value is None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +174,18 @@ class Landscape:
 
 @dataclass(frozen=True, slots=True)
 class Constraints:
-    """Rules a selectable component must satisfy (they never apply to the landscape)."""
+    """Rules a selectable component must satisfy (they never apply to the landscape).
+
+    ``strict`` ("alleen zekere feiten", for strict procurement) also excludes candidates whose
+    licence, status or hosting is unknown where a rule depends on it; otherwise such a candidate
+    stays selectable and :meth:`uncertainties` names what is left to verify.
+    """
 
     open_source_only: bool = False
     allowed_hosting: frozenset[Hosting] = ALL_HOSTING
     min_status: Status = Status.BETA
     exclude: frozenset[str] = frozenset()
+    strict: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -167,21 +197,55 @@ class Constraints:
             msg = "min_status cannot be 'obsolete': obsolete components are never selectable"
             raise ValueError(msg)
 
+    def uncertainties(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
+        """The rules ``candidate`` might break but that the known facts cannot decide.
+
+        Pairs of (constraint name, reason), in the order of :meth:`violations`. Under
+        ``strict`` these are violations instead. A status is always checked (an unknown status
+        might be "obsolete"); a licence only under ``open_source_only``; hosting only when
+        some form is not allowed.
+
+        >>> c = Candidate("x", open_source=None, status=None)
+        >>> [name for name, _ in Constraints(open_source_only=True).uncertainties(c)]
+        ['min_status', 'open_source_only']
+        >>> Constraints(open_source_only=True).violations(c)
+        ()
+        """
+        found: list[tuple[str, str]] = []
+        if candidate.status is None:
+            found.append(
+                ("min_status", f"status unknown; the minimum is {self.min_status.value!r}")
+            )
+        if self.open_source_only and candidate.open_source is None:
+            what = (
+                f"whether licence {candidate.licence!r} is open source is unknown"
+                if candidate.licence
+                else "licence unknown"
+            )
+            found.append(("open_source_only", f"{what}; only open source is allowed"))
+        if candidate.hosting is None and self.allowed_hosting != ALL_HOSTING:
+            allowed = ", ".join(sorted(h.value for h in self.allowed_hosting)) or "none"
+            found.append(("allowed_hosting", f"hosting unknown; allowed is {allowed}"))
+        return tuple(found)
+
     def violations(self, candidate: Candidate) -> tuple[tuple[str, str], ...]:
         """Why ``candidate`` is not selectable: pairs of (constraint name, reason).
 
-        An empty tuple means the candidate is selectable.
+        An empty tuple means the candidate is selectable. Only a known violation counts, or,
+        under ``strict``, an unknown fact a rule depends on (its reason says "unknown").
 
         >>> c = Candidate("x", status=Status.CONCEPT)
         >>> [name for name, _ in Constraints().violations(c)]
         ['min_status']
+        >>> Constraints(strict=True).violations(Candidate("y", status=None))
+        (('min_status', "status unknown; the minimum is 'beta' (only certain facts)"),)
         """
         found: list[tuple[str, str]] = []
         if candidate.id in self.exclude:
             found.append(("exclude", f"{candidate.id!r} is explicitly excluded"))
         if candidate.status is Status.OBSOLETE:
             found.append(("status", "status 'obsolete' is never selectable"))
-        elif candidate.status.rank < self.min_status.rank:
+        elif candidate.status is not None and candidate.status.rank < self.min_status.rank:
             found.append(
                 (
                     "min_status",
@@ -189,9 +253,9 @@ class Constraints:
                     f"{self.min_status.value!r}",
                 )
             )
-        if self.open_source_only and not candidate.open_source:
+        if self.open_source_only and candidate.open_source is False:
             found.append(("open_source_only", "not open source, and only open source is allowed"))
-        if not candidate.hosting & self.allowed_hosting:
+        if candidate.hosting is not None and not candidate.hosting & self.allowed_hosting:
             offered = ", ".join(sorted(h.value for h in candidate.hosting)) or "none"
             allowed = ", ".join(sorted(h.value for h in self.allowed_hosting)) or "none"
             found.append(
@@ -199,6 +263,10 @@ class Constraints:
                     "allowed_hosting",
                     f"offers hosting {offered}; allowed is {allowed}",
                 )
+            )
+        if self.strict:
+            found.extend(
+                (name, f"{why} (only certain facts)") for name, why in self.uncertainties(candidate)
             )
         return tuple(found)
 

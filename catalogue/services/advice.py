@@ -14,9 +14,11 @@ only place that translates between them:
 - what is needed is the closure of the chosen business functions' and reference components'
   mandatory GEMMA dependencies, minus what the landscape covers.
 
-Unknown facts stay unknown: a component without a known development status counts as
-"concept" for the minimum-status rule (it cannot prove it is more mature) and the explanation
-says so; unknown hosting counts as "every form" and the explanation says so too.
+Unknown facts stay unknown, and unknown is never "no": a component without a known licence,
+development status or hosting form is passed to the advisor with that fact as ``None``. A rule
+excludes it only on a known violation, unless the profile asks for certain facts only
+(``strict``, "alleen zekere feiten"); otherwise the plan lists it under "te controleren" with
+the unknown fact, the source that was consulted and a link to fill it in.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from advisor.cost import TERMS, apply_scores
 from advisor.cost import Profile as CostProfile
 from advisor.explain import Explanation, explain
 from advisor.model import (
-    ALL_HOSTING,
     Candidate,
     Constraints,
     Hosting,
@@ -85,6 +86,14 @@ OPEN_LICENCE_PREFIXES = (
     "zlib",
     "0bsd",
 )
+# Licences that say the software is not open source (publiccode.yml uses "proprietary").
+PROPRIETARY_LICENCE_PREFIXES = (
+    "proprietary",
+    "licenseref-proprietary",
+    "closed",
+    "commercial",
+    "commercieel",
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,9 @@ class Profile:
     required_standards: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # "Alleen zekere feiten": an unknown licence, status or hosting excludes, for strict
+    # procurement. Off by default: unknown is not "no".
+    strict: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The profile as JSON-ready data."""
@@ -147,11 +159,14 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     min_status = data.get("min_status", "beta")
     if min_status not in STATUSES:
         errors.setdefault("min_status", []).append(f"must be one of {', '.join(STATUSES)}")
-    open_source_only = data.get("open_source_only", False)
-    if isinstance(open_source_only, str):
-        open_source_only = open_source_only.lower() in ("1", "true", "yes", "ja", "on")
-    if not isinstance(open_source_only, bool):
-        errors.setdefault("open_source_only", []).append("must be true or false")
+    switches: dict[str, bool] = {}
+    for key in ("open_source_only", "strict"):
+        value = data.get(key, False)
+        if isinstance(value, str):
+            value = value.lower() in ("1", "true", "yes", "ja", "on")
+        if not isinstance(value, bool):
+            errors.setdefault(key, []).append("must be true or false")
+        switches[key] = bool(value)
     weights = dict(DEFAULT_WEIGHTS)
     raw_weights = data.get("weights") or {}
     if not isinstance(raw_weights, Mapping):
@@ -181,7 +196,8 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         landscape_reference_components=strings("landscape_reference_components"),
         hosting_order=hosting_order,
         disallowed_hosting=disallowed,
-        open_source_only=bool(open_source_only),
+        open_source_only=switches["open_source_only"],
+        strict=switches["strict"],
         min_status=str(min_status),
         required_standards=strings("required_standards"),
         exclude=strings("exclude"),
@@ -201,14 +217,33 @@ class CatalogueFacts:
     municipality: Organisation | None
     unknown_status: frozenset[str]
     unknown_hosting: frozenset[str]
+    unknown_licence: frozenset[str]
+    sources: Mapping[str, str | None]  # component id -> the record's source (what was consulted)
     missing_standards: Mapping[str, tuple[str, ...]]  # component id -> required standards it lacks
     recommended_dependencies: Mapping[
         str, tuple[str, ...]
     ]  # capability -> recommended capabilities
 
 
-def _open_source(licence: str | None) -> bool:
-    return bool(licence) and licence.strip().lower().startswith(OPEN_LICENCE_PREFIXES)
+def open_source(licence: str | None) -> bool | None:
+    """Whether a licence is open source: ``None`` when it is not known (unknown, not no).
+
+    A licence we do not recognise as open or as proprietary is unknown too: not recognising a
+    licence is no evidence that it is closed.
+
+    >>> open_source("EUPL-1.2"), open_source(None), open_source("proprietary")
+    (True, None, False)
+    >>> open_source("LicenseRef-Something") is None
+    True
+    """
+    if not licence or not licence.strip():
+        return None
+    text = licence.strip().lower()
+    if text.startswith(OPEN_LICENCE_PREFIXES):
+        return True
+    if text.startswith(PROPRIETARY_LICENCE_PREFIXES):
+        return False
+    return None
 
 
 def _elements(
@@ -370,7 +405,8 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             if source is not None:
                 standards_of_reference.setdefault(RC + source.slug, set()).add(relation.target_id)
     candidates = []
-    unknown_status, unknown_hosting = set(), set()
+    unknown_status, unknown_hosting, unknown_licence = set(), set(), set()
+    sources: dict[str, str | None] = {}
     missing_standards: dict[str, tuple[str, ...]] = {}
     exclude = set(profile.exclude)
     for component in sorted(components, key=lambda c: c.slug):
@@ -388,10 +424,14 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         hosting |= {o.kind for o in component.offers if o.kind in HOSTING_FORMS}
         if not hosting:
             unknown_hosting.add(component.slug)
-        status = component.development_status
+        status: str | None = component.development_status
         if status not in (*STATUSES, "obsolete"):
             unknown_status.add(component.slug)
-            status = "concept"
+            status = None
+        is_open = open_source(component.license)
+        if is_open is None:
+            unknown_licence.add(component.slug)
+        sources[component.slug] = component.source_ref
         claimed = {s.standard_id for s in component.standards if s.standard_id}
         applicable = set().union(*(standards_of_reference.get(cap, set()) for cap in provides))
         lacking = tuple(
@@ -412,9 +452,9 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
                 provides=frozenset(provides),
                 requires=frozenset(requires),
                 cost=1.0,
-                hosting=frozenset(Hosting(h) for h in hosting) if hosting else ALL_HOSTING,
-                open_source=_open_source(component.license),
-                status=Status(status),
+                hosting=frozenset(Hosting(h) for h in hosting) if hosting else None,
+                open_source=is_open,
+                status=None if status is None else Status(status),
                 licence=component.license,
                 # No claim is not proof of no use: zero claims means "unknown", not 0.
                 adoption_count=len(adopters) or None,
@@ -439,6 +479,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             allowed_hosting=allowed,
             min_status=Status(profile.min_status),
             exclude=frozenset(exclude),
+            strict=profile.strict,
         ),
     )
     return CatalogueFacts(
@@ -447,9 +488,53 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         municipality=municipality,
         unknown_status=frozenset(unknown_status),
         unknown_hosting=frozenset(unknown_hosting),
+        unknown_licence=frozenset(unknown_licence),
+        sources=sources,
         missing_standards=missing_standards,
         recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
     )
+
+
+# The advisor's names of the facts a rule depends on, by the constraint that needs them.
+FACT_OF_CONSTRAINT = {
+    "open_source_only": "licence",
+    "min_status": "status",
+    "allowed_hosting": "hosting",
+}
+
+
+@dataclass(frozen=True)
+class ToVerify:
+    """A chosen component that stayed eligible although a fact a rule depends on is unknown.
+
+    ``facts`` are "licence", "status" and/or "hosting"; ``rules`` the constraints they matter
+    for; ``source`` the catalogue record that was consulted (it does not state them).
+    """
+
+    component: str
+    facts: tuple[str, ...]
+    rules: tuple[str, ...]
+    source: str | None
+
+
+def to_verify(
+    instance: Instance, plan: Plan, sources: Mapping[str, str | None]
+) -> tuple[ToVerify, ...]:
+    """The chosen components whose eligibility rests on an unknown fact ("te controleren")."""
+    found = []
+    for cid in plan.selected:
+        uncertain = instance.constraints.uncertainties(instance.candidate(cid))
+        if uncertain:
+            rules = tuple(name for name, _why in uncertain)
+            found.append(
+                ToVerify(
+                    component=cid,
+                    facts=tuple(FACT_OF_CONSTRAINT[name] for name in rules),
+                    rules=rules,
+                    source=sources.get(cid),
+                )
+            )
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -463,6 +548,7 @@ class Advice:
     explanation: Explanation
     roadmap: Roadmap
     what_if: WhatIf | None = None
+    to_verify: tuple[ToVerify, ...] = ()
 
     def name(self, key: str) -> str:
         """The human name of a component or capability id."""
@@ -501,6 +587,7 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
         explanation=explanation,
         roadmap=roadmap(instance, plan),
         what_if=what_if,
+        to_verify=to_verify(instance, plan, facts.sources),
     )
 
 
@@ -518,6 +605,8 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
         "notes": {
             "unknown_status": sorted(advice.facts.unknown_status),
             "unknown_hosting": sorted(advice.facts.unknown_hosting),
+            "unknown_licence": sorted(advice.facts.unknown_licence),
+            "to_verify": [asdict(item) for item in advice.to_verify],
             "missing_required_standards": {
                 k: list(v) for k, v in advice.facts.missing_standards.items()
             },

@@ -39,6 +39,7 @@ ARGUMENTS = {
     "status": "min_status",
     "standaard": "required_standards",
     "zonder": "exclude",
+    "zeker": "strict",
 }
 LIST_FIELDS = {
     "business_functions",
@@ -288,6 +289,16 @@ def plan_csv() -> Response:
                     ),
                 ]
             )
+    for item in advice.to_verify:
+        writer.writerow(
+            [
+                "",
+                neutralise(_("Te controleren: %(name)s", name=advice.name(item.component))),
+                "",
+                "",
+                neutralise(advice_text.to_verify_reason(advice, item)),
+            ]
+        )
     for gap in advice.explanation.gaps:
         writer.writerow(
             [

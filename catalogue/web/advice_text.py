@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from advisor.explain import Blocked, Gap
 from advisor.model import Candidate, Term
-from catalogue.services.advice import Advice
+from catalogue.services.advice import Advice, ToVerify
 from catalogue.web import labels
 
 TERM_LABELS = {
@@ -22,10 +22,9 @@ TERM_LABELS = {
 
 def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
     """Why a score term has its value, in words."""
-    slug = candidate.id
     if term.name == "hosting":
-        if slug in advice.facts.unknown_hosting:
-            return _("hosting onbekend; alle vormen aangenomen")
+        if candidate.hosting is None:
+            return _("hosting onbekend; daarom een neutrale waarde, niet de slechtste")
         allowed = [
             h for h in advice.profile.hosting_order if h not in advice.profile.disallowed_hosting
         ]
@@ -37,8 +36,8 @@ def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
             else _("geen toegestane vorm")
         )
     if term.name == "maturity":
-        if slug in advice.facts.unknown_status:
-            return _("ontwikkelstatus onbekend; telt als concept")
+        if candidate.status is None:
+            return _("ontwikkelstatus onbekend; daarom een neutrale waarde, niet de slechtste")
         return _(
             "ontwikkelstatus: %(status)s",
             status=labels.STATUS.get(candidate.status.value, candidate.status.value),
@@ -48,15 +47,25 @@ def term_reason(advice: Advice, candidate: Candidate, term: Term) -> str:
             return _("onbekend: geen meldingen van gebruik; daarom een neutrale waarde, niet nul")
         return _("%(num)d gemeenten melden gebruik", num=candidate.adoption_count)
     if term.name == "licence":
+        if candidate.open_source is None and candidate.licence:
+            return _(
+                "licentie %(licence)s: niet bekend of die open source is; daarom een neutrale "
+                "waarde",
+                licence=candidate.licence,
+            )
+        if candidate.open_source is None:
+            return _("licentie onbekend; daarom een neutrale waarde, niet de slechtste")
         if candidate.open_source:
             return _("open licentie: %(licence)s", licence=candidate.licence or "?")
-        return _("geen open licentie bekend")
+        return _("geen open-sourcelicentie: %(licence)s", licence=candidate.licence or "?")
     if term.name == "dependencies":
         missing = len(candidate.requires - advice.instance.base_available())
         if not missing:
             return _("heeft niets nodig dat u nog niet heeft")
         return _("%(num)d dingen nodig die u nog niet heeft", num=missing)
     if term.name == "lock_in":
+        if candidate.open_source is None:
+            return _("licentie onbekend; daarom een neutrale waarde")
         return (
             _("open source: u kunt van leverancier wisselen")
             if candidate.open_source
@@ -78,12 +87,10 @@ def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
         return _("u heeft dit component uitgesloten")
     if name == "status":
         return _("verouderd; dat kiest het advies nooit")
+    # Only under "alleen zekere feiten" can an unknown fact break a rule; say "onbekend".
     if name == "min_status":
-        if candidate_id in advice.facts.unknown_status:
-            return _(
-                "ontwikkelstatus onbekend (telt als concept), lager dan uw minimum %(min)s",
-                min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status),
-            )
+        if candidate is not None and candidate.status is None:
+            return _("ontwikkelstatus onbekend, en u wilt alleen zekere feiten")
         status = candidate.status.value if candidate else "?"
         return _(
             "ontwikkelstatus %(status)s is lager dan uw minimum %(min)s",
@@ -91,10 +98,47 @@ def constraint_reason(advice: Advice, candidate_id: str, name: str) -> str:
             min=labels.STATUS.get(advice.profile.min_status, advice.profile.min_status),
         )
     if name == "open_source_only":
-        return _("geen open licentie bekend, en u wilt alleen open source")
+        if candidate is not None and candidate.open_source is None and candidate.licence:
+            return _(
+                "niet bekend of licentie %(licence)s open source is, en u wilt alleen zekere "
+                "feiten",
+                licence=candidate.licence,
+            )
+        if candidate is not None and candidate.open_source is None:
+            return _("licentie onbekend, en u wilt alleen zekere feiten")
+        licence = candidate.licence if candidate is not None else None
+        return _(
+            "geen open-sourcelicentie (%(licence)s), en u wilt alleen open source",
+            licence=licence or "?",
+        )
     if name == "allowed_hosting":
+        if candidate is not None and candidate.hosting is None:
+            return _("hosting onbekend, en u wilt alleen zekere feiten")
         return _("biedt alleen hosting die u niet toestaat")
     return name
+
+
+FACT_LABELS = {
+    "licence": _l("licentie onbekend"),
+    "status": _l("ontwikkelstatus onbekend"),
+    "hosting": _l("hosting onbekend"),
+}
+
+
+def fact_label(advice: Advice, component: str, fact: str) -> str:
+    """An unknown fact in words; a named licence we cannot classify is named."""
+    candidate = advice.instance.by_id.get(component)
+    if fact == "licence" and candidate is not None and candidate.licence:
+        return _("niet bekend of licentie %(licence)s open source is", licence=candidate.licence)
+    return str(FACT_LABELS.get(fact, fact))
+
+
+def to_verify_reason(advice: Advice, item: ToVerify) -> str:
+    """What to verify about a chosen component, and where we looked."""
+    facts = ", ".join(fact_label(advice, item.component, f) for f in item.facts)
+    if item.source:
+        return _("%(facts)s; geraadpleegd: %(source)s", facts=facts, source=item.source)
+    return _("%(facts)s; geen bron vastgelegd", facts=facts)
 
 
 def blocked_reason(advice: Advice, blocked: Blocked) -> str:

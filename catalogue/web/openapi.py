@@ -251,6 +251,14 @@ SCHEMAS: dict[str, Any] = {
             "hosting_order": {"type": "array", "items": _HOSTING},
             "disallowed_hosting": {"type": "array", "items": _HOSTING},
             "open_source_only": {"type": "boolean"},
+            "strict": {
+                "type": "boolean",
+                "description": (
+                    "'alleen zekere feiten': exclude candidates whose licence, status or hosting "
+                    "is unknown where a rule depends on it (default false: unknown is not 'no'; "
+                    "such a chosen candidate is listed in notes.to_verify)"
+                ),
+            },
             "min_status": {"type": "string", "enum": ["concept", "development", "beta", "stable"]},
             "required_standards": {**_STRINGS, "description": "GEMMA standard slugs"},
             "exclude": _STRINGS,
@@ -287,7 +295,30 @@ SCHEMAS: dict[str, Any] = {
             "roadmap": {"type": "object"},
             "what_if": {"type": ["object", "null"]},
             "names": {"type": "object", "additionalProperties": {"type": "string"}},
-            "notes": {"type": "object"},
+            "notes": {
+                "type": "object",
+                "properties": {
+                    "unknown_status": _STRINGS,
+                    "unknown_hosting": _STRINGS,
+                    "unknown_licence": _STRINGS,
+                    "to_verify": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["component", "facts", "rules", "source"],
+                            "properties": {
+                                "component": {"type": "string"},
+                                "facts": {
+                                    "type": "array",
+                                    "items": {"enum": ["licence", "status", "hosting"]},
+                                },
+                                "rules": _STRINGS,
+                                "source": {"type": ["string", "null"]},
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
     "Problem": {

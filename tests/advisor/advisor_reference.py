@@ -32,6 +32,7 @@ def constraints_of(data: JSON) -> JSON:
         "allowed_hosting": given.get("allowed_hosting", HOSTING),
         "min_status": given.get("min_status", "beta"),
         "exclude": given.get("exclude", []),
+        "strict": given.get("strict", False),
     }
 
 
@@ -41,7 +42,10 @@ def component_defaults(comp: JSON) -> JSON:
         "provides": set(comp["provides"]),
         "requires": set(comp.get("requires", [])),
         "cost": float(comp.get("cost", 1)),
-        "hosting": set(comp.get("hosting", HOSTING)),
+        # None stays None: the fact is unknown.
+        "hosting": None
+        if comp.get("hosting", HOSTING) is None
+        else set(comp.get("hosting", HOSTING)),
         "open_source": comp.get("open_source", True),
         "status": comp.get("status", "stable"),
         "standards": set(comp.get("standards", [])),
@@ -68,13 +72,20 @@ def is_selectable(comp: JSON, data: JSON) -> bool:
         return False
     if comp["id"] in rules["exclude"]:
         return False
-    if comp["status"] == "obsolete":
+    # Three-valued: an unknown fact (None) passes a rule unless the rules are strict, and a
+    # strict rule passes only a fact that is known to pass.
+    status, licence, hosting = comp["status"], comp["open_source"], comp["hosting"]
+    if status is None:
+        if rules["strict"]:
+            return False
+    elif status == "obsolete" or ORDER.index(status) < ORDER.index(rules["min_status"]):
         return False
-    if ORDER.index(comp["status"]) < ORDER.index(rules["min_status"]):
-        return False
-    if rules["open_source_only"] and not comp["open_source"]:
-        return False
-    return bool(comp["hosting"] & set(rules["allowed_hosting"]))
+    if rules["open_source_only"]:
+        if licence is False or (licence is None and rules["strict"]):
+            return False
+    if hosting is None:
+        return not (rules["strict"] and set(rules["allowed_hosting"]) != set(HOSTING))
+    return bool(hosting & set(rules["allowed_hosting"]))
 
 
 def selectable(data: JSON) -> list[JSON]:
@@ -188,8 +199,12 @@ def instances(
     max_components: int = 8,
     capabilities: int = 6,
     with_constraints: bool = True,
+    unknowns: bool = False,
 ) -> JSON:
-    """Random small instances in the JSON format, with every optional feature exercised."""
+    """Random small instances in the JSON format, with every optional feature exercised.
+
+    ``unknowns`` lets hosting, open_source and status be null (unknown) and draws ``strict``.
+    """
     caps = [f"k{i}" for i in range(capabilities)]
     count = draw(st.integers(0, max_components))
     comps: list[JSON] = []
@@ -206,6 +221,10 @@ def instances(
             comp["hosting"] = draw(st.lists(st.sampled_from(HOSTING), max_size=4, unique=True))
             comp["open_source"] = draw(st.booleans())
             comp["status"] = draw(st.sampled_from(STATUSES))
+            if unknowns:
+                for key in ("hosting", "open_source", "status"):
+                    if draw(st.booleans()):
+                        comp[key] = None
         comps.append(comp)
     ids = [c["id"] for c in comps]
     landscape = {
@@ -225,6 +244,8 @@ def instances(
             "min_status": draw(st.sampled_from(ORDER)),
             "exclude": draw(st.lists(st.sampled_from([*ids, "ghost"]), max_size=2, unique=True)),
         }
+        if unknowns:
+            data["constraints"]["strict"] = draw(st.booleans())
     return data
 
 

@@ -25,6 +25,8 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     page.locator("#r-zaakafhandelcomponent").check()
     page.get_by_text("Referentiecomponenten die u al met ander pakket invult").click()
     page.locator("#g-documentbeheercomponent").check()
+    # Certain facts only: Valtimo, whose status the catalogue does not know, stays out.
+    page.get_by_label("Alleen zekere feiten").check()
     page.get_by_role("button", name="Maak het plan").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Uw plan: Gemeente Buren"
@@ -52,3 +54,16 @@ def test_the_plan_link_reproduces_the_plan(page: Any, live_server: str) -> None:
     first = page.locator("ol.waves").inner_text()
     page.get_by_role("link", name="Link naar dit plan (bewaren of delen)").click()
     assert page.locator("ol.waves").inner_text() == first
+
+
+def test_the_plan_lists_what_to_verify_with_a_fill_in_link(
+    page: Any, live_server: str, assert_accessible: Any
+) -> None:
+    """Without the switch an unknown status is not "no": the plan lists Valtimo to verify."""
+    page.goto(live_server + "/advies/plan?referentie=zaakafhandelcomponent")
+    section = page.locator("section", has=page.locator("#te-controleren"))
+    assert "Valtimo" in section.inner_text()
+    assert "ontwikkelstatus onbekend" in section.inner_text()
+    link = section.get_by_role("link", name="vul aan: Valtimo")
+    assert link.get_attribute("href") == "/componenten/valtimo/wijzigen"
+    assert_accessible(page)

@@ -8,6 +8,8 @@ Facts these scenarios rest on (from data/components.yaml and data/gemma/gemma.ya
   component GEMMA links to the business function "Indiening c.q. wijziging aanvraag".
 - The Dimpact ZAC realises the Generiek zaakafhandelcomponent, a specialisation of the
   Zaakafhandelcomponent; its publiccode.yml says developmentStatus "development".
+- Valtimo (EUPL-1.2) realises the Zaakafhandelcomponent too; its catalogue entry (from its
+  README) states no development status: unknown, not "concept".
 - In GEMMA the Zaakafhandelcomponent depends (role Verplicht) on the Zaakregistratie-,
   Documentregistratie- and Zaaktypecataloguscomponent.
 """
@@ -34,12 +36,34 @@ def _advise(app: Any, **profile: Any) -> Any:
 
 
 @pytest.mark.both_backends
-def test_zaakgericht_werken_and_e_forms_with_a_dms_in_place(app: Any) -> None:
-    """With the default minimum status (beta) the ZAC is not allowed, so no component can be
-    the Zaakafhandelcomponent; everything it needs is still planned: Open Zaak for the
+def test_zaakgericht_werken_with_an_unknown_status_to_verify(app: Any) -> None:
+    """With the default minimum status (beta) the ZAC ("development") is not allowed; Valtimo's
+    status is unknown, so it stays eligible, covers the Zaakafhandelcomponent and is listed to
+    verify, naming its status and the source that was consulted."""
+    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN)
+    plan = advice.plan
+    assert "valtimo" in plan.selected and plan.unmet == ()
+    (item,) = [v for v in advice.to_verify if v.component == "valtimo"]
+    assert item.facts == ("status",) and item.rules == ("min_status",)
+    assert item.source and "valtimo-platform/valtimo" in item.source
+    zac_alternatives = {
+        alt.candidate: alt
+        for choice in advice.explanation.choices
+        for need in choice.alternatives
+        for alt in need.ranked
+    }
+    assert "min_status" in dict(
+        zac_alternatives["dimpact-zaakafhandelcomponent"].blocked.constraints
+    )
+
+
+@pytest.mark.both_backends
+def test_zaakgericht_werken_and_e_forms_with_a_dms_in_place_on_certain_facts(app: Any) -> None:
+    """With only certain facts ("alleen zekere feiten") no component is known to be a mature
+    enough Zaakafhandelcomponent; everything it needs is still planned: Open Zaak for the
     registrations, Open Notificaties because Open Zaak needs it (first, in its own wave), and
     Open Formulieren for the e-forms."""
-    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN)
+    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN, strict=True)
     plan = advice.plan
     assert plan.selected == ("open-formulieren", "open-notificaties", "open-zaak")
     assert plan.unmet == ("rc:zaakafhandelcomponent",)
@@ -49,12 +73,14 @@ def test_zaakgericht_werken_and_e_forms_with_a_dms_in_place(app: Any) -> None:
     (gap,) = advice.explanation.gaps
     blocked = {b.candidate: dict(b.constraints) for b in gap.candidates}
     assert "min_status" in blocked["dimpact-zaakafhandelcomponent"]
+    assert "unknown" in blocked["valtimo"]["min_status"]
+    assert advice.to_verify == ()
 
 
 def test_lowering_the_minimum_status_lets_the_zac_in(app: Any) -> None:
-    """At minimum status "development" the ZAC is allowed and covers the Zaakafhandelcomponent
+    """At minimum status "development" (on certain facts) the ZAC is allowed and covers the Zaakafhandelcomponent
     through its specialisation; it needs Open Zaak's registrations, so it comes after Open Zaak."""
-    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN, min_status="development")
+    advice = _advise(app, **ZAAKGERICHT_EN_FORMULIEREN, min_status="development", strict=True)
     plan = advice.plan
     assert plan.feasible and plan.unmet == ()
     assert "dimpact-zaakafhandelcomponent" in plan.selected

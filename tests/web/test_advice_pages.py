@@ -34,15 +34,39 @@ def test_plan_page_shows_roadmap_explanations_and_gaps(client: Any) -> None:
 
 
 def test_plan_exports_json_and_csv(client: Any) -> None:
-    body = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
+    """On certain facts only, Valtimo (status unknown) is out and the need stays a gap."""
+    strict = PROFILE + "&zeker=ja"
+    body = json.loads(client.get("/advies/plan.json?" + strict).get_data(as_text=True))
     assert body["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
     assert body["profile"]["municipality"] == "GM0214"
-    raw = client.get("/advies/plan.csv?" + PROFILE).get_data()
+    assert body["profile"]["strict"] is True
+    raw = client.get("/advies/plan.csv?" + strict).get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
     components = [row[1] for row in rows[1:] if row[0]]
     assert components == ["Open Notificaties", "Open Zaak", "Open Formulieren"]
     assert any("Zaakafhandelcomponent" in row[1] for row in rows if not row[0])
+    html = client.get("/advies/plan?" + strict).get_data(as_text=True)
+    assert "Valtimo: ontwikkelstatus onbekend, en u wilt alleen zekere feiten" in html
+    assert 'id="zeker" aria-describedby="zeker-uitleg" checked' in client.get(
+        "/advies?" + strict
+    ).get_data(as_text=True)
+
+
+def test_exports_list_what_to_verify(client: Any) -> None:
+    """Without the strict switch an unknown status is not "no": Valtimo is in the plan, and
+    both exports list it to verify with the source consulted."""
+    body = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
+    assert "valtimo" in body["plan"]["selected"]
+    (item,) = [v for v in body["notes"]["to_verify"] if v["component"] == "valtimo"]
+    assert item["facts"] == ["status"] and "valtimo-platform/valtimo" in item["source"]
+    raw = client.get("/advies/plan.csv?" + PROFILE).get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
+    (row,) = [r for r in rows if r[1] == "Te controleren: Valtimo"]
+    assert "ontwikkelstatus onbekend" in row[4] and "valtimo-platform/valtimo" in row[4]
+    html = client.get("/advies/plan?" + PROFILE).get_data(as_text=True)
+    assert 'id="te-controleren"' in html
+    assert 'href="/componenten/valtimo/wijzigen"' in html
 
 
 def test_what_if_on_the_plan_page(client: Any) -> None:
@@ -103,3 +127,17 @@ def test_searching_the_tree_narrows_it_and_keeps_hidden_choices(client: Any) -> 
     assert '<input type="hidden" name="referentie" value="zaakafhandelcomponent">' in html
     full = client.get("/advies").get_data(as_text=True)
     assert full.count('name="functie"') > html.count('name="functie"')
+
+
+def test_api_strict_switch_and_to_verify(client: Any) -> None:
+    """The API takes "strict"; the lenient plan lists what rests on an unknown, the strict one
+    leaves it out; a non-boolean is a 422 naming the field."""
+    profile = {"reference_components": ["zaakafhandelcomponent"]}
+    lenient = client.post("/api/v1/advice", json=profile).get_json()
+    strict = client.post("/api/v1/advice", json={**profile, "strict": True}).get_json()
+    verify = {item["component"] for item in lenient["notes"]["to_verify"]}
+    assert verify and verify <= set(lenient["plan"]["selected"])
+    assert not verify & set(strict["plan"]["selected"])
+    assert strict["notes"]["to_verify"] == []
+    bad = client.post("/api/v1/advice", json={**profile, "strict": 3})
+    assert bad.status_code == 422 and "strict" in bad.get_json()["errors"]
