@@ -94,7 +94,9 @@ class Profile:
     municipality: str | None = None
     business_functions: tuple[str, ...] = ()
     reference_components: tuple[str, ...] = ()
-    landscape_components: tuple[str, ...] = ()
+    # None: not said; the municipality's published usage claims fill it. A tuple (even an empty
+    # one) is what the user said they use, and is respected as it stands.
+    landscape_components: tuple[str, ...] | None = None
     landscape_reference_components: tuple[str, ...] = ()
     hosting_order: tuple[str, ...] = HOSTING_FORMS
     disallowed_hosting: tuple[str, ...] = ()
@@ -111,6 +113,11 @@ class Profile:
         return {
             key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
         }
+
+    @property
+    def landscape_stated(self) -> bool:
+        """True when the profile says what is in use (even "nothing")."""
+        return self.landscape_components is not None
 
 
 def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
@@ -177,7 +184,11 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         municipality=municipality,
         business_functions=strings("business_functions"),
         reference_components=strings("reference_components"),
-        landscape_components=strings("landscape_components"),
+        landscape_components=(
+            strings("landscape_components")
+            if data.get("landscape_components") is not None
+            else None
+        ),
         landscape_reference_components=strings("landscape_reference_components"),
         hosting_order=hosting_order,
         disallowed_hosting=disallowed,
@@ -205,6 +216,15 @@ class CatalogueFacts:
     recommended_dependencies: Mapping[
         str, tuple[str, ...]
     ]  # capability -> recommended capabilities
+    # The components the plan counts as in use, and for those taken from the municipality's
+    # published usage claims (because the profile did not say), the sources of those claims.
+    landscape: tuple[str, ...] = ()
+    published_claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def landscape_from_claims(self) -> bool:
+        """True when the landscape was filled from published claims, not stated by the user."""
+        return bool(self.published_claims)
 
 
 def _open_source(licence: str | None) -> bool:
@@ -227,6 +247,38 @@ def _elements(
     if missing:
         raise ValidationError({field_name: [f"unknown: {', '.join(missing)}"]})
     return [found[slug] for slug in wanted]
+
+
+def published_claims(session: Session, municipality: Organisation) -> dict[str, tuple[str, ...]]:
+    """The catalogue components a municipality publishes that it uses, with the claims' sources.
+
+    Ordered by component name; each source names the file (and commit) the claim was read from.
+    """
+    claims: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for usage in session.scalars(
+        select(Usage)
+        .where(Usage.organisation_id == municipality.id)
+        .options(selectinload(Usage.component))
+    ):
+        names[usage.component.slug] = usage.component.name
+        source = usage.source_ref or ""
+        if usage.source_commit:
+            source = f"{source} @ {usage.source_commit[:10]}"
+        bucket = claims.setdefault(usage.component.slug, [])
+        if source and source not in bucket:
+            bucket.append(source)
+    return {slug: tuple(claims[slug]) for slug in sorted(claims, key=lambda s: (names[s], s))}
+
+
+def published_claims_of(session: Session, cbs_code: str | None) -> dict[str, tuple[str, ...]]:
+    """``published_claims`` for a municipality by CBS code; empty for none or an unknown code."""
+    if not cbs_code:
+        return {}
+    municipality = session.scalar(
+        select(Organisation).where(Organisation.cbs_code == cbs_code.upper())
+    )
+    return published_claims(session, municipality) if municipality is not None else {}
 
 
 def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
@@ -269,8 +321,16 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         )
     )
     slugs = {c.slug for c in components}
+    published: dict[str, tuple[str, ...]] = {}
+    if profile.landscape_components is None and municipality is not None:
+        published = published_claims(session, municipality)
+    landscape = (
+        profile.landscape_components
+        if profile.landscape_components is not None
+        else tuple(published)
+    )
     for key, values in (
-        ("landscape_components", profile.landscape_components),
+        ("landscape_components", landscape),
         ("exclude", profile.exclude),
     ):
         unknown = [v for v in values if v not in slugs]
@@ -431,7 +491,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         components=tuple(candidates),
         needs=frozenset(needed),
         landscape=Landscape(
-            components=frozenset(profile.landscape_components),
+            components=frozenset(landscape),
             provides=frozenset(landscape_provides),
         ),
         constraints=Constraints(
@@ -449,6 +509,8 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         unknown_hosting=frozenset(unknown_hosting),
         missing_standards=missing_standards,
         recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
+        landscape=tuple(landscape),
+        published_claims=published,
     )
 
 
@@ -507,6 +569,7 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
 def advice_to_json(advice: Advice) -> dict[str, Any]:
     """The plan in the CLI contract's shape, plus explanations, roadmap and names."""
     used = set(advice.plan.selected) | set(advice.plan.unmet) | set(advice.instance.needs)
+    used |= set(advice.facts.landscape)
     for choice in advice.explanation.choices:
         used |= set(choice.covers) | {p.requirement for p in choice.brings}
     return {
@@ -515,6 +578,11 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
         "roadmap": to_jsonable(advice.roadmap),
         "what_if": to_jsonable(advice.what_if) if advice.what_if else None,
         "names": {key: advice.name(key) for key in sorted(used)},
+        "landscape": {
+            "components": list(advice.facts.landscape),
+            "from_published_claims": advice.facts.landscape_from_claims,
+            "sources": {k: list(v) for k, v in advice.facts.published_claims.items()},
+        },
         "notes": {
             "unknown_status": sorted(advice.facts.unknown_status),
             "unknown_hosting": sorted(advice.facts.unknown_hosting),

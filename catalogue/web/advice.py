@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from typing import Any
@@ -51,6 +52,9 @@ LIST_FIELDS = {
     "exclude",
 }
 WEIGHT_PREFIX = "gewicht_"
+# Lists where an empty argument (``heeft=``) means "none", and no argument means "not said": a
+# form that was shown with the landscape sends ``heeft=`` so that unticking everything counts.
+STATED_WHEN_PRESENT = {"landscape_components"}
 
 
 def profile_from_arguments(arguments: MultiDict[str, str]) -> advice_service.Profile:
@@ -59,7 +63,7 @@ def profile_from_arguments(arguments: MultiDict[str, str]) -> advice_service.Pro
     for argument, field in ARGUMENTS.items():
         if field in LIST_FIELDS:
             values = [v for v in arguments.getlist(argument) if v]
-            if values:
+            if values or (field in STATED_WHEN_PRESENT and argument in arguments):
                 data[field] = values
         elif arguments.get(argument):
             data[field] = arguments.get(argument)
@@ -146,9 +150,17 @@ def _choices(term: str = "") -> dict[str, Any]:
 @bp.get("/advies")
 def form() -> str:
     """The profile form, filled in from the link when there is one."""
-    profile = profile_from_arguments(request.args) if request.args else advice_service.Profile()
-    term = (request.args.get("zoek") or "").strip().casefold()[:100]
-    return render_template("advice/form.html", profile=profile, **_choices(term))
+    arguments = MultiDict(request.args)
+    if arguments.get("vul_in"):
+        # "Take over what this municipality publishes": forget what the form said it uses.
+        arguments.poplist("heeft")
+    profile = profile_from_arguments(arguments) if arguments else advice_service.Profile()
+    term = (arguments.get("zoek") or "").strip().casefold()[:100]
+    prefill: dict[str, tuple[str, ...]] = {}
+    if not profile.landscape_stated:
+        prefill = advice_service.published_claims_of(db_session(), profile.municipality)
+        profile = dataclasses.replace(profile, landscape_components=tuple(prefill))
+    return render_template("advice/form.html", profile=profile, prefill=prefill, **_choices(term))
 
 
 def _replacement() -> tuple[str, str] | None:
@@ -181,7 +193,11 @@ def plan() -> str | tuple[str, int]:
         if wants_json():
             raise
         return render_template(
-            "advice/form.html", profile=advice_service.Profile(), errors=error.errors, **_choices()
+            "advice/form.html",
+            profile=advice_service.Profile(),
+            prefill={},
+            errors=error.errors,
+            **_choices(),
         ), 422
     graph = plan_graph(advice)
     kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}

@@ -13,6 +13,9 @@ PROFILE = (
     "functie=indiening-c-q-wijziging-aanvraag&referentie=zaakafhandelcomponent"
     "&gedekt=documentbeheercomponent&gemeente=GM0214"
 )
+# The same profile, saying Buren uses no catalogue component yet (``heeft=``: an empty list is
+# respected), so the plan builds everything from scratch.
+FROM_SCRATCH = PROFILE + "&heeft="
 
 
 def test_form_lists_every_municipality_and_keeps_a_profile(client: Any) -> None:
@@ -23,7 +26,7 @@ def test_form_lists_every_municipality_and_keeps_a_profile(client: Any) -> None:
 
 
 def test_plan_page_shows_roadmap_explanations_and_gaps(client: Any) -> None:
-    response = client.get("/advies/plan?" + PROFILE)
+    response = client.get("/advies/plan?" + FROM_SCRATCH)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Gemeente Buren" in html
@@ -34,10 +37,10 @@ def test_plan_page_shows_roadmap_explanations_and_gaps(client: Any) -> None:
 
 
 def test_plan_exports_json_and_csv(client: Any) -> None:
-    body = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
+    body = json.loads(client.get("/advies/plan.json?" + FROM_SCRATCH).get_data(as_text=True))
     assert body["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
     assert body["profile"]["municipality"] == "GM0214"
-    raw = client.get("/advies/plan.csv?" + PROFILE).get_data()
+    raw = client.get("/advies/plan.csv?" + FROM_SCRATCH).get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
     components = [row[1] for row in rows[1:] if row[0]]
@@ -81,7 +84,7 @@ def test_api_advice_matches_the_page(client: Any) -> None:
     )
     assert response.status_code == 200
     body = response.get_json()
-    page = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
+    page = json.loads(client.get("/advies/plan.json?" + FROM_SCRATCH).get_data(as_text=True))
     assert body["plan"] == page["plan"]
     assert set(body["plan"]) == {"feasible", "selected", "cost", "unmet", "order", "why", "optimal"}
 
@@ -103,3 +106,104 @@ def test_searching_the_tree_narrows_it_and_keeps_hidden_choices(client: Any) -> 
     assert '<input type="hidden" name="referentie" value="zaakafhandelcomponent">' in html
     full = client.get("/advies").get_data(as_text=True)
     assert full.count('name="functie"') > html.count('name="functie"')
+
+
+# ---------------------------------------------------------------- the advisor starts from what is known
+
+BUREN_API = {
+    "municipality": "GM0214",
+    "business_functions": ["indiening-c-q-wijziging-aanvraag"],
+    "reference_components": ["zaakafhandelcomponent"],
+    "landscape_reference_components": ["documentbeheercomponent"],
+}
+
+
+def _published_by_buren(app: Any) -> dict[str, set[str]]:
+    """What the database holds as Buren's usage claims: component slug -> claim sources."""
+    from sqlalchemy import select
+
+    from catalogue.models import Organisation, Usage
+
+    with app.extensions["catalogue_db"].session() as session:
+        buren = session.scalar(select(Organisation).where(Organisation.cbs_code == "GM0214"))
+        claims: dict[str, set[str]] = {}
+        for usage in session.scalars(select(Usage).where(Usage.organisation_id == buren.id)):
+            claims.setdefault(usage.component.slug, set()).add(usage.source_ref)
+        return claims
+
+
+def test_a_plan_for_buren_does_not_introduce_what_it_publishes_using(app: Any, client: Any) -> None:
+    published = _published_by_buren(app)
+    assert published, "the seed catalogue holds Buren's published usage claims"
+    body = client.get("/advies/plan.json?" + PROFILE).get_json()
+    introduced = {cid for wave in body["roadmap"]["waves"] for cid in wave["components"]}
+    assert not introduced & set(published)
+    assert not set(body["plan"]["selected"]) & set(published)
+    assert body["landscape"]["from_published_claims"] is True
+    assert set(body["landscape"]["components"]) == set(published)
+    for slug, sources in published.items():
+        assert all(
+            any(listed.startswith(source) for listed in body["landscape"]["sources"][slug])
+            for source in sources
+        )
+    # The same profile, saying nothing is in use yet, does introduce them: the claims made the
+    # difference, not something else.
+    scratch = client.get("/advies/plan.json?" + FROM_SCRATCH).get_json()
+    assert set(published) <= set(scratch["plan"]["selected"])
+
+    html = client.get("/advies/plan?" + PROFILE).get_data(as_text=True)
+    assert "Wat u al gebruikt" in html
+    assert "zelf publiceert dat het gebruikt" in html
+    for slug, sources in published.items():
+        assert f'href="/componenten/{slug}"' in html
+        for source in sources:
+            assert source in html
+        assert f"Stap 1: {body['names'][slug]}" not in html
+
+
+@pytest.mark.parametrize(
+    ("landscape", "expected"),
+    [(None, "published"), ([], []), (["open-klant"], ["open-klant"])],
+)
+def test_api_absent_landscape_uses_the_claims_and_a_given_one_is_respected(
+    app: Any, client: Any, landscape: list[str] | None, expected: Any
+) -> None:
+    body = dict(BUREN_API)
+    if landscape is not None:
+        body["landscape_components"] = landscape
+    answer = client.post("/api/v1/advice", json=body).get_json()
+    if expected == "published":
+        assert set(answer["landscape"]["components"]) == set(_published_by_buren(app))
+        assert answer["landscape"]["from_published_claims"] is True
+        # JSON null means the same as leaving the field out.
+        nulled = client.post(
+            "/api/v1/advice", json={**body, "landscape_components": None}
+        ).get_json()
+        assert nulled["plan"] == answer["plan"]
+    else:
+        assert answer["landscape"]["components"] == expected
+        assert answer["landscape"]["from_published_claims"] is False
+        assert answer["landscape"]["sources"] == {}
+
+
+def test_form_is_prefilled_with_the_published_claims_and_their_sources(
+    app: Any, client: Any
+) -> None:
+    published = _published_by_buren(app)
+    html = client.get("/advies?gemeente=GM0214").get_data(as_text=True)
+    for slug, sources in published.items():
+        assert f'value="{slug}" id="h-{slug}" checked' in html
+        for source in sources:
+            assert source in html
+    # The form says what it shows, so unticking everything comes back as "nothing in use".
+    assert '<input type="hidden" name="heeft" value="">' in html
+    stated = client.get("/advies?gemeente=GM0214&heeft=").get_data(as_text=True)
+    assert not any(f'id="h-{slug}" checked' in stated for slug in published)
+    # Without JavaScript: choose the municipality, then ask for its published landscape.
+    refilled = client.get("/advies?gemeente=GM0214&heeft=&heeft=open-klant&vul_in=ja").get_data(
+        as_text=True
+    )
+    assert all(f'id="h-{slug}" checked' in refilled for slug in published)
+    assert 'id="h-open-klant" checked' not in refilled
+    # A form without a municipality has nothing to take over, and says nothing about it.
+    assert '<input type="hidden" name="heeft"' not in client.get("/advies").get_data(as_text=True)
