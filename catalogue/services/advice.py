@@ -204,6 +204,21 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
 
 
 @dataclass(frozen=True)
+class UnlinkedNeed:
+    """A chosen business function that GEMMA links to no reference component.
+
+    It cannot enter the plan, so it is listed as "niet te koppelen", with the reference component
+    that supports the nearest related function (below it first, else above it) as a suggestion.
+    """
+
+    function: str  # business function slug
+    name: str
+    suggestion: str | None = None  # reference component slug
+    suggestion_name: str | None = None
+    via: str | None = None  # the name of the related function the suggestion supports
+
+
+@dataclass(frozen=True)
 class CatalogueFacts:
     """What the bridge read from the database, keyed for the advisor and for the pages."""
 
@@ -220,6 +235,7 @@ class CatalogueFacts:
     # published usage claims (because the profile did not say), the sources of those claims.
     landscape: tuple[str, ...] = ()
     published_claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    unlinked: tuple[UnlinkedNeed, ...] = ()
 
     @property
     def landscape_from_claims(self) -> bool:
@@ -269,6 +285,85 @@ def published_claims(session: Session, municipality: Organisation) -> dict[str, 
         if source and source not in bucket:
             bucket.append(source)
     return {slug: tuple(claims[slug]) for slug in sorted(claims, key=lambda s: (names[s], s))}
+
+
+def _unlinked_needs(
+    session: Session,
+    functions: Iterable[GemmaElement],
+    element_by_id: Mapping[int, GemmaElement],
+) -> tuple[UnlinkedNeed, ...]:
+    """The chosen functions without a supporting reference component, each with a suggestion."""
+    supports: dict[int, set[int]] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SUPPORTS_FUNCTION)
+    ):
+        source = element_by_id.get(relation.source_id)
+        if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
+            supports.setdefault(relation.target_id, set()).add(source.id)
+    lonely = [f for f in functions if not supports.get(f.id)]
+    if not lonely:
+        return ()
+    children: dict[int, set[int]] = {}
+    parent: dict[int, int] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.FUNCTION_PARENT)
+    ):
+        parent.setdefault(relation.source_id, relation.target_id)
+        children.setdefault(relation.target_id, set()).add(relation.source_id)
+    function_names = {
+        e.id: e.name
+        for e in session.scalars(
+            select(GemmaElement).where(GemmaElement.kind == GemmaKind.BUSINESS_FUNCTION)
+        )
+    }
+    result = []
+    for function in lonely:
+        suggestion = _nearest_support(function.id, supports, children, parent)
+        if suggestion is None:
+            result.append(UnlinkedNeed(function=function.slug, name=function.name))
+            continue
+        reference_id, via_id = suggestion
+        reference = element_by_id[reference_id]
+        result.append(
+            UnlinkedNeed(
+                function=function.slug,
+                name=function.name,
+                suggestion=reference.slug,
+                suggestion_name=reference.name,
+                via=function_names.get(via_id),
+            )
+        )
+    return tuple(result)
+
+
+def _nearest_support(
+    start: int,
+    supports: Mapping[int, set[int]],
+    children: Mapping[int, set[int]],
+    parent: Mapping[int, int],
+) -> tuple[int, int] | None:
+    """(reference component, the function it supports) nearest to ``start`` in the function tree.
+
+    Functions below come before those above at the same distance (they are more specific); among
+    several, the reference component supporting the most of them wins, then the lowest id.
+    """
+    seen, layer = {start}, [start]
+    while layer:
+        below = [c for f in layer for c in sorted(children.get(f, ())) if c not in seen]
+        above = [parent[f] for f in layer if f in parent and parent[f] not in seen]
+        for group in (below, above):
+            linked = [f for f in group if supports.get(f)]
+            if linked:
+                counts: dict[int, int] = {}
+                for f in linked:
+                    for reference in supports[f]:
+                        counts[reference] = counts.get(reference, 0) + 1
+                best = min(counts, key=lambda r: (-counts[r], r))
+                via = next(f for f in linked if best in supports[f])
+                return best, via
+        seen.update(below, above)
+        layer = below + above
+    return None
 
 
 def published_claims_of(session: Session, cbs_code: str | None) -> dict[str, tuple[str, ...]]:
@@ -511,6 +606,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
         landscape=tuple(landscape),
         published_claims=published,
+        unlinked=_unlinked_needs(session, functions, element_by_id),
     )
 
 
@@ -589,5 +685,7 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
             "missing_required_standards": {
                 k: list(v) for k, v in advice.facts.missing_standards.items()
             },
+            # Chosen business functions GEMMA links to no reference component: "niet te koppelen".
+            "unlinked": [asdict(need) for need in advice.facts.unlinked],
         },
     }

@@ -208,7 +208,10 @@ def plan() -> str | tuple[str, int]:
         query=_profile_query(),
         text=advice_text,
         graph=graph,
-        graph_svg=render_svg(graph, title=_("Het plan als plaat"), kind_labels=kinds),
+        # A plan with nothing new to introduce has nothing to draw (the macro then says so).
+        graph_svg=render_svg(graph, title=_("Het plan als plaat"), kind_labels=kinds)
+        if graph.nodes
+        else "",
         graph_kinds={k: v for k, v in kinds.items() if k in ("component", "reference_component")},
         graph_edges={kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
     )

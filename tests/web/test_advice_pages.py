@@ -207,3 +207,65 @@ def test_form_is_prefilled_with_the_published_claims_and_their_sources(
     assert 'id="h-open-klant" checked' not in refilled
     # A form without a municipality has nothing to take over, and says nothing about it.
     assert '<input type="hidden" name="heeft"' not in client.get("/advies").get_data(as_text=True)
+
+
+def _unlinked_function_with_a_linked_relative(app: Any) -> tuple[str, str]:
+    """A business function with no supporting reference component whose parent has one."""
+    from sqlalchemy import select
+
+    from catalogue.models import GemmaElement, GemmaRelation
+    from catalogue.models import GemmaRelationKind as K
+
+    with app.extensions["catalogue_db"].session() as session:
+        supported = set(
+            session.scalars(
+                select(GemmaRelation.target_id).where(GemmaRelation.kind == K.SUPPORTS_FUNCTION)
+            )
+        )
+        for relation in session.scalars(
+            select(GemmaRelation)
+            .where(GemmaRelation.kind == K.FUNCTION_PARENT)
+            .order_by(GemmaRelation.id)
+        ):
+            has_children = session.scalar(
+                select(GemmaRelation.id).where(
+                    GemmaRelation.kind == K.FUNCTION_PARENT,
+                    GemmaRelation.target_id == relation.source_id,
+                )
+            )
+            if (
+                relation.source_id not in supported
+                and relation.target_id in supported
+                and not has_children
+            ):
+                function = session.get(GemmaElement, relation.source_id)
+                parent = session.get(GemmaElement, relation.target_id)
+                return function.slug, parent.name
+    pytest.fail("the seed GEMMA model has no unlinked function under a linked one")
+
+
+def test_a_need_without_a_gemma_link_stays_visible_with_a_suggestion(app: Any, client: Any) -> None:
+    slug, parent_name = _unlinked_function_with_a_linked_relative(app)
+    query = f"functie={slug}"
+    body = client.get("/advies/plan.json?" + query).get_json()
+    (need,) = body["notes"]["unlinked"]
+    assert need["function"] == slug
+    assert need["via"] == parent_name
+    assert need["suggestion"]
+    html = client.get("/advies/plan?" + query).get_data(as_text=True)
+    assert "Niet te koppelen" in html
+    assert need["name"] in html and need["suggestion_name"] in html
+    # Following the suggestion puts that reference component into the plan's needs.
+    followed = client.get(
+        "/advies/plan.json?" + query + "&referentie=" + need["suggestion"]
+    ).get_json()
+    assert f"rc:{need['suggestion']}" not in body["names"]
+    assert f"rc:{need['suggestion']}" in followed["names"]
+    assert followed["notes"]["unlinked"] == body["notes"]["unlinked"]
+
+
+def test_a_plan_with_nothing_new_renders(client: Any) -> None:
+    """Everything needed is already in use: the page says so instead of failing on the graph."""
+    response = client.get("/advies/plan?referentie=zaakregistratiecomponent&heeft=open-zaak")
+    assert response.status_code == 200
+    assert "Er hoeft niets nieuws te komen." in response.get_data(as_text=True)
