@@ -236,6 +236,8 @@ class CatalogueFacts:
     landscape: tuple[str, ...] = ()
     published_claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     unlinked: tuple[UnlinkedNeed, ...] = ()
+    # capability (rc:<slug>) -> the standards GEMMA marks "verplicht" for that reference component
+    expected_standards: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def landscape_from_claims(self) -> bool:
@@ -364,6 +366,22 @@ def _nearest_support(
         seen.update(below, above)
         layer = below + above
     return None
+
+
+def _expected_standards(
+    session: Session, element_by_id: Mapping[int, GemmaElement]
+) -> dict[str, tuple[str, ...]]:
+    """For each reference component: the standards GEMMA lists for it with role "verplicht"."""
+    expected: dict[str, set[str]] = {}
+    for relation in session.scalars(
+        select(GemmaRelation)
+        .where(GemmaRelation.kind == GemmaRelationKind.STANDARD)
+        .options(selectinload(GemmaRelation.target))
+    ):
+        source = element_by_id.get(relation.source_id)
+        if source is not None and (relation.role or "").lower() == "verplicht":
+            expected.setdefault(RC + source.slug, set()).add(relation.target.name)
+    return {k: tuple(sorted(v)) for k, v in expected.items()}
 
 
 def published_claims_of(session: Session, cbs_code: str | None) -> dict[str, tuple[str, ...]]:
@@ -607,6 +625,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         landscape=tuple(landscape),
         published_claims=published,
         unlinked=_unlinked_needs(session, functions, element_by_id),
+        expected_standards=_expected_standards(session, element_by_id),
     )
 
 
@@ -625,6 +644,19 @@ class Advice:
     def name(self, key: str) -> str:
         """The human name of a component or capability id."""
         return self.facts.names.get(key, key)
+
+
+def alternatives_for(instance: Instance, removed: str) -> tuple[str, ...]:
+    """The catalogue components that fill at least one reference component ``removed`` fills.
+
+    Only those are sensible replacements in a what-if; sorted by name.
+    """
+    fills = {cap for cap in instance.by_id[removed].provides if cap.startswith(RC)}
+    return tuple(
+        c.id
+        for c in sorted(instance.components, key=lambda c: (c.name.lower(), c.id))
+        if c.id != removed and fills & c.provides
+    )
 
 
 def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | None = None) -> Advice:

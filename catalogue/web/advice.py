@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -144,6 +145,7 @@ def _choices(term: str = "") -> dict[str, Any]:
         "hosting_forms": advice_service.HOSTING_FORMS,
         "statuses": advice_service.STATUSES,
         "weight_keys": advice_service.WEIGHT_KEYS,
+        "weight_levels": labels.WEIGHT_LEVELS,
     }
 
 
@@ -206,6 +208,8 @@ def plan() -> str | tuple[str, int]:
         profile=profile,
         advice=advice,
         query=_profile_query(),
+        made_on=dt.date.today().isoformat(),
+        plan_link=url_for("advice.plan", _external=True) + "?" + _profile_query(),
         text=advice_text,
         graph=graph,
         # A plan with nothing new to introduce has nothing to draw (the macro then says so).

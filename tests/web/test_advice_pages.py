@@ -269,3 +269,123 @@ def test_a_plan_with_nothing_new_renders(client: Any) -> None:
     response = client.get("/advies/plan?referentie=zaakregistratiecomponent&heeft=open-zaak")
     assert response.status_code == 200
     assert "Er hoeft niets nieuws te komen." in response.get_data(as_text=True)
+
+
+def _advice(app: Any, query: str) -> Any:
+    """The service's own advice for a plan link, to check the page against."""
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+
+    from catalogue.services.advice import advise
+    from catalogue.web.advice import profile_from_arguments
+
+    with app.test_request_context("/advies/plan?" + query):
+        profile = profile_from_arguments(MultiDict(parse_qsl(query, keep_blank_values=True)))
+        with app.extensions["catalogue_db"].session() as session:
+            return advise(session, profile)
+
+
+def test_what_if_offers_only_alternatives_for_the_same_reference_components(
+    app: Any, client: Any
+) -> None:
+    import re
+
+    advice = _advice(app, FROM_SCRATCH)
+    html = client.get("/advies/plan?" + FROM_SCRATCH).get_data(as_text=True)
+    form = html[html.index('id="wat-als"') :]
+    assert 'action="/advies/plan#wat-als-uitkomst"' in form
+    door = form[form.index('<select id="door"') : form.index("</select>", form.index('id="door"'))]
+    groups = re.findall(r'<optgroup label="[^"]*">(.*?)</optgroup>', door, re.S)
+    replaceable = re.findall(
+        r'<option value="([^"]+)"',
+        form[form.index('<select id="vervang"') : form.index('<label for="door"')],
+    )
+    assert replaceable and len(groups) == len(replaceable)
+    offered_somewhere = set()
+    for removed, group in zip(replaceable, groups, strict=True):
+        fills = {c for c in advice.instance.by_id[removed].provides if c.startswith("rc:")}
+        offered = re.findall(r'<option value="([^"]+)"', group)
+        assert offered
+        offered_somewhere |= set(offered)
+        for added in offered:
+            assert fills & advice.instance.by_id[added].provides, (removed, added)
+    # Components that fill none of the same reference components are not offered at all.
+    assert len(offered_somewhere) < len(advice.instance.components)
+
+
+def test_what_if_lands_on_its_result_with_a_plain_verdict(app: Any, client: Any) -> None:
+    from catalogue.web import advice_text
+
+    advice = _advice(app, FROM_SCRATCH)
+    with app.test_request_context():
+        cid, _label, alternatives = advice_text.what_if_options(advice)[0]
+    html = client.get(f"/advies/plan?{FROM_SCRATCH}&vervang={cid}&door={alternatives[0]}").get_data(
+        as_text=True
+    )
+    assert '<div class="whatif" id="wat-als-uitkomst" tabindex="-1" autofocus>' in html
+    verdict = html[html.index('<p class="verdict">') :].split("</p>")[0]
+    assert verdict.split("<strong>")[1].startswith(
+        ("Dat mag niet", "Niet aan te raden", "Let op", "Dat kan")
+    )
+
+
+def test_plain_words_weights_on_a_scale_and_no_cheapest(client: Any) -> None:
+    from advisor.cost import TERMS
+    from catalogue.web.labels import WEIGHT
+
+    assert set(WEIGHT) == set(TERMS), "every weight has a label; none shows as a code"
+    html = client.get("/advies").get_data(as_text=True)
+    for term in TERMS:
+        assert f'<select id="gewicht_{term}" name="gewicht_{term}">' in html
+        assert f">{term}<" not in html
+    assert "telt gewoon mee" in html and "telt zwaar" in html
+    plan = client.get("/advies/plan?" + FROM_SCRATCH).get_data(as_text=True)
+    assert "goedkoopste" not in plan and "duurder" not in plan
+    assert "Laagste totaalscore volgens uw weging" in plan
+    # A weight off the scale, from an old link, is kept and shown as its number.
+    odd = client.get("/advies?gewicht_hosting=2.5").get_data(as_text=True)
+    assert '<option value="2.5" selected>' in odd
+
+
+def test_no_alarm_about_shared_standards_unless_gemma_expects_one() -> None:
+    from types import SimpleNamespace
+
+    from advisor.explain import Mismatch
+    from catalogue.web.advice_text import standard_alarms
+
+    def mismatch(via: str) -> Mismatch:
+        return Mismatch(
+            component="a",
+            partner="b",
+            via=(via,),
+            partner_in_landscape=False,
+            component_standards=("X",),
+            partner_standards=("Y",),
+        )
+
+    advice = SimpleNamespace(
+        explanation=SimpleNamespace(mismatches=(mismatch("rc:expects"), mismatch("rc:silent"))),
+        facts=SimpleNamespace(expected_standards={"rc:expects": ("Z",)}),
+    )
+    assert [(m.via, expected) for m, expected in standard_alarms(advice)] == [
+        (("rc:expects",), ("Z",))
+    ]
+
+
+def test_plan_carries_the_profile_the_date_and_its_link_for_print(client: Any) -> None:
+    import datetime as dt
+
+    html = client.get("/advies/plan?" + PROFILE).get_data(as_text=True)
+    assert f'<time datetime="{dt.date.today().isoformat()}">' in html
+    link = (
+        html[html.index('class="stamp-link">') :].split("<")[0].removeprefix('class="stamp-link">')
+    )
+    assert link.startswith("http") and "/advies/plan?" in link and "gemeente=GM0214" in link
+    summary = html[html.index('id="uw-antwoorden"') : html.index('id="samenvatting"')]
+    assert "Gemeente Buren" in summary and "Zaakafhandelcomponent" in summary
+    assert "telt" in summary  # the weights, in words
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "static" / "css" / "print.css").read_text(encoding="utf-8")
+    assert ".graph-scroll svg { max-width: 100%; height: auto; }" in css
