@@ -63,7 +63,10 @@ class Comparison:
 # Rows whose lines are web addresses; pages render them as links.
 LINK_ROWS = frozenset({"source_code", "website"})
 # The source of a GEMMA fact (what GEMMA expects of a reference component).
-GEMMA_SOURCE = "GEMMA (gemmaonline.nl), relatie standaard met rol 'verplicht'"
+GEMMA_SOURCE = (
+    "data/gemma/gemma.yaml (GEMMA-model van VNG Realisatie, zie data/gemma/SOURCES.tsv):"
+    " standaard met rol 'Verplicht' bij de referentiecomponent"
+)
 
 
 def parse_selection(slugs: Sequence[str]) -> list[str]:

@@ -272,3 +272,22 @@ def test_rows_a_tender_needs_with_their_sources(app: Any, session: Any, client: 
     # The printout carries the date and the page's own address.
     assert f'datetime="{dt.date.today().isoformat()}"' in html
     assert "/vergelijk?c=gehost&amp;c=open-zaak</a>" in html
+
+
+def test_only_web_addresses_become_links(session: Any, client: Any) -> None:
+    from catalogue.services.components import apply_document
+
+    apply_document(
+        session,
+        {
+            "slug": "vreemd",
+            "name": "Vreemd",
+            "url": "https://example.org/vreemd",
+            "landing_url": "javascript:alert(1)",
+        },
+        source_ref="test",
+    )
+    session.commit()
+    html = client.get("/vergelijk?c=vreemd&c=open-zaak").get_data(as_text=True)
+    assert 'href="javascript:' not in html
+    assert '<a href="https://example.org/vreemd"' in html
