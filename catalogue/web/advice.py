@@ -157,7 +157,9 @@ def form() -> str:
         # "Take over what this municipality publishes": forget what the form said it uses.
         arguments.poplist("heeft")
     profile = profile_from_arguments(arguments) if arguments else advice_service.Profile()
-    term = (arguments.get("zoek") or "").strip().casefold()[:100]
+    # "Toon alles" is a submit button, not a link, so what was just ticked is sent along.
+    term = "" if arguments.get("toon_alles") else (arguments.get("zoek") or "").strip()
+    term = term.casefold()[:100]
     prefill: dict[str, tuple[str, ...]] = {}
     if not profile.landscape_stated:
         prefill = advice_service.published_claims_of(db_session(), profile.municipality)

@@ -389,3 +389,15 @@ def test_plan_carries_the_profile_the_date_and_its_link_for_print(client: Any) -
 
     css = (Path(__file__).parents[2] / "static" / "css" / "print.css").read_text(encoding="utf-8")
     assert ".graph-scroll svg { max-width: 100%; height: auto; }" in css
+
+
+def test_show_all_keeps_what_was_ticked(client: Any) -> None:
+    """ "Toon alles" sends the form, so ticks made while the tree was narrowed survive."""
+    narrowed = client.get("/advies?zoek=aanvraag").get_data(as_text=True)
+    assert 'name="toon_alles"' in narrowed and 'formaction="/advies#zoek"' in narrowed
+    shown = client.get(
+        "/advies?zoek=aanvraag&functie=indiening-c-q-wijziging-aanvraag&toon_alles=ja"
+    ).get_data(as_text=True)
+    assert 'id="f-aanbesteding"' in shown
+    assert 'id="f-indiening-c-q-wijziging-aanvraag" checked' in shown
+    assert 'name="toon_alles"' not in shown
