@@ -103,7 +103,9 @@ class Profile:
     municipality: str | None = None
     business_functions: tuple[str, ...] = ()
     reference_components: tuple[str, ...] = ()
-    landscape_components: tuple[str, ...] = ()
+    # None: not said; the municipality's published usage claims fill it. A tuple (even an empty
+    # one) is what the user said they use, and is respected as it stands.
+    landscape_components: tuple[str, ...] | None = None
     landscape_reference_components: tuple[str, ...] = ()
     hosting_order: tuple[str, ...] = HOSTING_FORMS
     disallowed_hosting: tuple[str, ...] = ()
@@ -123,6 +125,11 @@ class Profile:
         return {
             key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
         }
+
+    @property
+    def landscape_stated(self) -> bool:
+        """True when the profile says what is in use (even "nothing")."""
+        return self.landscape_components is not None
 
 
 def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
@@ -192,7 +199,11 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         municipality=municipality,
         business_functions=strings("business_functions"),
         reference_components=strings("reference_components"),
-        landscape_components=strings("landscape_components"),
+        landscape_components=(
+            strings("landscape_components")
+            if data.get("landscape_components") is not None
+            else None
+        ),
         landscape_reference_components=strings("landscape_reference_components"),
         hosting_order=hosting_order,
         disallowed_hosting=disallowed,
@@ -206,6 +217,21 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     if errors:
         raise ValidationError(errors)
     return profile
+
+
+@dataclass(frozen=True)
+class UnlinkedNeed:
+    """A chosen business function that GEMMA links to no reference component.
+
+    It cannot enter the plan, so it is listed as "niet te koppelen", with the reference component
+    that supports the nearest related function (below it first, else above it) as a suggestion.
+    """
+
+    function: str  # business function slug
+    name: str
+    suggestion: str | None = None  # reference component slug
+    suggestion_name: str | None = None
+    via: str | None = None  # the name of the related function the suggestion supports
 
 
 @dataclass(frozen=True)
@@ -223,6 +249,18 @@ class CatalogueFacts:
     recommended_dependencies: Mapping[
         str, tuple[str, ...]
     ]  # capability -> recommended capabilities
+    # The components the plan counts as in use, and for those taken from the municipality's
+    # published usage claims (because the profile did not say), the sources of those claims.
+    landscape: tuple[str, ...] = ()
+    published_claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    unlinked: tuple[UnlinkedNeed, ...] = ()
+    # capability (rc:<slug>) -> the standards GEMMA marks "verplicht" for that reference component
+    expected_standards: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def landscape_from_claims(self) -> bool:
+        """True when the landscape was filled from published claims, not stated by the user."""
+        return bool(self.published_claims)
 
 
 def open_source(licence: str | None) -> bool | None:
@@ -262,6 +300,133 @@ def _elements(
     if missing:
         raise ValidationError({field_name: [f"unknown: {', '.join(missing)}"]})
     return [found[slug] for slug in wanted]
+
+
+def published_claims(session: Session, municipality: Organisation) -> dict[str, tuple[str, ...]]:
+    """The catalogue components a municipality publishes that it uses, with the claims' sources.
+
+    Ordered by component name; each source names the file (and commit) the claim was read from.
+    """
+    claims: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for usage in session.scalars(
+        select(Usage)
+        .where(Usage.organisation_id == municipality.id)
+        .options(selectinload(Usage.component))
+    ):
+        names[usage.component.slug] = usage.component.name
+        source = usage.source_ref or ""
+        if usage.source_commit:
+            source = f"{source} @ {usage.source_commit[:10]}"
+        bucket = claims.setdefault(usage.component.slug, [])
+        if source and source not in bucket:
+            bucket.append(source)
+    return {slug: tuple(claims[slug]) for slug in sorted(claims, key=lambda s: (names[s], s))}
+
+
+def _unlinked_needs(
+    session: Session,
+    functions: Iterable[GemmaElement],
+    element_by_id: Mapping[int, GemmaElement],
+) -> tuple[UnlinkedNeed, ...]:
+    """The chosen functions without a supporting reference component, each with a suggestion."""
+    supports: dict[int, set[int]] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SUPPORTS_FUNCTION)
+    ):
+        source = element_by_id.get(relation.source_id)
+        if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
+            supports.setdefault(relation.target_id, set()).add(source.id)
+    lonely = [f for f in functions if not supports.get(f.id)]
+    if not lonely:
+        return ()
+    children: dict[int, set[int]] = {}
+    parent: dict[int, int] = {}
+    for relation in session.scalars(
+        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.FUNCTION_PARENT)
+    ):
+        parent.setdefault(relation.source_id, relation.target_id)
+        children.setdefault(relation.target_id, set()).add(relation.source_id)
+    function_names = {
+        e.id: e.name
+        for e in session.scalars(
+            select(GemmaElement).where(GemmaElement.kind == GemmaKind.BUSINESS_FUNCTION)
+        )
+    }
+    result = []
+    for function in lonely:
+        suggestion = _nearest_support(function.id, supports, children, parent)
+        if suggestion is None:
+            result.append(UnlinkedNeed(function=function.slug, name=function.name))
+            continue
+        reference_id, via_id = suggestion
+        reference = element_by_id[reference_id]
+        result.append(
+            UnlinkedNeed(
+                function=function.slug,
+                name=function.name,
+                suggestion=reference.slug,
+                suggestion_name=reference.name,
+                via=function_names.get(via_id),
+            )
+        )
+    return tuple(result)
+
+
+def _nearest_support(
+    start: int,
+    supports: Mapping[int, set[int]],
+    children: Mapping[int, set[int]],
+    parent: Mapping[int, int],
+) -> tuple[int, int] | None:
+    """(reference component, the function it supports) nearest to ``start`` in the function tree.
+
+    Functions below come before those above at the same distance (they are more specific); among
+    several, the reference component supporting the most of them wins, then the lowest id.
+    """
+    seen, layer = {start}, [start]
+    while layer:
+        below = [c for f in layer for c in sorted(children.get(f, ())) if c not in seen]
+        above = [parent[f] for f in layer if f in parent and parent[f] not in seen]
+        for group in (below, above):
+            linked = [f for f in group if supports.get(f)]
+            if linked:
+                counts: dict[int, int] = {}
+                for f in linked:
+                    for reference in supports[f]:
+                        counts[reference] = counts.get(reference, 0) + 1
+                best = min(counts, key=lambda r: (-counts[r], r))
+                via = next(f for f in linked if best in supports[f])
+                return best, via
+        seen.update(below, above)
+        layer = below + above
+    return None
+
+
+def _expected_standards(
+    session: Session, element_by_id: Mapping[int, GemmaElement]
+) -> dict[str, tuple[str, ...]]:
+    """For each reference component: the standards GEMMA lists for it with role "verplicht"."""
+    expected: dict[str, set[str]] = {}
+    for relation in session.scalars(
+        select(GemmaRelation)
+        .where(GemmaRelation.kind == GemmaRelationKind.STANDARD)
+        .options(selectinload(GemmaRelation.target))
+    ):
+        source = element_by_id.get(relation.source_id)
+        if source is not None and (relation.role or "").lower() == "verplicht":
+            expected.setdefault(RC + source.slug, set()).add(relation.target.name)
+    return {k: tuple(sorted(v)) for k, v in expected.items()}
+
+
+def published_claims_of(session: Session, cbs_code: str | None) -> dict[str, tuple[str, ...]]:
+    """``published_claims`` for a municipality by CBS code; empty for none or an unknown code."""
+    if not cbs_code:
+        return {}
+    municipality = session.scalar(
+        select(Organisation).where(Organisation.cbs_code == cbs_code.upper())
+    )
+    return published_claims(session, municipality) if municipality is not None else {}
 
 
 def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
@@ -304,8 +469,16 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         )
     )
     slugs = {c.slug for c in components}
+    published: dict[str, tuple[str, ...]] = {}
+    if profile.landscape_components is None and municipality is not None:
+        published = published_claims(session, municipality)
+    landscape = (
+        profile.landscape_components
+        if profile.landscape_components is not None
+        else tuple(published)
+    )
     for key, values in (
-        ("landscape_components", profile.landscape_components),
+        ("landscape_components", landscape),
         ("exclude", profile.exclude),
     ):
         unknown = [v for v in values if v not in slugs]
@@ -471,7 +644,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         components=tuple(candidates),
         needs=frozenset(needed),
         landscape=Landscape(
-            components=frozenset(profile.landscape_components),
+            components=frozenset(landscape),
             provides=frozenset(landscape_provides),
         ),
         constraints=Constraints(
@@ -492,6 +665,10 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         sources=sources,
         missing_standards=missing_standards,
         recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
+        landscape=tuple(landscape),
+        published_claims=published,
+        unlinked=_unlinked_needs(session, functions, element_by_id),
+        expected_standards=_expected_standards(session, element_by_id),
     )
 
 
@@ -555,6 +732,19 @@ class Advice:
         return self.facts.names.get(key, key)
 
 
+def alternatives_for(instance: Instance, removed: str) -> tuple[str, ...]:
+    """The catalogue components that fill at least one reference component ``removed`` fills.
+
+    Only those are sensible replacements in a what-if; sorted by name.
+    """
+    fills = {cap for cap in instance.by_id[removed].provides if cap.startswith(RC)}
+    return tuple(
+        c.id
+        for c in sorted(instance.components, key=lambda c: (c.name.lower(), c.id))
+        if c.id != removed and fills & c.provides
+    )
+
+
 def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | None = None) -> Advice:
     """Build the instance, score it with the profile's weights, solve, explain and order it.
 
@@ -594,6 +784,7 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
 def advice_to_json(advice: Advice) -> dict[str, Any]:
     """The plan in the CLI contract's shape, plus explanations, roadmap and names."""
     used = set(advice.plan.selected) | set(advice.plan.unmet) | set(advice.instance.needs)
+    used |= set(advice.facts.landscape)
     for choice in advice.explanation.choices:
         used |= set(choice.covers) | {p.requirement for p in choice.brings}
     return {
@@ -602,6 +793,11 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
         "roadmap": to_jsonable(advice.roadmap),
         "what_if": to_jsonable(advice.what_if) if advice.what_if else None,
         "names": {key: advice.name(key) for key in sorted(used)},
+        "landscape": {
+            "components": list(advice.facts.landscape),
+            "from_published_claims": advice.facts.landscape_from_claims,
+            "sources": {k: list(v) for k, v in advice.facts.published_claims.items()},
+        },
         "notes": {
             "unknown_status": sorted(advice.facts.unknown_status),
             "unknown_hosting": sorted(advice.facts.unknown_hosting),
@@ -610,5 +806,7 @@ def advice_to_json(advice: Advice) -> dict[str, Any]:
             "missing_required_standards": {
                 k: list(v) for k, v in advice.facts.missing_standards.items()
             },
+            # Chosen business functions GEMMA links to no reference component: "niet te koppelen".
+            "unlinked": [asdict(need) for need in advice.facts.unlinked],
         },
     }

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.errors import ValidationError
-from catalogue.models import Component, GemmaRelation, GemmaRelationKind
+from catalogue.models import Component, GemmaRelation, GemmaRelationKind, OfferKind
 from catalogue.services.components import get_component
 
 MIN_COMPONENTS, MAX_COMPONENTS = 2, 4
@@ -23,16 +25,18 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Cell:
-    """One component's value in a row: display lines, and warnings to flag."""
+    """One component's value in a row: display lines, warnings to flag, and where it came from."""
 
     lines: tuple[str, ...]
-    # (code, subject): "missing_standard" or "contract_ended", rendered in the reader's language.
+    # (code, subject): "contract_ended", rendered in the reader's language. Only known facts warn.
     warnings: tuple[tuple[str, str], ...] = ()
+    # Where each fact in this cell came from, in the words of the source (a file, a commit, GEMMA).
+    sources: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
         """The cell as one line of text."""
-        return "; ".join(self.lines)
+        return ", ".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ class Comparison:
     rows: list[Row] = field(default_factory=list)
 
 
+# Rows whose lines are web addresses; pages render them as links.
+LINK_ROWS = frozenset({"source_code", "website"})
+# The source of a GEMMA fact (what GEMMA expects of a reference component).
+GEMMA_SOURCE = (
+    "data/gemma/gemma.yaml (GEMMA-model van VNG Realisatie, zie data/gemma/SOURCES.tsv):"
+    " standaard met rol 'Verplicht' bij de referentiecomponent"
+)
+
+
 def parse_selection(slugs: Sequence[str]) -> list[str]:
     """The distinct slugs asked for, in order; 2 to 4 of them or a ValidationError."""
     chosen = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
@@ -66,10 +79,25 @@ def parse_selection(slugs: Sequence[str]) -> list[str]:
     return chosen
 
 
+def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _field_source(component: Component, name: str) -> tuple[str, ...]:
+    """Where one field of a component came from: its own note, else the component's source."""
+    sources = component.field_sources or {}
+    return _distinct([sources.get(name) or component.source_ref])
+
+
 def compare(session: Session, slugs: Sequence[str]) -> Comparison:
-    """Load the components and build the comparison rows. Unknown slugs raise NotFound."""
+    """Load the components and build the comparison rows. Unknown slugs raise NotFound.
+
+    A warning is raised only for a known fact (a contract that has ended). A standard that GEMMA
+    expects and a component does not mention is "not stated", never "missing": no statement is
+    not proof of absence, so the best-documented component is not the one that looks worst.
+    """
     components = [get_component(session, slug) for slug in parse_selection(slugs)]
-    mandatory = _mandatory_standards(session, components)
+    expected = _mandatory_standards(session, components)
     comparison = Comparison(components=components)
     rows = comparison.rows
 
@@ -79,21 +107,43 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
     def unknown_or(values: Sequence[str]) -> tuple[str, ...]:
         return tuple(values) if values else (UNKNOWN,)
 
-    row("license", [Cell(unknown_or([c.license] if c.license else [])) for c in components])
-    row(
-        "hosting",
-        [Cell(unknown_or(sorted(h["model"] for h in c.hosting_models))) for c in components],
-    )
+    def field_cell(c: Component, name: str, value: str | None) -> Cell:
+        return Cell(unknown_or([value] if value else []), sources=_field_source(c, name))
+
+    row("license", [field_cell(c, "license", c.license) for c in components])
     row(
         "status",
+        [field_cell(c, "development_status", c.development_status) for c in components],
+    )
+    row(
+        "version",
         [
-            Cell(unknown_or([c.development_status] if c.development_status else []))
+            Cell(
+                (c.software_version or UNKNOWN, str(c.release_date or UNKNOWN)),
+                sources=_distinct(
+                    [*_field_source(c, "software_version"), *_field_source(c, "release_date")]
+                ),
+            )
             for c in components
         ],
     )
     row(
-        "version",
-        [Cell((c.software_version or UNKNOWN, str(c.release_date or UNKNOWN))) for c in components],
+        "supplier",
+        [
+            Cell(
+                unknown_or(
+                    _distinct(
+                        [c.maintaining_organisation.name if c.maintaining_organisation else None]
+                        + [o.supplier.name for o in c.offers if o.kind == OfferKind.SUPPORT]
+                    )
+                ),
+                sources=_distinct(
+                    [*_field_source(c, "maintaining_organisation")]
+                    + [o.source_ref for o in c.offers if o.kind == OfferKind.SUPPORT]
+                ),
+            )
+            for c in components
+        ],
     )
     row(
         "maintenance",
@@ -108,6 +158,36 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
                     for k in c.contractors
                     if k.until and k.until.isoformat() < _today()
                 ),
+                sources=_distinct(
+                    [*_field_source(c, "maintenance_type"), *(k.source_ref for k in c.contractors)]
+                ),
+            )
+            for c in components
+        ],
+    )
+    row(
+        "hosting",
+        [
+            Cell(
+                unknown_or(sorted(h["model"] for h in c.hosting_models)),
+                sources=_distinct(h.get("source") for h in c.hosting_models),
+            )
+            for c in components
+        ],
+    )
+    row(
+        "hosting_offers",
+        [
+            Cell(
+                unknown_or(
+                    sorted(
+                        f"{o.supplier.name}: {o.kind}"
+                        + (f" ({o.jurisdiction})" if o.jurisdiction else "")
+                        for o in c.offers
+                        if o.kind != OfferKind.SUPPORT
+                    )
+                ),
+                sources=_distinct(o.source_ref for o in c.offers if o.kind != OfferKind.SUPPORT),
             )
             for c in components
         ],
@@ -115,25 +195,62 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
     row(
         "reference_components",
         [
-            Cell(unknown_or(sorted(r.reference_component.name for r in c.realisations)))
+            Cell(
+                unknown_or(sorted(r.reference_component.name for r in c.realisations)),
+                sources=_distinct(r.source_ref for r in c.realisations),
+            )
             for c in components
         ],
     )
-    standard_cells = []
+    row(
+        "gemma_expects",
+        [
+            Cell(
+                (tuple(sorted(expected[c.id].values())) or ("—",))
+                if c.realisations
+                else (UNKNOWN,),
+                sources=(GEMMA_SOURCE,) if c.realisations else (),
+            )
+            for c in components
+        ],
+    )
+    row(
+        "standards",
+        [
+            Cell(
+                unknown_or(sorted({s.name for s in c.standards})),
+                sources=_distinct(s.source_ref for s in c.standards),
+            )
+            for c in components
+        ],
+    )
+    not_stated = []
     for component in components:
         claimed = {s.standard.gemma_id for s in component.standards if s.standard}
-        missing = sorted(
-            name for gemma_id, name in mandatory[component.id].items() if gemma_id not in claimed
-        )
-        standard_cells.append(
+        not_stated.append(
             Cell(
-                unknown_or(sorted({s.name for s in component.standards})),
-                tuple(("missing_standard", name) for name in missing),
+                tuple(
+                    sorted(
+                        name
+                        for gemma_id, name in expected[component.id].items()
+                        if gemma_id not in claimed
+                    )
+                )
+                or ("—",)
+                if component.realisations
+                else (UNKNOWN,)
             )
         )
-    row("standards", standard_cells)
+    row("standards_not_stated", not_stated)
     row(
-        "brings_along", [Cell(tuple(sorted(_requirement_closure(c))) or ("—",)) for c in components]
+        "brings_along",
+        [
+            Cell(
+                tuple(sorted(_requirement_closure(c))) or ("—",),
+                sources=_distinct(r.source_ref for r in c.requirements),
+            )
+            for c in components
+        ],
     )
     row(
         "users",
@@ -141,18 +258,16 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
             Cell(
                 (
                     str(len({u.organisation_id for u in c.usages})),
-                    *sorted({f"{u.organisation.name} ({u.source_ref})" for u in c.usages}),
-                )
+                    *sorted({u.organisation.name for u in c.usages}),
+                ),
+                sources=_distinct(sorted(u.source_ref for u in c.usages if u.source_ref)),
             )
             for c in components
         ],
     )
     row(
         "layer",
-        [
-            Cell(unknown_or([c.common_ground_layer] if c.common_ground_layer else []))
-            for c in components
-        ],
+        [field_cell(c, "common_ground_layer", c.common_ground_layer) for c in components],
     )
     row(
         "languages",
@@ -160,10 +275,16 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
             Cell(
                 unknown_or(
                     sorted(set(c.available_languages or []) | {d.language for d in c.descriptions})
-                )
+                ),
+                sources=_field_source(c, "available_languages"),
             )
             for c in components
         ],
+    )
+    row("source_code", [Cell((c.url,), sources=_field_source(c, "url")) for c in components])
+    row(
+        "website",
+        [field_cell(c, "landing_url", c.landing_url) for c in components],
     )
     return comparison
 
@@ -218,33 +339,113 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def to_csv(comparison: Comparison, labels: dict[str, str]) -> str:
-    """The comparison as CSV text with a UTF-8 BOM, one row per aspect, formulas neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            neutralise(labels.get("aspect", "aspect")),
-            *(neutralise(c.name) for c in comparison.components),
-        ]
-    )
+@dataclass(frozen=True)
+class Stamp:
+    """What every export and printout carries: the date it was made and the page it shows."""
+
+    made_on: str  # ISO date
+    link: str  # the comparison page's full address
+
+
+def _cell_text(cell: Cell, labels: Mapping[str, str]) -> str:
     unknown = labels.get("unknown", "unknown")
+    return ", ".join(
+        [unknown if line == UNKNOWN else line for line in cell.lines]
+        + [labels.get(code, code) % {"subject": subject} for code, subject in cell.warnings]
+    )
+
+
+def table(comparison: Comparison, labels: Mapping[str, str]) -> list[list[str]]:
+    """The comparison as a grid of texts: a header row, then one row per aspect."""
+    grid = [[labels.get("aspect", "aspect"), *(c.name for c in comparison.components)]]
     for row in comparison.rows:
-        writer.writerow(
-            [
-                neutralise(str(labels.get(row.key, row.key))),
-                *(
-                    neutralise(
-                        "; ".join(
-                            [unknown if line == UNKNOWN else line for line in cell.lines]
-                            + [
-                                labels.get(code, code) % {"subject": subject}
-                                for code, subject in cell.warnings
-                            ]
-                        )
-                    )
-                    for cell in row.cells
-                ),
-            ]
+        grid.append(
+            [str(labels.get(row.key, row.key)), *(_cell_text(cell, labels) for cell in row.cells)]
         )
+    return grid
+
+
+def sources(comparison: Comparison, labels: Mapping[str, str]) -> list[list[str]]:
+    """Every fact's source as (aspect, component, source) rows, in the table's order."""
+    result = []
+    for row in comparison.rows:
+        for component, cell in zip(comparison.components, row.cells, strict=True):
+            for source in cell.sources:
+                result.append([str(labels.get(row.key, row.key)), component.name, source])
+    return result
+
+
+def _heading(stamp: Stamp, labels: Mapping[str, str]) -> list[list[str]]:
+    return [
+        [labels.get("title", "comparison")],
+        [labels.get("made_on", "date"), stamp.made_on],
+        [labels.get("link", "link"), stamp.link],
+    ]
+
+
+def to_csv(comparison: Comparison, labels: Mapping[str, str], stamp: Stamp) -> str:
+    """The comparison as CSV for Dutch-locale Excel: ";"-separated, UTF-8 with a BOM.
+
+    Excel in a Dutch locale splits on ";" (the list separator there), so "," may stand inside a
+    cell. First the title, date and link; then the table; then every fact's source. Every line has
+    the same number of cells, and formula characters are neutralised.
+    """
+    width = len(comparison.components) + 1
+    lines = [
+        *_heading(stamp, labels),
+        [],
+        *table(comparison, labels),
+        [],
+        [labels.get("sources", "sources")],
+        [labels.get("aspect", "aspect"), labels.get("component", "component"), labels["source"]],
+        *sources(comparison, labels),
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for line in lines:
+        padded = [*line, *[""] * (max(width, 3) - len(line))]
+        writer.writerow([neutralise(str(value)) for value in padded])
     return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(comparison: Comparison, labels: Mapping[str, str], stamp: Stamp) -> bytes:
+    """The comparison as an .xlsx workbook: the table, and a second sheet with every source."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(labels.get("sheet_comparison", "comparison"))[:31]
+    heading = _heading(stamp, labels)
+    for line in heading:
+        sheet.append([neutralise(value) for value in line])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.append([])
+    first = len(heading) + 2
+    for line in table(comparison, labels):
+        sheet.append([neutralise(value) for value in line])
+    for cell in sheet[first]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=first + 1):
+        row[0].font = Font(bold=True)
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 34
+    for index in range(len(comparison.components)):
+        sheet.column_dimensions[chr(ord("B") + index)].width = 40
+    sheet.freeze_panes = sheet.cell(row=first + 1, column=2)
+
+    listed = workbook.create_sheet(str(labels.get("sources", "sources"))[:31])
+    for line in heading:
+        listed.append([neutralise(value) for value in line])
+    listed.append([])
+    listed.append(
+        [labels.get("aspect", "aspect"), labels.get("component", "component"), labels["source"]]
+    )
+    for cell in listed[len(heading) + 2]:
+        cell.font = Font(bold=True)
+    for line in sources(comparison, labels):
+        listed.append([neutralise(value) for value in line])
+    listed.column_dimensions["A"].width = 34
+    listed.column_dimensions["B"].width = 28
+    listed.column_dimensions["C"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -52,6 +54,9 @@ LIST_FIELDS = {
     "exclude",
 }
 WEIGHT_PREFIX = "gewicht_"
+# Lists where an empty argument (``heeft=``) means "none", and no argument means "not said": a
+# form that was shown with the landscape sends ``heeft=`` so that unticking everything counts.
+STATED_WHEN_PRESENT = {"landscape_components"}
 
 
 def profile_from_arguments(arguments: MultiDict[str, str]) -> advice_service.Profile:
@@ -60,7 +65,7 @@ def profile_from_arguments(arguments: MultiDict[str, str]) -> advice_service.Pro
     for argument, field in ARGUMENTS.items():
         if field in LIST_FIELDS:
             values = [v for v in arguments.getlist(argument) if v]
-            if values:
+            if values or (field in STATED_WHEN_PRESENT and argument in arguments):
                 data[field] = values
         elif arguments.get(argument):
             data[field] = arguments.get(argument)
@@ -141,15 +146,26 @@ def _choices(term: str = "") -> dict[str, Any]:
         "hosting_forms": advice_service.HOSTING_FORMS,
         "statuses": advice_service.STATUSES,
         "weight_keys": advice_service.WEIGHT_KEYS,
+        "weight_levels": labels.WEIGHT_LEVELS,
     }
 
 
 @bp.get("/advies")
 def form() -> str:
     """The profile form, filled in from the link when there is one."""
-    profile = profile_from_arguments(request.args) if request.args else advice_service.Profile()
-    term = (request.args.get("zoek") or "").strip().casefold()[:100]
-    return render_template("advice/form.html", profile=profile, **_choices(term))
+    arguments = MultiDict(request.args)
+    if arguments.get("vul_in"):
+        # "Take over what this municipality publishes": forget what the form said it uses.
+        arguments.poplist("heeft")
+    profile = profile_from_arguments(arguments) if arguments else advice_service.Profile()
+    # "Toon alles" is a submit button, not a link, so what was just ticked is sent along.
+    term = "" if arguments.get("toon_alles") else (arguments.get("zoek") or "").strip()
+    term = term.casefold()[:100]
+    prefill: dict[str, tuple[str, ...]] = {}
+    if not profile.landscape_stated:
+        prefill = advice_service.published_claims_of(db_session(), profile.municipality)
+        profile = dataclasses.replace(profile, landscape_components=tuple(prefill))
+    return render_template("advice/form.html", profile=profile, prefill=prefill, **_choices(term))
 
 
 def _replacement() -> tuple[str, str] | None:
@@ -182,7 +198,11 @@ def plan() -> str | tuple[str, int]:
         if wants_json():
             raise
         return render_template(
-            "advice/form.html", profile=advice_service.Profile(), errors=error.errors, **_choices()
+            "advice/form.html",
+            profile=advice_service.Profile(),
+            prefill={},
+            errors=error.errors,
+            **_choices(),
         ), 422
     graph = plan_graph(advice)
     kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
@@ -191,9 +211,14 @@ def plan() -> str | tuple[str, int]:
         profile=profile,
         advice=advice,
         query=_profile_query(),
+        made_on=dt.date.today().isoformat(),
+        plan_link=url_for("advice.plan", _external=True) + "?" + _profile_query(),
         text=advice_text,
         graph=graph,
-        graph_svg=render_svg(graph, title=_("Het plan als plaat"), kind_labels=kinds),
+        # A plan with nothing new to introduce has nothing to draw (the macro then says so).
+        graph_svg=render_svg(graph, title=_("Het plan als plaat"), kind_labels=kinds)
+        if graph.nodes
+        else "",
         graph_kinds={k: v for k, v in kinds.items() if k in ("component", "reference_component")},
         graph_edges={kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
     )

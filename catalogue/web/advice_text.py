@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from advisor.explain import Blocked, Gap
+from advisor.explain import Blocked, Gap, Mismatch
 from advisor.model import Candidate, Term
-from catalogue.services.advice import Advice, ToVerify
+from catalogue.services.advice import Advice, ToVerify, alternatives_for
 from catalogue.web import labels
 
 TERM_LABELS = {
@@ -163,3 +163,75 @@ def gap_reason(advice: Advice, gap: Gap) -> str:
     if gap.kind == "excluded":
         return _("Er zijn componenten voor, maar uw regels sluiten ze allemaal uit.")
     return _("Er zijn toegestane componenten voor, maar wat zij nodig hebben kan niemand leveren.")
+
+
+def standard_alarms(advice: Advice) -> list[tuple[Mismatch, tuple[str, ...]]]:
+    """The mismatches worth an alarm, each with the standards GEMMA expects for that link.
+
+    Two components that share no standard are only a problem where GEMMA expects a standard for
+    what one needs from the other, and neither common standard is one of those.
+    """
+    alarms = []
+    for mismatch in advice.explanation.mismatches:
+        expected = tuple(
+            sorted(
+                {
+                    name
+                    for need in mismatch.via
+                    for name in advice.facts.expected_standards.get(need, ())
+                }
+            )
+        )
+        shared = set(mismatch.component_standards) & set(mismatch.partner_standards)
+        if expected and not shared & set(expected):
+            alarms.append((mismatch, expected))
+    return alarms
+
+
+def what_if_options(advice: Advice) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What the what-if form offers: each replaceable component with its sensible alternatives.
+
+    A component in the plan or in use can be replaced only by one that fills at least one of the
+    same reference components; components without such an alternative are not offered.
+    """
+    options = []
+    for cid, in_use in [(c, False) for c in advice.plan.selected] + [
+        (c, True) for c in advice.facts.landscape
+    ]:
+        alternatives = alternatives_for(advice.instance, cid)
+        if alternatives:
+            label = advice.name(cid) + (f" ({_('heeft u al')})" if in_use else "")
+            options.append((cid, label, alternatives))
+    return options
+
+
+def what_if_verdict(advice: Advice) -> str:
+    """The what-if's outcome in one plain sentence."""
+    w = advice.what_if
+    if w is None:
+        return ""
+    new, old = advice.name(w.added), advice.name(w.removed)
+    if w.blocked_by:
+        return _("Dat mag niet: %(new)s past niet bij uw regels.", new=new)
+    if w.needs_lost:
+        return _(
+            "Niet aan te raden: zonder %(old)s is niet meer gedekt: %(lost)s.",
+            old=old,
+            lost=", ".join(advice.name(n) for n in w.needs_lost),
+        )
+    if w.dependents:
+        return _(
+            "Let op: dan missen andere componenten iets: %(list)s.",
+            list=", ".join(advice.name(d.component) for d in w.dependents),
+        )
+    if w.cost_delta < 0:
+        return _(
+            "Dat kan, en het is beter: alles blijft gedekt en de totaalscore wordt %(delta)s lager.",
+            delta=f"{-w.cost_delta:.2f}",
+        )
+    if w.cost_delta > 0:
+        return _(
+            "Dat kan, maar het past minder goed: alles blijft gedekt, de totaalscore wordt %(delta)s hoger.",
+            delta=f"{w.cost_delta:.2f}",
+        )
+    return _("Dat kan: alles blijft gedekt en de totaalscore blijft gelijk.")

@@ -54,13 +54,24 @@ GRAPH_EDGE_KIND = {
     "realises": _l("vult in"),
     "depends_on": _l("hangt af van"),
 }
+# One label per score term of the advisor (advisor.cost.TERMS); tests check none is missing.
 WEIGHT = {
-    "cost": _l("Hosting volgens uw voorkeur"),
-    "maturity": _l("Volwassenheid (ontwikkelstatus)"),
+    "hosting": _l("Hosting zoals u het liefst heeft"),
+    "maturity": _l("Hoe af het is (ontwikkelstatus)"),
     "adoption": _l("Gebruik door andere gemeenten"),
-    "openness": _l("Open licentie"),
+    "licence": _l("Open licentie"),
+    "dependencies": _l("Weinig extra’s nodig"),
     "lock_in": _l("Weinig afhankelijk van één leverancier"),
 }
+# The weights on a scale people understand: five words instead of a number from 0 to 10. The
+# values are the advisor's own (its defaults are 0.5, 1 and 1.5), so a default profile fits.
+WEIGHT_LEVELS = (
+    (0.0, _l("telt niet mee")),
+    (0.5, _l("telt een beetje")),
+    (1.0, _l("telt gewoon mee")),
+    (1.5, _l("telt zwaar")),
+    (3.0, _l("telt heel zwaar")),
+)
 SOURCE_KIND = {
     "file": _l("bestand"),
     "claim": _l("melding"),
@@ -69,6 +80,14 @@ SOURCE_KIND = {
     "derived": _l("afgeleid"),
     "manual": _l("handmatig"),
 }
+
+
+def weight_word(value: float) -> str:
+    """The word for a weight on the form's scale, or the number itself when it is off the scale."""
+    for number, word in WEIGHT_LEVELS:
+        if value == number:
+            return str(word)
+    return f"{value:g}"
 
 
 def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -99,4 +118,5 @@ def init_app(app: Flask) -> None:
         query_with=query_with,
         legend_swatch=legend_swatch,
         weight_label=_label(WEIGHT),
+        weight_word=weight_word,
     )

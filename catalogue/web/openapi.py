@@ -246,7 +246,14 @@ SCHEMAS: dict[str, Any] = {
             "municipality": {"type": ["string", "null"], "description": "CBS code, e.g. GM0344"},
             "business_functions": {**_STRINGS, "description": "GEMMA business-function slugs"},
             "reference_components": {**_STRINGS, "description": "GEMMA reference-component slugs"},
-            "landscape_components": {**_STRINGS, "description": "catalogue component slugs in use"},
+            "landscape_components": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+                "description": (
+                    "catalogue component slugs in use; leave it out (or null) to use the"
+                    " municipality's published usage claims; an empty list means none"
+                ),
+            },
             "landscape_reference_components": _STRINGS,
             "hosting_order": {"type": "array", "items": _HOSTING},
             "disallowed_hosting": {"type": "array", "items": _HOSTING},

@@ -30,10 +30,14 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     page.get_by_role("button", name="Maak het plan").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Uw plan: Gemeente Buren"
+    # Step 3 was left empty, so the plan starts from what Buren publishes that it uses (Open
+    # Zaak and Open Notificaties, per their publiccode.yml usedBy) and does not introduce them.
     roadmap = page.locator("ol.waves")
-    assert "Stap 1: Open Notificaties" in roadmap.inner_text()
+    assert "Open Notificaties" not in roadmap.inner_text()
+    assert "Open Zaak" not in roadmap.inner_text()
+    assert "Open Zaak" in page.locator("section[aria-labelledby=al-in-gebruik]").inner_text()
 
-    explanation = page.get_by_text("Uitleg: score en alternatieven voor Open Zaak")
+    explanation = page.get_by_text("Uitleg: score en alternatieven voor Open Formulieren")
     explanation.click()
     assert page.locator("details[open]").count() == 1
     assert "Alternatieven voor" in page.locator("details[open]").inner_text()
@@ -45,7 +49,8 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     download_info.value.save_as(target)
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert exported["profile"]["municipality"] == "GM0214"
-    assert exported["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
+    assert exported["plan"]["selected"] == ["open-formulieren"]
+    assert exported["landscape"]["from_published_claims"] is True
 
 
 def test_the_plan_link_reproduces_the_plan(page: Any, live_server: str) -> None:
