@@ -121,11 +121,8 @@ class Finding:
     line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The shape of the CLI's ``--json`` output (plus the line when known)."""
-        found: dict[str, Any] = {"element": self.element, "message": self.message}
-        if self.line is not None:
-            found["line"] = self.line
-        return found
+        """The shape of the CLI's ``--json`` output: the element and the message."""
+        return {"element": self.element, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -322,8 +319,8 @@ def _validate(tree: Any) -> list[Finding]:
     return [
         Finding(
             None,
-            f"schema: {entry.message}",
-            f"schema: {entry.message}",
+            f"line {entry.line}: schema: {entry.message}",
+            f"regel {entry.line}: schema: {entry.message}",
             line=entry.line,
         )
         for entry in schema.error_log
