@@ -624,7 +624,8 @@ def write(
             prop = etree.SubElement(container, _q("property"), propertyDefinitionRef=prop_id(name))
             etree.SubElement(prop, _q("value"), {lang: language}).text = value
 
-    elements = etree.SubElement(root, _q("elements"))
+    # <elements> needs at least one child: an empty landscape leaves it out.
+    elements = etree.SubElement(root, _q("elements")) if applications else None
     app_ids: list[str] = []
     for number, app in enumerate(applications, start=1):
         identifier = _identifier(app.element, f"id-app-{number}", taken)
