@@ -102,6 +102,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     contribute.init_app(app)
     advice.init_app(app)
+    from catalogue.web import landscape
+
+    landscape.init_app(app)
     health.init_app(app)
     cli.init_app(app)
 

@@ -90,6 +90,16 @@ def may_view(actor: User | None, organisation: Organisation) -> bool:
     return is_confirmed_member(actor, organisation.id)
 
 
+def own_landscape_code(session: Session, actor: User | None) -> str | None:
+    """The CBS code (or slug) of the actor's own organisation when they may see its landscape."""
+    if actor is None or not is_confirmed_member(actor, actor.organisation_id):
+        return None
+    organisation = session.get(Organisation, actor.organisation_id)
+    if organisation is None:
+        return None
+    return organisation.cbs_code or organisation.slug
+
+
 # ---------------------------------------------------------------- reading
 
 
