@@ -252,6 +252,16 @@ def advice(code: str) -> Any:
     return redirect(url_for("advice.form") + "?" + query, 303)
 
 
+@bp.get(PREFIX + "/gelijken")
+@requires(Permission.USE_LANDSCAPE)
+def peers(code: str) -> str:
+    """Municipalities like ours (CBS size band, province) and what they use, from published
+    claims only, each with its source."""
+    organisation = _organisation(code)
+    view = landscapes.peers(db_session(), organisation, actor=actor())
+    return render_template("landscape/peers.html", organisation=organisation, code=code, view=view)
+
+
 @bp.get(PREFIX + "/radar")
 @requires(Permission.USE_LANDSCAPE)
 def radar(code: str) -> str:

@@ -133,3 +133,17 @@ def test_the_command_line_is_exactly_the_contract(database_url: str, tmp_path: P
         cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
     assert ameff.schema_problems(target.read_bytes()) == []
+
+
+def test_the_catalogue_export_never_carries_a_landscape(runner: Any, tmp_path: Path) -> None:
+    imported = runner.invoke(
+        args=["catalogue", "landscape", "import", "--organisation", "GM0197", str(GEMMA_FILE)]
+    )
+    assert imported.exit_code == 0, imported.output
+    target = tmp_path / "export"
+    result = runner.invoke(args=["catalogue", "export", str(target)])
+    assert result.exit_code == 0, result.output
+    files = [p for p in target.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert b"Formulierenpakket Testleverancier" not in path.read_bytes(), path

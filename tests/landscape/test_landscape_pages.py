@@ -355,3 +355,34 @@ def test_the_nav_links_a_member_to_their_landscape_only(
     assert f'href="{BASE}"' in member
     outsider = _client(app, people["unconfirmed"]).get("/componenten").get_data(as_text=True)
     assert "/landschap" not in outsider
+
+
+def test_peers_are_counted_from_published_claims_with_their_sources(
+    app: Any, people: dict[str, Account]
+) -> None:
+    from catalogue.services.landscapes import size_band
+
+    editor = _client(app, people["editor"])
+    _import(editor)
+    page = editor.get(BASE + "/gelijken").get_data(as_text=True)
+    # Buren (Gelderland, like Aalten, and in the same CBS band) published that it uses Open Zaak.
+    assert size_band(27_471) == size_band(26_000) == (20_000, 50_000)
+    assert "Gemeente Buren" in page and "github:open-zaak/open-zaak/publiccode.yaml" in page
+    assert "Gemeente Amsterdam" not in page  # neither as big nor in Gelderland
+    assert "Zaakregistratiecomponent" in page
+    # Another municipality's private landscape never counts: Buren's claims are all there is.
+    assert PRIVATE_NAME not in page
+    assert _client(app, people["supplier"]).get(BASE + "/gelijken").status_code == 404
+
+
+def test_too_little_data_is_said_plainly(app: Any, people: dict[str, Account]) -> None:
+    from catalogue.services import landscapes
+
+    _import(_client(app, people["editor"]))
+    with app.extensions["catalogue_db"].session() as session:
+        organisation = landscapes.organisation_for(session, CODE)
+        user = session.get(User, people["viewer"].id)
+        view = landscapes.peers(session, organisation, actor=user)
+        expected = view.peers_with_claims < landscapes.ENOUGH_PEERS
+    page = _client(app, people["viewer"]).get(BASE + "/gelijken").get_data(as_text=True)
+    assert ("Te weinig gegevens om te vergelijken" in page) == expected
