@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -342,6 +343,12 @@ def _ical_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def _uid(organisation: str, app: ameff.Application) -> str:
+    """Stable across revisions, so a calendar updates an event instead of adding one."""
+    key = f"{organisation}|{app.element or app.name}".encode()
+    return hashlib.sha256(key).hexdigest()[:24]
+
+
 def _fold(line: str) -> str:
     """RFC 5545 folds lines longer than 75 octets."""
     data = line.encode("utf-8")
@@ -372,7 +379,7 @@ def feed(secret: str) -> Response:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ical_text(_('Opzegtermijnen') + ' ' + organisation.name)}",
     ]
-    for number, deadline in enumerate(deadlines, start=1):
+    for deadline in deadlines:
         app = deadline.application
         day = deadline.notice_deadline or deadline.contract_end
         what = (
@@ -383,7 +390,7 @@ def feed(secret: str) -> Response:
         detail = _("Contract loopt af op %(date)s.", date=deadline.contract_end.isoformat())
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{organisation.slug}-{number}-{day.isoformat()}@componentenwijzer",
+            f"UID:{_uid(organisation.slug, app)}@componentenwijzer",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",

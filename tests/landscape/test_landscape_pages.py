@@ -386,3 +386,31 @@ def test_too_little_data_is_said_plainly(app: Any, people: dict[str, Account]) -
         expected = view.peers_with_claims < landscapes.ENOUGH_PEERS
     page = _client(app, people["viewer"]).get(BASE + "/gelijken").get_data(as_text=True)
     assert ("Te weinig gegevens om te vergelijken" in page) == expected
+
+
+def test_a_feed_stops_when_its_member_is_no_longer_confirmed(
+    app: Any, people: dict[str, Account]
+) -> None:
+    editor = _client(app, people["editor"])
+    _import(editor)
+    token = csrf_of(editor, BASE + "/radar")
+    page = editor.post(BASE + "/agenda", data={"csrf_token": token}).get_data(as_text=True)
+    found = re.search(r'value="http://localhost(/landschap/agenda/[^"]+\.ics)"', page)
+    assert found
+    assert app.test_client().get(found.group(1)).status_code == 200
+    with app.extensions["catalogue_db"].session() as session:
+        user = session.get(User, people["editor"].id)
+        assert user is not None
+        user.organisation_confirmed = False
+    assert app.test_client().get(found.group(1)).status_code == 404
+
+
+def test_errors_in_json_tell_an_outsider_nothing(app: Any, people: dict[str, Account]) -> None:
+    _import(_client(app, people["editor"]))
+    supplier = _client(app, people["supplier"])
+    headers = {"Accept": "application/json"}
+    existing = supplier.get(BASE, headers=headers)
+    missing = supplier.get("/organisaties/GM0014/landschap", headers=headers)
+    assert existing.status_code == missing.status_code == 404
+    assert existing.get_json() == missing.get_json()
+    assert PRIVATE_NAME not in existing.get_data(as_text=True)
