@@ -414,3 +414,18 @@ def test_errors_in_json_tell_an_outsider_nothing(app: Any, people: dict[str, Acc
     assert existing.status_code == missing.status_code == 404
     assert existing.get_json() == missing.get_json()
     assert PRIVATE_NAME not in existing.get_data(as_text=True)
+
+
+def test_a_broken_upload_is_refused_with_its_line(app: Any, people: dict[str, Account]) -> None:
+    # The size cap is tested on the reader (tests/catalogue/test_ameff.py): a test client upload
+    # of more than 500 kB leaves werkzeug's spooled temporary file open.
+    editor = _client(app, people["editor"])
+    token = csrf_of(editor, BASE + "/importeren")
+    broken = editor.post(
+        BASE + "/importeren",
+        data={"csrf_token": token, "file": (_bytes_io(b"<model>\n<oops"), "x.xml")},
+        content_type="multipart/form-data",
+    )
+    assert broken.status_code == 422
+    assert "regel 2" in broken.get_data(as_text=True)
+    assert _revisions(app) == []
