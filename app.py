@@ -87,7 +87,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from catalogue import cli, i18n, search, security
     from catalogue.db import Database
-    from catalogue.web import advice, api, compare, errors, health, page_cache, pages
+    from catalogue.web import (
+        advice,
+        api,
+        compare,
+        errors,
+        health,
+        landscape,
+        page_cache,
+        pages,
+        quality,
+    )
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
@@ -102,9 +112,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     contribute.init_app(app)
     advice.init_app(app)
-    from catalogue.web import quality
-
     quality.init_app(app)
+    landscape.init_app(app)
     health.init_app(app)
     cli.init_app(app)
 

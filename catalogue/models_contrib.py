@@ -341,3 +341,7 @@ class Dispute(Base):
 
     component: Mapped[Component] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+# The landscape's tables (h14) join Base.metadata wherever the contribution models do.
+import catalogue.models_landscape  # noqa: E402, F401

@@ -28,10 +28,19 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "organisation:manage"
     MERGE = "catalogue:merge"  # merge duplicate components or organisations
     VIEW_AUDIT = "audit:view"
+    # Open an organisation's landscape pages at all; *which* landscape is decided by confirmed
+    # membership (is_confirmed_member) in catalogue/services/landscapes.py, not by this role.
+    USE_LANDSCAPE = "landscape:use"
 
 
 _MAINTAINER = frozenset(
-    {Permission.MANAGE_OWN_ACCOUNT, Permission.SUBMIT, Permission.COMMENT, Permission.DISPUTE}
+    {
+        Permission.MANAGE_OWN_ACCOUNT,
+        Permission.SUBMIT,
+        Permission.COMMENT,
+        Permission.DISPUTE,
+        Permission.USE_LANDSCAPE,
+    }
 )
 _REVIEWER = _MAINTAINER | {
     Permission.EDIT_ANY_COMPONENT,

@@ -16,7 +16,11 @@ from catalogue.models import CatalogueState
 
 # Rows whose changes do not alter what a page shows; class names, so the contribution models
 # (catalogue.models_contrib) need not be imported here.
-UNSEEN = frozenset({"SearchOutbox", "CatalogueState", "AuditEvent", "ApiToken", "User"})
+UNSEEN = frozenset(
+    {"SearchOutbox", "CatalogueState", "AuditEvent", "ApiToken", "User"}
+    # An organisation's landscape is private and never on a cached page.
+    | {"Landscape", "LandscapeRevision", "LandscapeFeed"}
+)
 
 
 def current_generation(session: Session) -> int:

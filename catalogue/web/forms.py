@@ -13,7 +13,7 @@ from typing import Any
 from flask import redirect
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileSize
+from flask_wtf.file import FileField, FileRequired, FileSize
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -512,3 +512,37 @@ def lock_of(form: FlaskForm) -> int | None:
         return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+# ---------------------------------------------------------------- landscape (h14)
+
+# The preview sends the file back as base64 (4/3 larger) within MAX_CONTENT_LENGTH.
+LANDSCAPE_UPLOAD_BYTES = 1024 * 1024
+
+
+class LandscapeUploadForm(FlaskForm):
+    """Upload an ArchiMate exchange file (AMEFF) of the organisation's landscape."""
+
+    file = FileField(
+        _l("ArchiMate-uitwisselbestand (.xml)"),
+        validators=[
+            FileRequired(_l("Kies een bestand.")),
+            FileSize(
+                LANDSCAPE_UPLOAD_BYTES, message=_l("Het bestand is te groot (hoogstens 1 MB).")
+            ),
+        ],
+    )
+
+
+class LandscapeSaveForm(FlaskForm):
+    """Save the previewed file: the file itself (base64) and the version it was previewed on."""
+
+    content = HiddenField(validators=[DataRequired()])
+    file_name = HiddenField()
+    lock_version = HiddenField(validators=[DataRequired()])
+
+
+class LandscapeComponentForm(FlaskForm):
+    """Publish or withdraw the usage claim of one catalogue component in the landscape."""
+
+    component = HiddenField(validators=[DataRequired(), Length(max=120)])

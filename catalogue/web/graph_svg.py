@@ -39,6 +39,9 @@ def render_svg(graph: DependencyGraph, *, title: str, kind_labels: dict[str, str
                 MARGIN + depth * (NODE_WIDTH + COLUMN_GAP),
                 MARGIN + row * (NODE_HEIGHT + ROW_GAP),
             )
+    if not columns:
+        # A plan with nothing left to do (the landscape already covers it all) has no picture.
+        return Markup("")
     width = MARGIN * 2 + (max(columns) + 1) * NODE_WIDTH + max(columns) * COLUMN_GAP
     height = MARGIN * 2 + max(len(k) for k in columns.values()) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP
     parts = [
