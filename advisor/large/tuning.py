@@ -1,8 +1,10 @@
 """The large-instance solver's tuning, in one place.
 
-Every number here was tuned on the benchmark (``python bench/advisor.py``, results in
-docs/performance.md); the defaults are the values the published figures were measured with.
-Shares are fractions of the time still left at that point; seconds are wall-clock.
+The numbers were tuned on the benchmark (``python bench/advisor.py``, results in
+docs/performance.md); the defaults are the values the module constants of advisor/solve.py had
+before they were gathered here. Shares are fractions of the time still left at that point;
+seconds are wall-clock. A different ``Tuning`` can be passed to the functions of
+:mod:`advisor.large.search` (``tuning=``), e.g. to explore settings in a benchmark.
 """
 
 from __future__ import annotations

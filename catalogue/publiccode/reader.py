@@ -17,7 +17,7 @@ _Level = Literal["fatal", "deviation", "advice"]
 
 
 class _ReaderBase:
-    """Reads one document node in strict or lenient mode, collecting located issues."""
+    """The reader's state, reporting and typed decoding; subclasses read the parts of the file."""
 
     def __init__(self, root: _Node, *, strict: bool) -> None:
         self.root = root
