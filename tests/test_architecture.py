@@ -40,7 +40,7 @@ def test_advisor_imports_only_the_standard_library_networkx_and_a_solver(path: P
 @pytest.mark.parametrize(
     "path",
     [
-        *_modules("catalogue", "publiccode*.py"),
+        *_modules("catalogue/publiccode"),
         ROOT / "catalogue" / "documents.py",
         ROOT / "catalogue" / "text.py",
         ROOT / "catalogue" / "rendering.py",
@@ -73,3 +73,95 @@ def test_pages_never_import_sqlalchemy(path: Path) -> None:
     if path.name == "context.py":
         names = {n for n in names if n != "sqlalchemy.orm"}
     assert "sqlalchemy" not in {_top(n) for n in names}
+
+
+# --------------------------------------------------------------------------------------------
+# Transitive purity: what a module pulls in through other project modules counts too.
+# --------------------------------------------------------------------------------------------
+
+PROJECT = ("advisor", "catalogue")
+IMPURE = ("flask", "sqlalchemy", "werkzeug", "catalogue.web", "catalogue.services")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_path(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every module this file imports, absolute, including ``from package import submodule``."""
+    package = _module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{anchor}.{node.module}" if node.module else anchor
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _loaded_with(name: str) -> set[str]:
+    """A module and the parent packages Python runs before it."""
+    parts = name.split(".")
+    return {".".join(parts[:end]) for end in range(1, len(parts) + 1)}
+
+
+def _transitive_imports(start: str) -> dict[str, str]:
+    """Every module reachable from ``start``, each with the project module that imports it."""
+    seen: dict[str, str] = {}
+    queue = [(module, start) for module in _loaded_with(start)]
+    while queue:
+        name, via = queue.pop()
+        if name in seen:
+            continue
+        seen[name] = via
+        path = _module_path(name) if name.split(".")[0] in PROJECT else None
+        if path is None:
+            continue
+        for imported in _imported_names(path):
+            for module in _loaded_with(imported):
+                if module.split(".")[0] not in PROJECT or _module_path(module) is not None:
+                    queue.append((module, name))
+    return seen
+
+
+def _impure(start: str) -> dict[str, str]:
+    reached = _transitive_imports(start)
+    return {
+        name: via
+        for name, via in reached.items()
+        if any(name == bad or name.startswith(f"{bad}.") for bad in IMPURE)
+    }
+
+
+@pytest.mark.parametrize(
+    "module",
+    [_module_name(path) for path in [*_modules("advisor"), *_modules("catalogue/publiccode")]],
+)
+def test_pure_packages_stay_pure_through_every_import(module: str) -> None:
+    assert _impure(module) == {}
+
+
+def test_the_transitive_walk_finds_an_import_made_through_another_module() -> None:
+    # cli.py never names sqlalchemy, yet reaches it through catalogue.db and the services:
+    # the walk must see what a module pulls in through the project modules it imports.
+    reached = _impure("catalogue.cli")
+    assert "catalogue.services" in reached
+    assert "sqlalchemy" in reached
+    assert "sqlalchemy" not in {_top(name) for name in _imports(ROOT / "catalogue" / "cli.py")}

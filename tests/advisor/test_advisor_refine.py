@@ -12,17 +12,11 @@ from advisor_reference import random_setcover
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from advisor import instance_from_json, is_valid_selection, solve
-from advisor._formulation import Formulation, build_formulation
-from advisor._heuristic import lagrangian_heuristic, residual_multipliers
+from advisor.large.formulation import Formulation, build_formulation
+from advisor.large.heuristic import lagrangian_heuristic, residual_multipliers
+from advisor.large.search import _Incumbents, _indices_to_ids, _milp_columns, _refine
 from advisor.model import Instance
-from advisor.solve import (
-    _collection_paused,
-    _Incumbents,
-    _indices_to_ids,
-    _milp_columns,
-    _refine,
-    analyse,
-)
+from advisor.solve import _collection_paused, analyse
 
 
 def _problem(n: int, seed: int) -> tuple[Instance, Formulation, frozenset[str]]:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import publiccode_vocab as vocab
-from catalogue.publiccode import Issue, parse
+from catalogue.publiccode import Issue, parse, vocab
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 # A copy kept in the repository, with its source and licence (parser-testdata/README.md).

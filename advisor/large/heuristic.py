@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from advisor._formulation import FloatArray, Formulation, IntArray
+from advisor.large.formulation import FloatArray, Formulation, IntArray
 
 
 @dataclass(frozen=True, slots=True)
