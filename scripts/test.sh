@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/iso-codes/json ]; then
   # Browser tests drive Debian's chromium; no test tool downloads a browser of its own.
+  # iso-codes is what scripts/publiccode_vocab.py checks the country vocabulary against.
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium iso-codes >/dev/null
 fi
 
 PYTHON="${PYTHON:-python3}"
