@@ -76,6 +76,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=False,
+        # Harvester (`catalogue harvest`): the contact URL in its User-Agent; required to run it.
+        HARVEST_CONTACT_URL=None,
+        # Seconds per HTTP request, and for the whole run (the budget).
+        HARVEST_TIMEOUT=20,
+        HARVEST_BUDGET=1800,
+        # Retries on 429 and 5xx (Retry-After is honoured), with backoff starting at this many seconds.
+        HARVEST_RETRIES=3,
+        HARVEST_BACKOFF=1.0,
+        # Forge APIs that expand `github_org` / `gitlab_group`; tokens are optional.
+        GITHUB_API_URL="https://api.github.com",
+        GITLAB_API_URL="https://gitlab.com/api/v4",
+        GITHUB_TOKEN=None,
+        GITLAB_TOKEN=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("CATALOGUE")
