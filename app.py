@@ -100,7 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from catalogue import cli, i18n, search, security
     from catalogue.db import Database
-    from catalogue.web import advice, api, compare, errors, health, page_cache, pages
+    from catalogue.web import advice, api, compare, errors, health, page_cache, pages, sources
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
     security.init_app(app)
@@ -108,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     page_cache.init_app(app)
     pages.init_app(app)
+    sources.init_app(app)
     search.init_app(app)
     compare.init_app(app)
     api.init_app(app)
