@@ -328,3 +328,18 @@ def test_a_component_without_derived_facts_has_no_such_section(client: Any, sess
     )
     page = client.get(f"/componenten/{plain.slug}").get_data(as_text=True)
     assert 'id="afgeleid"' not in page
+
+
+def test_export_keeps_derived_facts_apart_so_a_reseed_derives_them_again(
+    session: Any, tmp_path: Path
+) -> None:
+    from catalogue.services.exporting import export
+
+    export(session, tmp_path)
+    exported = yaml.safe_load((tmp_path / "derived_facts.yaml").read_text(encoding="utf-8"))
+    assert len(exported["derived"]) == len(ENTRIES)
+    assert all(facts.check_entry(e)[1] == [] for e in exported["derived"])
+    components = yaml.safe_load((tmp_path / "components.yaml").read_text(encoding="utf-8"))
+    klant = next(c for c in components["components"] if c["slug"] == "open-klant")
+    assert "license" not in klant  # derived, so not written as if it were stated
+    assert not any(facts.is_derived_source(s) for s in (klant.get("field_sources") or {}).values())
