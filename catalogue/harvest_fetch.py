@@ -34,7 +34,14 @@ class BudgetExhausted(Exception):
 
 
 class UnsafeURL(ValueError):
-    """A maintainer-registered URL that is not https or does not resolve to public addresses."""
+    """A maintainer-registered URL that is not https or does not resolve to public addresses.
+
+    ``code`` says which rule it broke: not-https, credentials, no-host, unresolvable, not-public.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -65,28 +72,28 @@ def check_public_url(url: str, *, resolve: Callable[..., Any] = socket.getaddrin
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "https":
         msg = "de bron moet een https-adres zijn"
-        raise UnsafeURL(msg)
+        raise UnsafeURL(msg, "not-https")
     if parts.username or parts.password:
         msg = "een bronadres mag geen gebruikersnaam of wachtwoord bevatten"
-        raise UnsafeURL(msg)
+        raise UnsafeURL(msg, "credentials")
     host = parts.hostname
     if not host:
         msg = "het bronadres heeft geen hostnaam"
-        raise UnsafeURL(msg)
+        raise UnsafeURL(msg, "no-host")
     try:
         infos = resolve(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as error:
         msg = f"de hostnaam {host} bestaat niet ({error})"
-        raise UnsafeURL(msg) from error
+        raise UnsafeURL(msg, "unresolvable") from error
     addresses = {info[4][0] for info in infos}
     if not addresses:
         msg = f"de hostnaam {host} heeft geen adres"
-        raise UnsafeURL(msg)
+        raise UnsafeURL(msg, "unresolvable")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not ip.is_global or ip.is_multicast:
             msg = f"{host} wijst naar een niet-openbaar adres ({ip})"
-            raise UnsafeURL(msg)
+            raise UnsafeURL(msg, "not-public")
 
 
 class Fetcher:

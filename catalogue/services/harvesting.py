@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from catalogue.db import Database
-from catalogue.errors import Conflict
+from catalogue.errors import Conflict, ValidationError
 from catalogue.harvest_fetch import (
     BudgetExhausted,
     Candidate,
@@ -37,7 +37,9 @@ from catalogue.harvest_fetch import (
 )
 from catalogue.models import Component, ImportRecord
 from catalogue.models_facts import HarvestLock, HarvestRun, HarvestSource, HarvestSourceKind
+from catalogue.services.components import get_component
 from catalogue.services.importing import import_publiccode
+from catalogue.services.permissions import Permission, require, require_component_editor
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
@@ -532,20 +534,40 @@ def _fetch_and_store(
 
 
 def register_source(
-    session: Session, url: str, *, component: Component | None = None, check: Any = check_public_url
+    session: Session,
+    slug: str,
+    url: str,
+    *,
+    actor: Any,
+    check: Any = check_public_url,
 ) -> HarvestSource:
-    """A maintainer registers a publiccode.yml URL: https to a public address only (SSRF).
+    """A maintainer registers the publiccode.yml URL of their component (SSRF-checked).
 
-    Raises :class:`~catalogue.harvest_fetch.UnsafeURL` for anything else. Flushes.
+    Only https URLs whose host resolves to public addresses only are accepted; anything else is
+    a ValidationError on ``url`` whose message is the broken rule's code (see UnsafeURL). The
+    harvester checks again at every fetch, so a name that later points inward is still refused.
+    Flushes.
     """
+    require(actor, Permission.SUBMIT)
+    component = get_component(session, slug)
+    require_component_editor(actor, component.maintaining_organisation_id)
     url = url.strip()
-    check(url)
+    try:
+        check(url)
+    except UnsafeURL as error:
+        raise ValidationError({"url": [error.code]}) from error
     row = _source_row(session, url)
+    if row is not None and row.component_id not in (None, component.id):
+        raise ValidationError({"url": ["taken"]})
     if row is None:
-        row = HarvestSource(url=url, registered_by=HarvestSourceKind.MAINTAINER, last_errors=[])
+        row = HarvestSource(
+            url=url,
+            registered_by=HarvestSourceKind.MAINTAINER,
+            listed_as=f"aangemeld voor {component.slug}",
+            last_errors=[],
+        )
         session.add(row)
-    if component is not None:
-        row.component = component
+    row.component = component
     session.flush()
     return row
 

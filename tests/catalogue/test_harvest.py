@@ -409,16 +409,39 @@ def test_maintainer_sources_must_be_https_to_public_addresses(url: str, address:
         check_public_url(url, resolve=_resolver(address))
 
 
-def test_a_public_https_source_passes(session: Any) -> None:
+def test_a_public_https_source_passes(app: Any) -> None:
+    from catalogue.errors import NotAuthorized, ValidationError
+    from catalogue.models_contrib import Role
+    from catalogue.services import accounts
+
+    from ..contribute.conftest import make_account
+
     check_public_url("https://example.org/publiccode.yml", resolve=_resolver("93.184.215.14"))
-    row = harvesting.register_source(
-        session,
-        "https://example.org/publiccode.yml",
-        check=lambda url: check_public_url(url, resolve=_resolver("93.184.215.14")),
-    )
-    assert row.registered_by == HarvestSourceKind.MAINTAINER
-    with pytest.raises(UnsafeURL):
-        harvesting.register_source(session, "http://127.0.0.1:8080/publiccode.yml")
+    amsterdam = make_account(app, Role.MAINTAINER)  # Amsterdam maintains the Signalen backend
+    other = make_account(app, Role.MAINTAINER, organisation="conduction")
+    with app.extensions["catalogue_db"].session() as session:
+        user = accounts.get_user(session, amsterdam.id)
+        row = harvesting.register_source(
+            session,
+            "signalen-backend",
+            "https://example.org/publiccode.yml",
+            actor=user,
+            check=lambda url: check_public_url(url, resolve=_resolver("93.184.215.14")),
+        )
+        assert row.registered_by == HarvestSourceKind.MAINTAINER
+        assert row.component.slug == "signalen-backend"
+        with pytest.raises(ValidationError) as refused:
+            harvesting.register_source(
+                session, "signalen-backend", "http://127.0.0.1:8080/p.yml", actor=user
+            )
+        assert refused.value.errors == {"url": ["not-https"]}
+        with pytest.raises(NotAuthorized):
+            harvesting.register_source(
+                session,
+                "signalen-backend",
+                "https://93.184.215.14/p.yml",
+                actor=accounts.get_user(session, other.id),
+            )
 
 
 def test_the_cli_may_fetch_loopback_but_a_maintainer_source_may_not(

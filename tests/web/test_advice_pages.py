@@ -35,13 +35,20 @@ def test_plan_page_shows_roadmap_explanations_and_gaps(client: Any) -> None:
 
 def test_plan_exports_json_and_csv(client: Any) -> None:
     body = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
-    assert body["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
+    # The Signalen backend qualifies since its licence (LICENSE: MPL-2.0) and status (releases)
+    # are derived with evidence in data/derived_facts.yaml; it serves the same business function.
+    assert body["plan"]["selected"] == [
+        "open-formulieren",
+        "open-notificaties",
+        "open-zaak",
+        "signalen-backend",
+    ]
     assert body["profile"]["municipality"] == "GM0214"
     raw = client.get("/advies/plan.csv?" + PROFILE).get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
     components = [row[1] for row in rows[1:] if row[0]]
-    assert components == ["Open Notificaties", "Open Zaak", "Open Formulieren"]
+    assert components == ["Open Notificaties", "Open Zaak", "Open Formulieren", "Signalen backend"]
     assert any("Zaakafhandelcomponent" in row[1] for row in rows if not row[0])
 
 

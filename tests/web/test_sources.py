@@ -97,3 +97,45 @@ def test_the_component_page_shows_its_last_harvest_and_a_disappearance(
     assert "niet meer gevonden bij de bron sinds" in page
     english = client.get(f"/componenten/{slug}?lang=en").get_data(as_text=True)
     assert "no longer found at the source since" in english
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("http://93.184.215.14/publiccode.yml", 422, "moet met https:// beginnen"),
+        ("https://127.0.0.1/publiccode.yml", 422, "niet-openbaar adres"),
+        ("https://[::1]/publiccode.yml", 422, "niet-openbaar adres"),
+        ("https://10.0.0.8/publiccode.yml", 422, "niet-openbaar adres"),
+        ("https://93.184.215.14/publiccode.yml", 302, None),
+    ],
+)
+def test_a_maintainer_registers_a_source_only_if_it_is_https_and_public(
+    app: Any, url: str, status: int, message: str | None
+) -> None:
+    from catalogue.models_contrib import Role
+
+    from ..contribute.conftest import make_account, sign_in
+
+    client = app.test_client()
+    sign_in(client, make_account(app, Role.MAINTAINER))  # Amsterdam maintains Signalen backend
+    form = client.get("/componenten/signalen-backend/bron").get_data(as_text=True)
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/componenten/signalen-backend/bron", data={"url": url, "csrf_token": token}
+    )
+    assert response.status_code == status
+    if message:
+        assert message in response.get_data(as_text=True)
+    else:
+        listing = client.get("/bronnen").get_data(as_text=True)
+        assert url in listing and "maker of beheerder" in listing
+
+
+def test_another_organisation_may_not_register_a_source(app: Any) -> None:
+    from catalogue.models_contrib import Role
+
+    from ..contribute.conftest import make_account, sign_in
+
+    client = app.test_client()
+    sign_in(client, make_account(app, Role.MAINTAINER, organisation="conduction"))
+    assert client.get("/componenten/signalen-backend/bron").status_code == 403
