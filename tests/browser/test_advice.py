@@ -43,7 +43,14 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     download_info.value.save_as(target)
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert exported["profile"]["municipality"] == "GM0214"
-    assert exported["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
+    # The Signalen backend fills the Zaakafhandelcomponent (a GEMMA specialisation) now that its
+    # licence and status are derived from its repository (data/derived_facts.yaml).
+    assert exported["plan"]["selected"] == [
+        "open-formulieren",
+        "open-notificaties",
+        "open-zaak",
+        "signalen-backend",
+    ]
 
 
 def test_the_plan_link_reproduces_the_plan(page: Any, live_server: str) -> None:

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+# The Signalen backend is left out ("zonder"): with its derived licence and status it would fill
+# the Zaakafhandelcomponent (tests/catalogue/test_advice.py), and these pages show a gap.
 PROFILE = (
     "functie=indiening-c-q-wijziging-aanvraag&referentie=zaakafhandelcomponent"
-    "&gedekt=documentbeheercomponent&gemeente=GM0214"
+    "&gedekt=documentbeheercomponent&gemeente=GM0214&zonder=signalen-backend"
 )
 
 
@@ -35,20 +37,13 @@ def test_plan_page_shows_roadmap_explanations_and_gaps(client: Any) -> None:
 
 def test_plan_exports_json_and_csv(client: Any) -> None:
     body = json.loads(client.get("/advies/plan.json?" + PROFILE).get_data(as_text=True))
-    # The Signalen backend qualifies since its licence (LICENSE: MPL-2.0) and status (releases)
-    # are derived with evidence in data/derived_facts.yaml; it serves the same business function.
-    assert body["plan"]["selected"] == [
-        "open-formulieren",
-        "open-notificaties",
-        "open-zaak",
-        "signalen-backend",
-    ]
+    assert body["plan"]["selected"] == ["open-formulieren", "open-notificaties", "open-zaak"]
     assert body["profile"]["municipality"] == "GM0214"
     raw = client.get("/advies/plan.csv?" + PROFILE).get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff"))))
     components = [row[1] for row in rows[1:] if row[0]]
-    assert components == ["Open Notificaties", "Open Zaak", "Open Formulieren", "Signalen backend"]
+    assert components == ["Open Notificaties", "Open Zaak", "Open Formulieren"]
     assert any("Zaakafhandelcomponent" in row[1] for row in rows if not row[0])
 
 
@@ -84,6 +79,7 @@ def test_api_advice_matches_the_page(client: Any) -> None:
             "business_functions": ["indiening-c-q-wijziging-aanvraag"],
             "reference_components": ["zaakafhandelcomponent"],
             "landscape_reference_components": ["documentbeheercomponent"],
+            "exclude": ["signalen-backend"],
         },
     )
     assert response.status_code == 200
