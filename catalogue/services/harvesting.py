@@ -37,9 +37,11 @@ from catalogue.harvest_fetch import (
 )
 from catalogue.models import Component, ImportRecord
 from catalogue.models_facts import HarvestLock, HarvestRun, HarvestSource, HarvestSourceKind
+from catalogue.publiccode import parse
 from catalogue.services.components import get_component
 from catalogue.services.importing import import_publiccode
 from catalogue.services.permissions import Permission, require, require_component_editor
+from catalogue.text import normalise_repository_url
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
@@ -288,6 +290,19 @@ def _import(
         # The server sent no validator (or ignored ours) but the bytes are the same.
         result.status = UNCHANGED
         return
+    if row is not None and row.registered_by == HarvestSourceKind.MAINTAINER and row.component:
+        # A maintainer's source may only speak for the component it was registered for.
+        parsed = parse(fetched.body)
+        named = str((parsed.record or {}).get("url") or "")
+        if parsed.record is not None and normalise_repository_url(named) != row.component.url:
+            result.errors.append(
+                issue(
+                    f"dit bestand beschrijft {named}, niet {row.component.url}, waarvoor de bron "
+                    "is aangemeld",
+                    key="url",
+                )
+            )
+            return
     outcome = import_publiccode(
         session, fetched.body, source=url, dry_run=dry_run, actor="harvester"
     )
@@ -472,7 +487,7 @@ def _one(
     *,
     skip_absent: bool = False,
     registered_by: str = HarvestSourceKind.OPERATOR,
-) -> Any:
+) -> SourceResult | None:
     """Fetch the first candidate URL that exists and harvest it in its own transaction.
 
     With ``skip_absent`` (a forge repository), a repository without any publiccode file that we

@@ -464,3 +464,28 @@ def test_the_cli_may_fetch_loopback_but_a_maintainer_source_may_not(
     code, report, _ = _harvest(harvest_app, tmp_path, f"- url: {loopback}\n")
     assert code == 0
     assert report[0]["status"] == "created"
+
+
+def test_a_maintainer_source_may_only_update_its_own_component(harvest_app: Any) -> None:
+    from catalogue.harvest_fetch import Fetched
+
+    with harvest_app.extensions["catalogue_db"].session() as session:
+        backend = session.scalar(select(Component).where(Component.slug == "signalen-backend"))
+        row = HarvestSource(
+            url="https://93.184.215.14/publiccode.yml",
+            registered_by=HarvestSourceKind.MAINTAINER,
+            component=backend,
+            last_errors=[],
+        )
+        session.add(row)
+        session.flush()
+        # The file speaks for Open Zaak, another organisation's component.
+        fetched = Fetched(url=row.url, status=200, body=OPEN_ZAAK.read_bytes())
+        version = session.scalar(select(Component.version).where(Component.slug == "open-zaak"))
+        result = harvesting.harvest_fetched(session, row.url, fetched, listed_as="test")
+        assert result.status == "failed"
+        assert result.errors[0]["key"] == "url"
+        assert "open-zaak" in result.errors[0]["message"]
+        session.flush()
+        now = session.scalar(select(Component.version).where(Component.slug == "open-zaak"))
+        assert now == version
