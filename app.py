@@ -76,6 +76,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=False,
+        # Harvester (`catalogue harvest`): the contact URL in its User-Agent; required to run it.
+        HARVEST_CONTACT_URL=None,
+        # Seconds per HTTP request, and for the whole run (the budget).
+        HARVEST_TIMEOUT=20,
+        HARVEST_BUDGET=1800,
+        # Retries on 429 and 5xx (Retry-After is honoured), with backoff starting at this many seconds.
+        HARVEST_RETRIES=3,
+        HARVEST_BACKOFF=1.0,
+        # Forge APIs that expand `github_org` / `gitlab_group`; tokens are optional.
+        GITHUB_API_URL="https://api.github.com",
+        GITLAB_API_URL="https://gitlab.com/api/v4",
+        GITHUB_TOKEN=None,
+        GITLAB_TOKEN=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("CATALOGUE")
@@ -97,6 +110,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         page_cache,
         pages,
         quality,
+        sources,
     )
 
     app.extensions["catalogue_db"] = Database(app.config["DATABASE_URL"])
@@ -105,6 +119,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     page_cache.init_app(app)
     pages.init_app(app)
+    sources.init_app(app)
     search.init_app(app)
     compare.init_app(app)
     api.init_app(app)

@@ -171,7 +171,8 @@ def seed_command(data_dir: Path | None) -> None:
         f"GEMMA: {report.gemma_elements} elements, {report.gemma_relations} relations; "
         f"{report.municipalities} municipalities; {report.organisations} other organisations; "
         f"{report.components} components ({report.imported_files} from publiccode.yml, "
-        f"{len(report.rejected_files)} files rejected); {report.usage_claims} usage claims"
+        f"{len(report.rejected_files)} files rejected); {report.usage_claims} usage claims; "
+        f"{report.derived_facts} derived facts"
     )
     for rejected in report.rejected_files:
         click.echo(f"  rejected: {rejected}")
@@ -264,3 +265,80 @@ def search_sync_command(wait: float) -> None:
 def init_app(app: Flask) -> None:
     """Register the command group."""
     app.cli.add_command(catalogue_cli)
+
+
+@catalogue_cli.command("harvest")
+@click.option("--dry-run", is_flag=True, help="Fetch and judge every source; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list, one object per source.")
+@click.option(
+    "--include-registered",
+    is_flag=True,
+    help="Also harvest the sources maintainers registered through the site (https, public only).",
+)
+@click.argument("sources", type=click.Path(dir_okay=False, path_type=Path))
+def harvest_command(dry_run: bool, as_json: bool, include_registered: bool, sources: Path) -> None:
+    """Harvest the publiccode.yml files listed in SOURCES.yaml. Exit code 1 when any failed."""
+    from catalogue.errors import Conflict
+    from catalogue.harvest_fetch import Fetcher
+    from catalogue.migrate import upgrade
+    from catalogue.services import harvesting
+
+    config = current_app.config
+    contact = config.get("HARVEST_CONTACT_URL")
+    if not contact:
+        click.echo(
+            "error: set CATALOGUE_HARVEST_CONTACT_URL (the contact URL sent in the User-Agent)",
+            err=True,
+        )
+        sys.exit(1)
+    database = _database()
+    if not dry_run:
+        upgrade(database.engine)
+    fetcher = Fetcher(
+        contact_url=str(contact),
+        timeout=float(config["HARVEST_TIMEOUT"]),
+        budget=float(config["HARVEST_BUDGET"]),
+        retries=int(config["HARVEST_RETRIES"]),
+        backoff=float(config["HARVEST_BACKOFF"]),
+    )
+    settings = harvesting.Settings(
+        github_api_url=str(config["GITHUB_API_URL"]),
+        gitlab_api_url=str(config["GITLAB_API_URL"]),
+        github_token=config.get("GITHUB_TOKEN") or None,
+        gitlab_token=config.get("GITLAB_TOKEN") or None,
+        dry_run=dry_run,
+        include_registered=include_registered,
+    )
+    try:
+        results = harvesting.run(database, sources, fetcher, settings)
+    except Conflict as error:
+        if as_json:
+            click.echo("[]")
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            target = f" -> {result.component}" if result.component else ""
+            prefix = "would be " if dry_run and result.status != harvesting.FAILED else ""
+            click.echo(f"{result.source}: {prefix}{result.status}{target}")
+            for problem in result.errors:
+                where = (
+                    f"{problem['line']}:{problem['column']}"
+                    if problem["line"] is not None
+                    else "-:-"
+                )
+                click.echo(
+                    f"  error   {where:>9}  {problem['key'] or '(file)'}: {problem['message']}"
+                )
+            for problem in result.warnings:
+                where = (
+                    f"{problem['line']}:{problem['column']}"
+                    if problem["line"] is not None
+                    else "-:-"
+                )
+                click.echo(
+                    f"  warning {where:>9}  {problem['key'] or '(file)'}: {problem['message']}"
+                )
+    sys.exit(1 if any(r.status == harvesting.FAILED for r in results) else 0)

@@ -537,3 +537,7 @@ class CatalogueState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# The derived-fact and harvester tables join Base.metadata whenever the models are imported.
+from catalogue import models_facts as _models_facts  # noqa: E402,F401

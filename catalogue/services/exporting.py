@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Component, Organisation, OrganisationKind, Usage
+from catalogue.models_facts import DerivedFact, DerivedFactName
 from catalogue.services.components import document_of
+from catalogue.services.facts import DERIVED_FILE, is_derived_source
 from catalogue.services.organisations import MUNICIPALITIES_SOURCE
 from catalogue.services.seeding import CLAIMS_FILE, COMPONENTS_FILE, GEMMA_FILE, MUNICIPALITIES_FILE
 
@@ -98,7 +100,8 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
         )
     ]
     components = [
-        _clean(document_of(c)) for c in session.scalars(select(Component).order_by(Component.slug))
+        _clean(_stated_only(document_of(c)))
+        for c in session.scalars(select(Component).order_by(Component.slug))
     ]
     path = directory / COMPONENTS_FILE
     with path.open("w", encoding="utf-8") as handle:
@@ -111,6 +114,20 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
                 "organisations": organisations,
                 "components": components,
             },
+            handle,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        )
+    written.append(path)
+
+    # Derived facts go to their own file, so the seed derives them again instead of reading the
+    # derived values back as stated ones.
+    path = directory / DERIVED_FILE
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("# Exported by `flask --app app catalogue export`. Format: data/README.md.\n")
+        yaml.safe_dump(
+            {"meta": {"version": 1}, "derived": derived_entries(session)},
             handle,
             allow_unicode=True,
             sort_keys=False,
@@ -166,6 +183,49 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
         shutil.copyfile(reference_dir / GEMMA_FILE, path)
         written.append(path)
     return written
+
+
+def _stated_only(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without the values that were filled from derived facts."""
+    sources = dict(document.get("field_sources") or {})
+    for key, source in list(sources.items()):
+        if is_derived_source(source):
+            document[key] = None
+            del sources[key]
+    document["field_sources"] = sources
+    document["hosting_models"] = [
+        h for h in document.get("hosting_models") or [] if not is_derived_source(h.get("source"))
+    ]
+    return document
+
+
+def derived_entries(session: Session) -> list[dict[str, Any]]:
+    """Every derived fact in the data/derived_facts.yaml format."""
+    entries = []
+    for row in session.scalars(
+        select(DerivedFact).order_by(DerivedFact.component_id, DerivedFact.fact, DerivedFact.rule)
+    ):
+        evidence = {
+            k: v
+            for k, v in {
+                "url": row.evidence_url,
+                "commit": row.evidence_commit,
+                "path": row.evidence_path,
+                "excerpt": row.evidence_excerpt,
+            }.items()
+            if v is not None
+        }
+        entry: dict[str, Any] = {"component": row.component.slug, "fact": row.fact}
+        if row.fact == DerivedFactName.SELF_HOSTABLE:
+            entry["value"] = True
+        elif row.rule != "release-history":
+            entry["value"] = row.value
+        entry.update({"rule": row.rule, "evidence": evidence})
+        if row.details.get("releases"):
+            entry["releases"] = row.details["releases"]
+        entry["derived_on"] = row.derived_on
+        entries.append(entry)
+    return entries
 
 
 def _clean(document: dict[str, Any]) -> dict[str, Any]:

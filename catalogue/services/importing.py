@@ -12,6 +12,7 @@ from catalogue import documents
 from catalogue.models import Component, ImportRecord, SourceKind
 from catalogue.publiccode import ParseResult, parse
 from catalogue.services.components import apply_document, document_of, find_by_url
+from catalogue.services.facts import apply_derived_facts
 
 # Keys of a component document that a publiccode.yml speaks for; the rest is catalogue knowledge
 # (GEMMA links, hosting, offers) that an import must not wipe.
@@ -126,6 +127,8 @@ def import_publiccode(
             dry_run=True,
         )
     applied = apply_document(session, merged, source_ref=source, source_kind=source_kind)
+    # The file may have stated a fact that was derived before, or dropped one: re-settle them.
+    apply_derived_facts(session, applied.component)
     record = _record(session, data, source, result, actor, applied.component)
     return ImportOutcome(
         result=result,

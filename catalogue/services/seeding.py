@@ -18,6 +18,7 @@ from catalogue.db import Database
 from catalogue.errors import ValidationError
 from catalogue.models import Component, SourceKind
 from catalogue.services.components import apply_document, components_by_name, write_requirements
+from catalogue.services.facts import DERIVED_FILE, load_derived_facts
 from catalogue.services.gemma import load_gemma
 from catalogue.services.importing import import_publiccode
 from catalogue.services.organisations import (
@@ -44,6 +45,7 @@ class SeedReport:
     imported_files: int = 0
     rejected_files: list[str] = field(default_factory=list)
     usage_claims: int = 0
+    derived_facts: int = 0
     skipped_claims: list[str] = field(default_factory=list)
 
 
@@ -88,6 +90,9 @@ def seed(session: Session, data_dir: Path) -> SeedReport:
             source_ref=str(entry.get("source") or f"data/{COMPONENTS_FILE}"),
         )
     report.components = len(applied)
+    report.derived_facts = load_derived_facts(
+        session, data_dir / DERIVED_FILE, source_ref=f"data/{DERIVED_FILE}"
+    ).loaded
 
     claims = load_usage_claims(session, data_dir / CLAIMS_FILE, components_by_name(session))
     report.usage_claims, report.skipped_claims = claims.loaded, claims.skipped

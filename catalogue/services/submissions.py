@@ -43,7 +43,7 @@ from catalogue.models_contrib import (
 )
 from catalogue.publiccode import ParseResult, parse
 from catalogue.publiccode import _is_spdx_expression as _spdx  # the parser's SPDX grammar
-from catalogue.services import audit
+from catalogue.services import audit, facts
 from catalogue.services.audit import AuditKind
 from catalogue.services.components import apply_document, document_of, find_by_url
 from catalogue.services.gemma import elements_by_gemma_id
@@ -590,11 +590,19 @@ def save_step(
     before = documents.jsonable(submission.document)
     after = _apply_step(session, submission, step, data)
     changed = [key for key in STEP_KEYS[step] if before.get(key) != after.get(key)]
-    if not changed:
+    sources = dict(after.get("field_sources") or {})
+    # Saving a step that shows a derived value confirms it: from now on the maintainer states it.
+    confirmed = [
+        key
+        for key in STEP_KEYS[step]
+        if key not in changed
+        and after.get(key) not in (None, "")
+        and facts.is_derived_source(sources.get(key))
+    ]
+    if not changed and not confirmed:
         return submission
     label = source_label(submission)
-    sources = dict(after.get("field_sources") or {})
-    for key in changed:
+    for key in [*changed, *confirmed]:
         sources[key] = label
     after["field_sources"] = sources
     submission.document = after
@@ -1106,6 +1114,10 @@ def approve(
         msg = "someone else published a change to this component at the same moment; try again"
         raise Conflict(msg) from error
     component = applied.component
+    # A derived value the maintainer kept is now confirmed, one they changed corrected; fields
+    # the submission left unstated take their derived value again.
+    facts.settle_after_review(session, component, current or {})
+    facts.apply_derived_facts(session, component)
     after = documents.jsonable(document_of(component))
     revision = Revision(
         component_id=component.id,

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from catalogue.models import Component, ComponentDescription, GemmaKind, OrganisationKind
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
+from catalogue.services import facts as fact_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
+from catalogue.services import harvesting as harvest_service
 from catalogue.services import organisations as organisation_service
 from catalogue.web import context, labels
 from catalogue.web.context import db_session
@@ -67,6 +69,8 @@ def component_detail(slug: str) -> str:
         long_description=markdown_to_html(description.long_description if description else None),
         users=organisation_service.users_of(component.usages),
         latest_import=component_service.latest_import(component),
+        derived_facts=fact_service.derived_facts_of(db_session(), component),
+        harvest_sources=harvest_service.sources_of(db_session(), component),
         **_graph_context(graph, component.name),
     )
 

@@ -49,7 +49,10 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     download_info.value.save_as(target)
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert exported["profile"]["municipality"] == "GM0214"
-    assert exported["plan"]["selected"] == ["open-formulieren"]
+    # The Signalen backend fills the Zaakafhandelcomponent (a GEMMA specialisation) now that its
+    # licence and status are derived from its repository (data/derived_facts.yaml); Open Zaak and
+    # Open Notificaties are what Buren already publishes using, so the plan adds neither.
+    assert exported["plan"]["selected"] == ["open-formulieren", "signalen-backend"]
     assert exported["landscape"]["from_published_claims"] is True
 
 

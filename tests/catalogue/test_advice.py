@@ -27,6 +27,10 @@ ZAAKGERICHT_EN_FORMULIEREN = {
     "business_functions": ["indiening-c-q-wijziging-aanvraag"],
     "reference_components": ["zaakafhandelcomponent"],
     "landscape_reference_components": ["documentbeheercomponent"],
+    # The Signalen backend, stable and MPL-2.0 by facts derived from its repository
+    # (data/derived_facts.yaml), can fill the Zaakafhandelcomponent too (see the test below);
+    # these scenarios are about the ZAC, so they leave it out.
+    "exclude": ["signalen-backend"],
 }
 
 
@@ -75,6 +79,27 @@ def test_zaakgericht_werken_and_e_forms_with_a_dms_in_place_on_certain_facts(app
     assert "min_status" in blocked["dimpact-zaakafhandelcomponent"]
     assert "unknown" in blocked["valtimo"]["min_status"]
     assert advice.to_verify == ()
+
+
+@pytest.mark.both_backends
+def test_a_derived_licence_and_status_let_the_signalen_backend_fill_the_zaakafhandelcomponent(
+    app: Any,
+) -> None:
+    """The Signalen backend realises the Meldingen openbare ruimtecomponent, which GEMMA makes a
+    (specific) zaakafhandelcomponent. Its licence and status are stated nowhere, but derived
+    from its LICENSE file and its releases; with them it passes the default minimum status."""
+    profile = {k: v for k, v in ZAAKGERICHT_EN_FORMULIEREN.items() if k != "exclude"}
+    with app.extensions["catalogue_db"].session() as session:
+        from catalogue.services.components import get_component
+        from catalogue.services.facts import is_derived_source
+
+        backend = get_component(session, "signalen-backend")
+        assert is_derived_source(backend.field_sources["license"])
+        assert is_derived_source(backend.field_sources["development_status"])
+    advice = _advise(app, **profile)
+    assert "signalen-backend" in advice.plan.selected
+    assert advice.plan.unmet == ()
+    assert "rc:zaakafhandelcomponent" in advice.explanation.choice("signalen-backend").covers
 
 
 def test_lowering_the_minimum_status_lets_the_zac_in(app: Any) -> None:
