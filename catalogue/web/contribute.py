@@ -20,9 +20,9 @@ from catalogue.models_contrib import Submission, SubmissionOrigin, SubmissionSta
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import disputes as dispute_service
-from catalogue.services import submissions
+from catalogue.services import notices, submissions
 from catalogue.services.permissions import Permission, has, require_component_editor
-from catalogue.web import labels
+from catalogue.web import labels, notify
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
 from catalogue.web.forms import (
@@ -183,8 +183,22 @@ def index() -> str:
     """My submissions and my organisation's, and the ways to start a new one."""
     user = actor()
     assert user is not None  # noqa: S101 - @requires let only logged-in users in
-    items = submissions.my_submissions(db_session(), actor=user)
-    return render_template("contribute/index.html", items=items, action=ActionForm())
+    database = db_session()
+    items = submissions.my_submissions(database, actor=user)
+    # What was new is marked on this visit; from now on it is seen, and the badge goes.
+    news = notices.submissions_with_news(database, user)
+    if news or user.news_seen_at is None:
+        # The request's account is a detached copy (auth._load_user): keep it in step, so the
+        # badge in this very page's menu is gone too.
+        user.news_seen_at = notices.mark_news_seen(database, user.id)
+        database.commit()
+    return render_template(
+        "contribute/index.html",
+        items=items,
+        news=news,
+        action=ActionForm(),
+        sends_mail=notify.sends_mail(),
+    )
 
 
 @bp.post("/bijdragen/nieuw")
@@ -484,6 +498,10 @@ def preview_context(submission_id: int) -> dict[str, Any]:
         "issue_message": issue_message,
         "comment_form": CommentForm(formdata=None),
         "action": ActionForm(formdata=None, data={"lock_version": result.submission.version}),
+        "review_time": notices.expected_review_time(db_session()),
+        "sends_mail": notify.sends_mail(),
+        "just_submitted": request.args.get("ingediend") == "1"
+        and result.submission.status == SubmissionStatus.SUBMITTED,
     }
 
 
@@ -518,7 +536,9 @@ def submit(submission_id: int) -> Any:
         context["submit_failed"] = True
         return render_template("contribute/preview.html", **context), 422
     database.commit()
-    return redirect(url_for("contribute.preview", submission_id=submission_id))
+    submission = submissions.get_submission(database, submission_id, actor=user)
+    notify.submission_submitted(submission, author_email=user.email)
+    return redirect(url_for("contribute.preview", submission_id=submission_id, ingediend=1))
 
 
 @bp.get("/bijdragen/<int:submission_id>/conflict")
@@ -560,8 +580,9 @@ def comment(submission_id: int) -> Any:
     form = CommentForm()
     database = db_session()
     if form.validate_on_submit():
-        submissions.comment(database, submission_id, actor=user, body=form.body.data or "")
+        note = submissions.comment(database, submission_id, actor=user, body=form.body.data or "")
         database.commit()
+        notify.submission_commented(note.submission, commenter_id=user.id)
     else:
         submissions.get_submission(database, submission_id, actor=user)  # 403/404 before 422
         context = preview_context(submission_id)
@@ -658,11 +679,23 @@ def contribution_panel(component: Any) -> dict[str, Any]:
     }
 
 
+def submission_news() -> int:
+    """For the menu's badge: how many of the user's submissions have unseen news (0 when none)."""
+    user = actor()
+    if user is None or not has(user, Permission.SUBMIT):
+        return 0
+    try:
+        return notices.news_count(db_session(), user)
+    except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
+        return 0
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint and the template helpers."""
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         contribution_panel=contribution_panel,
+        submission_news=submission_news,
         submission_status_label=lambda code: str(STATUS_LABELS.get(code, code)),
         origin_label=lambda code: str(ORIGIN_LABELS.get(code, code)),
         comment_kind_label=lambda code: str(COMMENT_KINDS.get(code, code)),

@@ -62,6 +62,10 @@ SERVICE_MESSAGES: dict[str, Any] = {
     accounts.ROLE_UNKNOWN: _l("Kies een rol uit de lijst."),
     accounts.TOTP_WRONG: _l("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."),
     accounts.TOKEN_NAME_REQUIRED: _l("Geef de sleutel een naam."),
+    accounts.RESET_TOKEN_INVALID: _l(
+        "Deze link werkt niet meer: hij is al gebruikt, verlopen of onvolledig. Vraag een nieuwe aan."
+    ),
+    accounts.PASSWORD_WRONG: _l("Dit is niet uw huidige wachtwoord."),
     "not a valid SPDX licence expression": _l(
         "Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."
     ),
@@ -185,6 +189,42 @@ class RegisterForm(FlaskForm):
             DataRequired(REQUIRED),
             EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
         ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a password-reset link to."""
+
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+NEW_PASSWORD_HELP = _l(
+    "Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."
+)
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, twice."""
+
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(REQUIRED), Length(max=1024)],
+        description=NEW_PASSWORD_HELP,
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, then a new one twice."""
+
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=1024)]
     )
 
 
