@@ -17,6 +17,7 @@ from flask_wtf.file import FileField, FileSize
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -66,6 +67,10 @@ SERVICE_MESSAGES: dict[str, Any] = {
         "Deze link werkt niet meer: hij is al gebruikt, verlopen of onvolledig. Vraag een nieuwe aan."
     ),
     accounts.PASSWORD_WRONG: _l("Dit is niet uw huidige wachtwoord."),
+    "this file names another repository than this submission": _l(
+        "Dit bestand hoort bij een andere repository dan deze bijdrage."
+    ),
+    "give the date as YYYY-MM-DD": _l("Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01."),
     "not a valid SPDX licence expression": _l(
         "Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."
     ),
@@ -286,6 +291,18 @@ class BasicsForm(FlaskForm):
     development_status = SelectField(_l("Ontwikkelstatus"), choices=[], validators=[Optional()])
     software_type = SelectField(_l("Soort software"), choices=[], validators=[Optional()])
     common_ground_layer = SelectField(_l("Common Ground-laag"), choices=[], validators=[Optional()])
+    software_version = StringField(
+        _l("Laatste versie (optioneel)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Zoals in publiccode.yml onder softwareVersion, bijvoorbeeld 1.4.2."),
+    )
+    # A native date input: a picker in browsers, and plain YYYY-MM-DD text without JavaScript.
+    release_date = DateField(
+        _l("Datum van uitgave (optioneel)"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        description=_l("De datum van die versie, als JJJJ-MM-DD (releaseDate)."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -355,6 +372,16 @@ class LicenceForm(FlaskForm):
         description=_l("Een SPDX-code, bijvoorbeeld EUPL-1.2, MIT of EUPL-1.2 OR MIT."),
     )
     maintenance_type = SelectField(_l("Onderhoud"), choices=[], validators=[Optional()])
+    main_copyright_owner = StringField(
+        _l("Auteursrechthebbende (optioneel)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Wie het auteursrecht heeft (legal.mainCopyrightOwner)."),
+    )
+    repo_owner = StringField(
+        _l("Eigenaar van de repository (optioneel)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("De organisatie van de repository (legal.repoOwner)."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
