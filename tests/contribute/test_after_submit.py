@@ -165,6 +165,7 @@ def test_submitting_confirms_what_happens_next_and_mails_the_author_and_the_revi
     assert inbox.to(accounts_of["admin"].email) == []  # admins are not reviewers by role
 
 
+@pytest.mark.both_backends
 def test_the_expected_review_time_is_the_median_of_recent_decisions(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
@@ -204,6 +205,7 @@ def test_approval_leaves_one_state_published_on_with_a_link_and_mails_the_author
     assert f"http://localhost/componenten/{COMPONENT}" in Inbox.body(published[0])
 
 
+@pytest.mark.both_backends
 def test_a_request_for_changes_and_a_comment_reach_the_author_by_mail_and_badge(
     mail_app: Any, smtp: tuple[Inbox, int], accounts_of: dict[str, Account]
 ) -> None:
@@ -332,8 +334,8 @@ def test_reset_tokens_expire_and_cannot_be_forged(
         time.sleep(1.1)
         with pytest.raises(ValidationError):
             accounts.user_for_reset_token(session, token, secret=secret, max_age=0)
-        other = accounts.get_user(session, accounts_of["outsider"].id)
-        forged = token.replace(str(user.id), str(other.id), 1)
+        # One changed character in the signed payload (the account id and fingerprint).
+        forged = token[:3] + ("A" if token[3] != "A" else "B") + token[4:]
         with pytest.raises(ValidationError):
             accounts.user_for_reset_token(session, forged, secret=secret, max_age=60)
 
@@ -396,6 +398,7 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(
     assert [m for m in inbox.to(maintainer.email) if "gewijzigd" in m["Subject"]]
 
 
+@pytest.mark.both_backends
 def test_news_counts_only_other_peoples_steps_on_ones_own_submissions(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:

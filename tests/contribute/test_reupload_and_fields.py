@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from catalogue.models_contrib import Submission
@@ -49,6 +50,7 @@ def _lock(client: Any, path: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.both_backends
 def test_a_corrected_file_updates_the_open_submission_and_keeps_the_form_edits(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
