@@ -65,6 +65,10 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
         "common_ground_layer",
         "software_version",
         "release_date",
+        "logo",
+        "roadmap",
+        "platforms",
+        "categories",
     ),
     "reference_components": ("reference_components",),
     "standards": ("standards", "requires"),
@@ -743,7 +747,14 @@ def _apply_step(
     # Keys the data leaves out keep their value: a caller changes only what it sends.
     if step == "basics":
         for key in STEP_KEYS["basics"]:
-            if key in data:
+            if key in data and key in documents.LIST_FIELDS:
+                # One value a line (or comma-separated), as publiccode.yml lists them.
+                raw = data.get(key) or []
+                items = raw if isinstance(raw, list) else str(raw).replace(",", "\n").splitlines()
+                values = [v for v in (str(i).strip()[:100] for i in items) if v][:50]
+                # An empty box leaves an absent list absent: saving the step is not an edit.
+                document[key] = values or (None if document.get(key) is None else [])
+            elif key in data:
                 document[key] = _text(data.get(key), 500)
         release = document.get("release_date")
         if release is not None and documents.as_date(release) is None:

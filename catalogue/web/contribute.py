@@ -459,6 +459,8 @@ def _step_form(step: str, submission: Submission, *, formdata: Any = None) -> An
     if step == "basics":
         initial = {key: document.get(key) or "" for key in submissions.STEP_KEYS["basics"]}
         initial["release_date"] = as_date(document.get("release_date"))
+        for key in ("platforms", "categories"):
+            initial[key] = "\n".join(str(v) for v in document.get(key) or [])
         form = BasicsForm(formdata=formdata, data={**initial, **lock})
         if submission.component_id is not None:
             form.url.render_kw = {"readonly": True}

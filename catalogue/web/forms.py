@@ -304,6 +304,31 @@ class BasicsForm(FlaskForm):
         description=_l("De datum van die versie, als JJJJ-MM-DD (releaseDate)."),
     )
 
+    logo = StringField(
+        _l("Beeldmerk (optioneel)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Het pad of adres van het logo in de repository (logo)."),
+    )
+    roadmap = URLField(
+        _l("Routekaart (optioneel)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
+        description=_l("Een adres waar de plannen staan (roadmap)."),
+    )
+    platforms = TextAreaField(
+        _l("Platforms (optioneel)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Eén per regel, bijvoorbeeld web, linux of windows (platforms)."),
+    )
+    categories = TextAreaField(
+        _l("Categorieën (optioneel)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Eén per regel, uit de lijst van publiccode.yml (categories)."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.development_status.choices = _choices(

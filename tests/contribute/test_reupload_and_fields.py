@@ -147,6 +147,9 @@ def test_the_release_date_is_a_form_field_and_checked(
         .split("/")[-1]
     )
     path = f"/bijdragen/{number}/basis"
+    # The file's categories fill their box, one a line, so saving the step keeps them.
+    shown = client.get(path).get_data(as_text=True)
+    assert re.search(r'id="categories"[^>]*>\s*collaboration\nit-development</textarea>', shown)
     data = {
         "csrf_token": csrf_of(client, path),
         "lock_version": _lock(client, path),
@@ -154,10 +157,17 @@ def test_the_release_date_is_a_form_field_and_checked(
         "url": "https://github.com/VNG-Realisatie/Haal-Centraal-BRP-bevragen",
         "software_version": "2.1.0",
         "release_date": "2026-03-01",
+        "platforms": "web",
+        "categories": "collaboration\nit-development",
     }
     assert client.post(path, data=data).status_code == 302
     assert _document(app, number)["release_date"] == "2026-03-01"
     assert _document(app, number)["software_version"] == "2.1.0"
+    # Lists are saved one value a line.
+    assert _document(app, number)["platforms"] == ["web"]
+    assert _document(app, number)["categories"] == ["collaboration", "it-development"]
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="platforms"' in page and 'id="categories"' in page and 'id="roadmap"' in page
     bad = client.post(
         path, data={**data, "lock_version": _lock(client, path), "release_date": "1 maart"}
     )
