@@ -753,7 +753,8 @@ def _apply_step(
                 items = raw if isinstance(raw, list) else str(raw).replace(",", "\n").splitlines()
                 values = [v for v in (str(i).strip()[:100] for i in items) if v][:50]
                 # An empty box leaves an absent list absent: saving the step is not an edit.
-                document[key] = values or (None if document.get(key) is None else [])
+                if values or document.get(key) is not None:
+                    document[key] = values
             elif key in data:
                 document[key] = _text(data.get(key), 500)
         release = document.get("release_date")
