@@ -89,6 +89,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         GITLAB_API_URL="https://gitlab.com/api/v4",
         GITHUB_TOKEN=None,
         GITLAB_TOKEN=None,
+        # E-mail (catalogue/mail.py). No SMTP_HOST: the site sends no e-mail and says so.
+        SMTP_HOST=None,
+        # 25 by default, 465 with SMTP_SSL; 587 is the usual port for STARTTLS.
+        SMTP_PORT=None,
+        # Log in to the server when both are set.
+        SMTP_USERNAME=None,
+        SMTP_PASSWORD=None,
+        # STARTTLS on a plain connection, or TLS from the start (SMTP_SSL).
+        SMTP_STARTTLS=False,
+        SMTP_SSL=False,
+        # The From address of every message.
+        SMTP_SENDER="Componentenwijzer <componentenwijzer@localhost>",
+        # Seconds to wait for the server before giving up (the page still answers).
+        SMTP_TIMEOUT=10,
+        # How long a password-reset link works, in seconds.
+        PASSWORD_RESET_SECONDS=3600,
+        # Requests for a reset link per client address (Flask-Limiter notation).
+        RATELIMIT_PASSWORD_RESET="5 per hour; 20 per day",  # noqa: S106 - a rate, not a password
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("CATALOGUE")

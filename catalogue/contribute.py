@@ -22,6 +22,9 @@ RATE_LIMITS: dict[str, tuple[str, list[str]]] = {
     "auth.login_code": ("RATELIMIT_LOGIN", ["POST"]),
     "auth.totp_setup": ("RATELIMIT_LOGIN", ["POST"]),
     "auth.register": ("RATELIMIT_REGISTER", ["POST"]),
+    "auth.forgot_password": ("RATELIMIT_PASSWORD_RESET", ["POST"]),
+    "auth.reset_password": ("RATELIMIT_LOGIN", ["POST"]),
+    "auth.change_password": ("RATELIMIT_LOGIN", ["POST"]),
     "api_contribute.validate": ("RATELIMIT_VALIDATE", ["POST"]),
     "api_contribute.put_publiccode": ("RATELIMIT_TOKEN_API", ["PUT"]),
 }
@@ -33,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_REGISTER": "5 per minute; 20 per hour",
     "RATELIMIT_VALIDATE": "60 per minute",
     "RATELIMIT_TOKEN_API": "30 per minute",
+    "RATELIMIT_PASSWORD_RESET": "5 per hour; 20 per day",
     "RATELIMIT_KEY_PREFIX": "componentenwijzer",
     "REMEMBER_COOKIE_DURATION": dt.timedelta(days=3),
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -110,6 +110,8 @@ class User(Base):
     session_nonce: Mapped[str] = mapped_column(String(32), default=_nonce)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # When the account last opened "Bijdragen": later comments and decisions are news (a badge).
+    news_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     organisation: Mapped[Organisation] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(

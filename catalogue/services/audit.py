@@ -40,6 +40,9 @@ class AuditKind(enum.StrEnum):
     DISPUTE_RESOLVED = "dispute_resolved"
     ORGANISATION_CHANGED = "organisation_changed"
     MERGED = "merged"
+    PASSWORD_RESET_ASKED = "password_reset_asked"  # noqa: S105 - a name or message, not a secret
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a name or message, not a secret
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a name or message, not a secret
 
 
 def record(

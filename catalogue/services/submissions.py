@@ -63,11 +63,17 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
         "development_status",
         "software_type",
         "common_ground_layer",
+        "software_version",
+        "release_date",
+        "logo",
+        "roadmap",
+        "platforms",
+        "categories",
     ),
     "reference_components": ("reference_components",),
     "standards": ("standards", "requires"),
     "hosting": ("hosting_models",),
-    "licence": ("license", "maintenance"),
+    "licence": ("license", "maintenance", "main_copyright_owner", "repo_owner"),
     "descriptions": ("descriptions",),
 }
 STEPS = tuple(STEP_KEYS)
@@ -563,6 +569,121 @@ def _open_api_submission(
     )
 
 
+@dataclass(frozen=True)
+class Reupload:
+    """What a new version of the file would do to an open submission (or did, once applied)."""
+
+    submission: Submission
+    document: dict[str, Any]
+    changes: list[tuple[str, Any, Any]]
+    # Form edits the new file is silent about: they stay.
+    kept: list[str]
+    # Form edits the new file speaks about: the file's value replaces them.
+    replaced: list[str]
+    issues: list[dict[str, Any]]
+
+
+def open_submission_for_file(
+    session: Session, data: bytes | str, *, actor: User
+) -> Submission | None:
+    """The actor's own open, editable submission for the repository a file names, if any.
+
+    Uploading a corrected file should update that submission, not start a second one.
+    """
+    require(actor, Permission.SUBMIT)
+    result = parse(data)
+    if result.record is None:
+        return None
+    url = documents.document_from_publiccode(result.record).get("url")
+    if not url:
+        return None
+    wanted = normalise_repository_url(str(url))
+    candidates = session.scalars(
+        select(Submission)
+        .where(Submission.author_id == actor.id, Submission.status.in_(list(EDITABLE)))
+        .order_by(Submission.id.desc())
+    )
+    for candidate in candidates:
+        own = candidate.document.get("url")
+        if own and normalise_repository_url(str(own)) == wanted:
+            return candidate
+    return None
+
+
+def reupload_publiccode(
+    session: Session,
+    submission_id: int,
+    data: bytes | str,
+    *,
+    actor: User,
+    source_name: str,
+    apply: bool,
+    lock_version: int | None = None,
+) -> Reupload:
+    """Lay a new version of a publiccode.yml over an open submission.
+
+    The file speaks for what it fills; a field edited in the form that the file is silent
+    about keeps the form's value. With ``apply`` false nothing is written: the caller shows
+    the difference first. The file must name the same repository as the submission.
+    """
+    require(actor, Permission.SUBMIT)
+    submission = get_submission(session, submission_id, actor=actor)
+    _require_editor(actor, submission)
+    if submission.status not in EDITABLE:
+        msg = f"submission {submission.id} is {submission.status}; it cannot take a new file now"
+        raise Conflict(msg)
+    _check_lock(submission, lock_version)
+    result = parse(data)
+    if result.record is None:
+        raise ValidationError(
+            {
+                "publiccode": [
+                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
+                    for issue in result.errors
+                ]
+            }
+        )
+    incoming = documents.document_from_publiccode(result.record)
+    current = documents.jsonable(dict(submission.document))
+    if normalise_repository_url(str(incoming.get("url") or "")) != normalise_repository_url(
+        str(current.get("url") or "")
+    ):
+        msg = "this file names another repository than this submission"
+        raise ValidationError({"url": [msg]})
+    source_name = (source_name or "publiccode.yml").strip()[:200]
+    file_source = f"publiccode.yml: {source_name} · {actor.label}"
+    # Over the submission as it stands: what the file does not speak for (the GEMMA links chosen
+    # in the form, say) stays as it is.
+    document = merge_publiccode(current, incoming, file_source=file_source)
+    edited = [str(key) for key in submission.edited_fields or []]
+    kept = [key for key in edited if incoming.get(key) in (None, "", [], {})]
+    replaced = [key for key in edited if key not in kept]
+    sources = dict(document.get("field_sources") or {})
+    for key in kept:
+        document[key] = current.get(key)
+        if key in (current.get("field_sources") or {}):
+            sources[key] = current["field_sources"][key]
+    document["field_sources"] = sources
+    document = documents.jsonable(document)
+    changes = documents.diff(current, document)
+    if apply:
+        submission.document = document
+        submission.raw_text = raw_text(data)
+        submission.source_name = source_name
+        submission.file_issues = issues_of(result)
+        submission.edited_fields = sorted(kept)
+        submission.origin = SubmissionOrigin.PUBLICCODE
+        _flush(session)
+    return Reupload(
+        submission=submission,
+        document=document,
+        changes=changes,
+        kept=sorted(kept),
+        replaced=sorted(replaced),
+        issues=issues_of(result),
+    )
+
+
 # ---------------------------------------------------------------- editing in steps
 
 
@@ -634,8 +755,19 @@ def _apply_step(
     # Keys the data leaves out keep their value: a caller changes only what it sends.
     if step == "basics":
         for key in STEP_KEYS["basics"]:
-            if key in data:
+            if key in data and key in documents.LIST_FIELDS:
+                # One value a line (or comma-separated), as publiccode.yml lists them.
+                raw = data.get(key) or []
+                items = raw if isinstance(raw, list) else str(raw).replace(",", "\n").splitlines()
+                values = [v for v in (str(i).strip()[:100] for i in items) if v][:50]
+                # An empty box leaves an absent list absent: saving the step is not an edit.
+                if values or document.get(key) is not None:
+                    document[key] = values
+            elif key in data:
                 document[key] = _text(data.get(key), 500)
+        release = document.get("release_date")
+        if release is not None and documents.as_date(release) is None:
+            errors["release_date"] = ["give the date as YYYY-MM-DD"]
         if submission.component_id is not None and submission.base_document is not None:
             old_url = submission.base_document.get("url")
             if document.get("url") and normalise_repository_url(
@@ -685,6 +817,9 @@ def _apply_step(
             if licence and not is_spdx_expression(licence):
                 errors["license"] = ["not a valid SPDX licence expression"]
             document["license"] = licence
+        for key in ("main_copyright_owner", "repo_owner"):
+            if key in data:
+                document[key] = _text(data.get(key), 300)
         if "maintenance_type" in data:
             maintenance = dict(document.get("maintenance") or {})
             maintenance["type"] = _text(data.get("maintenance_type"), 16)

@@ -33,12 +33,16 @@ from catalogue.errors import NotAuthorized, ValidationError
 from catalogue.models_contrib import User
 from catalogue.services import accounts
 from catalogue.services.permissions import Permission, has
+from catalogue.web import notify
 from catalogue.web.context import db_session
 from catalogue.web.errors import wants_json
 from catalogue.web.forms import (
     ActionForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
     LoginForm,
     RegisterForm,
+    ResetPasswordForm,
     TokenForm,
     TotpForm,
     copy_errors,
@@ -303,6 +307,127 @@ def register() -> Any:
             return _finish_login(user, remember=False, next_page=url_for("contribute.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
+
+
+# ---------------------------------------------------------------- password reset and change
+
+
+def _reset_max_age() -> int:
+    return int(current_app.config["PASSWORD_RESET_SECONDS"])
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public("anyone may ask for a reset link; rate-limited, logged, same answer for every address")
+def forgot_password() -> Any:
+    """Ask for a password-reset link by e-mail (only when this site sends e-mail)."""
+    form = ForgotPasswordForm()
+    sends_mail = notify.sends_mail()
+    sent = False
+    if sends_mail and form.validate_on_submit():
+        database = db_session()
+        user = accounts.request_password_reset(
+            database, form.email.data or "", remote_addr=remote_addr()
+        )
+        database.commit()
+        if user is not None:
+            token = accounts.password_reset_token(
+                user, secret=str(current_app.config["SECRET_KEY"])
+            )
+            notify.password_reset_link(
+                user.email,
+                url_for("auth.reset_password", token=token, _external=True),
+                minutes=_reset_max_age() // 60,
+            )
+        # The same answer whether or not the address has an account: no guessing who has one.
+        sent = True
+    status = 422 if form.is_submitted() and not sent else 200
+    return render_template(
+        "auth/forgot_password.html", form=form, sends_mail=sends_mail, sent=sent
+    ), status
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@public("the signed, single-use, expiring token in the link is the proof; rate-limited")
+def reset_password(token: str) -> Any:
+    """Set a new password with the link from the e-mail; every session ends, then log in."""
+    database = db_session()
+    secret = str(current_app.config["SECRET_KEY"])
+    form = ResetPasswordForm()
+    try:
+        accounts.user_for_reset_token(database, token, secret=secret, max_age=_reset_max_age())
+    except ValidationError:
+        database.rollback()
+        response = current_app.make_response(
+            (render_template("auth/reset_password.html", form=None), 410)
+        )
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(
+                database,
+                token,
+                form.password.data or "",
+                secret=secret,
+                max_age=_reset_max_age(),
+                remote_addr=remote_addr(),
+            )
+        except ValidationError as error:
+            database.rollback()
+            copy_errors(form, error.errors)
+            status = 422
+        else:
+            database.commit()
+            notify.password_changed(user.email)
+            logout_user()
+            session.clear()
+            return redirect(url_for("auth.login", wachtwoord="nieuw"))
+    elif form.is_submitted():
+        status = 422
+    response = current_app.make_response(
+        (render_template("auth/reset_password.html", form=form), status)
+    )
+    # The token is in the address: never send it on to another site, never keep the page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def change_password() -> Any:
+    """Change one's password: the current one first; other sessions end, this one goes on."""
+    user = actor()
+    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        database = db_session()
+        try:
+            changed = accounts.change_password(
+                database,
+                actor=user,
+                current=form.current_password.data or "",
+                new=form.password.data or "",
+                remote_addr=remote_addr(),
+            )
+        except ValidationError as error:
+            database.rollback()
+            copy_errors(form, error.errors)
+            status = 422
+        else:
+            database.commit()
+            # The nonce changed, so this session too would end: log it in again under the new one.
+            database.expunge(changed)
+            login_user(changed, remember=False)
+            notify.password_changed(changed.email)
+            return redirect(url_for("auth.account", wachtwoord="gewijzigd"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "auth/change_password.html", form=form, sends_mail=notify.sends_mail()
+    ), status
 
 
 # ---------------------------------------------------------------- the account page and tokens

@@ -7,6 +7,7 @@ and status 422. Pages never import SQLAlchemy.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,14 +16,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from catalogue.documents import as_date
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models_contrib import Submission, SubmissionOrigin, SubmissionStatus
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import disputes as dispute_service
-from catalogue.services import submissions
+from catalogue.services import notices, submissions
 from catalogue.services.permissions import Permission, has, require_component_editor
-from catalogue.web import labels
+from catalogue.web import labels, notify
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
 from catalogue.web.forms import (
@@ -40,6 +42,7 @@ from catalogue.web.forms import (
     handle_form,
     lock_of,
     options,
+    translate,
 )
 
 bp = Blueprint("contribute", __name__)
@@ -142,6 +145,67 @@ FIELD_LABELS = {
 }
 
 
+# A document key -> the step and the form field where it is filled in. Messages link there.
+FIELD_OF_KEY: dict[str, tuple[str, str]] = {
+    **{key: ("basics", key) for key in submissions.STEP_KEYS["basics"]},
+    "reference_components": ("reference_components", "kiezen"),
+    "standards": ("standards", "kiezen"),
+    "requires": ("standards", "kiezen"),
+    "hosting_models": ("hosting", "hosting_models"),
+    "license": ("licence", "license"),
+    "maintenance": ("licence", "maintenance_type"),
+    "main_copyright_owner": ("licence", "main_copyright_owner"),
+    "repo_owner": ("licence", "repo_owner"),
+    "descriptions": ("descriptions", "nl_short_description"),
+}
+_DESCRIPTION_FIELDS = {
+    "shortDescription": "short_description",
+    "short_description": "short_description",
+    "longDescription": "long_description",
+    "long_description": "long_description",
+    "features": "features",
+    "documentation": "documentation",
+}
+
+
+def issue_target(key: str | None) -> tuple[str, str] | None:
+    """The step and form field a message's key points at; None when no form field fills it."""
+    if not key:
+        return None
+    head = key.split(".")[0].split("[")[0]
+    document_key = head if head in FIELD_OF_KEY else submissions.field_of_key(key)
+    if document_key not in FIELD_OF_KEY:
+        return None
+    step, field = FIELD_OF_KEY[document_key]
+    if document_key == "descriptions":
+        # description.en.longDescription -> en_long_description
+        parts = key.replace("[", ".").split(".")
+        language = next((p for p in parts if p in submissions.DESCRIPTION_LANGUAGES), "nl")
+        found = next((_DESCRIPTION_FIELDS[p] for p in parts if p in _DESCRIPTION_FIELDS), None)
+        if found == "documentation":
+            field = "documentation"
+        elif found:
+            field = f"{language}_{found}"
+    return step, field
+
+
+def issue_link_for(submission_id: int) -> Any:
+    """``issue -> URL of its form field`` for one submission (None when no field fills it)."""
+
+    def link(issue: Mapping[str, Any]) -> str | None:
+        target = issue_target(issue.get("key"))
+        if target is None:
+            return None
+        step, field = target
+        return (
+            url_for("contribute.step", submission_id=submission_id, slug=SLUG_OF_STEP[step])
+            + "#"
+            + field
+        )
+
+    return link
+
+
 def show_value(value: Any) -> str:
     """A document value as plain text for a diff cell ("—" when empty)."""
     if value in (None, "", [], {}):
@@ -183,8 +247,22 @@ def index() -> str:
     """My submissions and my organisation's, and the ways to start a new one."""
     user = actor()
     assert user is not None  # noqa: S101 - @requires let only logged-in users in
-    items = submissions.my_submissions(db_session(), actor=user)
-    return render_template("contribute/index.html", items=items, action=ActionForm())
+    database = db_session()
+    items = submissions.my_submissions(database, actor=user)
+    # What was new is marked on this visit; from now on it is seen, and the badge goes.
+    news = notices.submissions_with_news(database, user)
+    if news or user.news_seen_at is None:
+        # The request's account is a detached copy (auth._load_user): keep it in step, so the
+        # badge in this very page's menu is gone too.
+        user.news_seen_at = notices.mark_news_seen(database, user.id)
+        database.commit()
+    return render_template(
+        "contribute/index.html",
+        items=items,
+        news=news,
+        action=ActionForm(),
+        sends_mail=notify.sends_mail(),
+    )
 
 
 @bp.post("/bijdragen/nieuw")
@@ -242,8 +320,16 @@ def upload() -> Any:
             problem = _("Kies een bestand of plak de inhoud van publiccode.yml.")
         else:
             result = submissions.check_publiccode(data)
+            open_one = (
+                submissions.open_submission_for_file(db_session(), data, actor=user)
+                if result.record is not None
+                else None
+            )
             if result.record is None:
                 rejected = submissions.issues_of(result)
+            elif open_one is not None:
+                # A corrected file for a submission still open: update that one, after a look.
+                return _reupload_page(open_one.id, data, name, user)
             else:
                 database = db_session()
                 try:
@@ -267,6 +353,95 @@ def upload() -> Any:
     ), status
 
 
+def _read_upload(form: PubliccodeForm) -> tuple[bytes | str, str]:
+    if form.file.data:
+        return (
+            form.file.data.read(submissions_max_bytes() + 1),
+            form.file.data.filename or "publiccode.yml",
+        )
+    return form.text.data or "", _("geplakte tekst")
+
+
+def _reupload_page(submission_id: int, data: bytes | str, name: str, user: Any) -> Any:
+    """The difference a new file would make to an open submission, with a button to apply it."""
+    database = db_session()
+    try:
+        outcome = submissions.reupload_publiccode(
+            database, submission_id, data, actor=user, source_name=name, apply=False
+        )
+    except ValidationError as error:
+        database.rollback()
+        form = PubliccodeForm(formdata=None)
+        problem = " ".join(" ".join(translate(m) for m in ms) for ms in error.errors.values())
+        return render_template(
+            "contribute/reupload.html",
+            submission=submissions.get_submission(database, submission_id, actor=user),
+            form=form,
+            outcome=None,
+            problem=problem,
+            issue_message=issue_message,
+        ), 422
+    database.rollback()  # nothing is written before the maintainer agrees
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    return render_template(
+        "contribute/reupload.html",
+        submission=outcome.submission,
+        form=PubliccodeForm(formdata=None),
+        outcome=outcome,
+        text=text,
+        name=name,
+        problem=None,
+        issue_message=issue_message,
+    )
+
+
+@bp.route("/bijdragen/<int:submission_id>/publiccode", methods=["GET", "POST"])
+@requires(Permission.SUBMIT)
+def reupload(submission_id: int) -> Any:
+    """A new version of the file for an open submission: first the difference, then save."""
+    user = actor()
+    assert user is not None  # noqa: S101
+    database = db_session()
+    submission = submissions.get_submission(database, submission_id, actor=user)
+    if submission.status not in submissions.EDITABLE:
+        return redirect(url_for("contribute.preview", submission_id=submission_id))
+    form = PubliccodeForm()
+    if request.method == "POST" and request.form.get("confirm") == "1":
+        if not form.validate_on_submit():
+            abort(400)
+        name = (request.form.get("name") or "publiccode.yml")[:200]
+        try:
+            submissions.reupload_publiccode(
+                database,
+                submission_id,
+                form.text.data or "",
+                actor=user,
+                source_name=name,
+                apply=True,
+                lock_version=lock_of(ActionForm()),
+            )
+        except ValidationError:
+            database.rollback()
+            return _reupload_page(submission_id, form.text.data or "", name, user)
+        database.commit()
+        return redirect(url_for("contribute.preview", submission_id=submission_id, bijgewerkt=1))
+    problem = None
+    if form.validate_on_submit():
+        data, name = _read_upload(form)
+        if data:
+            return _reupload_page(submission_id, data, name, user)
+        problem = _("Kies een bestand of plak de inhoud van publiccode.yml.")
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "contribute/reupload.html",
+        submission=submission,
+        form=form,
+        outcome=None,
+        problem=problem,
+        issue_message=issue_message,
+    ), status
+
+
 def submissions_max_bytes() -> int:
     """The parser's size limit; we read one byte more so it can say the file is too large."""
     from catalogue.publiccode import MAX_BYTES
@@ -283,6 +458,9 @@ def _step_form(step: str, submission: Submission, *, formdata: Any = None) -> An
     lock = {"lock_version": submission.version}
     if step == "basics":
         initial = {key: document.get(key) or "" for key in submissions.STEP_KEYS["basics"]}
+        initial["release_date"] = as_date(document.get("release_date"))
+        for key in ("platforms", "categories"):
+            initial[key] = "\n".join(str(v) for v in document.get(key) or [])
         form = BasicsForm(formdata=formdata, data={**initial, **lock})
         if submission.component_id is not None:
             form.url.render_kw = {"readonly": True}
@@ -299,6 +477,8 @@ def _step_form(step: str, submission: Submission, *, formdata: Any = None) -> An
             data={
                 "license": document.get("license") or "",
                 "maintenance_type": maintenance.get("type") or "",
+                "main_copyright_owner": document.get("main_copyright_owner") or "",
+                "repo_owner": document.get("repo_owner") or "",
                 **lock,
             },
         )
@@ -356,7 +536,8 @@ def _step_data(step: str, form: Any) -> dict[str, Any]:
     if step == "hosting":
         return {"hosting_models": form.hosting_models.data or []}
     return {
-        name: field.data
+        # A date goes into the document as ISO text, as publiccode.yml writes it.
+        name: field.data.isoformat() if isinstance(field.data, dt.date) else field.data
         for name, field in form._fields.items()  # noqa: SLF001
         if name not in ("csrf_token", "lock_version")
     }
@@ -482,8 +663,15 @@ def preview_context(submission_id: int) -> dict[str, Any]:
         "editable": result.submission.status in submissions.EDITABLE,
         "steps": [(SLUG_OF_STEP[s], STEP_TITLES[s], False) for s in submissions.STEPS],
         "issue_message": issue_message,
+        "issue_link": issue_link_for(submission_id)
+        if result.submission.status in submissions.EDITABLE
+        else None,
         "comment_form": CommentForm(formdata=None),
         "action": ActionForm(formdata=None, data={"lock_version": result.submission.version}),
+        "review_time": notices.expected_review_time(db_session()),
+        "sends_mail": notify.sends_mail(),
+        "just_submitted": request.args.get("ingediend") == "1"
+        and result.submission.status == SubmissionStatus.SUBMITTED,
     }
 
 
@@ -518,7 +706,9 @@ def submit(submission_id: int) -> Any:
         context["submit_failed"] = True
         return render_template("contribute/preview.html", **context), 422
     database.commit()
-    return redirect(url_for("contribute.preview", submission_id=submission_id))
+    submission = submissions.get_submission(database, submission_id, actor=user)
+    notify.submission_submitted(submission, author_email=user.email)
+    return redirect(url_for("contribute.preview", submission_id=submission_id, ingediend=1))
 
 
 @bp.get("/bijdragen/<int:submission_id>/conflict")
@@ -560,8 +750,9 @@ def comment(submission_id: int) -> Any:
     form = CommentForm()
     database = db_session()
     if form.validate_on_submit():
-        submissions.comment(database, submission_id, actor=user, body=form.body.data or "")
+        note = submissions.comment(database, submission_id, actor=user, body=form.body.data or "")
         database.commit()
+        notify.submission_commented(note.submission, commenter_id=user.id)
     else:
         submissions.get_submission(database, submission_id, actor=user)  # 403/404 before 422
         context = preview_context(submission_id)
@@ -658,11 +849,23 @@ def contribution_panel(component: Any) -> dict[str, Any]:
     }
 
 
+def submission_news() -> int:
+    """For the menu's badge: how many of the user's submissions have unseen news (0 when none)."""
+    user = actor()
+    if user is None or not has(user, Permission.SUBMIT):
+        return 0
+    try:
+        return notices.news_count(db_session(), user)
+    except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
+        return 0
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint and the template helpers."""
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         contribution_panel=contribution_panel,
+        submission_news=submission_news,
         submission_status_label=lambda code: str(STATUS_LABELS.get(code, code)),
         origin_label=lambda code: str(ORIGIN_LABELS.get(code, code)),
         comment_kind_label=lambda code: str(COMMENT_KINDS.get(code, code)),

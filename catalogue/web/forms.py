@@ -17,6 +17,7 @@ from flask_wtf.file import FileField, FileRequired, FileSize
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -62,6 +63,14 @@ SERVICE_MESSAGES: dict[str, Any] = {
     accounts.ROLE_UNKNOWN: _l("Kies een rol uit de lijst."),
     accounts.TOTP_WRONG: _l("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."),
     accounts.TOKEN_NAME_REQUIRED: _l("Geef de sleutel een naam."),
+    accounts.RESET_TOKEN_INVALID: _l(
+        "Deze link werkt niet meer: hij is al gebruikt, verlopen of onvolledig. Vraag een nieuwe aan."
+    ),
+    accounts.PASSWORD_WRONG: _l("Dit is niet uw huidige wachtwoord."),
+    "this file names another repository than this submission": _l(
+        "Dit bestand hoort bij een andere repository dan deze bijdrage."
+    ),
+    "give the date as YYYY-MM-DD": _l("Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01."),
     "not a valid SPDX licence expression": _l(
         "Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."
     ),
@@ -188,6 +197,42 @@ class RegisterForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a password-reset link to."""
+
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+NEW_PASSWORD_HELP = _l(
+    "Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."
+)
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, twice."""
+
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(REQUIRED), Length(max=1024)],
+        description=NEW_PASSWORD_HELP,
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, then a new one twice."""
+
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=1024)]
+    )
+
+
 class TotpForm(FlaskForm):
     """A six-digit code from an authenticator app."""
 
@@ -246,6 +291,43 @@ class BasicsForm(FlaskForm):
     development_status = SelectField(_l("Ontwikkelstatus"), choices=[], validators=[Optional()])
     software_type = SelectField(_l("Soort software"), choices=[], validators=[Optional()])
     common_ground_layer = SelectField(_l("Common Ground-laag"), choices=[], validators=[Optional()])
+    software_version = StringField(
+        _l("Laatste versie (optioneel)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Zoals in publiccode.yml onder softwareVersion, bijvoorbeeld 1.4.2."),
+    )
+    # A native date input: a picker in browsers, and plain YYYY-MM-DD text without JavaScript.
+    release_date = DateField(
+        _l("Datum van uitgave (optioneel)"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        description=_l("De datum van die versie, als JJJJ-MM-DD (releaseDate)."),
+    )
+
+    logo = StringField(
+        _l("Beeldmerk (optioneel)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Het pad of adres van het logo in de repository (logo)."),
+    )
+    roadmap = URLField(
+        _l("Routekaart (optioneel)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Vul een volledig adres in, met https://.")),
+            Length(max=500),
+        ],
+        description=_l("Een adres waar de plannen staan (roadmap)."),
+    )
+    platforms = TextAreaField(
+        _l("Platforms (optioneel)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Eén per regel, bijvoorbeeld web, linux of windows (platforms)."),
+    )
+    categories = TextAreaField(
+        _l("Categorieën (optioneel)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Eén per regel, uit de lijst van publiccode.yml (categories)."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -315,6 +397,16 @@ class LicenceForm(FlaskForm):
         description=_l("Een SPDX-code, bijvoorbeeld EUPL-1.2, MIT of EUPL-1.2 OR MIT."),
     )
     maintenance_type = SelectField(_l("Onderhoud"), choices=[], validators=[Optional()])
+    main_copyright_owner = StringField(
+        _l("Auteursrechthebbende (optioneel)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Wie het auteursrecht heeft (legal.mainCopyrightOwner)."),
+    )
+    repo_owner = StringField(
+        _l("Eigenaar van de repository (optioneel)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("De organisatie van de repository (legal.repoOwner)."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from catalogue.errors import Conflict, ValidationError
 from catalogue.services import disputes as dispute_service
 from catalogue.services import submissions
 from catalogue.services.permissions import Permission
+from catalogue.web import notify
 from catalogue.web.auth import actor, remote_addr, requires
 from catalogue.web.context import db_session
 from catalogue.web.contribute import preview_context
@@ -101,6 +102,9 @@ def detail(submission_id: int) -> Any:
             ), 409
         else:
             database.commit()
+            notify.submission_decided(
+                submissions.get_submission(database, submission_id, actor=user)
+            )
             return redirect(url_for("review.detail", submission_id=submission_id))
     elif form.is_submitted():
         status = 422

@@ -110,6 +110,7 @@ OPEN_BY_DESIGN = {
     "verify_totp": "checks the account's own second factor",
     "enable_totp": "the account switches on its own second factor",
     "user_for_token": "checking a token is how permission starts",
+    "request_password_reset": "anyone may ask for a reset link; the answer never tells who has an account",
 }
 MUTATING_NAME = re.compile(
     r"^(start|save|submit|approve|reject|request|comment|rebase|open_dispute|resolve|merge|change|"
@@ -197,6 +198,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> An
             # an allowed role gets past the role check and then meets the membership check
             # (404); tests/landscape covers the roles within an organisation.
             "code": "GM0197",
+            # A password-reset link; a forged one is refused like any other, whatever the role.
+            "token": "not-a-signed-token",
         }
         assert session.scalar(select(Dispute.id)) is not None
     yield {"app": app, "people": people, "ids": ids, "tokens": tokens, "token_ids": token_ids}

@@ -279,13 +279,13 @@ PAGES: dict[str, tuple[list[str], list[str]]] = {
         [
             "<dt>Broncode</dt>",
             "<dt>Licentie</dt>",
-            "<h2>Gebruikt door</h2>",
+            '<h2 id="gebruikt-door">Gebruikt door</h2>',
             '<th scope="col">Grondslag</th>',
         ],
         [
             "<dt>Source code</dt>",
             "<dt>Licence</dt>",
-            "<h2>Used by</h2>",
+            '<h2 id="gebruikt-door">Used by</h2>',
             '<th scope="col">Basis</th>',
         ],
     ),
