@@ -49,7 +49,7 @@ def _client_address() -> str:
 def init_app(app: Flask) -> None:
     """Set up accounts, the limiter, the blueprints and the CLI for ``app``."""
     from catalogue import cli_accounts  # noqa: F401  (registers its command on the group)
-    from catalogue.web import admin, api_contribute, auth, contribute, review
+    from catalogue.web import admin, api_contribute, auth, contribute, members, review
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     contribute.init_app(app)
     review.init_app(app)
     admin.init_app(app)
+    members.init_app(app)
     api_contribute.init_app(app)
 
     # One limiter per app, so two apps in one process (tests) never share counters or storage.
