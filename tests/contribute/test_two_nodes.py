@@ -136,6 +136,8 @@ def nodes(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         for process, _url in started:
             process.terminate()
             process.wait(timeout=10)
+            if process.stdout is not None:
+                process.stdout.close()
         for key in redis.scan_iter(f"*{prefix}*"):
             redis.delete(key)
         redis.close()
