@@ -107,6 +107,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PASSWORD_RESET_SECONDS=3600,
         # Requests for a reset link per client address (Flask-Limiter notation).
         RATELIMIT_PASSWORD_RESET="5 per hour; 20 per day",  # noqa: S106 - a rate, not a password
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host: 0 trusts
+        # none (the default; a client could forge them), 1 for one load balancer, and so on.
+        TRUSTED_PROXIES=0,
+        # The site's public address, e.g. https://componentenwijzer.nl; the API's Link headers
+        # are built from it, never from the request's Host header. Empty: this request's host.
+        BASE_URL="",
+        # Failed logins of one account within ACCOUNT_LOCKOUT_MINUTES before it is locked for
+        # that long (on top of the per-address rate limit); 0 switches the lockout off.
+        ACCOUNT_LOCKOUT_ATTEMPTS=10,
+        ACCOUNT_LOCKOUT_MINUTES=15,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("CATALOGUE")
@@ -115,6 +125,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     _check_config(app)
     instance.mkdir(parents=True, exist_ok=True)
+    trusted = int(app.config["TRUSTED_PROXIES"])
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # remote_addr (rate limits, audit log) becomes the client's address as the nearest
+        # trusted proxy saw it; headers from further out are ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted
+        )
 
     from catalogue import cli, i18n, search, security
     from catalogue.db import Database

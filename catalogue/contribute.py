@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
         cli_accounts,  # noqa: F401  (registers its command on the group)
         cli_landscape,  # noqa: F401  (registers the landscape commands)
     )
-    from catalogue.web import admin, api_contribute, auth, contribute, review
+    from catalogue.web import admin, api_contribute, auth, contribute, members, review
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
     contribute.init_app(app)
     review.init_app(app)
     admin.init_app(app)
+    members.init_app(app)
     api_contribute.init_app(app)
 
     # One limiter per app, so two apps in one process (tests) never share counters or storage.

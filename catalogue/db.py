@@ -6,8 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+# The database cannot be reached (or is locked): a passing condition, answered 503, never 500.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -47,6 +51,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def ping(self) -> str | None:
+        """None when the database answers a trivial query; otherwise why not, in one line."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("select 1"))
+        except UNAVAILABLE_ERRORS as error:
+            return str(error).splitlines()[0][:200]
+        return None
 
     def dispose(self) -> None:
         """Close every pooled connection."""

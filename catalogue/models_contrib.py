@@ -85,6 +85,13 @@ class ClaimKind(enum.StrEnum):
     STANDARD = "standard"
 
 
+def public_label(user_id: int | None, display_name: str | None, organisation: Any) -> str:
+    """ "Name (Organisation)": how a person appears in public, by name and organisation."""
+    name = (display_name or "").strip() or f"medewerker {user_id}"
+    organisation_name = getattr(organisation, "name", None)
+    return f"{name} ({organisation_name})" if organisation_name else name
+
+
 class User(Base):
     """An account. Belongs to one organisation and has one role."""
 
@@ -101,6 +108,13 @@ class User(Base):
     # What this member may do for that organisation once confirmed (OrgRole); see OrgRole.
     organisation_role: Mapped[str] = mapped_column(
         String(16), default=OrgRole.VIEWER, server_default=OrgRole.VIEWER.value
+    )
+    # The name shown in public with what this person did; the e-mail address never is.
+    display_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    # When an admin or a beheerder last confirmed, refused or removed the membership; an
+    # unconfirmed account without a decision is waiting for one.
+    membership_decided_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -145,8 +159,12 @@ class User(Base):
 
     @property
     def label(self) -> str:
-        """How the account is named in history and audit: its e-mail address."""
-        return self.email
+        """How the account is named in public (history, sources, the API): never its e-mail.
+
+        Its display name, or "medewerker <id>" without one, and its organisation. The private
+        audit log names accounts by e-mail address (catalogue/services/audit.py).
+        """
+        return public_label(self.id, self.display_name, self.organisation)
 
 
 class ApiToken(Base):
@@ -217,6 +235,8 @@ class Submission(Base):
     file_issues: Mapped[list[Any]] = mapped_column(default=list)
     # Document keys changed in the form after the file was read: their file issues are fixed.
     edited_fields: Mapped[list[Any]] = mapped_column(default=list)
+    # Every account that changed the content: none of them may approve it (four eyes).
+    editor_ids: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None, index=True
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 csrf = CSRFProtect()
 
@@ -24,9 +28,70 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# No request body we accept nests deeper than this; JSON 1,000 deep would exhaust the stack.
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class LimitedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing documents that nest too deep (a ValueError: Flask answers 400)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse, then refuse what nests deeper than :data:`MAX_JSON_DEPTH`."""
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError as error:
+            msg = "JSON nested too deep"
+            raise ValueError(msg) from error
+        if json_depth(value) > MAX_JSON_DEPTH:
+            msg = f"JSON nested deeper than {MAX_JSON_DEPTH}"
+            raise ValueError(msg)
+        return value
+
+
+# Our ids are INTEGER columns: a larger number in a URL can name nothing, and the databases
+# refuse to even compare it (SQLite: OverflowError; PostgreSQL: out of range).
+MAX_ID = 2_147_483_647
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` that matches only what an INTEGER column can hold; anything larger is a 404."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Bind CSRF protection and add the security headers to every response."""
+    """Bind CSRF protection, limit JSON depth and ids, refuse NUL in query strings, add headers."""
     csrf.init_app(app)
+    app.json = LimitedJSONProvider(app)
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # PostgreSQL stores and compares no text with NUL; no query or path of ours needs one.
+        # (Form fields get a field error instead: catalogue.web.forms.Form.)
+        if "\x00" in request.path or any(
+            "\x00" in k + v for k, v in request.args.items(multi=True)
+        ):
+            abort(400)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

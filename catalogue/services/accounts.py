@@ -21,12 +21,12 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.models import Organisation
-from catalogue.models_contrib import ApiToken, Role, User
+from catalogue.models_contrib import ApiToken, AuditEvent, OrgRole, Role, User
 from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.permissions import Permission, has, require
@@ -38,6 +38,9 @@ PASSWORD_MAX_LENGTH = 1024
 TOTP_ISSUER = "Componentenwijzer"
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a name or message, not a secret
 TOKEN_LIFETIME_DAYS = 90
+# Failed logins of one account within the window before it is locked for that window.
+LOCKOUT_ATTEMPTS = 10
+LOCKOUT_MINUTES = 15
 
 # The messages a form may show next to its field (catalogue/web/forms.py translates them).
 EMAIL_INVALID = "enter a valid e-mail address"
@@ -144,6 +147,7 @@ def register(
     role: str = Role.MAINTAINER,
     actor: User | None = None,
     trusted: bool = False,
+    display_name: str | None = None,
     remote_addr: str | None = None,
 ) -> User:
     """Create an account.
@@ -168,12 +172,16 @@ def register(
     if role not in set(Role):
         errors["role"] = [ROLE_UNKNOWN]
     if errors:
+        if errors.get("email") == [EMAIL_TAKEN]:
+            # As slow as a registration that succeeds, so timing does not tell either.
+            hash_password(password[:PASSWORD_MAX_LENGTH])
         raise ValidationError(errors)
     user = User(
         email=address,
         password_hash=hash_password(password),
         role=str(role),
         organisation=organisation,
+        display_name=(display_name or "").strip()[:100] or None,
         # Whoever creates an account by hand vouches for its organisation.
         organisation_confirmed=actor is not None or trusted,
     )
@@ -192,16 +200,47 @@ def register(
     return user
 
 
+def note_existing_registration(
+    session: Session, email: str, *, remote_addr: str | None = None
+) -> None:
+    """Someone registered with an address that has an account: log it for the account.
+
+    The registration page answers as if it were new (no enumeration); the news belongs to the
+    address's owner. Where e-mail is configured, this is where it is sent from.
+    """
+    user = session.scalar(select(User).where(User.email == normalise_email(email)[:254]))
+    if user is None:
+        return
+    audit.record(
+        session,
+        AuditKind.REGISTERED_AGAIN,
+        actor=user,
+        subject=user.email,
+        remote_addr=remote_addr,
+    )
+
+
 def authenticate(
-    session: Session, email: str, password: str, *, remote_addr: str | None = None
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    remote_addr: str | None = None,
+    lockout_attempts: int = LOCKOUT_ATTEMPTS,
+    lockout_minutes: int = LOCKOUT_MINUTES,
 ) -> User | None:
     """The account when e-mail and password match an active account; None otherwise.
 
     A failed attempt is logged. An unknown address costs as much time as a wrong password, so
     timing does not tell which addresses have an account. A second factor may still be due.
+    After ``lockout_attempts`` failures within ``lockout_minutes`` the account refuses even the
+    right password until that time has passed (a per-account limit beside the per-address one,
+    which many addresses together would not hit).
     """
     address = normalise_email(email)[:254]
-    user = session.scalar(select(User).where(User.email == address)) if address else None
+    # PostgreSQL cannot even compare text with a NUL in it; no address has one.
+    lookup = bool(address) and "\x00" not in address
+    user = session.scalar(select(User).where(User.email == address)) if lookup else None
     if user is None:
         try:
             _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
@@ -212,6 +251,19 @@ def authenticate(
             AuditKind.LOGIN_FAILED,
             actor_label=address or None,
             detail={"reason": "unknown account"},
+            remote_addr=remote_addr,
+        )
+        return None
+    if lockout_attempts > 0 and _is_locked(session, user, lockout_attempts, lockout_minutes):
+        try:
+            _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
+        except VerificationError:
+            pass
+        audit.record(
+            session,
+            AuditKind.LOGIN_FAILED,
+            actor=user,
+            detail={"reason": "locked"},
             remote_addr=remote_addr,
         )
         return None
@@ -240,6 +292,32 @@ def authenticate(
     return user
 
 
+def _is_locked(session: Session, user: User, attempts: int, minutes: int) -> bool:
+    """Were there ``attempts`` failed logins within ``minutes``, since the last good one?"""
+    since = _now() - dt.timedelta(minutes=minutes)
+    if user.last_login_at is not None and _aware(user.last_login_at) > since:
+        since = _aware(user.last_login_at)
+    failures = session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.kind == AuditKind.LOGIN_FAILED,
+            AuditEvent.actor_id == user.id,
+            AuditEvent.occurred_at > since,
+        )
+    )
+    return int(failures or 0) >= attempts
+
+
+def record_refused_login(session: Session, email: str, *, remote_addr: str | None = None) -> None:
+    """Log a login refused before its password was checked (a control character, say)."""
+    audit.record(
+        session,
+        AuditKind.LOGIN_FAILED,
+        actor_label=normalise_email(email)[:254] or None,
+        detail={"reason": "invalid input"},
+        remote_addr=remote_addr,
+    )
+
+
 def complete_login(session: Session, user: User, *, remote_addr: str | None = None) -> None:
     """Record a login that passed every factor it needed."""
     user.last_login_at = _now()
@@ -253,8 +331,29 @@ def complete_login(session: Session, user: User, *, remote_addr: str | None = No
 
 
 def record_logout(session: Session, user: User, *, remote_addr: str | None = None) -> None:
-    """Log a logout."""
-    audit.record(session, AuditKind.LOGOUT, actor=user, remote_addr=remote_addr)
+    """Log a logout and end every session and remember cookie of the account on the server.
+
+    The session id holds the account's nonce (``User.get_id``); a new nonce makes every copy of a
+    session or remember cookie worthless, wherever it is kept.
+    """
+    account = get_user(session, user.id)
+    account.session_nonce = secrets.token_hex(16)
+    audit.record(session, AuditKind.LOGOUT, actor=account, remote_addr=remote_addr)
+    session.flush()
+
+
+def end_other_sessions(session: Session, user: User, *, remote_addr: str | None = None) -> str:
+    """End every session of the account ("overal uitloggen"; after a password change or reset).
+
+    Returns the account's new session id: the caller logs its own request in again with it
+    (``login_user``), so only the *other* sessions end.
+    """
+    require(user, Permission.MANAGE_OWN_ACCOUNT)
+    account = get_user(session, user.id)
+    account.session_nonce = secrets.token_hex(16)
+    audit.record(session, AuditKind.SESSIONS_ENDED, actor=account, remote_addr=remote_addr)
+    session.flush()
+    return account.get_id()
 
 
 def user_for_session_id(session: Session, session_id: str) -> User | None:
@@ -409,6 +508,7 @@ def update_account(
         changes["organisation"] = organisation.slug
     if organisation_confirmed is not None and organisation_confirmed != user.organisation_confirmed:
         user.organisation_confirmed = organisation_confirmed
+        user.membership_decided_at = _now()
         changes["organisation_confirmed"] = organisation_confirmed
     if changes:
         if "active" in changes or "organisation" in changes:
@@ -422,6 +522,104 @@ def update_account(
             remote_addr=remote_addr,
         )
         session.flush()
+    return user
+
+
+# ---------------------------------------------------------------- membership
+
+
+class MembershipDecision(enum.StrEnum):
+    """What an admin or a beheerder decides about an account's membership."""
+
+    CONFIRM = "confirm"  # also: change a confirmed member's organisation role
+    REFUSE = "refuse"  # a pending account is not a member
+    REMOVE = "remove"  # a confirmed member is one no longer
+
+
+ORG_ROLE_UNKNOWN = "unknown organisation role"
+DECISION_UNKNOWN = "unknown decision"
+
+
+def _members_query(actor: User) -> Select[tuple[User]]:
+    """Accounts whose membership ``actor`` may decide: all for an admin, else their organisation's."""
+    require(actor, Permission.CONFIRM_MEMBERS)
+    query = select(User).options(selectinload(User.organisation)).where(User.id != actor.id)
+    if not has(actor, Permission.MANAGE_USERS):
+        query = query.where(User.organisation_id == actor.organisation_id)
+    return query
+
+
+def pending_members(session: Session, *, actor: User) -> list[User]:
+    """Accounts waiting for a decision about their membership, oldest first."""
+    query = _members_query(actor).where(
+        User.organisation_confirmed.is_(False),
+        User.membership_decided_at.is_(None),
+        User.active.is_(True),
+    )
+    return list(session.scalars(query.order_by(User.created_at, User.id)))
+
+
+def confirmed_members(session: Session, *, actor: User) -> list[User]:
+    """Confirmed members ``actor`` may change or remove."""
+    query = _members_query(actor).where(User.organisation_confirmed.is_(True))
+    return list(session.scalars(query.order_by(User.organisation_id, User.email)))
+
+
+def decide_membership(
+    session: Session,
+    user_id: int,
+    decision: str,
+    *,
+    actor: User,
+    organisation_role: str = OrgRole.VIEWER,
+    remote_addr: str | None = None,
+) -> User:
+    """Confirm, refuse or remove an account's membership of its organisation; audited.
+
+    Admins decide for every organisation, a confirmed beheerder for their own. Nobody decides
+    about their own account.
+    """
+    require(actor, Permission.CONFIRM_MEMBERS)
+    if decision not in set(MembershipDecision):
+        raise ValidationError({"decision": [DECISION_UNKNOWN]})
+    if organisation_role not in set(OrgRole):
+        raise ValidationError({"organisation_role": [ORG_ROLE_UNKNOWN]})
+    user = get_user(session, user_id)
+    if user.id == actor.id:
+        msg = "nobody decides about their own membership"
+        raise NotAuthorized(msg)
+    if not has(actor, Permission.MANAGE_USERS) and user.organisation_id != actor.organisation_id:
+        msg = "a beheerder decides only about members of their own organisation"
+        raise NotAuthorized(msg)
+    before = {"confirmed": user.organisation_confirmed, "role": user.organisation_role}
+    if decision == MembershipDecision.CONFIRM:
+        user.organisation_confirmed = True
+        user.organisation_role = str(organisation_role)
+        kind = AuditKind.MEMBER_CONFIRMED
+    else:
+        if decision == MembershipDecision.REMOVE and not user.organisation_confirmed:
+            raise ValidationError({"decision": ["this account is no confirmed member"]})
+        user.organisation_confirmed = False
+        user.organisation_role = str(OrgRole.VIEWER)
+        kind = (
+            AuditKind.MEMBER_REFUSED
+            if decision == MembershipDecision.REFUSE
+            else AuditKind.MEMBER_REMOVED
+        )
+    user.membership_decided_at = _now()
+    audit.record(
+        session,
+        kind,
+        actor=actor,
+        subject=user.email,
+        detail={
+            "organisation": user.organisation.slug if user.organisation else None,
+            "before": before,
+            "role": user.organisation_role,
+        },
+        remote_addr=remote_addr,
+    )
+    session.flush()
     return user
 
 
@@ -677,18 +875,7 @@ def change_password(
     except (VerifyMismatchError, VerificationError, InvalidHashError) as error:
         raise ValidationError({"current_password": [PASSWORD_WRONG]}) from error
     _set_password(user, new)
-    end_other_sessions(session, user)
+    end_other_sessions(session, user, remote_addr=remote_addr)
     audit.record(session, AuditKind.PASSWORD_CHANGED, actor=user, remote_addr=remote_addr)
     session.flush()
     return user
-
-
-def end_other_sessions(session: Session, user: User) -> str:
-    """Void every session of ``user``; returns the new session id for the one that goes on.
-
-    The caller logs its own session in again with the returned id (Flask-Login's
-    ``login_user``), so only the *other* sessions end.
-    """
-    user.session_nonce = secrets.token_hex(16)
-    session.flush()
-    return user.get_id()

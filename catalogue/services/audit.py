@@ -43,6 +43,11 @@ class AuditKind(enum.StrEnum):
     PASSWORD_RESET_ASKED = "password_reset_asked"  # noqa: S105 - a name or message, not a secret
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a name or message, not a secret
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a name or message, not a secret
+    MEMBER_CONFIRMED = "member_confirmed"
+    MEMBER_REFUSED = "member_refused"
+    MEMBER_REMOVED = "member_removed"
+    SESSIONS_ENDED = "sessions_ended"
+    REGISTERED_AGAIN = "registered_again"  # someone registered with an address that has an account
 
 
 def record(
@@ -55,12 +60,17 @@ def record(
     detail: Mapping[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> AuditEvent:
-    """Add one event to the log (flushed with the rest of the unit of work)."""
+    """Add one event to the log (flushed with the rest of the unit of work).
+
+    What someone typed is logged as typed, but for NUL, which PostgreSQL cannot store: the
+    event must never fail because the input was hostile.
+    """
     event = AuditEvent(
         kind=str(kind),
         actor_id=actor.id if actor is not None else None,
-        actor_label=(actor.label if actor is not None else actor_label or None),
-        subject=(subject or None) and str(subject)[:300],
+        # The audit log is private (admins only): it names accounts by e-mail address.
+        actor_label=_storable(actor.email if actor is not None else actor_label or None),
+        subject=_storable((subject or None) and str(subject)[:300]),
         detail=dict(detail or {}),
         remote_addr=(remote_addr or None) and str(remote_addr)[:64],
     )
@@ -68,6 +78,10 @@ def record(
         event.actor_label = event.actor_label[:300]
     session.add(event)
     return event
+
+
+def _storable(text: str | None) -> str | None:
+    return text.replace("\x00", "\ufffd") if text else text
 
 
 def recent(

@@ -19,7 +19,7 @@ from catalogue.models_contrib import ClaimKind, Dispute, DisputeStatus, Revision
 from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.components import apply_document, document_of, get_component
-from catalogue.services.permissions import Permission, require
+from catalogue.services.permissions import Permission, acts_for, require
 
 MAX_TEXT = 5000
 
@@ -74,6 +74,7 @@ def may_dispute(actor: User | None) -> bool:
         actor is not None
         and actor.organisation is not None
         and actor.organisation.kind == OrganisationKind.MUNICIPALITY
+        and acts_for(actor, actor.organisation_id)
     )
 
 
@@ -89,7 +90,7 @@ def open_dispute(
     """Dispute one claim of a component, with a reason."""
     require(actor, Permission.DISPUTE)
     if not may_dispute(actor):
-        msg = "only a municipality can dispute a claim"
+        msg = "only a confirmed member of a municipality can dispute a claim"
         raise NotAuthorized(msg)
     component = get_component(session, slug)
     claim = next((c for c in claims_of(component) if c.key == claim_key), None)
@@ -187,6 +188,11 @@ def resolve(
     """Uphold (the claim goes) or dismiss (the claim stays) a dispute, with the reason why."""
     require(actor, Permission.RESOLVE_DISPUTE)
     dispute = get_dispute(session, dispute_id)
+    maintainer = dispute.component.maintaining_organisation_id
+    if maintainer is not None and maintainer == actor.organisation_id:
+        # Four eyes: whoever works for the component's maintainer is a party to the dispute.
+        msg = "you cannot resolve a dispute about your own organisation's component"
+        raise NotAuthorized(msg)
     if dispute.status != DisputeStatus.OPEN:
         msg = f"this dispute is already {dispute.status}"
         raise Conflict(msg)

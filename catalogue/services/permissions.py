@@ -31,6 +31,9 @@ class Permission(enum.StrEnum):
     # Open an organisation's landscape pages at all; *which* landscape is decided by confirmed
     # membership (is_confirmed_member) in catalogue/services/landscapes.py, not by this role.
     USE_LANDSCAPE = "landscape:use"
+    # Confirm, refuse or remove members: admins for every organisation, a confirmed beheerder
+    # for their own (services check which organisation).
+    CONFIRM_MEMBERS = "member:confirm"
 
 
 _MAINTAINER = frozenset(
@@ -66,11 +69,37 @@ class Actor(Protocol):
     organisation_role: str
 
 
+# What an account may do before an admin or a beheerder confirmed its organisation: manage
+# itself and draft submissions that only it sees (and comment on those). Membership is granted,
+# never claimed, so nothing that acts for the organisation is in here.
+UNCONFIRMED_PERMISSIONS = frozenset(
+    {Permission.MANAGE_OWN_ACCOUNT, Permission.SUBMIT, Permission.COMMENT}
+)
+
+
+def is_unconfirmed(actor: Actor | None) -> bool:
+    """True for an account whose organisation nobody confirmed yet (admins vouch for themselves)."""
+    return (
+        actor is not None
+        and actor.role != Role.ADMIN
+        and not getattr(actor, "organisation_confirmed", False)
+    )
+
+
 def permissions_of(actor: Actor | None) -> frozenset[Permission]:
-    """Everything ``actor`` may do; nothing for nobody or a deactivated account."""
+    """Everything ``actor`` may do; nothing for nobody or a deactivated account.
+
+    An unconfirmed account keeps only :data:`UNCONFIRMED_PERMISSIONS` of its role; a confirmed
+    beheerder may also confirm the members of their own organisation.
+    """
     if actor is None or not getattr(actor, "active", False):
         return frozenset()
-    return ROLE_PERMISSIONS.get(actor.role, frozenset())
+    granted = ROLE_PERMISSIONS.get(actor.role, frozenset())
+    if is_unconfirmed(actor):
+        return granted & UNCONFIRMED_PERMISSIONS
+    if is_confirmed_member(actor, actor.organisation_id, at_least=OrgRole.BEHEERDER):
+        return granted | {Permission.CONFIRM_MEMBERS}
+    return granted
 
 
 def has(actor: Actor | None, permission: Permission) -> bool:
@@ -94,10 +123,10 @@ def require(
         raise NotAuthorized(msg)
     if (
         organisation_id is not None
-        and actor.organisation_id != organisation_id
         and not has(actor, Permission.EDIT_ANY_COMPONENT)
+        and not is_confirmed_member(actor, organisation_id)
     ):
-        msg = "only members of the organisation may do this"
+        msg = "only confirmed members of the organisation may do this"
         raise NotAuthorized(msg)
 
 
@@ -114,6 +143,16 @@ def require_component_editor(actor: Actor | None, maintaining_organisation_id: i
     if maintaining_organisation_id is None or actor.organisation_id != maintaining_organisation_id:
         msg = "maintainers may only change the components of their own organisation"
         raise NotAuthorized(msg)
+    if not is_confirmed_member(actor, maintaining_organisation_id):
+        raise NotAuthorized(NOT_CONFIRMED)
+
+
+NOT_CONFIRMED = "your membership of this organisation is not confirmed yet"
+
+
+def acts_for(actor: Actor | None, organisation_id: int | None) -> bool:
+    """True when ``actor`` may act for the organisation: a confirmed member of it."""
+    return organisation_id is not None and is_confirmed_member(actor, organisation_id)
 
 
 _ORG_RANK: Mapping[str, int] = {OrgRole.VIEWER: 1, OrgRole.EDITOR: 2, OrgRole.BEHEERDER: 3}

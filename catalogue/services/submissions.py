@@ -48,7 +48,15 @@ from catalogue.services.audit import AuditKind
 from catalogue.services.components import apply_document, document_of, find_by_url
 from catalogue.services.gemma import elements_by_gemma_id
 from catalogue.services.importing import merge_publiccode, raw_text
-from catalogue.services.permissions import Permission, has, require, require_component_editor
+from catalogue.services.permissions import (
+    NOT_CONFIRMED,
+    Permission,
+    acts_for,
+    has,
+    is_unconfirmed,
+    require,
+    require_component_editor,
+)
 from catalogue.text import normalise_repository_url, slugify
 
 EDITABLE = frozenset({SubmissionStatus.CONCEPT, SubmissionStatus.CHANGES_REQUESTED})
@@ -322,13 +330,13 @@ def _may_see(actor: User | None, submission: Submission) -> bool:
     if has(actor, Permission.REVIEW):
         return True
     return has(actor, Permission.SUBMIT) and (
-        submission.author_id == actor.id or submission.organisation_id == actor.organisation_id
+        submission.author_id == actor.id or acts_for(actor, submission.organisation_id)
     )
 
 
 def _require_editor(actor: User, submission: Submission) -> None:
     require(actor, Permission.SUBMIT)
-    if submission.author_id != actor.id and submission.organisation_id != actor.organisation_id:
+    if submission.author_id != actor.id and not acts_for(actor, submission.organisation_id):
         msg = "only the author's organisation may change this submission"
         raise NotAuthorized(msg)
     if submission.status not in EDITABLE:
@@ -339,14 +347,14 @@ def _require_editor(actor: User, submission: Submission) -> None:
 def my_submissions(session: Session, *, actor: User) -> list[Submission]:
     """The actor's own submissions and those of their organisation, most recent first."""
     require(actor, Permission.SUBMIT)
+    mine = Submission.author_id == actor.id
     return list(
         session.scalars(
             select(Submission)
             .where(
-                or_(
-                    Submission.author_id == actor.id,
-                    Submission.organisation_id == actor.organisation_id,
-                )
+                or_(mine, Submission.organisation_id == actor.organisation_id)
+                if acts_for(actor, actor.organisation_id)
+                else mine
             )
             .order_by(Submission.updated_at.desc(), Submission.id.desc())
         )
@@ -441,7 +449,8 @@ def start_new(session: Session, *, actor: User) -> Submission:
         document=_empty_document(actor),
         author_id=actor.id,
         author_label=actor.label,
-        organisation_id=actor.organisation_id,
+        organisation_id=_organisation_for(actor),
+        editor_ids=[actor.id],
     )
     session.add(submission)
     _flush(session)
@@ -462,11 +471,20 @@ def start_update(session: Session, slug: str, *, actor: User) -> Submission:
         document=dict(current),
         author_id=actor.id,
         author_label=actor.label,
-        organisation_id=actor.organisation_id,
+        organisation_id=_organisation_for(actor),
+        editor_ids=[actor.id],
     )
     session.add(submission)
     _flush(session)
     return submission
+
+
+def _organisation_for(actor: User) -> int | None:
+    """The organisation a new submission belongs to: none until the membership is confirmed.
+
+    An unconfirmed account's drafts are its own: nobody of the organisation it claims sees them.
+    """
+    return actor.organisation_id if acts_for(actor, actor.organisation_id) else None
 
 
 def _component(session: Session, slug: str) -> Component:
@@ -531,7 +549,7 @@ def start_from_publiccode(
     )
     if submission is None:
         submission = Submission(
-            author_id=actor.id, author_label=actor.label, organisation_id=actor.organisation_id
+            author_id=actor.id, author_label=actor.label, organisation_id=_organisation_for(actor)
         )
         session.add(submission)
     submission.origin = origin
@@ -543,6 +561,7 @@ def start_from_publiccode(
     submission.source_name = source_name
     submission.file_issues = issues_of(result)
     submission.edited_fields = []
+    _record_editor(submission, actor)
     submission.status = SubmissionStatus.CONCEPT
     _flush(session)
     if submit:
@@ -728,8 +747,16 @@ def save_step(
     after["field_sources"] = sources
     submission.document = after
     submission.edited_fields = sorted(set(submission.edited_fields or []) | set(changed))
+    _record_editor(submission, actor)
     _flush(session)
     return submission
+
+
+def _record_editor(submission: Submission, actor: User) -> None:
+    """Remember who changed the content, so none of them approves it (four eyes)."""
+    editors = [int(i) for i in submission.editor_ids or []]
+    if actor.id not in editors:
+        submission.editor_ids = [*editors, actor.id]
 
 
 def _check_lock(submission: Submission, lock_version: int | None) -> None:
@@ -1137,6 +1164,8 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
         if key in own_sources:
             sources[key] = own_sources[key]
     merged["field_sources"] = sources
+    # No _record_editor here: a rebase adds only values that were published (approved) already
+    # and keeps the author's own, so the one who rebases wrote nothing a reviewer must check.
     submission.document = merged
     submission.base_document = current
     submission.base_version = component.version
@@ -1174,6 +1203,8 @@ def submit_for_review(
 ) -> Submission:
     """Hand a concept to the reviewers. Blocking errors raise ValidationError, located."""
     require(actor, Permission.SUBMIT)
+    if is_unconfirmed(actor):
+        raise NotAuthorized(NOT_CONFIRMED)
     submission = get_submission(session, submission_id, actor=actor)
     _require_editor(actor, submission)
     _check_lock(submission, lock_version)
@@ -1228,6 +1259,9 @@ def approve(
     (or, for a new component, when its repository appeared in the catalogue meanwhile).
     """
     submission = _reviewable(session, submission_id, actor, lock_version)
+    if actor.id in {int(i) for i in submission.editor_ids or []}:
+        msg = "you changed this submission, so another reviewer approves it (four eyes)"
+        raise NotAuthorized(msg)
     if _is_stale(session, submission):
         msg = "the component changed since this submission started; compare both versions first"
         raise Conflict(msg)

@@ -10,7 +10,7 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
 from catalogue.errors import ValidationError
 from catalogue.services import components as component_service
@@ -46,6 +46,14 @@ def _paging() -> tuple[int, int]:
     )
 
 
+def _base_url() -> str:
+    """This path on the configured public address; never the request's own Host header."""
+    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not base:
+        return url_for(request.endpoint or "api.components", **(request.view_args or {}))
+    return base + request.path
+
+
 def paged_response(
     items: list[Any], total: int, page: int, per_page: int, **extra: Any
 ) -> Response:
@@ -57,7 +65,7 @@ def paged_response(
     for relation, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", last)):
         if 1 <= number <= last and not (relation in ("prev", "next") and number == page):
             query = urlencode({**arguments, "page": number, "per_page": per_page}, doseq=True)
-            links.append(f'<{request.base_url}?{query}>; rel="{relation}"')
+            links.append(f'<{_base_url()}?{query}>; rel="{relation}"')
     if links:
         response.headers["Link"] = ", ".join(links)
     response.headers["Total-Count"] = str(total)

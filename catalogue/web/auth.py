@@ -123,6 +123,8 @@ def safe_next(target: str | None, default: str) -> str:
             and target.startswith("/")
             and not target.startswith("//")
             and "\\" not in target
+            # A line break or other control character would end up in the Location header.
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
         ):
             return target
     return default
@@ -140,7 +142,12 @@ def login() -> Any:
     if form.validate_on_submit():
         database = db_session()
         user = accounts.authenticate(
-            database, form.email.data or "", form.password.data or "", remote_addr=remote_addr()
+            database,
+            form.email.data or "",
+            form.password.data or "",
+            remote_addr=remote_addr(),
+            lockout_attempts=int(current_app.config["ACCOUNT_LOCKOUT_ATTEMPTS"]),
+            lockout_minutes=int(current_app.config["ACCOUNT_LOCKOUT_MINUTES"]),
         )
         if user is None:
             database.commit()  # the failed attempt stays in the audit log
@@ -161,6 +168,11 @@ def login() -> Any:
                     return redirect(url_for("auth.totp_setup"))
                 return redirect(url_for("auth.login_code"))
             return _finish_login(user, remember=bool(form.remember.data), next_page=next_page)
+    elif form.is_submitted() and form.email.data and form.email.errors:
+        # Refused before the password was checked (a control character, say): still an attempt.
+        database = db_session()
+        accounts.record_refused_login(database, form.email.data, remote_addr=remote_addr())
+        database.commit()
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, failed=failed), status
 
@@ -263,7 +275,7 @@ def totp_setup() -> Any:
 @bp.post("/uitloggen")
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def logout() -> Response:
-    """End the session (and the remember cookie)."""
+    """End the session and the remember cookie, here and (by a new nonce) on the server."""
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("pages.home"))
@@ -272,9 +284,28 @@ def logout() -> Response:
         database = db_session()
         accounts.record_logout(database, user, remote_addr=remote_addr())
         database.commit()
-    logout_user()
+    # Clear first: logout_user() leaves the flag that makes Flask-Login delete the remember
+    # cookie, and clearing after it would erase that flag (the cookie would log us in again).
     session.clear()
+    logout_user()
     return redirect(url_for("pages.home"))
+
+
+@bp.post("/account/overal-uitloggen")
+@requires(Permission.MANAGE_OWN_ACCOUNT)
+def logout_everywhere() -> Response:
+    """End every other session and remember cookie of this account; this one stays."""
+    user = actor()
+    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    if ActionForm().validate_on_submit():
+        database = db_session()
+        accounts.end_other_sessions(database, user, remote_addr=remote_addr())
+        database.commit()
+        fresh = accounts.get_user(database, user.id)
+        session.clear()
+        login_user(fresh, remember=False)
+        session["ended_elsewhere"] = True
+    return redirect(url_for("auth.account"))
 
 
 # ---------------------------------------------------------------- registration
@@ -292,19 +323,30 @@ def register() -> Any:
     )
     if form.validate_on_submit():
         try:
-            user = accounts.register(
+            accounts.register(
                 database,
                 email=form.email.data or "",
                 password=form.password.data or "",
                 organisation_id=form.organisation.data or None,
+                display_name=form.display_name.data or None,
                 remote_addr=remote_addr(),
             )
         except ValidationError as error:
             database.rollback()
-            copy_errors(form, error.errors)
+            # "This address has an account" would tell anyone who has one: that news goes to
+            # the address itself (accounts.note_existing_registration), the page stays the same.
+            others = {k: v for k, v in error.errors.items() if v != [accounts.EMAIL_TAKEN]}
+            if others:
+                copy_errors(form, others)
+            else:
+                accounts.note_existing_registration(
+                    database, form.email.data or "", remote_addr=remote_addr()
+                )
+                database.commit()
+                return _registered()
         else:
-            session.clear()
-            return _finish_login(user, remember=False, next_page=url_for("contribute.index"))
+            database.commit()
+            return _registered()
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
 
@@ -430,6 +472,18 @@ def change_password() -> Any:
     ), status
 
 
+def _registered() -> Response:
+    """The one answer to a registration that passed the form, new address or not."""
+    session.clear()
+    return redirect(url_for("auth.registered"))
+
+
+@bp.get("/registreren/ontvangen")
+def registered() -> str:
+    """What happens next: log in; a beheerder confirms the membership."""
+    return render_template("auth/registered.html")
+
+
 # ---------------------------------------------------------------- the account page and tokens
 
 
@@ -446,6 +500,7 @@ def account() -> str:
         form=TokenForm(),
         action=ActionForm(),
         new_token=None,
+        ended_elsewhere=bool(session.pop("ended_elsewhere", False)),
     )
 
 

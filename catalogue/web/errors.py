@@ -8,7 +8,11 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from catalogue.db import UNAVAILABLE_ERRORS
 from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+
+# Seconds a client should wait before trying again when the database is away.
+RETRY_AFTER_SECONDS = 30
 
 STATUS_BY_ERROR: dict[type[Exception], int] = {
     NotFound: 404,
@@ -37,6 +41,7 @@ def _titles() -> dict[int, str]:
         422: _("De invoer is niet goed"),
         429: _("Te veel verzoeken"),
         500: _("Er ging iets mis aan onze kant"),
+        503: _("De catalogus is even niet bereikbaar"),
     }
 
 
@@ -86,6 +91,20 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
         return problem(status, None)
+
+    def _unavailable(error: Exception) -> Response:
+        # The session is unusable; drop it quietly (a rollback may fail the same way).
+        try:
+            _rollback()
+        except UNAVAILABLE_ERRORS:
+            g.pop("db_session", None)
+        current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        response = problem(503, _("Probeer het over een halve minuut opnieuw. Wij werken eraan."))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for kind in UNAVAILABLE_ERRORS:
+        app.register_error_handler(kind, _unavailable)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -7,6 +7,7 @@ messages; :func:`copy_errors` puts them on the fields in the reader's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -95,6 +96,41 @@ SERVICE_MESSAGES: dict[str, Any] = {
 }
 
 
+# C0 control characters and DEL: PostgreSQL stores no NUL in text, and none of them belong in
+# anything a person types. Tab, line feed and carriage return are allowed in text areas only.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARACTER = _l("Dit veld bevat een teken dat hier niet mag (een stuurteken).")
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """True when ``value`` holds a control character (line breaks count unless ``multiline``)."""
+    return bool((_CONTROL if multiline else _CONTROL_OR_NEWLINE).search(value))
+
+
+class Form(FlaskForm):  # type: ignore[misc]
+    """Every form of the site: a FlaskForm (CSRF) that refuses control characters in any field.
+
+    The refusal is a field error like any other, on every database, before a service sees it.
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own validators, then no control characters anywhere."""
+        valid = bool(super().validate(extra_validators=extra_validators))
+        for field in self:
+            if field.type in ("CSRFTokenField", "FileField"):
+                continue
+            multiline = field.type == "TextAreaField"
+            values = field.raw_data or []
+            if any(
+                isinstance(v, str) and has_control_characters(v, multiline=multiline)
+                for v in values
+            ):
+                field.errors = [*list(field.errors or []), str(CONTROL_CHARACTER)]
+                valid = False
+        return valid
+
+
 def translate(message: str) -> str:
     """A service message in the reader's language, when we know it; otherwise as it is."""
     known = SERVICE_MESSAGES.get(message)
@@ -166,7 +202,7 @@ def _choices(table: Mapping[str, Any]) -> list[SelectChoice]:
 # ---------------------------------------------------------------- accounts
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail address and password."""
 
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
@@ -176,10 +212,18 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ingelogd blijven op deze computer (3 dagen)"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """A new maintainer account."""
 
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    display_name = StringField(
+        _l("Uw naam (openbaar, mag leeg blijven)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "Zo ziet iedereen wie een bijdrage deed, met uw organisatie. Uw e-mailadres tonen"
+            " we nooit."
+        ),
+    )
     organisation = SelectField(_l("Organisatie"), coerce=int, validators=[InputRequired(REQUIRED)])
     password = PasswordField(
         _l("Wachtwoord"),
@@ -197,7 +241,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The address to send a password-reset link to."""
 
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
@@ -208,7 +252,7 @@ NEW_PASSWORD_HELP = _l(
 )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """A new password, twice."""
 
     password = PasswordField(
@@ -233,7 +277,7 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
-class TotpForm(FlaskForm):
+class TotpForm(Form):
     """A six-digit code from an authenticator app."""
 
     code = StringField(
@@ -247,7 +291,7 @@ class TotpForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A new personal API token."""
 
     name = StringField(
@@ -257,7 +301,7 @@ class TokenForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token (logout, revoke, submit, rebase)."""
 
     lock_version = HiddenField()
@@ -266,7 +310,7 @@ class ActionForm(FlaskForm):
 # ---------------------------------------------------------------- contributing
 
 
-class BasicsForm(FlaskForm):
+class BasicsForm(Form):
     """Step 1: what the component is and where its source code lives."""
 
     lock_version = HiddenField()
@@ -351,7 +395,7 @@ SOFTWARE_TYPES = (
 )
 
 
-class PickerForm(FlaskForm):
+class PickerForm(Form):
     """A list of checkboxes to choose from, with a search box (steps 2 and 3)."""
 
     lock_version = HiddenField()
@@ -361,7 +405,7 @@ class PickerForm(FlaskForm):
     zoek2 = StringField(_l("Zoek"), validators=[Optional(), Length(max=100)])
 
 
-class HostingForm(FlaskForm):
+class HostingForm(Form):
     """Step 4: how municipalities can run it."""
 
     lock_version = HiddenField()
@@ -387,7 +431,7 @@ MAINTENANCE_TYPES = {
 }
 
 
-class LicenceForm(FlaskForm):
+class LicenceForm(Form):
     """Step 5: the licence (SPDX) and how the component is maintained."""
 
     lock_version = HiddenField()
@@ -413,7 +457,7 @@ class LicenceForm(FlaskForm):
         self.maintenance_type.choices = _choices(MAINTENANCE_TYPES)
 
 
-class DescriptionsForm(FlaskForm):
+class DescriptionsForm(Form):
     """Step 6: descriptions in Dutch and English (Markdown in the long description)."""
 
     lock_version = HiddenField()
@@ -453,7 +497,7 @@ class DescriptionsForm(FlaskForm):
     )
 
 
-class PubliccodeForm(FlaskForm):
+class PubliccodeForm(Form):
     """Upload or paste a publiccode.yml."""
 
     file = FileField(
@@ -468,7 +512,7 @@ class PubliccodeForm(FlaskForm):
 # ---------------------------------------------------------------- review and disputes
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Approve, reject or ask for changes, with a note or reason."""
 
     lock_version = HiddenField()
@@ -494,13 +538,13 @@ class DecisionForm(FlaskForm):
         )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     """A comment on a submission."""
 
     body = TextAreaField(_l("Reactie"), validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(Form):
     """Dispute one claim of a component."""
 
     claim = RadioField(
@@ -511,7 +555,7 @@ class DisputeForm(FlaskForm):
     )
 
 
-class ResolveDisputeForm(FlaskForm):
+class ResolveDisputeForm(Form):
     """Uphold or dismiss a dispute."""
 
     outcome = RadioField(
@@ -540,7 +584,7 @@ ROLE_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Role, organisation and state of an account."""
 
     role = SelectField(_l("Rol"), choices=[], validators=[InputRequired(REQUIRED)])
@@ -555,7 +599,7 @@ class UserForm(FlaskForm):
         self.role.choices = options(ROLE_LABELS.items())
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """An organisation's name, kind and website."""
 
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -574,7 +618,7 @@ class OrganisationForm(FlaskForm):
         self.kind.choices = _choices(labels.ORGANISATION_KIND)
 
 
-class MergeComponentsForm(FlaskForm):
+class MergeComponentsForm(Form):
     """Which component is the duplicate, and which one stays."""
 
     duplicate = SelectField(
@@ -583,7 +627,7 @@ class MergeComponentsForm(FlaskForm):
     keep = SelectField(_l("Component dat blijft"), choices=[], validators=[InputRequired(REQUIRED)])
 
 
-class MergeOrganisationsForm(FlaskForm):
+class MergeOrganisationsForm(Form):
     """Which organisation is the duplicate, and which one stays."""
 
     duplicate = SelectField(
@@ -612,7 +656,7 @@ def lock_of(form: FlaskForm) -> int | None:
 LANDSCAPE_UPLOAD_BYTES = 1024 * 1024
 
 
-class LandscapeUploadForm(FlaskForm):
+class LandscapeUploadForm(Form):
     """Upload an ArchiMate exchange file (AMEFF) of the organisation's landscape."""
 
     file = FileField(
@@ -626,7 +670,7 @@ class LandscapeUploadForm(FlaskForm):
     )
 
 
-class LandscapeSaveForm(FlaskForm):
+class LandscapeSaveForm(Form):
     """Save the previewed file: the file itself (base64) and the version it was previewed on."""
 
     content = HiddenField(validators=[DataRequired()])
@@ -634,7 +678,35 @@ class LandscapeSaveForm(FlaskForm):
     lock_version = HiddenField(validators=[DataRequired()])
 
 
-class LandscapeComponentForm(FlaskForm):
+class LandscapeComponentForm(Form):
     """Publish or withdraw the usage claim of one catalogue component in the landscape."""
 
     component = HiddenField(validators=[DataRequired(), Length(max=120)])
+
+
+# ---------------------------------------------------------------- membership
+
+ORG_ROLE_LABELS = {
+    "viewer": _l("lezer"),
+    "editor": _l("bewerker"),
+    "beheerder": _l("organisatiebeheerder"),
+}
+DECISION_LABELS = {
+    "confirm": _l("Bevestigen (of de rol wijzigen)"),
+    "refuse": _l("Weigeren"),
+    "remove": _l("Lidmaatschap beëindigen"),
+}
+
+
+class MembershipForm(Form):
+    """An admin's or beheerder's decision about one account's membership."""
+
+    decision = RadioField(_l("Besluit"), choices=[], validators=[InputRequired(REQUIRED)])
+    organisation_role = SelectField(
+        _l("Rol in de organisatie"), choices=[], validators=[InputRequired(REQUIRED)]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision.choices = options(DECISION_LABELS.items())
+        self.organisation_role.choices = options(ORG_ROLE_LABELS.items())

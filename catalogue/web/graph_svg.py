@@ -28,7 +28,9 @@ def _short(label: str) -> str:
 
 
 def render_svg(graph: DependencyGraph, *, title: str, kind_labels: dict[str, str]) -> Markup:
-    """The graph as an inline ``<svg>`` element."""
+    """The graph as an inline ``<svg>`` element; an empty graph gives no element at all."""
+    if not graph.nodes:
+        return Markup("")
     columns: dict[int, list[str]] = {}
     for node in graph.nodes:
         columns.setdefault(node.depth, []).append(node.key)

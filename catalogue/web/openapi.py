@@ -77,7 +77,8 @@ def _get(
         "get": {
             "summary": summary,
             "parameters": parameters,
-            "responses": {"200": response, **{code: PROBLEM for code in errors}},
+            # 400: a NUL byte in the query or the path (catalogue/security.py refuses it).
+            "responses": {"200": response, "400": PROBLEM, **{code: PROBLEM for code in errors}},
         }
     }
 
@@ -192,6 +193,7 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _ok({"$ref": "#/components/schemas/Advice"}),
+                        "400": PROBLEM,  # not JSON, or nested deeper than 32
                         "404": PROBLEM,
                         "422": PROBLEM,
                     },

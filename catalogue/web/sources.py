@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import URLField
 from wtforms.validators import DataRequired, Length
 
@@ -17,7 +16,7 @@ from catalogue.services.facts import is_derived_source
 from catalogue.services.permissions import Permission, require_component_editor
 from catalogue.web.auth import actor, requires
 from catalogue.web.context import db_session
-from catalogue.web.forms import handle_form
+from catalogue.web.forms import Form, handle_form
 from catalogue.web.page_cache import cached_page
 
 bp = Blueprint("sources", __name__)
@@ -74,7 +73,7 @@ def source_list() -> str:
     )
 
 
-class SourceForm(FlaskForm):
+class SourceForm(Form):
     """The publiccode.yml URL a maintainer registers for their component."""
 
     url = URLField(

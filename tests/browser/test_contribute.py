@@ -65,6 +65,15 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    # The same answer whether or not the address had an account; then log in.
+    page.wait_for_url(re.compile(r"/registreren/ontvangen$"))
+    assert_accessible(page)
+    # An admin confirms that this person works for Conduction (membership is granted).
+    _confirm_member(database_url, "onderhouder@example.org")
+    page.get_by_role("link", name="Inloggen").last.click()
+    page.get_by_label("E-mailadres").fill("onderhouder@example.org")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(re.compile(r"/bijdragen$"))
     assert_accessible(page)
 
@@ -135,9 +144,33 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     assert "EUPL-1.2" in page.content()
     history = page.goto(page.url + "/geschiedenis")
     assert history is not None and history.ok
-    assert (
-        "beoordelaar@example.org" in page.content() and "onderhouder@example.org" in page.content()
-    )
+    # People by name (or "medewerker <id>") and organisation, never by e-mail address.
+    assert "medewerker" in page.content() and "Conduction" in page.content()
+    assert "@example.org" not in page.content()
+
+
+def _confirm_member(database_url: str, email: str) -> None:
+    """What an admin does on /organisatie/leden, through the same service."""
+    from catalogue.models_contrib import User
+
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            organisation = session.scalar(
+                select(Organisation).where(Organisation.cbs_code == "GM0344")
+            )
+            admin = accounts.register(
+                session,
+                email="beheer@example.org",
+                password=PASSWORD,
+                organisation_id=organisation.id,
+                role="admin",
+                trusted=True,
+            )
+            member = session.scalar(select(User).where(User.email == email))
+            accounts.decide_membership(session, member.id, "confirm", actor=admin)
+    finally:
+        database.dispose()
 
 
 def _account(database_url: str, email: str, role: str) -> str | None:

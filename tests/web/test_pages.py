@@ -125,8 +125,11 @@ def test_unknown_things_get_a_404_page(client: Any, path: str) -> None:
     ],
 )
 def test_odd_input_never_gives_a_500(client: Any, query: str) -> None:
+    # A NUL byte is refused as a bad request on every backend (PostgreSQL cannot compare text
+    # with one; catalogue/security.py); everything else odd still shows the page.
+    expected = 400 if "%00" in query else 200
     for path in ("/componenten", "/componenten/filter/gemeente", "/organisaties", "/"):
-        assert client.get(f"{path}?{query}").status_code == 200
+        assert client.get(f"{path}?{query}").status_code == expected
 
 
 def test_hostile_html_in_a_description_is_inert(app: Any, client: Any) -> None:
