@@ -33,6 +33,8 @@ CLAIM_COLUMNS = [
     "source",
     "commit",
     "claim_type",
+    "kind",
+    "quote",
 ]
 
 
@@ -64,6 +66,8 @@ def snapshot(session: Session) -> dict[str, Any]:
             u.source_ref,
             u.source_commit,
             u.claim_type,
+            u.kind,
+            u.quote,
         )
         for u in session.scalars(select(Usage))
     )
@@ -156,6 +160,8 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
                     "source": usage.source_ref or "",
                     "commit": usage.source_commit or "",
                     "claim_type": usage.claim_type or "",
+                    "kind": usage.kind,
+                    "quote": usage.quote or "",
                 }
             )
     written.append(path)
