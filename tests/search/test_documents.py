@@ -55,3 +55,21 @@ def test_the_digest_sees_a_change_in_a_child_row(session: Any) -> None:
     after = document_from(component)
     assert before["digest"] != after["digest"]
     session.rollback()
+
+
+def test_the_municipality_facet_counts_use_not_commissioning(session: Any) -> None:
+    """Open Formulieren's seeded claims are all 'ontwikkeld in opdracht van' (STAKEHOLDERS.md):
+    no municipality is listed as its user. Open Zaak lists exactly its 'gebruikt' claims."""
+    from catalogue.models import Usage, UsageKind
+
+    claims = [
+        (u.component.slug, u.organisation.slug, u.kind) for u in session.scalars(select(Usage))
+    ]
+    assert {kind for slug, _, kind in claims if slug == "open-formulieren"} == {
+        UsageKind.COMMISSIONED
+    }
+    assert _document(session, "open-formulieren")["facets"]["municipality"] == [UNKNOWN]
+    users = sorted(
+        {org for slug, org, kind in claims if slug == "open-zaak" and kind == "gebruikt"}
+    )
+    assert _document(session, "open-zaak")["facets"]["municipality"] == users
