@@ -118,6 +118,13 @@ class RealisationBasis(enum.StrEnum):
     MANUAL = "manual"  # added by hand, with a reason
 
 
+class UsageKind(enum.StrEnum):
+    """What a usage claim says: the organisation uses the component, or had it developed."""
+
+    USES = "gebruikt"
+    COMMISSIONED = "ontwikkeld in opdracht van"
+
+
 class GemmaKind(enum.StrEnum):
     """Kinds of GEMMA element we keep."""
 
@@ -420,6 +427,12 @@ class Usage(Sourced, Base):
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     # What kind of claim this is, in the words of its source (for example "publiccode.yaml usedBy").
     claim_type: Mapped[str | None] = mapped_column(Text, default=None)
+    # "gebruikt" or "ontwikkeld in opdracht van" (UsageKind): commissioning is not proof of use.
+    kind: Mapped[str] = mapped_column(
+        String(32), default=UsageKind.USES, server_default=UsageKind.USES.value
+    )
+    # A short verbatim quote from the source that makes the claim.
+    quote: Mapped[str | None] = mapped_column(Text, default=None)
     source_commit: Mapped[str | None] = mapped_column(String(64), default=None)
 
     organisation: Mapped[Organisation] = relationship(back_populates="usages")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from catalogue.models import Component, OrganisationKind
+from catalogue.models import Component, OrganisationKind, UsageKind
 from catalogue.search.dutch import parts_of
 from catalogue.search.query import FACETS, UNKNOWN, exact_key, normalise_text
 from catalogue.text import slugify
@@ -69,7 +69,11 @@ def _facets(component: Component) -> tuple[dict[str, list[str]], dict[str, dict[
             component.maintaining_organisation.name,
         )
     for usage in component.usages:
-        if usage.organisation.kind == OrganisationKind.MUNICIPALITY:
+        # "Used by": a municipality that only commissioned the component is not counted.
+        if (
+            usage.organisation.kind == OrganisationKind.MUNICIPALITY
+            and usage.kind == UsageKind.USES
+        ):
             add("municipality", usage.organisation.slug, usage.organisation.name)
 
     facets = {name: sorted(found) or [UNKNOWN] for name, found in values.items()}

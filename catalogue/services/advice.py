@@ -58,6 +58,7 @@ from catalogue.models import (
     Organisation,
     Realisation,
     Usage,
+    UsageKind,
 )
 
 RC = "rc:"
@@ -617,7 +618,8 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         if lacking:
             missing_standards[component.slug] = lacking
             exclude.add(component.slug)
-        adopters = {u.organisation_id for u in component.usages}
+        # Only claims of use count as adoption: having commissioned a component is not using it.
+        adopters = {u.organisation_id for u in component.usages if u.kind == UsageKind.USES}
         candidates.append(
             Candidate(
                 id=component.slug,

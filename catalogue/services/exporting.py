@@ -35,6 +35,8 @@ CLAIM_COLUMNS = [
     "source",
     "commit",
     "claim_type",
+    "kind",
+    "quote",
 ]
 
 
@@ -66,6 +68,8 @@ def snapshot(session: Session) -> dict[str, Any]:
             u.source_ref,
             u.source_commit,
             u.claim_type,
+            u.kind,
+            u.quote,
         )
         for u in session.scalars(select(Usage))
     )
@@ -173,6 +177,8 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
                     "source": usage.source_ref or "",
                     "commit": usage.source_commit or "",
                     "claim_type": usage.claim_type or "",
+                    "kind": usage.kind,
+                    "quote": usage.quote or "",
                 }
             )
     written.append(path)

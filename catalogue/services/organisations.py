@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalogue.errors import NotFound, ValidationError
-from catalogue.models import Component, Organisation, OrganisationKind, SourceKind, Usage
+from catalogue.models import (
+    Component,
+    Organisation,
+    OrganisationKind,
+    SourceKind,
+    Usage,
+    UsageKind,
+)
 from catalogue.text import unique_slug
 
 MUNICIPALITIES_SOURCE = "data/municipalities/municipalities.csv"
@@ -101,9 +108,11 @@ def load_usage_claims(
                     Organisation.cbs_code == row["municipality_code"].strip()
                 )
             )
-            if component is None or organisation is None:
+            kind = (row.get("kind") or "").strip() or UsageKind.USES.value
+            if component is None or organisation is None or kind not in set(UsageKind):
                 skipped.append(
                     f"{CLAIMS_SOURCE} line {number}: {row['component']} / {row['municipality_code']}"
+                    + ("" if kind in set(UsageKind) else f" (unknown kind {kind!r})")
                 )
                 continue
             source_ref = row["source"].strip()
@@ -121,6 +130,8 @@ def load_usage_claims(
             usage.source_kind = SourceKind.CLAIM
             usage.source_commit = row.get("commit") or None
             usage.claim_type = row.get("claim_type") or None
+            usage.kind = kind
+            usage.quote = (row.get("quote") or "").strip() or None
             loaded += 1
     session.flush()
     return ClaimLoadReport(loaded=loaded, skipped=skipped)
@@ -149,10 +160,17 @@ def list_organisations(
     return list(rows), total
 
 
-def users_of(usages: Iterable[Usage]) -> list[tuple[Organisation, list[Usage]]]:
-    """Group usage claims by organisation, so one municipality shows once with all its sources."""
+def users_of(
+    usages: Iterable[Usage], *, kind: str | None = None
+) -> list[tuple[Organisation, list[Usage]]]:
+    """Group usage claims by organisation, so one municipality shows once with all its sources.
+
+    With ``kind`` only claims of that kind (UsageKind) count: "uses" and "commissioned" stay apart.
+    """
     grouped: dict[int, tuple[Organisation, list[Usage]]] = {}
     for usage in usages:
+        if kind is not None and usage.kind != kind:
+            continue
         grouped.setdefault(usage.organisation_id, (usage.organisation, []))[1].append(usage)
     return sorted(grouped.values(), key=lambda item: item[0].name)
 
@@ -170,9 +188,13 @@ def count_by_kind(session: Session) -> dict[str, int]:
     return {kind: number for kind, number in rows}
 
 
-def usages_by_component(organisation: Organisation) -> list[tuple[Component, list[Usage]]]:
-    """Group an organisation's usage claims by component."""
+def usages_by_component(
+    organisation: Organisation, *, kind: str | None = None
+) -> list[tuple[Component, list[Usage]]]:
+    """Group an organisation's usage claims by component (only those of ``kind`` when given)."""
     grouped: dict[int, tuple[Component, list[Usage]]] = {}
     for usage in organisation.usages:
+        if kind is not None and usage.kind != kind:
+            continue
         grouped.setdefault(usage.component_id, (usage.component, []))[1].append(usage)
     return sorted(grouped.values(), key=lambda item: item[0].name.lower())

@@ -7,7 +7,13 @@ import math
 from flask import Blueprint, Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from catalogue.models import Component, ComponentDescription, GemmaKind, OrganisationKind
+from catalogue.models import (
+    Component,
+    ComponentDescription,
+    GemmaKind,
+    OrganisationKind,
+    UsageKind,
+)
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import facts as fact_service
@@ -67,7 +73,8 @@ def component_detail(slug: str) -> str:
         description=description,
         description_fallback=fallback,
         long_description=markdown_to_html(description.long_description if description else None),
-        users=organisation_service.users_of(component.usages),
+        users=organisation_service.users_of(component.usages, kind=UsageKind.USES),
+        commissioners=organisation_service.users_of(component.usages, kind=UsageKind.COMMISSIONED),
         latest_import=component_service.latest_import(component),
         derived_facts=fact_service.derived_facts_of(db_session(), component),
         harvest_sources=harvest_service.sources_of(db_session(), component),
@@ -192,7 +199,10 @@ def organisation_detail(slug: str) -> str:
     return render_template(
         "pages/organisation.html",
         organisation=organisation,
-        usages=organisation_service.usages_by_component(organisation),
+        usages=organisation_service.usages_by_component(organisation, kind=UsageKind.USES),
+        commissioned=organisation_service.usages_by_component(
+            organisation, kind=UsageKind.COMMISSIONED
+        ),
     )
 
 

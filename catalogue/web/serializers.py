@@ -44,6 +44,8 @@ def component_detail(component: Component) -> dict[str, Any]:
             "source": usage.source_ref,
             "source_commit": usage.source_commit,
             "claim_type": usage.claim_type,
+            "kind": usage.kind,
+            "quote": usage.quote,
         }
         for usage in component.usages
     ]
@@ -155,6 +157,7 @@ def organisation_detail(organisation: Organisation) -> dict[str, Any]:
                 "component": u.component.slug,
                 "name": u.component.name,
                 "status": u.status,
+                "kind": u.kind,
                 "source": u.source_ref,
             }
             for u in organisation.usages

@@ -1,7 +1,7 @@
 """harden: who decided an account's membership, and who edited a submission
 
 Revision ID: 0010
-Revises: 0016
+Revises: 0009
 Create Date: 2026-12-07 00:45:00
 
 ``user_account.membership_decided_at`` is set when an admin or a beheerder confirms, refuses
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0016"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

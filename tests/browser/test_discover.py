@@ -60,8 +60,12 @@ def test_architect_searches_filters_and_reads_dependencies(
 
     facet = page.get_by_role("group", name=text["facet"])
     # With JavaScript, htmx sends the form on change and pushes the new URL; no button needed.
+    option = facet.get_by_label("Zaakregistratiecomponent", exact=False).first
+    if not option.is_visible():
+        # A long facet shows its first values; the rest are behind "Nog … keuzes".
+        facet.locator("summary").click()
     with page.expect_response(lambda response: "referentiecomponent=" in response.url):
-        facet.get_by_label("Zaakregistratiecomponent", exact=False).first.check()
+        option.check()
     page.wait_for_url("**referentiecomponent=**")
     hits = page.locator(".hits .card h3").all_inner_texts()
     assert "Open Zaak" in hits
@@ -80,7 +84,8 @@ def test_procurement_officer_compares_three_and_downloads_csv(
 ) -> None:
     text = TEXT[language]
     _start(page, live_server, language)
-    page.goto(f"{live_server}/componenten?q=open")
+    # Maykin's components that match "open" fit on one page of results, so all three can be ticked.
+    page.goto(f"{live_server}/componenten?q=open&beheerder=maykin-media")
     chosen = ["Open Zaak", "Open Notificaties", "Open Klant"]
     for name in chosen:
         # Each tick is part of the search state: wait for htmx to bring the updated results.

@@ -196,3 +196,27 @@ def test_bad_profiles_name_the_field(app: Any, profile: dict[str, Any], field: s
     ):
         build_instance(session, profile_from_mapping(profile))
     assert field in error.value.errors
+
+
+def test_only_claims_of_use_count_as_adoption(app: Any) -> None:
+    """Open Zaak has claims of both kinds; Open Formulieren only 'ontwikkeld in opdracht van'
+    (its STAKEHOLDERS.md), which is not proof of use: its adoption stays unknown."""
+    from sqlalchemy import select
+
+    from catalogue.models import Usage, UsageKind
+
+    with app.extensions["catalogue_db"].session() as session:
+        facts = build_instance(session, profile_from_mapping(ZAAKGERICHT_EN_FORMULIEREN))
+        claims = [
+            (u.component.slug, u.organisation_id, u.kind) for u in session.scalars(select(Usage))
+        ]
+    users = {org for slug, org, kind in claims if slug == "open-zaak" and kind == UsageKind.USES}
+    commissioners = {
+        org for slug, org, kind in claims if slug == "open-zaak" and kind == UsageKind.COMMISSIONED
+    }
+    assert commissioners - users, "the seed holds a commissioner of Open Zaak that claims no use"
+    assert facts.instance.by_id["open-zaak"].adoption_count == len(users)
+    assert {kind for slug, _, kind in claims if slug == "open-formulieren"} == {
+        UsageKind.COMMISSIONED
+    }
+    assert facts.instance.by_id["open-formulieren"].adoption_count is None

@@ -10,6 +10,7 @@ from catalogue.models import Component
 from catalogue.search.documents import digest, document_from
 from catalogue.search.query import FACETS, UNKNOWN
 from catalogue.search.sync import load_documents
+from tests.search.conftest import SEEDED_COMPONENTS
 
 
 def _document(session: Any, slug: str) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def test_open_zaak_document_has_texts_per_language_and_facets_by_key_and_name(
 
 def test_every_seeded_component_maps_and_every_facet_has_a_value(session: Any) -> None:
     documents = load_documents(session)
-    assert len(documents) == 46
+    assert len(documents) == SEEDED_COMPONENTS
     for document in documents:
         assert all(document["facets"][f.name] for f in FACETS), document["slug"]
 
@@ -54,3 +55,21 @@ def test_the_digest_sees_a_change_in_a_child_row(session: Any) -> None:
     after = document_from(component)
     assert before["digest"] != after["digest"]
     session.rollback()
+
+
+def test_the_municipality_facet_counts_use_not_commissioning(session: Any) -> None:
+    """Open Formulieren's seeded claims are all 'ontwikkeld in opdracht van' (STAKEHOLDERS.md):
+    no municipality is listed as its user. Open Zaak lists exactly its 'gebruikt' claims."""
+    from catalogue.models import Usage, UsageKind
+
+    claims = [
+        (u.component.slug, u.organisation.slug, u.kind) for u in session.scalars(select(Usage))
+    ]
+    assert {kind for slug, _, kind in claims if slug == "open-formulieren"} == {
+        UsageKind.COMMISSIONED
+    }
+    assert _document(session, "open-formulieren")["facets"]["municipality"] == [UNKNOWN]
+    users = sorted(
+        {org for slug, org, kind in claims if slug == "open-zaak" and kind == "gebruikt"}
+    )
+    assert _document(session, "open-zaak")["facets"]["municipality"] == users

@@ -1,6 +1,6 @@
 """The array ranking (catalogue/search/_whoosh_ranking.py) gives what Whoosh's collector gives.
 
-The index holds the seeded catalogue's 46 documents and three variants of each (their texts
+The index holds the seeded catalogue's documents and three variants of each (their texts
 recombined, so scores spread and ties occur), written as one rebuilt segment plus a second
 segment from an incremental update, with a few documents deleted: so posting lists are read
 both a block at a time and through Whoosh's deletion filter, with segment offsets.

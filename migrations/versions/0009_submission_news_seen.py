@@ -1,7 +1,7 @@
 """accounts: when the account last looked at the news on its submissions
 
-Revision ID: 0016
-Revises: 0012
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07 00:40:00
 
 ``user_account.news_seen_at`` is the moment the account last opened "Bijdragen". A review
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0012"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """landscape: an organisation's own applications, in revisions, and members' iCalendar feeds
 
-Revision ID: 0014
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-07 01:00:00
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """facts and harvest: derived facts with evidence, harvest sources, runs and a lock
 
-Revision ID: 0012
-Revises: 0014
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 00:40:00
 
 ``derived_fact`` keeps a fact derived from evidence (rule, URL, commit, excerpt, date) apart from
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0014"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
