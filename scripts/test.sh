@@ -25,4 +25,6 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
   fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# One pytest worker per core (pytest-xdist): the browser, server and hostile-input tests wait on
+# I/O as much as they compute. PYTEST_WORKERS=0 runs in this process, e.g. for a debugger.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"

@@ -327,7 +327,9 @@ class WhooshBackend:
                     generation, text_query, everything, selections, query, page
                 )
             else:
-                hits = self._ranked_hits(generation, ranked, everything, query, page)
+                hits = self._ranked_hits(
+                    generation, ranked, everything, query, page, text_query, selections
+                )
         suggestion = self._suggest(searcher, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
@@ -338,6 +340,8 @@ class WhooshBackend:
         everything: int,
         query: SearchQuery,
         page: tuple[int, int],
+        text_query: wq.Query,
+        selections: dict[str, int],
     ) -> list[Hit]:
         """A page of hits from the array ranking."""
         ranker = generation.ranker
@@ -355,6 +359,19 @@ class WhooshBackend:
         for (field, text), found in ranked.terms.items():
             if (found & candidates).any():
                 words.setdefault(field, set()).add(text)
+        # Whoosh's collector also counts a term whose matcher is parked on a collected
+        # document inside an And that does not match it: when an And below an Or runs out,
+        # the side that is left stays where its last skip put it, and the Or may still match
+        # that document by another part ("objecttypen" matched whole, while the And of its
+        # parts "object" and "typen" ended with "object" parked there). Only a term that
+        # occurs in a result without being one of the words can be such a term; then the
+        # words are Whoosh's own (an unscored pass of its matchers, which move as they do
+        # when scored).
+        if any(
+            text not in words.get(field, ()) and (found & ranked.matched & candidates).any()
+            for (field, text), found in ranked.postings.items()
+        ):
+            words = self._collected_words(generation, text_query, everything, selections)
         occurs = {
             field: np.logical_or.reduce([ranked.postings[(field, text)] for text in texts])
             for field, texts in words.items()
@@ -378,6 +395,26 @@ class WhooshBackend:
                 )
             )
         return hits
+
+    def _collected_words(
+        self,
+        generation: Generation,
+        text_query: wq.Query,
+        everything: int,
+        selections: dict[str, int],
+    ) -> dict[str, set[str]]:
+        """The terms Whoosh's collector reports as matched (Results.matched_terms), by field."""
+        results = generation.searcher.search(
+            text_query,
+            limit=None,
+            scored=False,
+            filter=generation.docnums(everything) if selections else None,
+            terms=True,
+        )
+        words: dict[str, set[str]] = {}
+        for field, btext in results.matched_terms():
+            words.setdefault(field, set()).add(self.schema[field].from_bytes(btext))
+        return words
 
     def _collected_hits(
         self,

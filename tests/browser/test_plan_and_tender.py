@@ -101,6 +101,12 @@ def test_architect_starts_from_what_buren_publishes(
     # What-if: the result is where the browser lands, and it has the focus.
     page.get_by_role("button", name=text["see"]).click()
     page.wait_for_url("**#wat-als-uitkomst")
+    # Chromium moves the focus to the fragment's (focusable) target while it renders the page,
+    # which can be just after the load event that wait_for_url waits for: wait for it (5 s).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'wat-als-uitkomst'",
+        timeout=5000,
+    )
     assert page.evaluate("document.activeElement.id") == "wat-als-uitkomst"
     verdict = page.locator("#wat-als-uitkomst .verdict").inner_text()
     assert verdict.startswith(text["verdicts"])

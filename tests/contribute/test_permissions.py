@@ -45,8 +45,10 @@ ROLES = (
     Role.ADMIN.value,
 )
 # What an unconfirmed account may not touch even with the permission: whatever belongs to the
-# organisation it claims (the matrix's submission is Amsterdam's; Signalen is Amsterdam's).
-ORGANISATION_OWNED = re.compile(r"<int:submission_id>|^/componenten/<slug>/wijzigen$")
+# organisation it claims (the matrix's submission is Amsterdam's; Signalen is Amsterdam's). That
+# includes registering where the harvester reads Signalen's publiccode.yml (/bron): a source
+# writes the organisation's component, so only a confirmed member may register one (issue 10).
+ORGANISATION_OWNED = re.compile(r"<int:submission_id>|^/componenten/<slug>/(?:wijzigen|bron)$")
 # Mutating routes that are open to everyone on purpose, but live in modules that do not use the
 # @public decorator (yet). Each needs a reason; anything else without a check fails.
 # Mutating endpoints allowed without a decorator: none. Keep it that way.

@@ -17,7 +17,9 @@ from sqlalchemy import select
 
 from catalogue.models import Component
 from catalogue.models_contrib import AuditEvent, Role, Submission, SubmissionStatus
+from catalogue.models_facts import DerivedFact, DerivedFactName
 from catalogue.services import accounts, submissions
+from catalogue.services.facts import is_derived_source
 
 from .conftest import COMPONENT, PASSWORD, Account, csrf_of, login, make_account, sign_in
 
@@ -306,7 +308,28 @@ def test_two_editors_of_one_component_conflict_and_nothing_is_lost(
     with database.session() as session:
         component = session.scalar(select(Component).where(Component.slug == COMPONENT))
         assert component.license == "EUPL-1.2"
-        assert [h["model"] for h in component.hosting_models] == ["saas"]
+        # The stated hosting is the second editor's. A derived "self-hostable" entry (Signalen
+        # has a published Helm chart, data/derived_facts.yaml) is kept beside it, marked as
+        # derived: only a stated on-premise entry would replace it.
+        stated = [h for h in component.hosting_models if not is_derived_source(h.get("source"))]
+        assert [h["model"] for h in stated] == ["saas"]
+        derived = [h for h in component.hosting_models if is_derived_source(h.get("source"))]
+        assert [h["model"] for h in derived] == (
+            ["on-premise"] if _derives_self_hostable(session, component) else []
+        )
+
+
+def _derives_self_hostable(session: Any, component: Component) -> bool:
+    """True when the seed derived "self-hostable" for the component (a chart or an image)."""
+    return (
+        session.scalar(
+            select(DerivedFact.id).where(
+                DerivedFact.component_id == component.id,
+                DerivedFact.fact == DerivedFactName.SELF_HOSTABLE,
+            )
+        )
+        is not None
+    )
 
 
 def test_two_people_saving_one_submission_get_a_conflict_with_both_versions(

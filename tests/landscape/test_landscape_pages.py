@@ -186,7 +186,12 @@ def test_publishing_adds_a_sourced_claim_and_withdrawing_removes_it(
     with app.extensions["catalogue_db"].session() as session:
         usage = session.scalar(select(Usage).where(Usage.claim_type == "landschap"))
         assert usage is not None and usage.component.slug == "open-zaak"
-        assert usage.source_ref.startswith("landschap van Gemeente Aalten, gepubliceerd door lid ")
+        # Named as everywhere in public: no display name, so "medewerker <id>"; never an e-mail.
+        assert re.fullmatch(
+            rf"landschap van Gemeente Aalten, gepubliceerd door medewerker {people['editor'].id}"
+            r" op \d{4}-\d{2}-\d{2}",
+            usage.source_ref,
+        ), usage.source_ref
         assert "@" not in usage.source_ref
     public = app.test_client().get("/componenten/open-zaak").get_data(as_text=True)
     assert "landschap van Gemeente Aalten" in public
@@ -267,7 +272,38 @@ def test_the_calendar_feed_is_secret_and_revocable(app: Any, people: dict[str, A
     assert app.test_client().get(path).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("display_name", "named"),
+    [
+        ("Anna de Vries", "Anna de Vries"),
+        (None, "medewerker 7"),
+        ("   ", "medewerker 7"),
+        ("anna@aalten.example", "medewerker 7"),  # an address typed in as a name is not shown
+    ],
+)
+def test_a_published_claim_names_the_member_by_display_name_never_by_e_mail(
+    display_name: str | None, named: str
+) -> None:
+    import datetime as dt
+
+    from catalogue.models import Organisation
+    from catalogue.services.landscapes import claim_source
+
+    member = User(id=7, email="anna@aalten.example", display_name=display_name)
+    source = claim_source(Organisation(name="Gemeente Aalten"), member, dt.date(2026, 12, 7))
+    assert source == f"landschap van Gemeente Aalten, gepubliceerd door {named} op 2026-12-07"
+    assert "@" not in source
+
+
 # ---------------------------------------------------------------- nobody else sees anything
+
+
+# What an outsider gets. An unconfirmed account lacks the landscape permission altogether
+# (Harden: unconfirmed accounts keep only draft rights), so the role check refuses it with 403
+# for every organisation alike, before any landscape is looked up; the others hold the
+# permission and meet the membership check, which answers 404. Neither tells whether a landscape
+# exists (the comparison with GM0014 below).
+REFUSAL = {"unconfirmed": 403}
 
 
 @pytest.mark.parametrize("who", [None, *OUTSIDERS])
@@ -282,12 +318,13 @@ def test_outsiders_see_nothing_of_the_landscape(
         if who is None:
             assert response.status_code == 302 and "/login" in response.headers["Location"]
         else:
-            assert response.status_code == 404, (who, path, response.status_code)
+            expected = REFUSAL.get(who, 404)
+            assert response.status_code == expected, (who, path, response.status_code)
         assert PRIVATE_NAME not in body and "Testleverancier" not in body
     # A landscape that does not exist answers exactly the same.
     if who is not None:
         other = client.get("/organisaties/GM0014/landschap")
-        assert other.status_code == 404
+        assert other.status_code == REFUSAL.get(who, 404)
         assert _detail(other, "GM0014") == _detail(client.get(BASE), CODE)
 
 
@@ -305,7 +342,7 @@ def test_an_unconfirmed_account_cannot_write_either(app: Any, people: dict[str, 
         data={"csrf_token": token, "file": (_bytes_io(GEMMA_FILE.read_bytes()), "x.xml")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 404
+    assert response.status_code == REFUSAL["unconfirmed"]  # no landscape permission at all
     assert _revisions(app) == []
 
 

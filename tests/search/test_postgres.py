@@ -141,10 +141,15 @@ def test_empty_postgres_documents_mean_degraded_and_a_rebuild(
     both: tuple[SearchService, SearchService],
 ) -> None:
     postgres, _ = both
+    # What the documents answered before they were lost (the top hit of the seeded catalogue
+    # depends on its texts, so it is read here rather than pinned).
+    before = postgres.search(SearchQuery(q="zaak"))
+    assert not before.degraded and "open-zaak" in [hit.slug for hit in before.hits[:3]]
     with postgres.database.engine.begin() as connection:
         connection.execute(text("DELETE FROM search.component_document"))
     assert not postgres.backend.available()
     assert postgres.search(SearchQuery(q="zaak")).degraded
     postgres.wait_for_rebuild()
     results = postgres.search(SearchQuery(q="zaak"))
-    assert not results.degraded and results.hits[0].slug == "open-zaak"
+    assert not results.degraded
+    assert [hit.slug for hit in results.hits] == [hit.slug for hit in before.hits]

@@ -19,9 +19,15 @@ from tests.contribute.conftest import PASSWORD, csrf_of, make_account, sign_in
 
 
 def test_finding_6_a_plan_that_selects_nothing_is_a_plain_page(client: Any) -> None:
-    # The only need is one the landscape already covers: the advisor selects nothing.
+    # The only need is one the landscape already covers: the advisor selects nothing. (Open Zaak
+    # realises the Zaakregistratiecomponent; the Zaakafhandelcomponent, asked here before, now
+    # has eligible providers such as Valtimo, whose status is derived.)
     response = client.get(
-        "/advies/plan?referentie=zaakafhandelcomponent&heeft=open-zaak&gemeente=GM0214"
+        "/advies/plan.json?referentie=zaakregistratiecomponent&heeft=open-zaak&gemeente=GM0214"
+    )
+    assert response.get_json()["plan"]["selected"] == []
+    response = client.get(
+        "/advies/plan?referentie=zaakregistratiecomponent&heeft=open-zaak&gemeente=GM0214"
     )
     assert response.status_code == 200
     assert 'class="graph"' not in response.get_data(as_text=True)  # nothing to draw
