@@ -214,28 +214,25 @@ def export(code: str) -> Response:
 @requires(Permission.USE_LANDSCAPE)
 def publish(code: str) -> Any:
     """Publish "we use this component" as a sourced usage claim."""
-    session = db_session()
-    organisation = _organisation(code)
-    landscapes.require_member(actor(), organisation, at_least=OrgRole.EDITOR)
-    form = LandscapeComponentForm()
-    if not form.validate_on_submit():
-        raise ValidationError({"component": [_("Kies een component.")]})
-    landscapes.publish_usage(session, organisation, form.component.data, actor=actor())
-    session.commit()
-    return redirect(url_for("landscape.overview", code=code), 303)
+    return _change_claim(code, landscapes.publish_usage)
 
 
 @bp.post(PREFIX + "/intrekken")
 @requires(Permission.USE_LANDSCAPE)
 def withdraw(code: str) -> Any:
     """Withdraw a usage claim published from the landscape."""
+    return _change_claim(code, landscapes.withdraw_usage)
+
+
+def _change_claim(code: str, change: Any) -> Any:
+    """Publish or withdraw one component's usage claim: editors only, then back to the overview."""
     session = db_session()
     organisation = _organisation(code)
     landscapes.require_member(actor(), organisation, at_least=OrgRole.EDITOR)
     form = LandscapeComponentForm()
     if not form.validate_on_submit():
         raise ValidationError({"component": [_("Kies een component.")]})
-    landscapes.withdraw_usage(session, organisation, form.component.data, actor=actor())
+    change(session, organisation, form.component.data, actor=actor())
     session.commit()
     return redirect(url_for("landscape.overview", code=code), 303)
 
