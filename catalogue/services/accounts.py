@@ -202,15 +202,15 @@ def register(
 
 def note_existing_registration(
     session: Session, email: str, *, remote_addr: str | None = None
-) -> None:
+) -> User | None:
     """Someone registered with an address that has an account: log it for the account.
 
     The registration page answers as if it were new (no enumeration); the news belongs to the
-    address's owner. Where e-mail is configured, this is where it is sent from.
+    address's owner, so the caller e-mails it to the account it returns, where e-mail is set up.
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email)[:254]))
     if user is None:
-        return
+        return None
     audit.record(
         session,
         AuditKind.REGISTERED_AGAIN,
@@ -218,6 +218,7 @@ def note_existing_registration(
         subject=user.email,
         remote_addr=remote_addr,
     )
+    return user
 
 
 def authenticate(

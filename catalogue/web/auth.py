@@ -339,10 +339,12 @@ def register() -> Any:
             if others:
                 copy_errors(form, others)
             else:
-                accounts.note_existing_registration(
+                known = accounts.note_existing_registration(
                     database, form.email.data or "", remote_addr=remote_addr()
                 )
                 database.commit()
+                if known is not None:
+                    notify.already_registered(known.email)
                 return _registered()
         else:
             database.commit()

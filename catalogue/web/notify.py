@@ -217,3 +217,36 @@ def password_changed(address: str) -> bool:
             )
         ]
     )
+
+
+def already_registered(address: str) -> bool:
+    """Tell an account holder that someone tried to register with their address.
+
+    The registration page answers the same for every address, so this is the only place the
+    news goes: to the address itself.
+    """
+    return deliver(
+        [
+            (
+                address,
+                _("Er is al een account met dit e-mailadres"),
+                "\n\n".join(
+                    [
+                        _(
+                            "Iemand wilde met dit e-mailadres een account maken bij de "
+                            "Componentenwijzer. Er is al een account met dit adres."
+                        ),
+                        _(
+                            "Was u dat? Log dan in: %(link)s",
+                            link=url_for("auth.login", _external=True),
+                        ),
+                        _(
+                            "Weet u uw wachtwoord niet meer? Vraag een nieuw aan: %(link)s",
+                            link=url_for("auth.forgot_password", _external=True),
+                        ),
+                        _("Was u dit niet? Dan hoeft u niets te doen."),
+                    ]
+                ),
+            )
+        ]
+    )

@@ -416,3 +416,35 @@ def test_news_counts_only_other_peoples_steps_on_ones_own_submissions(
         assert notices.news_count(session, other) == 0
         notices.mark_news_seen(session, author.id)
         assert notices.news_count(session, author) == 0
+
+
+def test_registering_a_known_address_mails_its_owner_and_answers_as_for_a_new_one(
+    mail_app: Any, smtp: tuple[Inbox, int]
+) -> None:
+    """Issue 10, finding 10: the page never says the address has an account; the owner hears it."""
+    inbox, _port = smtp
+    owner = make_account(mail_app, Role.MAINTAINER, email="bestaand@example.org")
+    with mail_app.extensions["catalogue_db"].session() as session:
+        organisation_id = accounts.get_user(session, owner.id).organisation_id
+
+    def register(email: str) -> Any:
+        client = mail_app.test_client()
+        return client.post(
+            "/registreren",
+            data={
+                "email": email,
+                "organisation": organisation_id,
+                "password": NEW_PASSWORD,
+                "confirm": NEW_PASSWORD,
+                "csrf_token": csrf_of(client, "/registreren"),
+            },
+        )
+
+    known, new = register(owner.email.upper()), register("nieuw-adres@example.org")
+    assert known.status_code == new.status_code == 302
+    assert known.headers["Location"] == new.headers["Location"]
+    letters = inbox.to(owner.email)
+    assert len(letters) == 1
+    assert "Er is al een account met dit e-mailadres" in letters[0]["Subject"]
+    assert "/wachtwoord-vergeten" in Inbox.body(letters[0])
+    assert inbox.to("nieuw-adres@example.org") == []
