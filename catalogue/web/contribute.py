@@ -575,7 +575,9 @@ def step(submission_id: int, slug: str) -> Any:
     conflict = None
     if request.method == "POST":
         if form.validate_on_submit():
-            if lock_of(form) is not None and lock_of(form) != submission.version:
+            # The page always sends the version it showed; a post without it is as stale as
+            # one with an old version (issue 10: the lock was skipped when the field was left out).
+            if lock_of(form) != submission.version:
                 conflict = {
                     key: submission.document.get(key) for key in submissions.STEP_KEYS[step_name]
                 }

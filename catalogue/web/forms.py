@@ -642,8 +642,13 @@ class MergeOrganisationsForm(Form):
 
 
 def lock_of(form: FlaskForm) -> int | None:
-    """The submission version a form was shown with, if it says so."""
-    raw = getattr(getattr(form, "lock_version", None), "data", None)
+    """The submission version a form was shown with, if the *request* says so.
+
+    Read from what was posted, not from ``data``: a form built with a default version would
+    otherwise fill in the current one when the field is left out, and the lock would never bite.
+    """
+    posted = getattr(getattr(form, "lock_version", None), "raw_data", None)
+    raw = posted[0] if posted else None
     try:
         return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):

@@ -387,3 +387,32 @@ def test_finding_10_registration_answers_the_same_for_a_known_address(
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'content="[^"]+"|value="[^"]+"|nonce-[^"\s]+', "", html)
+
+
+def test_a_step_posted_without_its_version_is_refused_as_stale_and_changes_nothing(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
+    """The step form's optimistic lock no longer lapses when ``lock_version`` is left out."""
+    author = sign_in(app.test_client(), accounts_of["maintainer"])
+    location = author.post(
+        "/bijdragen/nieuw", data={"csrf_token": csrf_of(author, "/bijdragen")}
+    ).headers["Location"]
+    number = int(location.split("/")[2])
+    path = f"/bijdragen/{number}/basis"
+    fields = {"csrf_token": csrf_of(author, path), "url": "https://example.org/lock/repository"}
+    with app.extensions["catalogue_db"].session() as session:
+        before = session.get(Submission, number).version
+
+    refused = author.post(path, data={**fields, "name": "Zonder versie"})
+    assert refused.status_code == 409
+    with app.extensions["catalogue_db"].session() as session:
+        after = session.get(Submission, number)
+        assert after.version == before
+        assert after.document.get("name") != "Zonder versie"
+    # The page it answers with carries the current version, so saving again works.
+    current = re.search(r'name="lock_version"[^>]*value="(\d+)"', refused.get_data(as_text=True))
+    assert current is not None and int(current.group(1)) == before
+    saved = author.post(
+        path, data={**fields, "name": "Met versie", "lock_version": current.group(1)}
+    )
+    assert saved.status_code in (200, 302)
