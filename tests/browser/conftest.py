@@ -20,6 +20,9 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 def live_server(database_url: str, tmp_path: Path, app_factory: Any) -> Iterator[str]:
     """The app on a free local port; yields its base URL."""
     app = app_factory(database_url, tmp_path)
+    # Build the search index before the first page: a search answered from the database while a
+    # background rebuild runs knows no Dutch compounds, and how long that lasts depends on load.
+    app.extensions["catalogue_search"].rebuild()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
