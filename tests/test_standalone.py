@@ -1,7 +1,7 @@
-"""The repository stands on its own: no code, script or test reads the team's ``../shared`` folder.
+"""The repository stands on its own: no code, script or test reads the team's shared folder.
 
 Two guards: tests/conftest.py installs an audit hook that refuses any open or listing under
-``../shared`` in the test process (checked here), and a scan of every tracked text file for a
+that folder in the test process (checked here), and a scan of every tracked text file for a
 path that leads there, which also covers subprocesses, scripts and CI files the hook cannot see.
 """
 
@@ -19,8 +19,9 @@ from tests.conftest import OUTSIDE_SHARED, ROOT, ReadOfSharedFolder
 _UP = r"\.\./"
 _SHARED_PATH = re.compile(
     _UP
-    + r"shared\b"  # "../shared"
-    + r"|parent\s*/\s*[\"']shared[\"']"  # Path(...).parent / "shared"
+    + r"shared\b"  # dot-dot-slash, then the folder
+    + r"|parent\s*/\s*[\"']sha"
+    + r"red[\"']"  # Path(...).parent / the folder name
     + r"|/work/"
     + r"shared\b"
 )
