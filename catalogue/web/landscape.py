@@ -226,15 +226,29 @@ def withdraw(code: str) -> Any:
 
 def _change_claim(code: str, change: Any) -> Any:
     """Publish or withdraw one component's usage claim: editors only, then back to the overview."""
-    session = db_session()
-    organisation = _organisation(code)
-    landscapes.require_member(actor(), organisation, at_least=OrgRole.EDITOR)
     form = LandscapeComponentForm()
-    if not form.validate_on_submit():
-        raise ValidationError({"component": [_("Kies een component.")]})
+    session, organisation = _member_post(
+        code, form, at_least=OrgRole.EDITOR, refused={"component": [_("Kies een component.")]}
+    )
     change(session, organisation, form.component.data, actor=actor())
     session.commit()
     return redirect(url_for("landscape.overview", code=code), 303)
+
+
+def _member_post(
+    code: str,
+    form: Any,
+    *,
+    at_least: OrgRole = OrgRole.VIEWER,
+    refused: dict[str, list[str]] | None = None,
+) -> tuple[Any, Any]:
+    """The start of every landscape POST: a member with that role, and a valid form."""
+    session = db_session()
+    organisation = _organisation(code)
+    landscapes.require_member(actor(), organisation, at_least=at_least)
+    if not form.validate_on_submit():
+        raise ValidationError(refused or {"csrf_token": [_("Probeer het opnieuw.")]})
+    return session, organisation
 
 
 @bp.get(PREFIX + "/advies")
@@ -307,12 +321,7 @@ def radar(code: str) -> str:
 @requires(Permission.USE_LANDSCAPE)
 def create_feed(code: str) -> Any:
     """A new secret address of the notice-deadline calendar (older ones stop working)."""
-    session = db_session()
-    organisation = _organisation(code)
-    landscapes.require_member(actor(), organisation)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        raise ValidationError({"csrf_token": [_("Probeer het opnieuw.")]})
+    session, organisation = _member_post(code, ActionForm())
     secret = landscapes.create_feed(session, organisation, actor=actor())
     session.commit()
     feed_url = url_for("landscape.feed", secret=secret, _external=True)
@@ -325,12 +334,7 @@ def create_feed(code: str) -> Any:
 @requires(Permission.USE_LANDSCAPE)
 def revoke_feed(code: str) -> Any:
     """Stop every calendar address of this member."""
-    session = db_session()
-    organisation = _organisation(code)
-    landscapes.require_member(actor(), organisation)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        raise ValidationError({"csrf_token": [_("Probeer het opnieuw.")]})
+    session, organisation = _member_post(code, ActionForm())
     landscapes.revoke_feeds(session, organisation, actor=actor())
     session.commit()
     return redirect(url_for("landscape.radar", code=code), 303)
