@@ -86,7 +86,7 @@ def import_command(dry_run: bool, as_json: bool, paths: tuple[Path, ...]) -> Non
 
     upgrade(database().engine)
     with database().session() as session:
-        with progress_bar("Importing", quiet=as_json) as progress:
+        with progress_bar("Importing files", quiet=as_json) as progress:
             outcomes = import_files(session, paths, dry_run=dry_run, progress=progress)
         if as_json:
             click.echo(
