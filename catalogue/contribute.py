@@ -52,10 +52,6 @@ def _client_address() -> str:
 
 def init_app(app: Flask) -> None:
     """Set up accounts, the limiter, the blueprints and the CLI for ``app``."""
-    from catalogue import (
-        cli_accounts,  # noqa: F401  (registers its command on the group)
-        cli_landscape,  # noqa: F401  (registers the landscape commands)
-    )
     from catalogue.web import admin, api_contribute, auth, contribute, members, review
 
     for key, value in DEFAULTS.items():

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from catalogue.db import Database
+from catalogue.progress import Progress
 from catalogue.search import sync
 from catalogue.search.database_backend import DatabaseBackend
 from catalogue.search.interfaces import (
@@ -105,9 +106,16 @@ class SearchService:
             # The rows stay in the outbox; the next commit, `search-sync` or a rebuild applies them.
             logger.exception("applying the search outbox failed; the rows stay pending")
 
-    def rebuild(self, *, wait: float = 60.0) -> int | None:
-        """Rebuild the index now; None when another writer kept the lock for ``wait`` seconds."""
-        return sync.rebuild(self.database.session_factory, self.backend, self.lock_path, wait=wait)
+    def rebuild(self, *, wait: float = 60.0, progress: Progress | None = None) -> int | None:
+        """Rebuild the index now; None when another writer kept the lock for ``wait`` seconds.
+        ``progress`` is told ``(done, total)`` over the documents."""
+        return sync.rebuild(
+            self.database.session_factory,
+            self.backend,
+            self.lock_path,
+            wait=wait,
+            progress=progress,
+        )
 
     def rebuild_in_background(self) -> None:
         """Start one rebuild thread unless one is running."""

@@ -45,6 +45,7 @@ from catalogue.models import (
     SoftwareDependency,
     Usage,
 )
+from catalogue.progress import Progress, report_each
 from catalogue.search.documents import document_from, ids_of
 from catalogue.search.interfaces import IndexReport, SearchBackend
 
@@ -280,14 +281,16 @@ def _drain(session_factory: SessionFactory, backend: SearchBackend) -> int:
             applied += len(rows)
 
 
-def _rebuild(session_factory: SessionFactory, backend: SearchBackend) -> tuple[int, int]:
+def _rebuild(
+    session_factory: SessionFactory, backend: SearchBackend, progress: Progress | None = None
+) -> tuple[int, int]:
     """Rebuild from every component; returns (documents written, outbox rows covered).
-    The caller holds the writer lock."""
+    The caller holds the writer lock. ``progress`` counts the documents the backend has taken."""
     with session_factory() as session:
         # The rows seen before reading the components are covered by what is read next;
         # rows committed later stay for the next drain.
         covered = list(session.scalars(select(SearchOutbox.id)))
-        count = backend.rebuild(load_documents(session))
+        count = backend.rebuild(report_each(load_documents(session), progress))
         for start in range(0, len(covered), BATCH_SIZE):
             chunk = covered[start : start + BATCH_SIZE]
             session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
@@ -315,16 +318,22 @@ def apply_outbox(
 
 
 def rebuild(
-    session_factory: SessionFactory, backend: SearchBackend, lock_path: Path, *, wait: float = 60.0
+    session_factory: SessionFactory,
+    backend: SearchBackend,
+    lock_path: Path,
+    *,
+    wait: float = 60.0,
+    progress: Progress | None = None,
 ) -> int | None:
     """Rebuild the whole index under the writer lock; None when the lock was not had in time.
 
-    Changes committed during the rebuild are applied right after it.
+    Changes committed during the rebuild are applied right after it. ``progress`` is told
+    ``(done, total)`` as the backend takes each document.
     """
     with writer_lock(lock_path, wait=wait) as acquired:
         if not acquired:
             return None
-        count, _covered = _rebuild(session_factory, backend)
+        count, _covered = _rebuild(session_factory, backend, progress)
     apply_outbox(session_factory, backend, lock_path)
     return count
 

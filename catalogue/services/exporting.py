@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.models import Component, Organisation, OrganisationKind, Usage
 from catalogue.models_facts import DerivedFact, DerivedFactName
+from catalogue.progress import Progress, report_each
 from catalogue.services.components import document_of
 from catalogue.services.facts import DERIVED_FILE, is_derived_source
 from catalogue.services.organisations import MUNICIPALITIES_SOURCE
@@ -76,11 +77,18 @@ def snapshot(session: Session) -> dict[str, Any]:
     return {"organisations": organisations, "components": components, "usages": usages}
 
 
-def export(session: Session, directory: Path, *, reference_dir: Path | None = None) -> list[Path]:
+def export(
+    session: Session,
+    directory: Path,
+    *,
+    reference_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
     """Write components.yaml, municipalities.csv and usage_claims.csv to ``directory``.
 
     The GEMMA extract is reference data that the catalogue does not edit; it is copied from
     ``reference_dir`` (the folder the catalogue was seeded from) so the export is complete.
+    ``progress`` is told ``(done, total)`` over the components, the bulk of the work.
     """
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -105,7 +113,9 @@ def export(session: Session, directory: Path, *, reference_dir: Path | None = No
     ]
     components = [
         _clean(_stated_only(document_of(c)))
-        for c in session.scalars(select(Component).order_by(Component.slug))
+        for c in report_each(
+            session.scalars(select(Component).order_by(Component.slug)).all(), progress
+        )
     ]
     path = directory / COMPONENTS_FILE
     with path.open("w", encoding="utf-8") as handle:

@@ -37,6 +37,7 @@ from catalogue.harvest_fetch import (
 )
 from catalogue.models import Component, ImportRecord
 from catalogue.models_facts import HarvestLock, HarvestRun, HarvestSource, HarvestSourceKind
+from catalogue.progress import Progress, report_each
 from catalogue.publiccode import parse
 from catalogue.services.components import get_component
 from catalogue.services.importing import import_publiccode
@@ -362,9 +363,15 @@ def run(
     sources_path: Path,
     fetcher: Fetcher,
     settings: Settings,
+    *,
+    progress: Progress | None = None,
 ) -> list[SourceResult]:
     """Harvest every source in ``sources_path``; one transaction per source. Raises Conflict
-    (changing nothing) when another run holds the lock."""
+    (changing nothing) when another run holds the lock.
+
+    ``progress`` is told ``(done, total)`` over the entries of ``sources_path`` (a forge
+    organisation is one entry, however many repositories it has).
+    """
     holder = f"{socket.gethostname()}:{os.getpid()}:{dt.datetime.now(dt.UTC):%H%M%S%f}"
     if not settings.dry_run:
         with database.session() as session:
@@ -383,7 +390,7 @@ def run(
         specs, failed = read_sources(text, sources_path.name) if text else ([], [])
         results.extend(failed)
         try:
-            for spec in specs:
+            for spec in report_each(specs, progress):
                 results.extend(_run_spec(database, spec, fetcher, settings))
             if settings.include_registered:
                 results.extend(_run_registered(database, fetcher, settings, seen=results))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from catalogue import documents
 from catalogue.models import Component, ImportRecord, SourceKind
-from catalogue.publiccode import ParseResult, parse
+from catalogue.progress import Progress, report_each
+from catalogue.publiccode import MAX_BYTES, ParseResult, parse
 from catalogue.services.components import apply_document, document_of, find_by_url
 from catalogue.services.facts import apply_derived_facts
 
@@ -75,6 +77,27 @@ def raw_text(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     return data.decode("utf-8", errors="backslashreplace")
+
+
+def read_publiccode(path: Path) -> bytes:
+    """Read at most one byte over the parser's limit, so a huge file cannot fill memory."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def import_files(
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> list[ImportOutcome]:
+    """Import these publiccode.yml files in order, each named by its path (see
+    :func:`import_publiccode`); ``progress`` is told ``(done, total)`` over the files."""
+    return [
+        import_publiccode(session, read_publiccode(path), source=str(path), dry_run=dry_run)
+        for path in report_each(paths, progress)
+    ]
 
 
 def import_publiccode(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from catalogue.db import Database
 from catalogue.errors import ValidationError
 from catalogue.models import Component, SourceKind
+from catalogue.progress import Progress, report_each
 from catalogue.services.components import apply_document, components_by_name, write_requirements
 from catalogue.services.facts import DERIVED_FILE, load_derived_facts
 from catalogue.services.gemma import load_gemma
@@ -63,8 +64,12 @@ def read_catalogue_file(path: Path) -> dict[str, Any]:
     return content
 
 
-def seed(session: Session, data_dir: Path) -> SeedReport:
-    """Load everything under ``data_dir`` into the database. Flushes; the caller commits."""
+def seed(session: Session, data_dir: Path, *, progress: Progress | None = None) -> SeedReport:
+    """Load everything under ``data_dir`` into the database. Flushes; the caller commits.
+
+    ``progress`` is told ``(done, total)`` over the entries of components.yaml, the bulk of
+    the work.
+    """
     report = SeedReport()
     gemma = load_gemma(session, data_dir / GEMMA_FILE)
     report.gemma_elements, report.gemma_relations = gemma.elements, gemma.relations
@@ -79,7 +84,7 @@ def seed(session: Session, data_dir: Path) -> SeedReport:
 
     entries = catalogue["components"]
     applied: list[tuple[Component, dict[str, Any]]] = []
-    for entry in entries:
+    for entry in report_each(entries, progress):
         applied.append((_seed_component(session, entry, data_dir, report), entry))
     for component, entry in applied:
         write_requirements(

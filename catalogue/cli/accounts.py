@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from sqlalchemy import select
 
-from catalogue.cli import catalogue_cli
-from catalogue.db import Database
+from catalogue.cli.common import catalogue_cli, database
 from catalogue.errors import ValidationError
 from catalogue.models import Organisation
 from catalogue.models_contrib import TOTP_ROLES, Role
@@ -33,8 +31,7 @@ from catalogue.services import accounts
 )
 def create_user_command(email: str, organisation: str, role: str, password: str) -> None:
     """Create an account. Reviewers and admins set up two-factor login at their first login."""
-    database: Database = current_app.extensions["catalogue_db"]
-    with database.session() as session:
+    with database().session() as session:
         reference = organisation.strip()
         column = Organisation.cbs_code if reference.upper().startswith("GM") else Organisation.slug
         value = reference.upper() if column is Organisation.cbs_code else reference

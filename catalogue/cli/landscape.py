@@ -15,12 +15,10 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from catalogue import ameff
-from catalogue.cli import catalogue_cli
-from catalogue.db import Database
+from catalogue.cli.common import catalogue_cli, database
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import Organisation
 from catalogue.services import landscapes, organisations
@@ -29,11 +27,6 @@ from catalogue.services import landscapes, organisations
 @catalogue_cli.group("landscape")
 def landscape_group() -> None:
     """An organisation's own application landscape, in and out of ArchiMate (AMEFF 3.x)."""
-
-
-def _database() -> Database:
-    database: Database = current_app.extensions["catalogue_db"]
-    return database
 
 
 def _organisation(session: Session, code: str) -> Organisation:
@@ -54,7 +47,7 @@ def import_command(code: str, dry_run: bool, as_json: bool, path: Path) -> None:
     """Import an ArchiMate exchange file as the organisation's landscape (a new revision)."""
     with path.open("rb") as handle:
         data = handle.read(ameff.MAX_BYTES + 1)
-    with _database().session() as session:
+    with database().session() as session:
         organisation = _organisation(session, code)
         try:
             reading, revision = landscapes.import_file(
@@ -96,7 +89,7 @@ def import_command(code: str, dry_run: bool, as_json: bool, path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_command(code: str, path: Path) -> None:
     """Write the organisation's landscape as an ArchiMate exchange file (opens in Archi)."""
-    with _database().session() as session:
+    with database().session() as session:
         organisation = _organisation(session, code)
         data = landscapes.export_file(session, organisation, actor=None, trusted=True)
         view = landscapes.landscape_of(session, organisation, actor=None, trusted=True)
