@@ -1,7 +1,8 @@
 """Dependency graphs around a component or a reference component, limited in depth and breadth.
 
-The graph is plain data (nodes and edges); the page draws it as SVG and always shows the same
-content as a table.
+The catalogue and GEMMA are loaded as the advisor's ``ComponentGraph`` (a few queries for the
+whole catalogue), and the page's graph is its bounded neighbourhood walk. The result is plain
+data (nodes and edges); the page draws it as SVG and always shows the same content as a table.
 """
 
 from __future__ import annotations
