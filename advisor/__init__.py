@@ -12,7 +12,8 @@ Main entry points
 * :func:`roadmap` - adoption waves.
 * :func:`replace_component` - what if X were replaced by Y.
 * :func:`score` / :func:`apply_scores` - weighted, explained candidate scores.
-* :class:`ComponentGraph` - GEMMA-shaped data with domain verbs (needs closure, providers).
+* :class:`ComponentGraph` - GEMMA-shaped data with domain verbs (needs closure, providers,
+  neighbourhoods).
 * :func:`parse_instance` / :func:`instance_from_json` / :func:`instance_to_json` - the JSON
   instance contract.
 """
@@ -37,6 +38,7 @@ from advisor.graph import (
     EdgeKind,
     GraphError,
     NeedsClosure,
+    Neighbourhood,
     NodeKind,
     UnknownNodeError,
 )
@@ -48,6 +50,7 @@ from advisor.model import (
     Hosting,
     Instance,
     Landscape,
+    Obligation,
     Plan,
     ScoreBreakdown,
     Status,
@@ -90,7 +93,9 @@ __all__ = [
     "Mismatch",
     "NeedAlternatives",
     "NeedsClosure",
+    "Neighbourhood",
     "NodeKind",
+    "Obligation",
     "Plan",
     "PlanError",
     "Profile",

@@ -5,10 +5,15 @@ kinds (:class:`EdgeKind`); views over a subset of edge kinds come from ``nx.subg
 
 * business function -> application service (``SERVED_BY``: the function uses the service)
 * application service -> reference component (``REALISED_BY``)
+* business function -> reference component (``SUPPORTED_BY``: GEMMA's derived link from a
+  reference component to the functions it supports, without the service between them)
 * reference component -> reference component (``DEPENDS_ON`` mandatory, ``RECOMMENDS``
-  recommended: GEMMA's *Verplicht* and *Aanbevolen* dependencies)
+  recommended: GEMMA's :class:`~advisor.model.Obligation` *Verplicht* and *Aanbevolen*)
+* reference component -> reference component (``SPECIALISES``: the special form -> its
+  general form, as a *Generiek zaakafhandelcomponent* is a *Zaakafhandelcomponent*)
 * component -> reference component (``REALISES``: what a concrete component provides)
 * component -> reference component (``REQUIRES``)
+* component -> component (``REQUIRES_COMPONENT``: a catalogue component that must run beside it)
 * component -> standard (``SUPPORTS``)
 
 Reference components double as capabilities in :class:`~advisor.model.Instance`: a
@@ -21,7 +26,7 @@ with another kind.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -36,6 +41,7 @@ __all__ = [
     "EdgeKind",
     "GraphError",
     "NeedsClosure",
+    "Neighbourhood",
     "NodeKind",
     "UnknownNodeError",
 ]
@@ -61,6 +67,9 @@ class EdgeKind(StrEnum):
     REALISES = "realises"
     REQUIRES = "requires"
     SUPPORTS = "supports"
+    SUPPORTED_BY = "supported_by"
+    SPECIALISES = "specialises"
+    REQUIRES_COMPONENT = "requires_component"
 
 
 class GraphError(ValueError):
@@ -90,7 +99,13 @@ _EDGE_ENDS: dict[EdgeKind, tuple[NodeKind, NodeKind]] = {
     EdgeKind.REALISES: (NodeKind.COMPONENT, NodeKind.REFERENCE),
     EdgeKind.REQUIRES: (NodeKind.COMPONENT, NodeKind.REFERENCE),
     EdgeKind.SUPPORTS: (NodeKind.COMPONENT, NodeKind.STANDARD),
+    EdgeKind.SUPPORTED_BY: (NodeKind.FUNCTION, NodeKind.REFERENCE),
+    EdgeKind.SPECIALISES: (NodeKind.REFERENCE, NodeKind.REFERENCE),
+    EdgeKind.REQUIRES_COMPONENT: (NodeKind.COMPONENT, NodeKind.COMPONENT),
 }
+# The order in which a neighbourhood takes the successors of a node: what a node realises or
+# depends on (reference components) before the components it requires.
+_READING_ORDER: dict[NodeKind, int] = {kind: rank for rank, kind in enumerate(NodeKind)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +130,22 @@ class NeedsClosure:
             chain.append(parent)
             parent = self.reached_from.get(parent)
         return tuple(reversed(chain))
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What lies around ``root``: the nodes within some steps of it, the edges walked to them.
+
+    ``steps`` maps every node reached to its distance from ``root`` (``root`` itself is 0), in
+    the order the walk reached them; ``edges`` are the (source, target) pairs walked, in order;
+    ``omitted`` counts the successors the breadth limit left out, summed over the nodes expanded
+    (a node left out at one place may still be reached through another).
+    """
+
+    root: str
+    steps: Mapping[str, int]
+    edges: tuple[tuple[str, str], ...]
+    omitted: int
 
 
 class ComponentGraph:
@@ -191,9 +222,24 @@ class ComponentGraph:
         """Record that ``reference`` realises ``service``."""
         self._link(service, reference, EdgeKind.REALISED_BY)
 
+    def link_function_to_reference(self, function: str, reference: str) -> None:
+        """Record that ``reference`` supports ``function`` directly (GEMMA's derived link)."""
+        self._link(function, reference, EdgeKind.SUPPORTED_BY)
+
     def add_dependency(self, consumer: str, provider: str, *, mandatory: bool = True) -> None:
-        """Record that reference component ``consumer`` depends on ``provider``."""
+        """Record that reference component ``consumer`` depends on ``provider``.
+
+        ``mandatory``: GEMMA's role is *Verplicht*; otherwise the dependency is recommended.
+        """
         self._link(consumer, provider, EdgeKind.DEPENDS_ON if mandatory else EdgeKind.RECOMMENDS)
+
+    def add_specialisation(self, special: str, general: str) -> None:
+        """Record that reference component ``special`` is a specialisation of ``general``."""
+        self._link(special, general, EdgeKind.SPECIALISES)
+
+    def add_component_requirement(self, component: str, required: str) -> None:
+        """Record that component ``component`` needs component ``required`` beside it."""
+        self._link(component, required, EdgeKind.REQUIRES_COMPONENT)
 
     def add_component(self, candidate: Candidate) -> None:
         """Add a concrete component with its realised and required reference components.
@@ -224,13 +270,36 @@ class ComponentGraph:
         def keep(source: str, target: str) -> bool:
             return bool(self._graph.edges[source, target]["kinds"] & wanted)
 
-        return nx.subgraph_view(self._graph, filter_edge=keep)
+        view: nx.DiGraph[str] = nx.subgraph_view(self._graph, filter_edge=keep)
+        return view
+
+    def _reach(self, view: nx.DiGraph[str], starts: Iterable[str]) -> dict[str, str | None]:
+        """Every node reachable in ``view`` from ``starts`` (included), each with the node it
+        was first reached from (``None`` for a start), in one breadth-first traversal."""
+        ordered = list(dict.fromkeys(starts))
+        reached: dict[str, str | None] = dict.fromkeys(ordered)
+        queue = deque(ordered)
+        while queue:
+            node = queue.popleft()
+            for successor in sorted(view.successors(node)):
+                if successor not in reached:
+                    reached[successor] = node
+                    queue.append(successor)
+        return reached
+
+    def __contains__(self, node: object) -> bool:
+        """Whether the graph holds ``node``, of any kind."""
+        return node in self._graph
 
     def kind_of(self, node: str) -> NodeKind:
         """The kind of ``node``."""
         if node not in self._graph:
             raise UnknownNodeError(node)
         return NodeKind(self._graph.nodes[node]["kind"])
+
+    def _kind(self, node: str) -> NodeKind:
+        kind: NodeKind = self._graph.nodes[node]["kind"]
+        return kind
 
     def name_of(self, node: str) -> str:
         """The display name of ``node``."""
@@ -240,7 +309,7 @@ class ComponentGraph:
 
     def nodes(self, kind: NodeKind) -> tuple[str, ...]:
         """All node ids of one kind, sorted."""
-        return tuple(sorted(n for n, k in self._graph.nodes(data="kind") if k == kind))
+        return tuple(sorted(n for n in self._graph if self._kind(n) == kind))
 
     def candidate(self, component: str) -> Candidate:
         """The :class:`Candidate` stored for ``component``."""
@@ -275,11 +344,21 @@ class ComponentGraph:
         )
         return tuple(sorted(self._view(*kinds).successors(reference)))
 
+    def recommended_dependencies_of(self, reference: str) -> tuple[str, ...]:
+        """Direct recommended (*Aanbevolen*) dependencies of a reference component, sorted.
+
+        A provider that GEMMA lists both as mandatory and as recommended is among them.
+        """
+        self._require(reference, NodeKind.REFERENCE)
+        return tuple(sorted(self._view(EdgeKind.RECOMMENDS).successors(reference)))
+
     def reference_components_for(self, function: str) -> tuple[str, ...]:
-        """Reference components realising the services a function uses (no dependencies)."""
+        """Reference components supporting a function: those realising the services it uses,
+        and those GEMMA links to it directly (no dependencies)."""
         self._require(function, NodeKind.FUNCTION)
         view = self._view(EdgeKind.SERVED_BY, EdgeKind.REALISED_BY)
         found = {ref for service in view.successors(function) for ref in view.successors(service)}
+        found.update(self._view(EdgeKind.SUPPORTED_BY).successors(function))
         return tuple(sorted(found))
 
     # ------------------------------------------------------------------ domain verbs
@@ -294,8 +373,8 @@ class ComponentGraph:
         """Everything needed for some business functions and reference components.
 
         One breadth-first traversal from all starting nodes at once follows function ->
-        service -> reference component and then reference dependencies (mandatory ones only,
-        unless ``recommended``).
+        service -> reference component (or function -> reference component directly) and then
+        reference dependencies (mandatory ones only, unless ``recommended``).
 
         Parameters
         ----------
@@ -321,20 +400,107 @@ class ComponentGraph:
             self._require(f, NodeKind.FUNCTION)
         for r in starts_r:
             self._require(r, NodeKind.REFERENCE)
-        kinds = [EdgeKind.SERVED_BY, EdgeKind.REALISED_BY, EdgeKind.DEPENDS_ON]
+        kinds = [
+            EdgeKind.SERVED_BY,
+            EdgeKind.REALISED_BY,
+            EdgeKind.SUPPORTED_BY,
+            EdgeKind.DEPENDS_ON,
+        ]
         if recommended:
             kinds.append(EdgeKind.RECOMMENDS)
-        view = self._view(*kinds)
-        reached: dict[str, str | None] = dict.fromkeys([*starts_f, *starts_r])
-        queue = deque([*starts_f, *starts_r])
+        reached = self._reach(self._view(*kinds), [*starts_f, *starts_r])
+        needed = frozenset(n for n in reached if self._kind(n) == NodeKind.REFERENCE)
+        return NeedsClosure(reference_components=needed, reached_from=MappingProxyType(reached))
+
+    def with_generalisations(self, references: Iterable[str]) -> frozenset[str]:
+        """The reference components and every general form they specialise, in turn too.
+
+        A component that realises a specialisation realises its general form as well.
+
+        >>> g = ComponentGraph()
+        >>> for ref in ("generiek-zac", "zac", "zrc"):
+        ...     g.add_reference_component(ref)
+        >>> g.add_specialisation("generiek-zac", "zac")
+        >>> sorted(g.with_generalisations(["generiek-zac", "zrc"]))
+        ['generiek-zac', 'zac', 'zrc']
+        """
+        starts = sorted(set(references))
+        for reference in starts:
+            self._require(reference, NodeKind.REFERENCE)
+        return frozenset(self._reach(self._view(EdgeKind.SPECIALISES), starts))
+
+    def required_components(self, component: str) -> frozenset[str]:
+        """Every component that ``component`` needs beside it, directly or through others.
+
+        ``component`` itself is not among them, even when a chain of requirements leads back.
+        """
+        self._require(component, NodeKind.COMPONENT)
+        reached = self._reach(self._view(EdgeKind.REQUIRES_COMPONENT), [component])
+        return frozenset(reached) - {component}
+
+    def neighbourhood(
+        self,
+        root: str,
+        *,
+        depth: int,
+        breadth: int,
+        kinds: Collection[EdgeKind] = tuple(EdgeKind),
+    ) -> Neighbourhood:
+        """The nodes within ``depth`` steps of ``root``, taking at most ``breadth`` successors
+        of each node, along edges of ``kinds``.
+
+        One breadth-first walk: each node is expanded once, at its first (shortest) distance.
+        The successors of a node are taken in reading order: reference components before
+        components (what a node realises or depends on before the components it requires),
+        then by name ignoring case, then by id. Those past ``breadth`` are counted in
+        ``omitted``.
+
+        Raises
+        ------
+        UnknownNodeError
+            When ``root`` is not in the graph.
+        ValueError
+            When ``depth`` or ``breadth`` is negative.
+
+        Examples
+        --------
+        >>> g = ComponentGraph()
+        >>> for ref in ("zrc", "drc", "nrc"):
+        ...     g.add_reference_component(ref, name=ref.upper())
+        >>> g.add_dependency("zrc", "drc")
+        >>> g.add_dependency("zrc", "nrc", mandatory=False)
+        >>> g.add_dependency("drc", "nrc")
+        >>> near = g.neighbourhood("zrc", depth=2, breadth=1)
+        >>> dict(near.steps), near.edges, near.omitted
+        ({'zrc': 0, 'drc': 1, 'nrc': 2}, (('zrc', 'drc'), ('drc', 'nrc')), 1)
+        """
+        if root not in self._graph:
+            raise UnknownNodeError(root)
+        if depth < 0 or breadth < 0:
+            msg = f"depth and breadth must not be negative, not {depth} and {breadth}"
+            raise ValueError(msg)
+        followed = self._view(*kinds)
+        steps: dict[str, int] = {root: 0}
+        edges: list[tuple[str, str]] = []
+        omitted = 0
+        queue = deque([root])
         while queue:
             node = queue.popleft()
-            for successor in sorted(view.successors(node)):
-                if successor not in reached:
-                    reached[successor] = node
+            if steps[node] >= depth:
+                continue
+            successors = sorted(followed.successors(node), key=self._reading_order)
+            omitted += max(0, len(successors) - breadth)
+            for successor in successors[:breadth]:
+                edges.append((node, successor))
+                if successor not in steps:
+                    steps[successor] = steps[node] + 1
                     queue.append(successor)
-        needed = frozenset(n for n in reached if self._graph.nodes[n]["kind"] == NodeKind.REFERENCE)
-        return NeedsClosure(reference_components=needed, reached_from=MappingProxyType(reached))
+        return Neighbourhood(
+            root=root, steps=MappingProxyType(steps), edges=tuple(edges), omitted=omitted
+        )
+
+    def _reading_order(self, node: str) -> tuple[int, str, str]:
+        return (_READING_ORDER[self._kind(node)], self.name_of(node).lower(), node)
 
     def landscape_provides(self, landscape: Landscape) -> frozenset[str]:
         """Reference components the landscape makes available (its components' and its own).

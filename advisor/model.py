@@ -20,6 +20,7 @@ __all__ = [
     "Hosting",
     "Instance",
     "Landscape",
+    "Obligation",
     "Plan",
     "ScoreBreakdown",
     "Status",
@@ -57,6 +58,30 @@ _STATUS_RANK: dict[Status, int] = {
     Status.STABLE: 3,
     Status.OBSOLETE: -1,
 }
+
+
+class Obligation(StrEnum):
+    """How strongly GEMMA asks for a dependency or a standard: its role *Verplicht* or *Aanbevolen*.
+
+    GEMMA spells the roles with a capital; the catalogue stores them as GEMMA wrote them, so
+    compare through :meth:`of`, which ignores case. A relation without either role is neither.
+
+    >>> Obligation.of("Verplicht") is Obligation.VERPLICHT
+    True
+    >>> Obligation.of(None) is None, Obligation.of("Optioneel") is None
+    (True, True)
+    """
+
+    VERPLICHT = "verplicht"
+    AANBEVOLEN = "aanbevolen"
+
+    @classmethod
+    def of(cls, role: str | None) -> Obligation | None:
+        """The obligation a GEMMA role names, ignoring case; ``None`` for no role or another."""
+        try:
+            return cls((role or "").lower())
+        except ValueError:
+            return None
 
 
 class Hosting(StrEnum):

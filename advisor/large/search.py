@@ -58,7 +58,7 @@ def _run_milp(
     lower[list(form.forced)] = 1.0
     result = milp(
         form.cost if objective is None else objective,
-        integrality=np.ones(n),
+        integrality=np.ones(n, dtype=np.uint8),
         bounds=Bounds(lower, np.ones(n)),
         constraints=rows,
         options={"time_limit": remaining, "mip_rel_gap": 0.0, "presolve": True},
@@ -172,7 +172,7 @@ def _milp_columns(
     ]
     result = milp(
         cost,
-        integrality=np.ones(columns.size),
+        integrality=np.ones(columns.size, dtype=np.uint8),
         bounds=Bounds(lower, np.ones(columns.size)),
         constraints=rows,
         options={"time_limit": remaining, "mip_rel_gap": 0.0, "presolve": True},

@@ -34,12 +34,14 @@ from advisor.cost import DEFAULT_PROFILE as DEFAULT_COST_PROFILE
 from advisor.cost import TERMS, apply_scores
 from advisor.cost import Profile as CostProfile
 from advisor.explain import Explanation, explain
+from advisor.graph import ComponentGraph, NodeKind
 from advisor.model import (
     Candidate,
     Constraints,
     Hosting,
     Instance,
     Landscape,
+    Obligation,
     Plan,
     Status,
     to_jsonable,
@@ -415,7 +417,7 @@ def _expected_standards(
         .options(selectinload(GemmaRelation.target))
     ):
         source = element_by_id.get(relation.source_id)
-        if source is not None and (relation.role or "").lower() == "verplicht":
+        if source is not None and Obligation.of(relation.role) is Obligation.VERPLICHT:
             expected.setdefault(RC + source.slug, set()).add(relation.target.name)
     return {k: tuple(sorted(v)) for k, v in expected.items()}
 
@@ -494,8 +496,17 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             )
         )
     }
-    mandatory: dict[str, set[str]] = {}
-    recommended: dict[str, set[str]] = {}
+    # GEMMA as the advisor's graph: reference components (and national facilities, which
+    # every municipality has) as capabilities ``rc:<slug>``, with their dependencies and
+    # specialisations, and the chosen functions with the reference components supporting them.
+    gemma = ComponentGraph()
+    for element in element_by_id.values():
+        if RC + element.slug not in gemma:
+            gemma.add_reference_component(
+                RC + element.slug,
+                name=element.name,
+                external=element.kind == GemmaKind.EXTERNAL_FACILITY,
+            )
     for relation in session.scalars(
         select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)
     ):
@@ -507,12 +518,14 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             continue  # national facilities are available to every municipality
         if consumer.id == provider.id:
             continue
-        bucket = mandatory if (relation.role or "").lower() == "verplicht" else recommended
-        bucket.setdefault(RC + consumer.slug, set()).add(RC + provider.slug)
+        gemma.add_dependency(
+            RC + consumer.slug,
+            RC + provider.slug,
+            mandatory=Obligation.of(relation.role) is Obligation.VERPLICHT,
+        )
 
     # A specialisation realises its general form too (Generiek zaakafhandelcomponent is a
     # Zaakafhandelcomponent), so a component providing one provides the other.
-    general: dict[str, set[str]] = {}
     for relation in session.scalars(
         select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SPECIALISATION_OF)
     ):
@@ -521,28 +534,26 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             element_by_id.get(relation.target_id),
         )
         if special is not None and broad is not None:
-            general.setdefault(RC + special.slug, set()).add(RC + broad.slug)
+            gemma.add_specialisation(RC + special.slug, RC + broad.slug)
 
     def with_generalisations(capabilities: set[str]) -> set[str]:
-        result, stack = set(capabilities), list(capabilities)
-        while stack:
-            for broader in general.get(stack.pop(), ()):
-                if broader not in result:
-                    result.add(broader)
-                    stack.append(broader)
-        return result
+        # A capability GEMMA does not hold (a catalogue component, an element of another
+        # kind) generalises to nothing.
+        return capabilities | gemma.with_generalisations(c for c in capabilities if c in gemma)
 
-    supports: dict[int, set[str]] = {}
+    for function in functions:
+        gemma.add_function("bf:" + function.slug, name=function.name)
     if functions:
+        function_of = {f.id: "bf:" + f.slug for f in functions}
         for relation in session.scalars(
             select(GemmaRelation).where(
                 GemmaRelation.kind == GemmaRelationKind.SUPPORTS_FUNCTION,
-                GemmaRelation.target_id.in_([f.id for f in functions]),
+                GemmaRelation.target_id.in_(list(function_of)),
             )
         ):
             source = element_by_id.get(relation.source_id)
             if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
-                supports.setdefault(relation.target_id, set()).add(RC + source.slug)
+                gemma.link_function_to_reference(function_of[relation.target_id], RC + source.slug)
 
     names: dict[str, str] = {
         RC + e.slug: e.name
@@ -551,18 +562,12 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
     }
     names.update({f"bf:{f.slug}": f.name for f in functions})
 
-    # What is needed: the chosen reference components and those serving the chosen functions,
-    # closed over mandatory GEMMA dependencies in one traversal.
-    stack = [RC + e.slug for e in named] + [
-        cap for f in functions for cap in sorted(supports.get(f.id, ()))
-    ]
-    needed: set[str] = set()
-    while stack:
-        capability = stack.pop()
-        if capability in needed:
-            continue
-        needed.add(capability)
-        stack.extend(mandatory.get(capability, ()))
+    # What is needed: the chosen reference components and those supporting the chosen
+    # functions, closed over mandatory GEMMA dependencies in one traversal.
+    needed = gemma.needs_closure(
+        functions=["bf:" + f.slug for f in functions],
+        reference_components=[RC + e.slug for e in named],
+    ).reference_components
 
     required_standard_ids = {s.id: s.name for s in standards}
     # A required standard applies to a candidate only where GEMMA lists that standard for one of
@@ -591,8 +596,9 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         requires = {
             COMPONENT + r.required_component.slug for r in component.requirements if not r.optional
         }
-        for capability in list(provides):
-            requires |= mandatory.get(capability, set())
+        for capability in provides:
+            if capability in gemma:
+                requires.update(gemma.dependencies_of(capability))
         requires -= provides
         hosting = {h["model"] for h in component.hosting_models or []}
         hosting |= {o.kind for o in component.offers if o.kind in HOSTING_FORMS}
@@ -666,7 +672,11 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
         unknown_licence=frozenset(unknown_licence),
         sources=sources,
         missing_standards=missing_standards,
-        recommended_dependencies={k: tuple(sorted(v)) for k, v in recommended.items()},
+        recommended_dependencies={
+            capability: recommended
+            for capability in gemma.nodes(NodeKind.REFERENCE)
+            if (recommended := gemma.recommended_dependencies_of(capability))
+        },
         landscape=tuple(landscape),
         published_claims=published,
         unlinked=_unlinked_needs(session, functions, element_by_id),

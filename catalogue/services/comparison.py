@@ -12,9 +12,11 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advisor.model import Obligation
 from catalogue.errors import ValidationError
 from catalogue.models import Component, GemmaRelation, GemmaRelationKind, OfferKind
 from catalogue.services.components import get_component
+from catalogue.services.graphs import catalogue_graph, component_key
 
 MIN_COMPONENTS, MAX_COMPONENTS = 2, 4
 # Marks a value we do not know; pages show "onbekend", the CSV the label for unknown.
@@ -98,6 +100,7 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
     """
     components = [get_component(session, slug) for slug in parse_selection(slugs)]
     expected = _mandatory_standards(session, components)
+    brings_along = _brings_along(session, components)
     comparison = Comparison(components=components)
     rows = comparison.rows
 
@@ -246,7 +249,7 @@ def compare(session: Session, slugs: Sequence[str]) -> Comparison:
         "brings_along",
         [
             Cell(
-                tuple(sorted(_requirement_closure(c))) or ("—",),
+                tuple(sorted(brings_along[c.id])) or ("—",),
                 sources=_distinct(r.source_ref for r in c.requirements),
             )
             for c in components
@@ -295,17 +298,17 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _requirement_closure(component: Component) -> set[str]:
-    """Names of every catalogue component this one needs, directly or through others."""
-    seen: dict[int, str] = {}
-    stack = [r.required_component for r in component.requirements]
-    while stack:
-        current = stack.pop()
-        if current.id in seen or current.id == component.id:
-            continue
-        seen[current.id] = current.name
-        stack.extend(r.required_component for r in current.requirements)
-    return set(seen.values())
+def _brings_along(session: Session, components: Sequence[Component]) -> dict[int, set[str]]:
+    """For each component: the names of every catalogue component it needs, directly or
+    through others (optional requirements included)."""
+    catalogue = catalogue_graph(session, components=True, gemma=False)
+    return {
+        component.id: {
+            catalogue.shown[key].label
+            for key in catalogue.graph.required_components(component_key(component.slug))
+        }
+        for component in components
+    }
 
 
 def _mandatory_standards(
@@ -321,7 +324,7 @@ def _mandatory_standards(
     ).all()
     by_reference: dict[int, dict[str, str]] = {}
     for relation in relations:
-        if (relation.role or "").lower() == "verplicht":
+        if Obligation.of(relation.role) is Obligation.VERPLICHT:
             by_reference.setdefault(relation.source_id, {})[relation.target.gemma_id] = (
                 relation.target.name
             )

@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from advisor.model import Obligation
 from catalogue.errors import NotFound
 from catalogue.models import (
     Component,
@@ -212,9 +213,12 @@ def load_gemma(session: Session, path: Path) -> GemmaLoadReport:
             if section == "standards":
                 for version in entry.get("versions") or []:
                     link(K.VERSION_OF, elements[str(version["id"])], this)
-                for role, key in (("verplicht", "required_by"), ("aanbevolen", "recommended_by")):
+                for role, key in (
+                    (Obligation.VERPLICHT, "required_by"),
+                    (Obligation.AANBEVOLEN, "recommended_by"),
+                ):
                     for reference in entry.get(key) or []:
-                        link(K.STANDARD, ref(reference), this, role=role)
+                        link(K.STANDARD, ref(reference), this, role=role.value)
 
     for relation in document.get("relations") or []:
         link(
@@ -303,13 +307,13 @@ class ReferenceComponentView:
 
 
 def _other_ends(
-    relations: Iterable[GemmaRelation], kind: str, role: str | None, *, side: str
+    relations: Iterable[GemmaRelation], kind: str, role: Obligation | None, *, side: str
 ) -> list[GemmaElement]:
     """The distinct elements at ``side`` of the relations of ``kind`` (and ``role``), by name."""
     found = {
         getattr(r, side).gemma_id: getattr(r, side)
         for r in relations
-        if r.kind == kind and (role is None or (r.role or "").lower() == role)
+        if r.kind == kind and (role is None or Obligation.of(r.role) is role)
     }
     return sorted(found.values(), key=lambda e: e.name.lower())
 
@@ -336,14 +340,14 @@ def reference_component_view(session: Session, slug: str) -> ReferenceComponentV
         )
     )
 
-    def targets(kind: str, role: str | None = None) -> list[GemmaElement]:
+    def targets(kind: str, role: Obligation | None = None) -> list[GemmaElement]:
         return _other_ends(outgoing, kind, role, side="target")
 
     return ReferenceComponentView(
         element=element,
         realised_by=realised_by,
-        mandatory_standards=targets(K.STANDARD, "verplicht"),
-        recommended_standards=targets(K.STANDARD, "aanbevolen"),
+        mandatory_standards=targets(K.STANDARD, Obligation.VERPLICHT),
+        recommended_standards=targets(K.STANDARD, Obligation.AANBEVOLEN),
         depends_on=_unique_dependencies(r for r in outgoing if r.kind == K.DEPENDS_ON),
         depended_on_by=_unique_dependencies(incoming, incoming_side=True),
         business_functions=targets(K.SUPPORTS_FUNCTION),
@@ -489,7 +493,7 @@ def standard_view(session: Session, slug: str) -> StandardView:
         session.scalars(select(GemmaRelation).where(GemmaRelation.target_id == element.id))
     )
 
-    def sources(kind: str, role: str | None = None) -> list[GemmaElement]:
+    def sources(kind: str, role: Obligation | None = None) -> list[GemmaElement]:
         return _other_ends(incoming, kind, role, side="source")
 
     claimed = session.scalars(
@@ -502,10 +506,14 @@ def standard_view(session: Session, slug: str) -> StandardView:
         element=element,
         versions=sources(K.VERSION_OF),
         required_by=[
-            e for e in sources(K.STANDARD, "verplicht") if e.kind == GemmaKind.REFERENCE_COMPONENT
+            e
+            for e in sources(K.STANDARD, Obligation.VERPLICHT)
+            if e.kind == GemmaKind.REFERENCE_COMPONENT
         ],
         recommended_by=[
-            e for e in sources(K.STANDARD, "aanbevolen") if e.kind == GemmaKind.REFERENCE_COMPONENT
+            e
+            for e in sources(K.STANDARD, Obligation.AANBEVOLEN)
+            if e.kind == GemmaKind.REFERENCE_COMPONENT
         ],
         claimed_by=list(claimed),
     )

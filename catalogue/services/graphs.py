@@ -1,18 +1,21 @@
 """Dependency graphs around a component or a reference component, limited in depth and breadth.
 
-The graph is plain data (nodes and edges); the page draws it as SVG and always shows the same
-content as a table.
+The catalogue and GEMMA are loaded as the advisor's ``ComponentGraph`` (a few queries for the
+whole catalogue), and the page's graph is its bounded neighbourhood walk. The result is plain
+data (nodes and edges); the page draws it as SVG and always shows the same content as a table.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-import networkx as nx
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased
 
+from advisor.graph import ComponentGraph
+from advisor.model import Candidate
 from catalogue.errors import NotFound
 from catalogue.models import (
     Component,
@@ -71,156 +74,178 @@ class DependencyGraph:
         raise KeyError(msg)
 
 
-def _component_key(component: Component) -> str:
-    return f"c:{component.slug}"
+class Shown(NamedTuple):
+    """What a page shows of a node of the catalogue graph."""
+
+    kind: str  # as GraphNode.kind
+    label: str
+    slug: str
 
 
-def _element_key(element: GemmaElement) -> str:
-    return f"g:{element.gemma_id}"
+def component_key(slug: str) -> str:
+    """The catalogue graph's id of a component."""
+    return f"c:{slug}"
 
 
-def _element_kind(element: GemmaElement) -> str:
-    if element.kind in (GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY):
-        return str(element.kind)
+def element_key(gemma_id: str) -> str:
+    """The catalogue graph's id of a GEMMA element."""
+    return f"g:{gemma_id}"
+
+
+class CatalogueGraph:
+    """The catalogue's components and GEMMA's dependencies as an advisor ``ComponentGraph``.
+
+    Node ids are ``c:<slug>`` for a catalogue component and ``g:<GEMMA id>`` for a GEMMA
+    element. Every GEMMA element that takes part in a dependency or a realisation is a reference
+    component to the graph, whatever GEMMA calls it (a placeholder such as "Informatiesysteem
+    A" is an application component too); ``shown`` keeps the kind a page names.
+    """
+
+    def __init__(self) -> None:
+        self.graph = ComponentGraph()
+        self.shown: dict[str, Shown] = {}
+        # (consumer, provider) -> (interface name, role) of GEMMA's first relation between them.
+        self.dependencies: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+
+    def add_element(self, gemma_id: str, kind: str, name: str, slug: str) -> str:
+        """Add a GEMMA element (once); its id in the graph."""
+        key = element_key(gemma_id)
+        if key not in self.shown:
+            self.shown[key] = Shown(_element_kind(kind), name, slug)
+            self.graph.add_reference_component(
+                key, name=name, external=kind == GemmaKind.EXTERNAL_FACILITY
+            )
+        return key
+
+    def add_dependency(
+        self, consumer: str, provider: str, via: str | None, role: str | None
+    ) -> None:
+        """Add GEMMA's dependency of ``consumer`` on ``provider``; the first one's interface
+        and role are kept. Every role is drawn, so to the graph each one is a dependency."""
+        if (consumer, provider) not in self.dependencies:
+            self.dependencies[consumer, provider] = (via, role)
+            self.graph.add_dependency(consumer, provider)
+
+    def add_component(self, slug: str, name: str, realises: Iterable[str]) -> str:
+        """Add a catalogue component that realises the GEMMA elements ``realises``; its id."""
+        key = component_key(slug)
+        self.shown[key] = Shown("component", name, slug)
+        # The facts the advisor weighs are not needed to walk the graph: they stay unknown.
+        self.graph.add_component(
+            Candidate(
+                key,
+                name=name,
+                provides=frozenset(realises),
+                hosting=None,
+                open_source=None,
+                status=None,
+            )
+        )
+        return key
+
+
+def _element_kind(kind: str) -> str:
+    if kind in (GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY):
+        return str(kind)
     return "other"
 
 
-class _Builder:
-    """Breadth-first expansion with a depth limit and a per-node breadth limit."""
+_SOURCE, _TARGET, _VIA = (aliased(GemmaElement) for _ in range(3))
+# Every GEMMA dependency with both ends and the interface, in one round trip.
+_DEPENDENCIES = (
+    select(
+        *(_SOURCE.gemma_id, _SOURCE.kind, _SOURCE.name, _SOURCE.slug),
+        *(_TARGET.gemma_id, _TARGET.kind, _TARGET.name, _TARGET.slug),
+        _VIA.name,
+        GemmaRelation.role,
+    )
+    .join(_SOURCE, GemmaRelation.source_id == _SOURCE.id)
+    .join(_TARGET, GemmaRelation.target_id == _TARGET.id)
+    .outerjoin(_VIA, GemmaRelation.via_id == _VIA.id)
+    .where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)
+    .order_by(GemmaRelation.id)
+)
 
-    def __init__(self, session: Session, depth: int, breadth: int) -> None:
-        self.session = session
-        self.depth = depth
-        self.breadth = breadth
-        self.graph = nx.DiGraph()
-        self.omitted = 0
 
-    def component(self, slug: str) -> Component:
-        """A component with just its requirements and realisations: the graph needs no more."""
-        component = self.session.scalar(
-            select(Component)
-            .where(Component.slug == slug)
-            .options(
-                selectinload(Component.requirements).selectinload(
-                    ComponentRequirement.required_component
-                ),
-                selectinload(Component.realisations).selectinload(Realisation.reference_component),
+def catalogue_graph(session: Session, *, components: bool, gemma: bool) -> CatalogueGraph:
+    """Load the catalogue graph: the components and their requirements, GEMMA's dependencies,
+    and (with both) which reference components each component realises.
+
+    A handful of queries for the whole catalogue, each in the order the rows were stored, so
+    that names that tie keep a stable order.
+    """
+    catalogue = CatalogueGraph()
+    if gemma:
+        for row in session.execute(_DEPENDENCIES):
+            catalogue.add_dependency(
+                catalogue.add_element(*row[0:4]), catalogue.add_element(*row[4:8]), *row[8:10]
             )
-        )
-        if component is None:
-            msg = f"no component {slug!r}"
-            raise NotFound(msg)
-        return component
-
-    def add_node(self, key: str, kind: str, label: str, slug: str, depth: int) -> None:
-        if key not in self.graph:
-            self.graph.add_node(key, kind=kind, label=label, slug=slug, depth=depth)
-
-    def neighbours(self, key: str) -> list[tuple[str, str, str, str, GraphEdge]]:
-        """(key, kind, label, slug, edge) of the next nodes, sorted by label."""
-        found: list[tuple[str, str, str, str, GraphEdge]] = []
-        if key.startswith("c:"):
-            component = self.component(key[2:])
-            for requirement in component.requirements:
-                other = requirement.required_component
-                found.append(
-                    (
-                        _component_key(other),
-                        "component",
-                        other.name,
-                        other.slug,
-                        GraphEdge(key, _component_key(other), "requires"),
-                    )
+    if components:
+        realised: dict[int, list[str]] = {}
+        if gemma:
+            for component_id, *element in session.execute(
+                select(
+                    Realisation.component_id,
+                    GemmaElement.gemma_id,
+                    GemmaElement.kind,
+                    GemmaElement.name,
+                    GemmaElement.slug,
                 )
-            for realisation in component.realisations:
-                element = realisation.reference_component
-                found.append(
-                    (
-                        _element_key(element),
-                        _element_kind(element),
-                        element.name,
-                        element.slug,
-                        GraphEdge(key, _element_key(element), "realises"),
-                    )
-                )
-        else:
-            # Both ends and the interface come in the same query: one round trip per node.
-            relations = self.session.scalars(
-                select(GemmaRelation)
-                .join(GemmaElement, GemmaRelation.source_id == GemmaElement.id)
-                .where(
-                    GemmaElement.gemma_id == key[2:],
-                    GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON,
-                )
-                .options(joinedload(GemmaRelation.target), joinedload(GemmaRelation.via))
-            )
-            seen: set[str] = set()
-            for relation in relations:
-                other = relation.target
-                other_key = _element_key(other)
-                if other_key in seen:
-                    continue
-                seen.add(other_key)
-                found.append(
-                    (
-                        other_key,
-                        _element_kind(other),
-                        other.name,
-                        other.slug,
-                        GraphEdge(
-                            key,
-                            other_key,
-                            "depends_on",
-                            via=relation.via.name if relation.via else None,
-                            role=relation.role,
-                        ),
-                    )
-                )
-        return sorted(found, key=lambda item: (item[4].kind, item[2].lower()))
+                .join(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+                .order_by(Realisation.id)
+            ):
+                realised.setdefault(component_id, []).append(catalogue.add_element(*element))
+        keys: dict[int, str] = {}
+        for component_id, slug, name in session.execute(
+            select(Component.id, Component.slug, Component.name).order_by(Component.id)
+        ):
+            keys[component_id] = catalogue.add_component(slug, name, realised.get(component_id, ()))
+        for component_id, required_id in session.execute(
+            select(
+                ComponentRequirement.component_id, ComponentRequirement.required_component_id
+            ).order_by(ComponentRequirement.id)
+        ):
+            catalogue.graph.add_component_requirement(keys[component_id], keys[required_id])
+    return catalogue
 
-    def expand(self, root: str) -> None:
-        queue = deque([root])
-        while queue:
-            key = queue.popleft()
-            depth = self.graph.nodes[key]["depth"]
-            if depth >= self.depth:
-                continue
-            neighbours = self.neighbours(key)
-            self.omitted += max(0, len(neighbours) - self.breadth)
-            for other_key, kind, label, slug, edge in neighbours[: self.breadth]:
-                is_new = other_key not in self.graph
-                self.add_node(other_key, kind, label, slug, depth + 1)
-                self.graph.add_edge(edge.source, edge.target, edge=edge)
-                if is_new:
-                    queue.append(other_key)
 
-    def result(self, root: str) -> DependencyGraph:
-        nodes = [
-            GraphNode(key=k, kind=d["kind"], label=d["label"], slug=d["slug"], depth=d["depth"])
-            for k, d in self.graph.nodes(data=True)
-        ]
-        nodes.sort(key=lambda n: (n.depth, n.kind, n.label.lower()))
-        edges = [d["edge"] for _, _, d in self.graph.edges(data=True)]
-        return DependencyGraph(
-            root=root,
-            nodes=nodes,
-            edges=edges,
-            omitted=self.omitted,
-            depth=self.depth,
-            breadth=self.breadth,
-        )
+def _edge(catalogue: CatalogueGraph, source: str, target: str) -> GraphEdge:
+    if source.startswith("g:"):
+        via, role = catalogue.dependencies[source, target]
+        return GraphEdge(source, target, "depends_on", via=via, role=role)
+    if target.startswith("g:"):
+        return GraphEdge(source, target, "realises")
+    return GraphEdge(source, target, "requires")
+
+
+def _drawn(catalogue: CatalogueGraph, root: str, depth: int, breadth: int) -> DependencyGraph:
+    """The neighbourhood of ``root``, as nodes by depth and edges."""
+    near = catalogue.graph.neighbourhood(root, depth=depth, breadth=breadth)
+    nodes = [
+        GraphNode(key=key, kind=shown.kind, label=shown.label, slug=shown.slug, depth=steps)
+        for key, steps in near.steps.items()
+        for shown in (catalogue.shown[key],)
+    ]
+    nodes.sort(key=lambda n: (n.depth, n.kind, n.label.lower()))
+    return DependencyGraph(
+        root=root,
+        nodes=nodes,
+        edges=[_edge(catalogue, source, target) for source, target in near.edges],
+        omitted=near.omitted,
+        depth=depth,
+        breadth=breadth,
+    )
 
 
 def component_graph(
     session: Session, slug: str, *, depth: int = DEFAULT_DEPTH, breadth: int = DEFAULT_BREADTH
 ) -> DependencyGraph:
     """What a component needs: other components, its reference components, and their GEMMA needs."""
-    builder = _Builder(session, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
-    component = builder.component(slug)
-    root = _component_key(component)
-    builder.add_node(root, "component", component.name, component.slug, 0)
-    builder.expand(root)
-    return builder.result(root)
+    if session.scalar(select(Component.id).where(Component.slug == slug)) is None:
+        msg = f"no component {slug!r}"
+        raise NotFound(msg)
+    catalogue = catalogue_graph(session, components=True, gemma=True)
+    return _drawn(catalogue, component_key(slug), _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 
 
 def reference_component_graph(
@@ -228,11 +253,10 @@ def reference_component_graph(
 ) -> DependencyGraph:
     """What a reference component depends on in GEMMA, through which interfaces."""
     element = get_element(session, GemmaKind.REFERENCE_COMPONENT, slug)
-    builder = _Builder(session, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
-    root = _element_key(element)
-    builder.add_node(root, _element_kind(element), element.name, element.slug, 0)
-    builder.expand(root)
-    return builder.result(root)
+    catalogue = catalogue_graph(session, components=False, gemma=True)
+    # Added in case GEMMA links it to nothing: then the graph is this one node.
+    root = catalogue.add_element(element.gemma_id, element.kind, element.name, element.slug)
+    return _drawn(catalogue, root, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 
 
 def _clamp(value: int, low: int, high: int) -> int:
