@@ -11,10 +11,9 @@ plain dicts (they are stored in JSON columns); this module says what a valid one
   (``catalogue/web/openapi.py`` calls ``model_json_schema``), so the published schema and the
   validation cannot drift apart.
 
-Why pydantic (v2) and not msgspec: the OpenAPI document needs JSON Schema, and pydantic's
-``model_json_schema`` writes 2020-12 JSON Schema (what OpenAPI 3.1 uses) with shared ``$defs``;
-its errors carry a location tuple we turn into the field paths users already see. msgspec is
-faster, but its schema output and error locations would need code of our own.
+Why pydantic (v2) and not msgspec (both write JSON Schema for OpenAPI 3.1): pydantic reports
+every refused field at once, each with its location, and keeps our own messages; msgspec stops at
+the first error. ``docs/validation.md`` says more.
 
 Pure: no Flask, no database (``tests/test_architecture.py``).
 """
