@@ -11,14 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from catalogue.models import (
-    CommonGroundLayer,
-    DevelopmentStatus,
-    HostingModel,
-    Jurisdiction,
-    OfferKind,
-    RealisationBasis,
-)
+from catalogue import component_document
 
 # Scalar fields of a component, in display order.
 SCALAR_FIELDS = (
@@ -58,22 +51,8 @@ DESCRIPTION_FIELDS = (
 DESCRIPTION_LIST_FIELDS = {"features", "screenshots", "videos", "awards"}
 # Collections of facts that each carry their own source.
 SOURCED_COLLECTIONS = ("hosting_models", "reference_components", "standards", "requires", "offers")
-ALL_KEYS = frozenset(
-    {
-        "slug",
-        "source",
-        "publiccode",
-        "field_sources",
-        "descriptions",
-        "maintenance",
-        "localisation",
-        "dependencies",
-        "extra",
-        *SCALAR_FIELDS,
-        *LIST_FIELDS,
-        *SOURCED_COLLECTIONS,
-    }
-)
+# Every key a document may have: the typed model's fields.
+ALL_KEYS = frozenset(component_document.ComponentDocument.model_fields)
 
 
 def document_from_publiccode(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -163,61 +142,11 @@ def merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]
 
 
 def validate(document: Mapping[str, Any], where: str) -> dict[str, list[str]]:
-    """Check a document's shape and vocabularies. Returns ``{path: [message]}``; empty when valid."""
-    errors: dict[str, list[str]] = {}
+    """Check a document's shape and vocabularies. Returns ``{path: [message]}``; empty when valid.
 
-    def fail(path: str, message: str) -> None:
-        errors.setdefault(f"{where}.{path}" if path else where, []).append(message)
-
-    unknown = sorted(set(document) - ALL_KEYS)
-    for key in unknown:
-        fail(key, "unknown key")
-    for key in ("name", "url"):
-        if not isinstance(document.get(key), str) or not document[key].strip():
-            fail(key, "is required and must be text")
-    _check_enum(document.get("development_status"), DevelopmentStatus, "development_status", fail)
-    _check_enum(document.get("common_ground_layer"), CommonGroundLayer, "common_ground_layer", fail)
-    for key in LIST_FIELDS:
-        if not isinstance(document.get(key, []), list):
-            fail(key, "must be a list")
-    for index, hosting in enumerate(document.get("hosting_models") or []):
-        _check_enum(_get(hosting, "model"), HostingModel, f"hosting_models[{index}].model", fail)
-    for index, offer in enumerate(document.get("offers") or []):
-        _check_enum(_get(offer, "kind"), OfferKind, f"offers[{index}].kind", fail)
-        _check_enum(
-            _get(offer, "jurisdiction"), Jurisdiction, f"offers[{index}].jurisdiction", fail
-        )
-        if not _get(offer, "supplier"):
-            fail(f"offers[{index}].supplier", "is required")
-    for index, link in enumerate(document.get("reference_components") or []):
-        path = f"reference_components[{index}]"
-        _check_enum(_get(link, "basis"), RealisationBasis, f"{path}.basis", fail)
-        if not _get(link, "gemma_id"):
-            fail(f"{path}.gemma_id", "is required")
-        if _get(link, "basis") == RealisationBasis.MANUAL and not _get(link, "reason"):
-            fail(f"{path}.reason", "a link added by hand needs its reason")
-        if _get(link, "basis") == RealisationBasis.DERIVED and not _get(link, "via_interface"):
-            fail(f"{path}.via_interface", "a derived link names the interface it came from")
-    for index, requirement in enumerate(document.get("requires") or []):
-        if not _get(requirement, "component"):
-            fail(f"requires[{index}].component", "is required")
-    for index, standard in enumerate(document.get("standards") or []):
-        if not _get(standard, "name"):
-            fail(f"standards[{index}].name", "is required")
-    release = document.get("release_date")
-    if release is not None and not isinstance(release, dt.date) and as_date(release) is None:
-        fail("release_date", "must be a date (YYYY-MM-DD)")
-    return errors
-
-
-def _get(item: Any, key: str) -> Any:
-    return item.get(key) if isinstance(item, Mapping) else None
-
-
-def _check_enum(value: Any, enum_type: Any, path: str, fail: Any) -> None:
-    if value is not None and value not in {member.value for member in enum_type}:
-        allowed = ", ".join(member.value for member in enum_type)
-        fail(path, f"{value!r} is not one of: {allowed}")
+    The rules are the typed model's (``catalogue/component_document.py``).
+    """
+    return component_document.check(document, where)
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -42,6 +42,8 @@ def test_advisor_imports_only_the_standard_library_networkx_and_a_solver(path: P
     [
         *_modules("catalogue/publiccode"),
         ROOT / "catalogue" / "documents.py",
+        ROOT / "catalogue" / "component_document.py",
+        ROOT / "catalogue" / "errors.py",
         ROOT / "catalogue" / "text.py",
         ROOT / "catalogue" / "rendering.py",
     ],

@@ -24,7 +24,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalogue.errors import NotAuthorized, NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, NotFound, ValidationError
 from catalogue.models import Organisation
 from catalogue.models_contrib import ApiToken, AuditEvent, OrgRole, Role, User
 from catalogue.services import audit
@@ -42,18 +42,18 @@ TOKEN_LIFETIME_DAYS = 90
 LOCKOUT_ATTEMPTS = 10
 LOCKOUT_MINUTES = 15
 
-# The messages a form may show next to its field (catalogue/web/forms.py translates them).
-EMAIL_INVALID = "enter a valid e-mail address"
-EMAIL_TAKEN = "an account with this e-mail address already exists"
-PASSWORD_TOO_SHORT = f"use at least {PASSWORD_MIN_LENGTH} characters"
-PASSWORD_TOO_LONG = f"use at most {PASSWORD_MAX_LENGTH} characters"
-PASSWORD_COMMON = "this password is too common or too simple"  # noqa: S105 - a name or message, not a secret
-PASSWORD_HAS_EMAIL = "the password may not contain your e-mail address"  # noqa: S105 - a name or message, not a secret
-ORGANISATION_UNKNOWN = "choose an organisation from the list"
-ROLE_UNKNOWN = "unknown role"
-TOTP_WRONG = "this code is not right, or it was used before"
-TOKEN_NAME_REQUIRED = "give the token a name"  # noqa: S105 - a name or message, not a secret
-SCOPE_UNKNOWN = "unknown scope"
+# Why a field is refused: stable codes (catalogue/errors.py); the pages translate them.
+EMAIL_INVALID = FieldError(ErrorCode.EMAIL_INVALID)
+EMAIL_TAKEN = FieldError(ErrorCode.EMAIL_TAKEN)
+PASSWORD_TOO_SHORT = FieldError(ErrorCode.PASSWORD_TOO_SHORT, minimum=PASSWORD_MIN_LENGTH)
+PASSWORD_TOO_LONG = FieldError(ErrorCode.PASSWORD_TOO_LONG, maximum=PASSWORD_MAX_LENGTH)
+PASSWORD_COMMON = FieldError(ErrorCode.PASSWORD_COMMON)
+PASSWORD_HAS_EMAIL = FieldError(ErrorCode.PASSWORD_HAS_EMAIL)
+ORGANISATION_UNKNOWN = FieldError(ErrorCode.ORGANISATION_UNKNOWN)
+ROLE_UNKNOWN = FieldError(ErrorCode.ROLE_UNKNOWN)
+TOTP_WRONG = FieldError(ErrorCode.TOTP_WRONG)
+TOKEN_NAME_REQUIRED = FieldError(ErrorCode.TOKEN_NAME_REQUIRED)
+SCOPE_UNKNOWN = FieldError(ErrorCode.SCOPE_UNKNOWN)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # zxcvbn's list leaves out what its pattern matchers catch; these catch the worst of those.
@@ -464,7 +464,7 @@ def change_role(
         raise ValidationError({"role": [ROLE_UNKNOWN]})
     user = get_user(session, user_id)
     if user.id == actor.id and role != Role.ADMIN:
-        raise ValidationError({"role": ["you cannot take away your own admin role"]})
+        raise ValidationError({"role": [FieldError(ErrorCode.OWN_ADMIN_ROLE)]})
     before = user.role
     if before == role:
         return user
@@ -498,7 +498,7 @@ def update_account(
     changes: dict[str, object] = {}
     if active is not None and active != user.active:
         if user.id == actor.id and not active:
-            raise ValidationError({"active": ["you cannot deactivate your own account"]})
+            raise ValidationError({"active": [FieldError(ErrorCode.OWN_ACCOUNT_ACTIVE)]})
         user.active = active
         changes["active"] = active
     if organisation_id is not None and organisation_id != user.organisation_id:
@@ -537,8 +537,8 @@ class MembershipDecision(enum.StrEnum):
     REMOVE = "remove"  # a confirmed member is one no longer
 
 
-ORG_ROLE_UNKNOWN = "unknown organisation role"
-DECISION_UNKNOWN = "unknown decision"
+ORG_ROLE_UNKNOWN = FieldError(ErrorCode.ORG_ROLE_UNKNOWN)
+DECISION_UNKNOWN = FieldError(ErrorCode.DECISION_UNKNOWN)
 
 
 def _members_query(actor: User) -> Select[tuple[User]]:
@@ -599,7 +599,7 @@ def decide_membership(
         kind = AuditKind.MEMBER_CONFIRMED
     else:
         if decision == MembershipDecision.REMOVE and not user.organisation_confirmed:
-            raise ValidationError({"decision": ["this account is no confirmed member"]})
+            raise ValidationError({"decision": [FieldError(ErrorCode.NOT_A_CONFIRMED_MEMBER)]})
         user.organisation_confirmed = False
         user.organisation_role = str(OrgRole.VIEWER)
         kind = (
@@ -776,8 +776,8 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 # ---------------------------------------------------------------- password reset and change
 
 RESET_SALT = "password-reset"
-RESET_TOKEN_INVALID = "this link is not valid any more: it was used, it expired, or it is wrong"  # noqa: S105 - a name or message, not a secret
-PASSWORD_WRONG = "this is not your current password"  # noqa: S105 - a name or message, not a secret
+RESET_TOKEN_INVALID = FieldError(ErrorCode.RESET_TOKEN_INVALID)
+PASSWORD_WRONG = FieldError(ErrorCode.PASSWORD_WRONG)
 
 
 def _reset_fingerprint(user: User) -> str:

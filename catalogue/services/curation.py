@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import documents
-from catalogue.errors import NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import (
     Component,
     ImportRecord,
@@ -72,11 +72,11 @@ def save_organisation(
     website = str(data.get("website") or "").strip()[:500] or None
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["give the organisation a name"]
+        errors["name"] = [FieldError(ErrorCode.ORGANISATION_NAME_REQUIRED)]
     if kind not in {k.value for k in OrganisationKind}:
-        errors["kind"] = ["choose a kind of organisation"]
+        errors["kind"] = [FieldError(ErrorCode.ORGANISATION_KIND_REQUIRED)]
     if website and not website.startswith(("https://", "http://")):
-        errors["website"] = ["the website must start with https://"]
+        errors["website"] = [FieldError(ErrorCode.WEBSITE_NOT_HTTPS)]
     if errors:
         raise ValidationError(errors)
     if organisation_id is None:
@@ -129,7 +129,7 @@ def merge_components(
     require(actor, Permission.MERGE)
     duplicate, keep = _component(session, duplicate_slug), _component(session, keep_slug)
     if duplicate.id == keep.id:
-        raise ValidationError({"duplicate": ["choose two different components"]})
+        raise ValidationError({"duplicate": [FieldError(ErrorCode.SAME_COMPONENT)]})
     merged_document = documents.jsonable(document_of(duplicate))
     # Usage claims: one per organisation and source; a claim both already have stays once.
     have = {(u.organisation_id, u.source_ref) for u in keep.usages}
@@ -224,9 +224,9 @@ def merge_organisations(
     require(actor, Permission.MERGE)
     duplicate, keep = session.get(Organisation, duplicate_id), session.get(Organisation, keep_id)
     if duplicate is None or keep is None:
-        raise ValidationError({"duplicate": ["choose two existing organisations"]})
+        raise ValidationError({"duplicate": [FieldError(ErrorCode.ORGANISATIONS_UNKNOWN)]})
     if duplicate.id == keep.id:
-        raise ValidationError({"duplicate": ["choose two different organisations"]})
+        raise ValidationError({"duplicate": [FieldError(ErrorCode.SAME_ORGANISATION)]})
     have_usage = {(u.component_id, u.source_ref) for u in keep.usages}
     for usage in list(duplicate.usages):
         if (usage.component_id, usage.source_ref) in have_usage:

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from catalogue import documents
-from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+from catalogue.errors import (
+    Conflict,
+    ErrorCode,
+    FieldError,
+    NotAuthorized,
+    NotFound,
+    ValidationError,
+)
 from catalogue.models import Component, OrganisationKind, SourceKind
 from catalogue.models_contrib import ClaimKind, Dispute, DisputeStatus, Revision, User
 from catalogue.services import audit
@@ -96,10 +103,10 @@ def open_dispute(
     claim = next((c for c in claims_of(component) if c.key == claim_key), None)
     errors: dict[str, list[str]] = {}
     if claim is None:
-        errors["claim"] = ["choose one of the component's claims"]
+        errors["claim"] = [FieldError(ErrorCode.CLAIM_UNKNOWN)]
     text = reason.strip()[:MAX_TEXT]
     if not text:
-        errors["reason"] = ["say why the claim is wrong"]
+        errors["reason"] = [FieldError(ErrorCode.DISPUTE_REASON_REQUIRED)]
     if errors:
         raise ValidationError(errors)
     assert claim is not None  # noqa: S101 - errors above covers None
@@ -113,7 +120,7 @@ def open_dispute(
         )
     )
     if duplicate is not None:
-        raise ValidationError({"claim": ["your organisation already disputes this claim"]})
+        raise ValidationError({"claim": [FieldError(ErrorCode.DISPUTE_EXISTS)]})
     dispute = Dispute(
         component_id=component.id,
         claim_kind=claim.kind,
@@ -198,10 +205,10 @@ def resolve(
         raise Conflict(msg)
     errors: dict[str, list[str]] = {}
     if outcome not in (DisputeStatus.UPHELD, DisputeStatus.DISMISSED):
-        errors["outcome"] = ["choose upheld or dismissed"]
+        errors["outcome"] = [FieldError(ErrorCode.OUTCOME_UNKNOWN)]
     text = resolution.strip()[:MAX_TEXT]
     if not text:
-        errors["resolution"] = ["explain the decision"]
+        errors["resolution"] = [FieldError(ErrorCode.RESOLUTION_REQUIRED)]
     if errors:
         raise ValidationError(errors)
     if outcome == DisputeStatus.UPHELD:

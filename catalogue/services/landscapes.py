@@ -22,7 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import ameff
-from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+from catalogue.errors import (
+    Conflict,
+    ErrorCode,
+    FieldError,
+    NotAuthorized,
+    NotFound,
+    ValidationError,
+)
 from catalogue.models import (
     Component,
     GemmaElement,
@@ -337,7 +344,7 @@ def publish_usage(
     assert actor is not None  # noqa: S101 - require_member refused None
     view = landscape_of(session, organisation, actor=actor)
     if component_slug not in {a.component for a in view.applications if a.component}:
-        raise ValidationError({"component": ["this component is not in the landscape"]})
+        raise ValidationError({"component": [FieldError(ErrorCode.NOT_IN_LANDSCAPE)]})
     if component_slug in view.published:
         return view.published[component_slug]
     component = session.scalar(select(Component).where(Component.slug == component_slug))

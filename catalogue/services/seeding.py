@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalogue.component_document import CatalogueFile, location
 from catalogue.db import Database
 from catalogue.errors import ValidationError
 from catalogue.models import Component, SourceKind
@@ -51,17 +53,55 @@ class SeedReport:
 
 
 def read_catalogue_file(path: Path) -> dict[str, Any]:
-    """Read components.yaml; a malformed file is a ValidationError naming the file and line."""
+    """Read components.yaml; a malformed file is a ValidationError naming the file and line.
+
+    The file's shape is :class:`~catalogue.component_document.CatalogueFile`; each refused part is
+    named by its line and column in the file, and its path (``components[3]``).
+    """
     try:
         with path.open(encoding="utf-8") as handle:
-            content = yaml.safe_load(handle)
+            text = handle.read()
+        content = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
         raise ValidationError({where: [str(getattr(error, "problem", error))]}) from error
     if not isinstance(content, dict) or not isinstance(content.get("components"), list):
         raise ValidationError({path.name: ["must be a mapping with a 'components' list"]})
+    try:
+        CatalogueFile.model_validate(content)
+    except PydanticValidationError as error:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        errors: dict[str, list[str]] = {}
+        for item in error.errors(include_url=False):
+            loc = tuple(item["loc"])
+            unknown = item["type"] == "extra_forbidden"
+            mark = _node_at(root, loc, key=unknown).start_mark
+            message = "unknown key" if unknown else str(item["msg"])
+            where = f"{path.name}:{mark.line + 1}:{mark.column + 1}: {location(loc)}"
+            errors.setdefault(where, []).append(message)
+        raise ValidationError(errors) from error
     return content
+
+
+def _node_at(node: yaml.Node, loc: tuple[int | str, ...], *, key: bool = False) -> yaml.Node:
+    """The deepest YAML node on the path ``loc`` (for its line and column); with ``key``, the
+    last step's key rather than its value (where an unknown key is best shown)."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [
+                (key, value) for key, value in node.value if getattr(key, "value", None) == part
+            ]
+            if not found:
+                return node
+            node = found[0][0] if key and part == loc[-1] else found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node
 
 
 def seed(session: Session, data_dir: Path, *, progress: Progress | None = None) -> SeedReport:

@@ -20,6 +20,7 @@ from catalogue.publiccode import MAX_BYTES
 from catalogue.security import csrf
 from catalogue.services import accounts, submissions
 from catalogue.services.permissions import Permission, has
+from catalogue.web.api_schemas import Issue, Submitted, Verdict
 from catalogue.web.auth import public
 from catalogue.web.context import db_session
 from catalogue.web.errors import problem
@@ -75,10 +76,10 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
     return decorate
 
 
-def _issue(issue: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")
-    }
+def _issue(issue: dict[str, Any]) -> Issue:
+    return Issue.model_validate(
+        {key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")}
+    )
 
 
 @bp.post("/validate")
@@ -91,16 +92,15 @@ def validate() -> Response:
     strict = request.args.get("mode") == "strict"
     result = submissions.check_publiccode(data) if not strict else _strict(data)
     issues = submissions.issues_of(result)
-    return jsonify(
-        {
-            "valid": result.valid,
-            "accepted": result.record is not None,
-            "mode": "strict" if strict else "lenient",
-            "publiccode_version": result.version,
-            "errors": [_issue(i) for i in issues if i["level"] == "error"],
-            "warnings": [_issue(i) for i in issues if i["level"] == "warning"],
-        }
+    verdict = Verdict(
+        valid=result.valid,
+        accepted=result.record is not None,
+        mode="strict" if strict else "lenient",
+        publiccode_version=result.version,
+        errors=[_issue(i) for i in issues if i["level"] == "error"],
+        warnings=[_issue(i) for i in issues if i["level"] == "warning"],
     )
+    return jsonify(verdict.model_dump(mode="json"))
 
 
 def _strict(data: bytes) -> Any:
@@ -122,8 +122,8 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
         return problem(
             422,
             "the file cannot be read as a publiccode.yml",
-            issues=issues,
-            errors={"publiccode": [i["message"] for i in issues]},
+            issues=[i.model_dump(mode="json") for i in issues],
+            errors={"publiccode": [i.message for i in issues]},
         )
     database = db_session()
     submission = submissions.start_from_publiccode(
@@ -138,14 +138,13 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
     )
     database.commit()
     location = url_for("contribute.preview", submission_id=submission.id)
-    response = jsonify(
-        {
-            "submission": submission.id,
-            "status": submission.status,
-            "url": location,
-            "warnings": [_issue(i) for i in submission.file_issues if i["level"] == "warning"],
-        }
+    submitted = Submitted(
+        submission=submission.id,
+        status=submission.status,
+        url=location,
+        warnings=[_issue(i) for i in submission.file_issues if i["level"] == "warning"],
     )
+    response = jsonify(submitted.model_dump(mode="json"))
     response.status_code = 202
     response.headers["Location"] = location
     return response
@@ -153,18 +152,6 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
 
 # ---------------------------------------------------------------- OpenAPI
 
-_ISSUE_SCHEMA = {
-    "type": "object",
-    "required": ["key", "message"],
-    "properties": {
-        "key": {"type": "string"},
-        "line": {"type": ["integer", "null"]},
-        "column": {"type": ["integer", "null"]},
-        "message": {"type": "string"},
-        "message_nl": {"type": ["string", "null"]},
-        "code": {"type": ["string", "null"]},
-    },
-}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 _YAML_BODY = {
     "required": True,
@@ -191,7 +178,8 @@ def contribute_security_schemes() -> dict[str, Any]:
 
 
 def contribute_paths() -> dict[str, Any]:
-    """The OpenAPI paths of this module, relative to ``/api/v1``."""
+    """The OpenAPI paths of this module, relative to ``/api/v1``; the answers' schemas are
+    generated from ``api_schemas.Verdict`` and ``api_schemas.Submitted``."""
     return {
         "/validate": {
             "post": {
@@ -211,20 +199,7 @@ def contribute_paths() -> dict[str, Any]:
                     "200": {
                         "description": "The verdict and the located issues",
                         "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["valid", "accepted", "mode", "errors", "warnings"],
-                                    "properties": {
-                                        "valid": {"type": "boolean"},
-                                        "accepted": {"type": "boolean"},
-                                        "mode": {"type": "string", "enum": ["lenient", "strict"]},
-                                        "publiccode_version": {"type": ["string", "null"]},
-                                        "errors": {"type": "array", "items": _ISSUE_SCHEMA},
-                                        "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
-                                    },
-                                }
-                            }
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Verdict"}}
                         },
                     },
                     "400": _PROBLEM,
@@ -256,16 +231,7 @@ def contribute_paths() -> dict[str, Any]:
                         },
                         "content": {
                             "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["submission", "status", "url", "warnings"],
-                                    "properties": {
-                                        "submission": {"type": "integer"},
-                                        "status": {"type": "string"},
-                                        "url": {"type": "string"},
-                                        "warnings": {"type": "array", "items": _ISSUE_SCHEMA},
-                                    },
-                                }
+                                "schema": {"$ref": "#/components/schemas/Submitted"}
                             }
                         },
                     },

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from catalogue.db import UNAVAILABLE_ERRORS
 from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+from catalogue.web.messages import translate
 
 # Seconds a client should wait before trying again when the database is away.
 RETRY_AFTER_SECONDS = 30
@@ -85,7 +86,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation_error(error: ValidationError) -> Response:
         _rollback()
-        return problem(422, None, errors=error.errors)
+        if wants_json():
+            # The API speaks English: a FieldError is its English text, its code stays stable.
+            return problem(422, None, errors=error.errors)
+        translated = {field: [translate(m) for m in ms] for field, ms in error.errors.items()}
+        return problem(422, None, errors=translated)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

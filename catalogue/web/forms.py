@@ -1,8 +1,8 @@
 """WTForms (Flask-WTF) forms of accounts, contributing, review and administration.
 
 Every form is a FlaskForm, so every POST carries a CSRF token. Labels and messages are lazy
-gettext, so they follow the reader's language. Services raise ValidationError with English
-messages; :func:`copy_errors` puts them on the fields in the reader's language.
+gettext, so they follow the reader's language. Services raise ValidationError with error codes;
+:func:`copy_errors` puts them on the fields in the reader's language (``messages.translate``).
 """
 
 from __future__ import annotations
@@ -44,57 +44,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from catalogue.errors import ValidationError as ServiceValidationError
 from catalogue.models import DevelopmentStatus
 from catalogue.publiccode import MAX_BYTES
-from catalogue.services import accounts, submissions
+from catalogue.services import submissions
 from catalogue.web import labels
 from catalogue.web.context import db_session
+from catalogue.web.messages import translate
 
 REQUIRED = _l("Vul dit veld in.")
-
-# Service messages (English) as the reader should see them next to a field.
-SERVICE_MESSAGES: dict[str, Any] = {
-    accounts.EMAIL_INVALID: _l("Vul een geldig e-mailadres in."),
-    accounts.EMAIL_TAKEN: _l("Er is al een account met dit e-mailadres."),
-    accounts.PASSWORD_TOO_SHORT: _l("Gebruik minstens 12 tekens."),
-    accounts.PASSWORD_TOO_LONG: _l("Gebruik hoogstens 1024 tekens."),
-    accounts.PASSWORD_COMMON: _l(
-        "Dit wachtwoord komt te vaak voor of is te eenvoudig. Kies een ander."
-    ),
-    accounts.PASSWORD_HAS_EMAIL: _l("Het wachtwoord mag uw e-mailadres niet bevatten."),
-    accounts.ORGANISATION_UNKNOWN: _l("Kies een organisatie uit de lijst."),
-    accounts.ROLE_UNKNOWN: _l("Kies een rol uit de lijst."),
-    accounts.TOTP_WRONG: _l("Deze code klopt niet, of is al gebruikt. Wacht op de volgende code."),
-    accounts.TOKEN_NAME_REQUIRED: _l("Geef de sleutel een naam."),
-    accounts.RESET_TOKEN_INVALID: _l(
-        "Deze link werkt niet meer: hij is al gebruikt, verlopen of onvolledig. Vraag een nieuwe aan."
-    ),
-    accounts.PASSWORD_WRONG: _l("Dit is niet uw huidige wachtwoord."),
-    "this file names another repository than this submission": _l(
-        "Dit bestand hoort bij een andere repository dan deze bijdrage."
-    ),
-    "give the date as YYYY-MM-DD": _l("Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01."),
-    "not a valid SPDX licence expression": _l(
-        "Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."
-    ),
-    "the repository URL of a published component cannot be changed here": _l(
-        "Het adres van de broncode van een gepubliceerd component kunt u hier niet wijzigen."
-    ),
-    "give a reason, so the author knows what to do": _l(
-        "Geef een reden, zodat de indiener weet wat te doen."
-    ),
-    "write a comment": _l("Schrijf een reactie."),
-    "say why the claim is wrong": _l("Leg uit waarom de claim niet klopt."),
-    "choose one of the component's claims": _l("Kies een claim van dit component."),
-    "your organisation already disputes this claim": _l("Uw organisatie betwist deze claim al."),
-    "explain the decision": _l("Leg het besluit uit."),
-    "you cannot take away your own admin role": _l("U kunt uw eigen beheerdersrol niet afnemen."),
-    "you cannot deactivate your own account": _l("U kunt uw eigen account niet uitschakelen."),
-    "choose two different components": _l("Kies twee verschillende componenten."),
-    "choose two different organisations": _l("Kies twee verschillende organisaties."),
-    "give the organisation a name": _l("Geef de organisatie een naam."),
-    "choose a kind of organisation": _l("Kies een soort organisatie."),
-    "the website must start with https://": _l("De website moet beginnen met https://."),
-}
-
 
 # C0 control characters and DEL: PostgreSQL stores no NUL in text, and none of them belong in
 # anything a person types. Tab, line feed and carriage return are allowed in text areas only.
@@ -129,12 +84,6 @@ class Form(FlaskForm):  # type: ignore[misc]
                 field.errors = [*list(field.errors or []), str(CONTROL_CHARACTER)]
                 valid = False
         return valid
-
-
-def translate(message: str) -> str:
-    """A service message in the reader's language, when we know it; otherwise as it is."""
-    known = SERVICE_MESSAGES.get(message)
-    return str(known) if known is not None else message
 
 
 def copy_errors(

@@ -1,10 +1,20 @@
-"""The OpenAPI 3.1 document of ``/api/v1``, written as data so tests can check the API against it."""
+"""The OpenAPI 3.1 document of ``/api/v1``, as data so tests can check the API against it.
+
+The schemas of the answers are generated from the typed models the answers are built from:
+the component document (``catalogue/component_document.py``) and ``api_schemas.py``. Only the
+advisor's profile and advice are still written here (see ``ADVICE_SCHEMAS``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from catalogue import component_document
 from catalogue.search.query import FACETS
+from catalogue.web import api_schemas
 from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -224,252 +234,44 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
     }
 
 
-_GEMMA_ELEMENT = {
-    "type": "object",
-    "required": ["slug", "gemma_id", "name"],
-    "properties": {
-        "slug": {"type": "string"},
-        "gemma_id": {"type": "string"},
-        "object_id": NULLABLE_STRING,
-        "name": {"type": "string"},
-        "category": NULLABLE_STRING,
-        "status": NULLABLE_STRING,
-    },
-}
-
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _HOSTING = {"type": "string", "enum": ["saas", "paas", "iaas", "on-premise"]}
 
-SCHEMAS: dict[str, Any] = {
-    "Profile": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "municipality": {"type": ["string", "null"], "description": "CBS code, e.g. GM0344"},
-            "business_functions": {**_STRINGS, "description": "GEMMA business-function slugs"},
-            "reference_components": {**_STRINGS, "description": "GEMMA reference-component slugs"},
-            "landscape_components": {
-                "type": ["array", "null"],
-                "items": {"type": "string"},
-                "description": (
-                    "catalogue component slugs in use; leave it out (or null) to use the"
-                    " municipality's published usage claims; an empty list means none"
-                ),
-            },
-            "landscape_reference_components": _STRINGS,
-            "hosting_order": {"type": "array", "items": _HOSTING},
-            "disallowed_hosting": {"type": "array", "items": _HOSTING},
-            "open_source_only": {"type": "boolean"},
-            "strict": {
-                "type": "boolean",
-                "description": (
-                    "'alleen zekere feiten': exclude candidates whose licence, status or hosting "
-                    "is unknown where a rule depends on it (default false: unknown is not 'no'; "
-                    "such a chosen candidate is listed in notes.to_verify)"
-                ),
-            },
-            "min_status": {"type": "string", "enum": ["concept", "development", "beta", "stable"]},
-            "required_standards": {**_STRINGS, "description": "GEMMA standard slugs"},
-            "exclude": _STRINGS,
-            "weights": {
-                "type": "object",
-                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 10},
-            },
-            "replace": {
-                "type": "object",
-                "required": ["remove", "add"],
-                "properties": {"remove": {"type": "string"}, "add": {"type": "string"}},
-            },
-        },
-    },
-    "Advice": {
-        "type": "object",
-        "required": ["profile", "plan", "explanation", "roadmap", "names"],
-        "properties": {
-            "profile": {"type": "object"},
-            "plan": {
-                "type": "object",
-                "required": ["feasible", "selected", "cost", "unmet", "order", "why", "optimal"],
-                "properties": {
-                    "feasible": {"type": "boolean"},
-                    "selected": _STRINGS,
-                    "cost": {"type": "number"},
-                    "unmet": _STRINGS,
-                    "order": {"type": "array", "items": _STRINGS},
-                    "why": {"type": "object", "additionalProperties": _STRINGS},
-                    "optimal": {"type": "boolean"},
-                },
-            },
-            "explanation": {"type": "object"},
-            "roadmap": {"type": "object"},
-            "what_if": {"type": ["object", "null"]},
-            "names": {"type": "object", "additionalProperties": {"type": "string"}},
-            "notes": {
-                "type": "object",
-                "properties": {
-                    "unknown_status": _STRINGS,
-                    "unknown_hosting": _STRINGS,
-                    "unknown_licence": _STRINGS,
-                    "to_verify": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["component", "facts", "rules", "source"],
-                            "properties": {
-                                "component": {"type": "string"},
-                                "facts": {
-                                    "type": "array",
-                                    "items": {"enum": ["licence", "status", "hosting"]},
-                                },
-                                "rules": _STRINGS,
-                                "source": {"type": ["string", "null"]},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-    "Problem": {
-        "type": "object",
-        "required": ["title", "status"],
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "errors": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-    },
-    "Facets": {
-        "type": "object",
-        "additionalProperties": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["value", "label", "count"],
-                "properties": {
-                    "value": {"type": "string"},
-                    "label": {"type": "string"},
-                    "count": {"type": "integer", "minimum": 0},
-                    "selected": {"type": "boolean"},
-                },
-            },
-        },
-    },
-    "ComponentSummary": {
-        "type": "object",
-        "required": ["slug", "name", "url", "reference_components"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "url": {"type": "string"},
-            "short_description": {"type": "object", "additionalProperties": NULLABLE_STRING},
-            "development_status": NULLABLE_STRING,
-            "license": NULLABLE_STRING,
-            "reference_components": {"type": "array", "items": {"type": "string"}},
-            "updated_at": NULLABLE_STRING,
-        },
-    },
-    "Component": {
-        "type": "object",
-        "required": ["slug", "name", "url", "reference_components", "users", "source"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "url": {"type": "string"},
-            "license": NULLABLE_STRING,
-            "development_status": NULLABLE_STRING,
-            "release_date": NULLABLE_STRING,
-            "descriptions": {"type": "object"},
-            "maintenance": {"type": "object"},
-            "hosting_models": {"type": "array", "items": {"type": "object"}},
-            "reference_components": {"type": "array", "items": {"type": "object"}},
-            "standards": {"type": "array", "items": {"type": "object"}},
-            "requires": {"type": "array", "items": {"type": "object"}},
-            "offers": {"type": "array", "items": {"type": "object"}},
-            "users": {"type": "array", "items": {"type": "object"}},
-            "required_by": {"type": "array", "items": {"type": "string"}},
-            "latest_import": {"type": ["object", "null"]},
-            "source": NULLABLE_STRING,
-        },
-    },
-    "GemmaElement": _GEMMA_ELEMENT,
-    "StandardSummary": {
-        **_GEMMA_ELEMENT,
-        "properties": {
-            **_GEMMA_ELEMENT["properties"],
-            "claimed_by_count": {"type": "integer", "minimum": 0},
-        },
-    },
-    "ReferenceComponent": {
-        **_GEMMA_ELEMENT,
-        "properties": {
-            **_GEMMA_ELEMENT["properties"],
-            "description": NULLABLE_STRING,
-            "realised_by": {"type": "array", "items": {"type": "object"}},
-            "mandatory_standards": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/GemmaElement"},
-            },
-            "recommended_standards": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/GemmaElement"},
-            },
-            "depends_on": {"type": "array", "items": {"type": "object"}},
-            "depended_on_by": {"type": "array", "items": {"type": "object"}},
-            "business_functions": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/GemmaElement"},
-            },
-        },
-    },
-    "Standard": {
-        **_GEMMA_ELEMENT,
-        "properties": {
-            **_GEMMA_ELEMENT["properties"],
-            "description": NULLABLE_STRING,
-            "url": NULLABLE_STRING,
-            "beheerder": NULLABLE_STRING,
-            "versions": {"type": "array", "items": {"type": "object"}},
-            "required_by": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/GemmaElement"},
-            },
-            "recommended_by": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/GemmaElement"},
-            },
-            "claimed_by": {"type": "array", "items": {"type": "object"}},
-        },
-    },
-    "Organisation": {
-        "type": "object",
-        "required": ["slug", "name", "kind"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "kind": {"type": "string"},
-            "cbs_code": NULLABLE_STRING,
-            "province": NULLABLE_STRING,
-            "inhabitants": NULLABLE_INTEGER,
-            "inhabitants_year": NULLABLE_INTEGER,
-            "website": NULLABLE_STRING,
-            "source": NULLABLE_STRING,
-        },
-    },
-    "OrganisationDetail": {
-        "type": "object",
-        "required": ["slug", "name", "kind", "uses", "maintains"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "kind": {"type": "string"},
-            "uses": {"type": "array", "items": {"type": "object"}},
-            "maintains": {"type": "array", "items": {"type": "string"}},
-        },
-    },
+# The advisor's request and answer: written by hand until the advice service has typed models.
+ADVICE_SCHEMAS: dict[str, Any] = {}
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+# Each schema of components.schemas, by name, from the model the answer is built from.
+ANSWER_MODELS: dict[str, type[BaseModel]] = {
+    "Component": component_document.ComponentAnswer,
+    "ComponentSummary": component_document.ComponentSummary,
+    "GemmaElement": api_schemas.GemmaElement,
+    "StandardSummary": api_schemas.StandardSummary,
+    "ReferenceComponent": api_schemas.ReferenceComponent,
+    "Standard": api_schemas.Standard,
+    "Organisation": api_schemas.Organisation,
+    "OrganisationDetail": api_schemas.OrganisationDetail,
+    "Problem": api_schemas.Problem,
+    "Facets": api_schemas.Facets,
+    "Verdict": api_schemas.Verdict,
+    "Submitted": api_schemas.Submitted,
 }
+
+
+def generated_schemas() -> dict[str, Any]:
+    """The JSON Schemas of ANSWER_MODELS (as they serialise), with every model they refer to."""
+    keyed, top = models_json_schema(
+        [(model, "serialization") for model in ANSWER_MODELS.values()],
+        ref_template=REF_TEMPLATE,
+    )
+    schemas: dict[str, Any] = dict(top.get("$defs", {}))
+    for name, model in ANSWER_MODELS.items():
+        reference = keyed[(model, "serialization")]["$ref"]
+        defined = reference.rsplit("/", 1)[-1]
+        if defined != name:
+            schemas[name] = schemas.pop(defined)
+    return schemas
+
+
+SCHEMAS: dict[str, Any] = {**generated_schemas(), **ADVICE_SCHEMAS}

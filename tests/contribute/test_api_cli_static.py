@@ -15,6 +15,7 @@ from sqlalchemy import select
 from catalogue.models_contrib import Role, Submission, SubmissionStatus, User
 from catalogue.services import accounts
 from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
+from catalogue.web.openapi import SCHEMAS
 
 from .conftest import COMPONENT, make_account
 
@@ -39,9 +40,11 @@ def _conforms(body: Any, schema: dict[str, Any]) -> None:
 
 
 def _schema(path: str, method: str, status: str) -> dict[str, Any]:
-    return contribute_paths()[path][method]["responses"][status]["content"]["application/json"][
+    """The answer's schema, with the document's generated schemas its ``$ref`` points into."""
+    schema = contribute_paths()[path][method]["responses"][status]["content"]["application/json"][
         "schema"
     ]
+    return {**schema, "components": {"schemas": SCHEMAS}}
 
 
 def test_validate_returns_located_issues_in_both_languages(client: Any) -> None:

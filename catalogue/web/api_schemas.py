@@ -1,0 +1,179 @@
+"""Typed shapes of the API's answers beside the component document, for the OpenAPI schemas.
+
+The component shapes live with the document (``catalogue/component_document.py``); these are the
+GEMMA, organisation, problem and contribution answers. ``catalogue/web/openapi.py`` publishes
+their JSON Schema, so the document is generated from the same types the answers are built from.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+
+class Answer(BaseModel):
+    """An API answer: every field is always present (null when unknown); more may follow later."""
+
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=True)
+
+
+class GemmaElement(Answer):
+    """A GEMMA element: its ids, name and place."""
+
+    slug: str
+    gemma_id: str
+    object_id: str | None = None
+    name: str
+    category: str | None = None
+    status: str | None = None
+
+
+class StandardSummary(GemmaElement):
+    """A GEMMA standard in a list, with the number of components that claim it."""
+
+    claimed_by_count: int = Field(default=0, ge=0)
+
+
+class Realisation(Answer):
+    """A component that realises a reference component, and on what basis."""
+
+    component: str
+    name: str
+    basis: str | None = None
+    via_interface: str | None = None
+    reason: str | None = None
+    source: str | None = None
+
+
+class GemmaRelation(GemmaElement):
+    """A GEMMA element at the other end of a dependency, with the interface it goes through."""
+
+    via_interface: str | None = None
+    role: str | None = None
+
+
+class ReferenceComponent(GemmaElement):
+    """A reference component with its realisations, standards and dependencies."""
+
+    description: str | None = None
+    realised_by: list[Realisation] = Field(default_factory=list)
+    mandatory_standards: list[GemmaElement] = Field(default_factory=list)
+    recommended_standards: list[GemmaElement] = Field(default_factory=list)
+    depends_on: list[GemmaRelation] = Field(default_factory=list)
+    depended_on_by: list[GemmaRelation] = Field(default_factory=list)
+    business_functions: list[GemmaElement] = Field(default_factory=list)
+
+
+class StandardVersion(Answer):
+    """One version of a standard, with its GEMMA status."""
+
+    name: str
+    version: str | None = None
+    status: str | None = None
+
+
+class Claimant(Answer):
+    """A component that claims a standard."""
+
+    slug: str
+    name: str
+
+
+class Standard(GemmaElement):
+    """A standard with versions, the reference components that need it, and the claimants."""
+
+    description: str | None = None
+    url: str | None = None
+    beheerder: str | None = None
+    versions: list[StandardVersion] = Field(default_factory=list)
+    required_by: list[GemmaElement] = Field(default_factory=list)
+    recommended_by: list[GemmaElement] = Field(default_factory=list)
+    claimed_by: list[Claimant] = Field(default_factory=list)
+
+
+class Organisation(Answer):
+    """An organisation's identity; municipalities with CBS code, province and inhabitants."""
+
+    slug: str
+    name: str
+    kind: str
+    cbs_code: str | None = None
+    province: str | None = None
+    inhabitants: int | None = None
+    inhabitants_year: int | None = None
+    website: str | None = None
+    source: str | None = None
+
+
+class Use(Answer):
+    """A component an organisation claims to use, with the claim's source."""
+
+    component: str
+    name: str
+    status: str | None = None
+    kind: str | None = None
+    source: str | None = None
+
+
+class OrganisationDetail(Organisation):
+    """An organisation with the components it claims to use and those it maintains."""
+
+    uses: list[Use] = Field(default_factory=list)
+    maintains: list[str] = Field(default_factory=list)
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details; ``errors`` names each refused field."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class FacetValue(BaseModel):
+    """One value of a facet, with the number of components that have it."""
+
+    value: str
+    label: str
+    count: int = Field(ge=0)
+    selected: bool | None = None
+
+
+class Issue(Answer):
+    """A located problem in a publiccode.yml, in English and Dutch, with a stable code."""
+
+    key: str
+    line: int | None = None
+    column: int | None = None
+    message: str
+    message_nl: str | None = None
+    code: str | None = None
+
+
+class Verdict(Answer):
+    """``POST /validate``: the verdict and the located issues."""
+
+    valid: bool
+    accepted: bool
+    mode: Literal["lenient", "strict"]
+    publiccode_version: str | None = None
+    errors: list[Issue]
+    warnings: list[Issue]
+
+
+class Submitted(Answer):
+    """``PUT /components/{slug}/publiccode``: the submission made for review."""
+
+    submission: int
+    status: str
+    url: str
+    warnings: list[Issue]
+
+
+class Facets(RootModel[dict[str, list[FacetValue]]]):
+    """The facets of a search: each facet's name maps to its values."""
