@@ -9,8 +9,7 @@ from sqlalchemy import select
 from catalogue.cli import catalogue_cli
 from catalogue.db import Database
 from catalogue.errors import ValidationError
-from catalogue.models import Organisation
-from catalogue.models_contrib import TOTP_ROLES, Role
+from catalogue.models import TOTP_ROLES, Organisation, Role
 from catalogue.services import accounts
 
 

@@ -14,7 +14,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 
 # Mapped models join Base.metadata when this module is imported (the app, Alembic and tests).
-import catalogue.models_contrib  # noqa: F401
+import catalogue.models  # noqa: F401
 
 # endpoint -> the config key of its limit, and the methods it counts.
 RATE_LIMITS: dict[str, tuple[str, list[str]]] = {

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from catalogue.models import (
+from catalogue.enums import (
     CommonGroundLayer,
     DevelopmentStatus,
     HostingModel,

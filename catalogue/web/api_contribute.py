@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
 from catalogue.errors import NotAuthorized, ValidationError
-from catalogue.models_contrib import SubmissionOrigin, User
+from catalogue.models import SubmissionOrigin, User
 from catalogue.publiccode import MAX_BYTES
 from catalogue.security import csrf
 from catalogue.services import accounts, submissions

@@ -30,7 +30,7 @@ from werkzeug.exceptions import Unauthorized
 from werkzeug.wrappers import Response
 
 from catalogue.errors import NotAuthorized, ValidationError
-from catalogue.models_contrib import User
+from catalogue.models import User
 from catalogue.services import accounts
 from catalogue.services.permissions import Permission, has
 from catalogue.web import notify
