@@ -2,7 +2,7 @@
 
 ``create_app`` (app.py) loads, later wins: :func:`defaults`, the instance ``config.py``, the
 environment (``CATALOGUE_<KEY>``, read by each key's parser: :func:`from_environment`), then the
-test config. ``tests/test_config.py`` fails when the code reads a key not declared here, or when
+test config. ``tests/catalogue/test_config.py`` fails when the code reads a key not declared here, or when
 docs/deployment.md's table lists other keys than these.
 """
 
