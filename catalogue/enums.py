@@ -1,7 +1,8 @@
 """The enumerations of the domain: plain ``StrEnum``s, no SQLAlchemy, no Flask.
 
-The models store these values in string columns; the pure modules (the component document, the
-publiccode.yml reader, the advisor bridge) use them without pulling in the ORM.
+The models store these values in string columns. The pure modules (the component document in
+documents.py, the publiccode package) can use them without pulling in the ORM:
+tests/test_architecture.py keeps this module free of anything but the standard library.
 """
 
 from __future__ import annotations

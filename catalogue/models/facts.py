@@ -1,8 +1,8 @@
 """Models of facts with evidence and of the harvester (issue 11, sections 2 and 3).
 
 ``DerivedFact``: a fact the catalogue derived from evidence (a LICENSE file, release history, a
-Helm chart), kept apart from the stated facts on :class:`~catalogue.models.catalogue.Component` so that a
-stated fact always wins and the evidence stays visible.
+Helm chart), kept apart from the stated facts on :class:`~catalogue.models.catalogue.Component`
+so that a stated fact always wins and the evidence stays visible.
 
 ``HarvestSource``, ``HarvestRun`` and ``HarvestLock``: the sources the harvester reads, one record
 per run, and the lock that keeps two runs from racing.
