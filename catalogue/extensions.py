@@ -11,6 +11,7 @@ from here (the module objects) or reads it from ``app.extensions`` (the per-app 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, request
 from flask_babel import Babel
@@ -77,8 +78,11 @@ def init_limiter(app: Flask) -> Limiter:
     )
     app.extensions[LIMITER] = limiter
     for endpoint, (key, methods) in RATE_LIMITS.items():
-        view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.limit(_limit_of(app, key), methods=methods)(view)
+        # Flask-Limiter's decorator is typed for sync and async views alike; ours are sync.
+        limited: Any = limiter.limit(_limit_of(app, key), methods=methods)(
+            app.view_functions[endpoint]
+        )
+        app.view_functions[endpoint] = limited
     return limiter
 
 
