@@ -36,9 +36,8 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
-# The enums are plain StrEnums; they live beside the ORM models for now (see report: they move
-# to a module of their own, without SQLAlchemy, with the model split).
-from catalogue.models import (
+# The enums live in a module without SQLAlchemy, so this document never pulls in the ORM.
+from catalogue.enums import (
     CommonGroundLayer,
     DevelopmentStatus,
     HostingModel,

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
-from flask_babel import Babel
 
 LANGUAGE_COOKIE = "lang"
-
-babel = Babel()
 
 
 def select_locale() -> str:
@@ -22,8 +19,7 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel and remember an explicit language choice."""
-    babel.init_app(app, locale_selector=select_locale, default_locale="nl")
+    """Remember an explicit language choice (Flask-Babel is bound in catalogue/extensions.py)."""
 
     @app.before_request
     def _language() -> None:

@@ -6,10 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, request
 from flask.json.provider import DefaultJSONProvider
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter, Map
-
-csrf = CSRFProtect()
 
 # No 'unsafe-inline' anywhere: every script and style is a file under static/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -79,8 +76,10 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    """Bind CSRF protection, limit JSON depth and ids, refuse NUL in query strings, add headers."""
-    csrf.init_app(app)
+    """Limit JSON depth and ids, refuse NUL in query strings, add headers.
+
+    CSRF protection itself is bound with the other extensions (catalogue/extensions.py).
+    """
     app.json = LimitedJSONProvider(app)
     app.url_map.converters["int"] = BoundedIntegerConverter
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import catalogue.models_contrib  # noqa: F401  (its tables join Base.metadata)
-from catalogue.models import Base
+from catalogue.models import Base  # every table joins Base.metadata when the package loads
 
 config = context.config
 target_metadata = Base.metadata

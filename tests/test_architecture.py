@@ -59,7 +59,7 @@ def test_pure_modules_know_no_web_and_no_database(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [*_modules("catalogue/services"), ROOT / "catalogue" / "models.py"],
+    [*_modules("catalogue/services"), *_modules("catalogue/models")],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_services_and_models_never_import_the_web_layer(path: Path) -> None:
@@ -152,12 +152,39 @@ def _impure(start: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(
-    "module",
-    [_module_name(path) for path in [*_modules("advisor"), *_modules("catalogue/publiccode")]],
-)
+PURE_MODULES = [
+    *_modules("advisor"),
+    *_modules("catalogue/publiccode"),
+    ROOT / "catalogue" / "enums.py",
+    ROOT / "catalogue" / "documents.py",
+    ROOT / "catalogue" / "component_document.py",
+    ROOT / "catalogue" / "errors.py",
+    ROOT / "catalogue" / "text.py",
+    ROOT / "catalogue" / "rendering.py",
+]
+
+
+@pytest.mark.parametrize("module", [_module_name(path) for path in PURE_MODULES])
 def test_pure_packages_stay_pure_through_every_import(module: str) -> None:
     assert _impure(module) == {}
+
+
+def test_the_enums_need_only_the_standard_library() -> None:
+    # The pure modules use the enums; the models import them from here, never the other way.
+    assert {_top(name) for name in _imports(ROOT / "catalogue" / "enums.py")} <= STDLIB
+
+
+@pytest.mark.parametrize("module", [_module_name(path) for path in _modules("catalogue/search")])
+def test_search_never_imports_the_web_layer_through_any_import(module: str) -> None:
+    # The search page (catalogue/web/search.py) uses search; app.py registers it. The other way
+    # round would be a circle: web -> search -> web.
+    reached = _transitive_imports(module)
+    assert {name: via for name, via in reached.items() if name.startswith("catalogue.web")} == {}
+
+
+def test_the_walk_sees_the_web_layer_where_it_is_imported() -> None:
+    # The check above only means something if the walk reports catalogue.web where it is used.
+    assert "catalogue.web.context" in _transitive_imports("catalogue.web.search")
 
 
 def test_the_transitive_walk_finds_an_import_made_through_another_module() -> None:
@@ -169,3 +196,56 @@ def test_the_transitive_walk_finds_an_import_made_through_another_module() -> No
     assert "sqlalchemy" in reached
     init = ROOT / "catalogue" / "cli" / "__init__.py"
     assert "sqlalchemy" not in {_top(name) for name in _imports(init)}
+
+
+# --------------------------------------------------------------------------------------------
+# One composition root: app.py wires everything; the extensions are created in one module.
+# --------------------------------------------------------------------------------------------
+
+EXTENSION_CLASSES = {"Babel", "CSRFProtect", "Database", "Limiter", "LoginManager"}
+EXTENSIONS_MODULE = ROOT / "catalogue" / "extensions.py"
+
+
+def _constructed(path: Path) -> set[str]:
+    """The extension classes ``path`` calls (``Limiter(...)``, ``flask_login.LoginManager()``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in EXTENSION_CLASSES:
+                found.add(name)
+    return found
+
+
+def test_only_the_extensions_module_creates_extensions() -> None:
+    creators = {
+        str(path.relative_to(ROOT)): _constructed(path)
+        for path in [ROOT / "app.py", *_modules("catalogue")]
+        if _constructed(path)
+    }
+    assert creators == {"catalogue/extensions.py": EXTENSION_CLASSES}
+
+
+# The one nesting left: the page blueprint binds the request session and the template labels
+# that every page needs.
+NESTED_INIT = {("catalogue/web/pages.py", "context"), ("catalogue/web/pages.py", "labels")}
+
+
+def test_app_py_is_the_only_composition_root() -> None:
+    # A module's init_app registers its own blueprint, hooks or commands; app.py calls the
+    # init_app of the others (catalogue/contribute.py used to be a second root), and
+    # extensions.py binds the extension objects (csrf.init_app(app)).
+    calls: set[tuple[str, str]] = set()
+    for path in _modules("catalogue"):
+        if path == EXTENSIONS_MODULE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "init_app"
+                and isinstance(node.func.value, ast.Name)
+            ):
+                calls.add((str(path.relative_to(ROOT)), node.func.value.id))
+    assert calls == NESTED_INIT

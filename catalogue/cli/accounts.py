@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from catalogue.cli.common import catalogue_cli, database
 from catalogue.errors import ValidationError
-from catalogue.models import Organisation
-from catalogue.models_contrib import TOTP_ROLES, Role
+from catalogue.models import TOTP_ROLES, Organisation, Role
 from catalogue.services import accounts
 
 

@@ -1,10 +1,10 @@
-"""Search: wiring of the backend, the outbox writer and the search page into the app.
+"""Search: wiring of the backend and the outbox writer into the app.
 
 ``init_app(app)`` picks the backend from ``SEARCH_BACKEND`` ("whoosh", the default, or
-"postgres"), records changes in the outbox on every session of the app, runs the writer after
-each commit that recorded some, and registers the search page. When the index is missing or
-corrupt, searches are answered from the database (``degraded=True``) while a rebuild runs in a
-background thread.
+"postgres"), records changes in the outbox on every session of the app, and runs the writer
+after each commit that recorded some. When the index is missing or corrupt, searches are
+answered from the database (``degraded=True``) while a rebuild runs in a background thread.
+The search page is catalogue/web/search.py, registered by app.py: search never imports web.
 """
 
 from __future__ import annotations
@@ -161,13 +161,9 @@ def search_components(query: SearchQuery) -> SearchResults:
 
 
 def init_app(app: Flask) -> None:
-    """Pick the backend, record changes, run the writer after commits, register the page."""
+    """Pick the backend, record changes and run the writer after commits (the page is web's)."""
     if EXTENSION in app.extensions:
         return
-    # Declared here until create_app's from_mapping lists them.
-    app.config.setdefault("SEARCH_BACKEND", "whoosh")
-    app.config.setdefault("SEARCH_WRITE_AFTER_COMMIT", True)
-    app.config.setdefault("SEARCH_REBUILD_WHEN_MISSING", True)
     database: Database = app.extensions["catalogue_db"]
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     backend = make_backend(str(app.config["SEARCH_BACKEND"]), database, index_dir)
@@ -182,7 +178,3 @@ def init_app(app: Flask) -> None:
         database.session_factory,
         after_commit=service.after_commit if app.config["SEARCH_WRITE_AFTER_COMMIT"] else None,
     )
-
-    from catalogue.web import search as search_pages
-
-    search_pages.init_app(app)

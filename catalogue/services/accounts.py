@@ -25,8 +25,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import ErrorCode, FieldError, NotAuthorized, NotFound, ValidationError
-from catalogue.models import Organisation
-from catalogue.models_contrib import ApiToken, AuditEvent, OrgRole, Role, User
+from catalogue.models import ApiToken, AuditEvent, Organisation, OrgRole, Role, User
 from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.permissions import Permission, has, require

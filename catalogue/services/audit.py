@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.models_contrib import AuditEvent, User
+from catalogue.models import AuditEvent, User
 from catalogue.services.permissions import Permission, require
 
 

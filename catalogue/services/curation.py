@@ -18,12 +18,15 @@ from catalogue import documents
 from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import (
     Component,
+    Dispute,
     ImportRecord,
     Organisation,
     OrganisationKind,
+    Revision,
     SourceKind,
+    Submission,
+    User,
 )
-from catalogue.models_contrib import Dispute, Revision, Submission, User
 from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.components import document_of

@@ -21,8 +21,16 @@ from catalogue.errors import (
     NotFound,
     ValidationError,
 )
-from catalogue.models import Component, OrganisationKind, SourceKind
-from catalogue.models_contrib import ClaimKind, Dispute, DisputeStatus, Revision, User
+from catalogue.models import (
+    ClaimKind,
+    Component,
+    Dispute,
+    DisputeStatus,
+    OrganisationKind,
+    Revision,
+    SourceKind,
+    User,
+)
 from catalogue.services import audit
 from catalogue.services.audit import AuditKind
 from catalogue.services.components import apply_document, document_of, get_component

@@ -12,8 +12,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.models import Component, Organisation, OrganisationKind, Usage
-from catalogue.models_facts import DerivedFact, DerivedFactName
+from catalogue.models import (
+    Component,
+    DerivedFact,
+    DerivedFactName,
+    Organisation,
+    OrganisationKind,
+    Usage,
+)
 from catalogue.progress import Progress, report_each
 from catalogue.services.components import document_of
 from catalogue.services.facts import DERIVED_FILE, is_derived_source

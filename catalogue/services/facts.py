@@ -2,7 +2,7 @@
 
 A derived fact (licence from a LICENSE file or an SPDX header, development status from the
 release history, self-hostable from a Helm chart or a container image) is stored as a
-:class:`~catalogue.models_facts.DerivedFact` with its rule and evidence. It fills the matching
+:class:`~catalogue.models.DerivedFact` with its rule and evidence. It fills the matching
 field of the component only while nothing is stated there: a stated fact (publiccode.yml,
 components.yaml, an accepted submission) always wins. A field filled from a derived fact
 records ``afgeleid: <rule> <url>`` in ``field_sources``, so every surface can say so.
@@ -25,11 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.errors import ValidationError
-from catalogue.models import Component, DevelopmentStatus, HostingModel
-from catalogue.models_facts import (
+from catalogue.models import (
+    Component,
     DerivedFact,
     DerivedFactName,
     DerivedFactStatus,
+    DevelopmentStatus,
+    HostingModel,
 )
 
 DERIVED_FILE = "derived_facts.yaml"

@@ -35,8 +35,14 @@ from catalogue.harvest_fetch import (
     github_candidates,
     gitlab_candidates,
 )
-from catalogue.models import Component, ImportRecord
-from catalogue.models_facts import HarvestLock, HarvestRun, HarvestSource, HarvestSourceKind
+from catalogue.models import (
+    Component,
+    HarvestLock,
+    HarvestRun,
+    HarvestSource,
+    HarvestSourceKind,
+    ImportRecord,
+)
 from catalogue.progress import Progress, report_each
 from catalogue.publiccode import parse
 from catalogue.services.components import get_component

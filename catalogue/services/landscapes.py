@@ -34,13 +34,17 @@ from catalogue.models import (
     Component,
     GemmaElement,
     GemmaKind,
+    Landscape,
+    LandscapeFeed,
+    LandscapeRevision,
     Organisation,
+    OrgRole,
     Realisation,
     SourceKind,
     Usage,
+    User,
+    public_label,
 )
-from catalogue.models_contrib import OrgRole, User, public_label
-from catalogue.models_landscape import Landscape, LandscapeFeed, LandscapeRevision
 from catalogue.services import organisations
 from catalogue.services.permissions import is_confirmed_member
 
@@ -328,7 +332,7 @@ def export_file(
 
 def claim_source(organisation: Organisation, actor: User, day: dt.date) -> str:
     """The source of a published claim, naming the member as everywhere in public: by display
-    name, or "medewerker <id>" without one (catalogue.models_contrib.public_label). No e-mail
+    name, or "medewerker <id>" without one (catalogue.models.public_label). No e-mail
     address ever appears on a public page, not even one typed in as a display name."""
     name = actor.display_name if actor.display_name and "@" not in actor.display_name else None
     member = public_label(actor.id, name, None)

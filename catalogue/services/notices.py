@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from catalogue.models_contrib import ReviewComment, Role, Submission, SubmissionStatus, User
+from catalogue.models import ReviewComment, Role, Submission, SubmissionStatus, User
 
 # A median of fewer decisions says more about chance than about the reviewers.
 MIN_DECISIONS = 3

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from catalogue.errors import NotAuthorized
-from catalogue.models_contrib import OrgRole, Role
+from catalogue.models import OrgRole, Role
 
 
 class Permission(enum.StrEnum):

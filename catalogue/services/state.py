@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalogue.models import CatalogueState
 
 # Rows whose changes do not alter what a page shows; class names, so the contribution models
-# (catalogue.models_contrib) need not be imported here.
+# (catalogue.models) need not be imported here.
 UNSEEN = frozenset(
     {"SearchOutbox", "CatalogueState", "AuditEvent", "ApiToken", "User"}
     # An organisation's landscape is private and never on a cached page.

@@ -31,11 +31,9 @@ from catalogue.models import (
     HostingModel,
     ImportRecord,
     Organisation,
-    SourceKind,
-)
-from catalogue.models_contrib import (
     ReviewComment,
     Revision,
+    SourceKind,
     Submission,
     SubmissionOrigin,
     SubmissionStatus,

@@ -210,7 +210,7 @@ def _cors(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the API. It reads no cookies to authorise, so CSRF tokens do not apply to it."""
-    from catalogue.security import csrf
+    from catalogue.extensions import csrf
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

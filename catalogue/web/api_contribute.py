@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
 from catalogue.errors import NotAuthorized, ValidationError
-from catalogue.models_contrib import SubmissionOrigin, User
+from catalogue.extensions import csrf
+from catalogue.models import SubmissionOrigin, User
 from catalogue.publiccode import MAX_BYTES
-from catalogue.security import csrf
 from catalogue.services import accounts, submissions
 from catalogue.services.permissions import Permission, has
 from catalogue.web.api_schemas import Issue, Submitted, Verdict

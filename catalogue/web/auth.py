@@ -24,13 +24,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 from werkzeug.wrappers import Response
 
 from catalogue.errors import NotAuthorized, ValidationError
-from catalogue.models_contrib import User
+from catalogue.extensions import login_manager
+from catalogue.models import User
 from catalogue.services import accounts
 from catalogue.services.permissions import Permission, has
 from catalogue.web import notify
@@ -50,13 +50,6 @@ from catalogue.web.forms import (
 )
 
 bp = Blueprint("auth", __name__)
-
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Log in om verder te gaan.")
-login_manager.login_message_category = "info"
-# "strong": a session cookie used from another browser or address is dropped, remember cookie too.
-login_manager.session_protection = "strong"
 
 PENDING = "pending_login"
 SETUP_SECRET = "totp_setup_secret"  # noqa: S105 - a name or message, not a secret
@@ -568,8 +561,7 @@ def revoke_token(token_id: int) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login and register the blueprint."""
-    login_manager.init_app(app)
+    """Register the blueprint (Flask-Login is bound in catalogue/extensions.py)."""
     app.register_blueprint(bp)
 
     @app.context_processor

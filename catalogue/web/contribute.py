@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from catalogue.documents import as_date
 from catalogue.errors import NotFound, ValidationError
-from catalogue.models_contrib import Submission, SubmissionOrigin, SubmissionStatus
+from catalogue.models import Submission, SubmissionOrigin, SubmissionStatus
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
 from catalogue.services import disputes as dispute_service

@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from catalogue import ameff
 from catalogue.errors import Conflict, ValidationError
-from catalogue.models_contrib import OrgRole
+from catalogue.models import OrgRole
 from catalogue.services import landscapes
 from catalogue.services.permissions import Permission
 from catalogue.web.auth import actor, requires

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from catalogue import mail
-from catalogue.models_contrib import Submission
+from catalogue.models import Submission
 from catalogue.services import notices
 from catalogue.web.context import db_session
 

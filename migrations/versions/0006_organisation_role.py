@@ -5,7 +5,7 @@ Revises: 0005
 Create Date: 2026-12-07 00:30:00
 
 ``user_account.organisation_role`` is one of ``viewer``, ``editor`` or ``beheerder``
-(catalogue.models_contrib.OrgRole). It only counts once ``organisation_confirmed`` is true, and
+(catalogue.models.OrgRole). It only counts once ``organisation_confirmed`` is true, and
 only an admin or one of the organisation's beheerders may set either.
 """
 

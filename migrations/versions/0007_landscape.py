@@ -6,7 +6,7 @@ Create Date: 2026-12-07 01:00:00
 
 ``landscape`` (one per organisation, optimistic lock in ``version``), ``landscape_revision``
 (every saved state, never overwritten) and ``landscape_feed`` (hashed secrets of the members'
-iCalendar addresses). See catalogue/models_landscape.py.
+iCalendar addresses). See catalogue/models/landscape.py.
 """
 
 from __future__ import annotations

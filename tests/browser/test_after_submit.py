@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.db import Database
-from catalogue.models import Organisation
-from catalogue.models_contrib import Submission
+from catalogue.models import Organisation, Submission
 from catalogue.services import accounts, submissions
 
 pytestmark = pytest.mark.browser

@@ -151,7 +151,7 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
 
 def _confirm_member(database_url: str, email: str) -> None:
     """What an admin does on /organisatie/leden, through the same service."""
-    from catalogue.models_contrib import User
+    from catalogue.models import User
 
     database = Database(database_url)
     try:

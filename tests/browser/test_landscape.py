@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from catalogue import ameff
 from catalogue.db import Database
-from catalogue.models import Organisation
-from catalogue.models_contrib import OrgRole
+from catalogue.models import Organisation, OrgRole
 from catalogue.services import accounts
 
 pytestmark = pytest.mark.browser

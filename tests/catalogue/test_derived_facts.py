@@ -17,9 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from catalogue.errors import ValidationError
-from catalogue.models import Component
-from catalogue.models_contrib import Role
-from catalogue.models_facts import DerivedFact, DerivedFactStatus
+from catalogue.models import Component, DerivedFact, DerivedFactStatus, Role
 from catalogue.services import accounts, facts, submissions
 from catalogue.services.components import get_component
 from catalogue.services.importing import import_publiccode

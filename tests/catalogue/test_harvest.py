@@ -20,8 +20,14 @@ from sqlalchemy import func, select
 from werkzeug import Request, Response
 
 from catalogue.harvest_fetch import Fetcher, UnsafeURL, check_public_url, retry_after
-from catalogue.models import Component, ImportRecord
-from catalogue.models_facts import HarvestLock, HarvestRun, HarvestSource, HarvestSourceKind
+from catalogue.models import (
+    Component,
+    HarvestLock,
+    HarvestRun,
+    HarvestSource,
+    HarvestSourceKind,
+    ImportRecord,
+)
 from catalogue.publiccode import MAX_BYTES
 from catalogue.services import harvesting
 
@@ -411,7 +417,7 @@ def test_maintainer_sources_must_be_https_to_public_addresses(url: str, address:
 
 def test_a_public_https_source_passes(app: Any) -> None:
     from catalogue.errors import NotAuthorized, ValidationError
-    from catalogue.models_contrib import Role
+    from catalogue.models import Role
     from catalogue.services import accounts
 
     from ..contribute.conftest import make_account

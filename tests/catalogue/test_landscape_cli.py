@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue import ameff
-from catalogue.models_landscape import Landscape, LandscapeRevision
+from catalogue.models import Landscape, LandscapeRevision
 
 ROOT = Path(__file__).resolve().parents[2]
 GEMMA_FILE = Path(__file__).resolve().parent / "ameff" / "gemeente-met-gemma.xml"

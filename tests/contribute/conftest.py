@@ -15,9 +15,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-import catalogue.models_contrib  # noqa: F401  (its tables join Base.metadata)
-from catalogue.models import Component, Organisation
-from catalogue.models_contrib import Role, User
+from catalogue.models import Component, Organisation, Role, User
 from catalogue.services import accounts
 
 PASSWORD = "Vier lange woorden zijn sterk 2026"  # noqa: S105 - a test password

@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from catalogue.errors import ValidationError
-from catalogue.models_contrib import Role, Submission
+from catalogue.models import Role, Submission
 from catalogue.services import accounts, notices, submissions
 
 from .conftest import COMPONENT, PASSWORD, Account, csrf_of, login, make_account, sign_in

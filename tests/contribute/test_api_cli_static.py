@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema_rs  # installed with schemathesis, the API's conformance tool
 from sqlalchemy import select
 
-from catalogue.models_contrib import Role, Submission, SubmissionStatus, User
+from catalogue.models import Role, Submission, SubmissionStatus, User
 from catalogue.services import accounts
 from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
 from catalogue.web.openapi import SCHEMAS

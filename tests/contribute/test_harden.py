@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.errors import NotAuthorized
-from catalogue.models_contrib import AuditEvent, OrgRole, Role, Submission, User
+from catalogue.models import AuditEvent, OrgRole, Role, Submission, User
 from catalogue.services import accounts, disputes, submissions
 from catalogue.services.components import get_component
 

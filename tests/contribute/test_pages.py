@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import render_template
 
-from catalogue.models_contrib import Role
+from catalogue.models import Role
 from catalogue.services import accounts, submissions
 from catalogue.services.components import get_component
 from catalogue.web.context import db_session

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from catalogue.models_contrib import Dispute, OrgRole, Role
+from catalogue.models import Dispute, OrgRole, Role
 from catalogue.services import accounts, disputes, submissions
 from catalogue.services.permissions import (
     ROLE_PERMISSIONS,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from catalogue.models_contrib import AuditEvent, Role
+from catalogue.models import AuditEvent, Role
 from tests.conftest import close_app, make_app
 
 from .conftest import PASSWORD, csrf_of, make_account

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from catalogue.models_contrib import Role, User
+from catalogue.models import Role, User
 from catalogue.services import accounts, disputes, submissions
 from catalogue.services.components import get_component
 from tests.web.test_hostile_input import _get_rules, _path, _path_values

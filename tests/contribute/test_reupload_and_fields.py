@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.models_contrib import Submission
+from catalogue.models import Submission
 
 from .conftest import Account, csrf_of, sign_in
 

@@ -15,9 +15,15 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from catalogue.models import Component
-from catalogue.models_contrib import AuditEvent, Role, Submission, SubmissionStatus
-from catalogue.models_facts import DerivedFact, DerivedFactName
+from catalogue.models import (
+    AuditEvent,
+    Component,
+    DerivedFact,
+    DerivedFactName,
+    Role,
+    Submission,
+    SubmissionStatus,
+)
 from catalogue.services import accounts, submissions
 from catalogue.services.facts import is_derived_source
 

@@ -10,15 +10,17 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue.errors import Conflict, NotAuthorized, ValidationError
-from catalogue.models import Component, Organisation, Usage
-from catalogue.models_contrib import (
+from catalogue.models import (
     AuditEvent,
+    Component,
     Dispute,
+    Organisation,
     Revision,
     Role,
     Submission,
     SubmissionOrigin,
     SubmissionStatus,
+    Usage,
 )
 from catalogue.services import accounts, curation, disputes, submissions
 from catalogue.services.components import get_component

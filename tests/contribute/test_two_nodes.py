@@ -25,7 +25,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from catalogue.models_contrib import Role, Submission
+from catalogue.models import Role, Submission
 from catalogue.services import accounts, submissions
 from tests.conftest import close_app, make_app
 

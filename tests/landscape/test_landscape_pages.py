@@ -12,9 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from catalogue import ameff
-from catalogue.models import Usage
-from catalogue.models_contrib import OrgRole, Role, User
-from catalogue.models_landscape import LandscapeRevision
+from catalogue.models import LandscapeRevision, OrgRole, Role, Usage, User
 from tests.contribute.conftest import Account, csrf_of, make_account, sign_in
 
 GEMMA_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "ameff" / "gemeente-met-gemma.xml"

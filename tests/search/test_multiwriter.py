@@ -41,8 +41,8 @@ def wsgi_app() -> Any:
 
     import catalogue.search
     from app import create_app
+    from catalogue.extensions import csrf
     from catalogue.models import Component
-    from catalogue.security import csrf
     from catalogue.services.components import apply_document, document_of, get_component
     from catalogue.web.context import db_session
 

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
-from catalogue.models_contrib import OrgRole, Role
+from catalogue.models import OrgRole, Role
 from catalogue.services import accounts, disputes, submissions
 from tests.contribute.conftest import COMPONENT, Account, make_account, sign_in
 

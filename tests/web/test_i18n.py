@@ -207,10 +207,10 @@ def test_the_committed_mo_matches_the_po(tmp_path: Path) -> None:
 
 
 def _forget_cached_translations() -> None:
-    """catalogue.i18n's Babel object is shared by every app in this process, and its domain
+    """catalogue.extensions' Babel object is shared by every app in this process, and its domain
     caches loaded translations per locale. An app built elsewhere in the test run without
     BABEL_TRANSLATION_DIRECTORIES would leave an empty English catalogue in that cache."""
-    from catalogue.i18n import babel
+    from catalogue.extensions import babel
 
     domain = vars(babel).get("domain_instance")  # a cached_property: absent until first used
     if domain is not None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from catalogue.models_contrib import AuditEvent, Role
+from catalogue.models import AuditEvent, Role
 from catalogue.services import accounts
 from tests.conftest import close_app, make_app
 from tests.contribute.conftest import PASSWORD, csrf_of, make_account, sign_in

@@ -112,7 +112,7 @@ def test_the_component_page_shows_its_last_harvest_and_a_disappearance(
 def test_a_maintainer_registers_a_source_only_if_it_is_https_and_public(
     app: Any, url: str, status: int, message: str | None
 ) -> None:
-    from catalogue.models_contrib import Role
+    from catalogue.models import Role
 
     from ..contribute.conftest import make_account, sign_in
 
@@ -132,7 +132,7 @@ def test_a_maintainer_registers_a_source_only_if_it_is_https_and_public(
 
 
 def test_another_organisation_may_not_register_a_source(app: Any) -> None:
-    from catalogue.models_contrib import Role
+    from catalogue.models import Role
 
     from ..contribute.conftest import make_account, sign_in
 

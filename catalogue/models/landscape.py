@@ -9,16 +9,16 @@ submissions. Invariants only: no queries, no Flask.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.models import Base, Organisation
+from catalogue.models.base import Base
+from catalogue.models.base import now as _now
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+if TYPE_CHECKING:
+    from catalogue.models.accounts import Organisation
 
 
 class Landscape(Base):

@@ -1,8 +1,8 @@
 """Models of facts with evidence and of the harvester (issue 11, sections 2 and 3).
 
 ``DerivedFact``: a fact the catalogue derived from evidence (a LICENSE file, release history, a
-Helm chart), kept apart from the stated facts on :class:`~catalogue.models.Component` so that a
-stated fact always wins and the evidence stays visible.
+Helm chart), kept apart from the stated facts on :class:`~catalogue.models.catalogue.Component`
+so that a stated fact always wins and the evidence stays visible.
 
 ``HarvestSource``, ``HarvestRun`` and ``HarvestLock``: the sources the harvester reads, one record
 per run, and the lock that keeps two runs from racing.
@@ -11,37 +11,17 @@ per run, and the lock that keeps two runs from racing.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.models import Base, Component, _now
+from catalogue.enums import DerivedFactStatus, FactKind, HarvestSourceKind
+from catalogue.models.base import Base
+from catalogue.models.base import now as _now
 
-
-class FactKind(enum.StrEnum):
-    """How a fact became known: stated by its source, or derived by us from evidence."""
-
-    STATED = "opgegeven"
-    DERIVED = "afgeleid"
-
-
-class DerivedFactName(enum.StrEnum):
-    """The facts we derive."""
-
-    LICENSE = "license"
-    DEVELOPMENT_STATUS = "development_status"
-    SELF_HOSTABLE = "self_hostable"
-
-
-class DerivedFactStatus(enum.StrEnum):
-    """Where a derived fact stands."""
-
-    ACTIVE = "afgeleid"  # shown as derived, used where nothing is stated
-    SUPERSEDED = "vervangen"  # a stated fact exists; it wins
-    CONFIRMED = "bevestigd"  # a maintainer stated the same value through the review flow
-    CORRECTED = "gecorrigeerd"  # a maintainer stated another value through the review flow
+if TYPE_CHECKING:
+    from catalogue.models.catalogue import Component
 
 
 class DerivedFact(Base):
@@ -69,13 +49,6 @@ class DerivedFact(Base):
     source_ref: Mapped[str | None] = mapped_column(Text, default=None)
 
     component: Mapped[Component] = relationship()
-
-
-class HarvestSourceKind(enum.StrEnum):
-    """Who listed a source: an operator in SOURCES.yaml, or a maintainer through the site."""
-
-    OPERATOR = "operator"
-    MAINTAINER = "maintainer"
 
 
 class HarvestSource(Base):

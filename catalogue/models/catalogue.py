@@ -1,176 +1,25 @@
-"""Typed SQLAlchemy models of the catalogue.
+"""The catalogue: components and their parts (descriptions, contractors, contacts, dependencies,
+requirements, standards, realisations, offers, usages, import records), and the catalogue's state.
 
-Models hold invariants only: no queries, no url_for, no request. Every fact that came from
-somewhere carries ``source_kind`` and ``source_ref`` (see :class:`Sourced`).
+Every fact that came from somewhere carries ``source_kind`` and ``source_ref`` (see
+:class:`~catalogue.models.base.Sourced`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from catalogue.enums import UsageKind
+from catalogue.models.base import Base, Sourced
+from catalogue.models.base import now as _now
 
-
-class Base(DeclarativeBase):
-    """Declarative base with a shared naming convention."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class SourceKind(enum.StrEnum):
-    """Where a fact came from."""
-
-    FILE = "file"  # a data file or a publiccode.yml
-    CLAIM = "claim"  # a self-declared claim with its source
-    USER = "user"  # entered by a user of the site
-    GEMMA = "gemma"  # the GEMMA reference architecture
-    DERIVED = "derived"  # computed from other facts (for example an interface's provider)
-    MANUAL = "manual"  # added by hand, with a reason
-
-
-class DevelopmentStatus(enum.StrEnum):
-    """publiccode.yml developmentStatus, ordered from least to most mature."""
-
-    CONCEPT = "concept"
-    DEVELOPMENT = "development"
-    BETA = "beta"
-    STABLE = "stable"
-    OBSOLETE = "obsolete"
-
-
-class HostingModel(enum.StrEnum):
-    """How a component can be run for a municipality."""
-
-    SAAS = "saas"
-    PAAS = "paas"
-    IAAS = "iaas"
-    ON_PREMISE = "on-premise"
-
-
-class OfferKind(enum.StrEnum):
-    """What a supplier offers for a component."""
-
-    SAAS = "saas"
-    PAAS = "paas"
-    IAAS = "iaas"
-    ON_PREMISE = "on-premise"
-    SUPPORT = "support"
-
-
-class Jurisdiction(enum.StrEnum):
-    """Where an offer is hosted or contracted."""
-
-    NL = "NL"
-    EU = "EU"
-    OTHER = "other"
-
-
-class CommonGroundLayer(enum.StrEnum):
-    """The five layers of the Common Ground model."""
-
-    INTERACTION = "interaction"
-    PROCESS = "process"
-    INTEGRATION = "integration"
-    SERVICE = "service"
-    DATA = "data"
-
-
-class OrganisationKind(enum.StrEnum):
-    """What kind of organisation this is."""
-
-    MUNICIPALITY = "municipality"
-    SUPPLIER = "supplier"
-    GOVERNMENT = "government"
-    FOUNDATION = "foundation"
-    COOPERATION = "cooperation"
-    OTHER = "other"
-
-
-class RealisationBasis(enum.StrEnum):
-    """Why we say a component realises a reference component."""
-
-    DECLARED = "declared"  # the component's own publiccode.yml says so
-    DERIVED = "derived"  # it provides an interface whose GEMMA provider is that reference component
-    MANUAL = "manual"  # added by hand, with a reason
-
-
-class UsageKind(enum.StrEnum):
-    """What a usage claim says: the organisation uses the component, or had it developed."""
-
-    USES = "gebruikt"
-    COMMISSIONED = "ontwikkeld in opdracht van"
-
-
-class GemmaKind(enum.StrEnum):
-    """Kinds of GEMMA element we keep."""
-
-    REFERENCE_COMPONENT = "reference_component"
-    EXTERNAL_FACILITY = "external_facility"
-    APPLICATION_SERVICE = "application_service"
-    APPLICATION_INTERFACE = "application_interface"
-    BUSINESS_FUNCTION = "business_function"
-    BUSINESS_PROCESS = "business_process"
-    STANDARD = "standard"
-    STANDARD_VERSION = "standard_version"
-    GROUP = "group"
-    PROCESTYPE = "selectielijst_procestype"
-    OTHER = "other"
-
-
-class Sourced:
-    """Mixin: where this fact came from."""
-
-    source_kind: Mapped[str] = mapped_column(String(16), default=SourceKind.FILE)
-    source_ref: Mapped[str | None] = mapped_column(Text, default=None)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class Organisation(Sourced, Base):
-    """A municipality, supplier, foundation or other government body."""
-
-    __tablename__ = "organisation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    cbs_code: Mapped[str | None] = mapped_column(String(10), unique=True, default=None)
-    province: Mapped[str | None] = mapped_column(String(100), default=None)
-    inhabitants: Mapped[int | None] = mapped_column(Integer, default=None)
-    inhabitants_year: Mapped[int | None] = mapped_column(Integer, default=None)
-    tooi_id: Mapped[str | None] = mapped_column(String(200), default=None)
-    website: Mapped[str | None] = mapped_column(String(500), default=None)
-
-    usages: Mapped[list[Usage]] = relationship(back_populates="organisation")
-    offers: Mapped[list[Offer]] = relationship(back_populates="supplier")
-    maintained: Mapped[list[Component]] = relationship(back_populates="maintaining_organisation")
+if TYPE_CHECKING:
+    from catalogue.models.accounts import Organisation
+    from catalogue.models.gemma import GemmaElement
 
 
 class Component(Sourced, Base):
@@ -461,68 +310,6 @@ class ImportRecord(Base):
     component: Mapped[Component | None] = relationship(back_populates="import_records")
 
 
-class GemmaElement(Base):
-    """An element of the GEMMA reference architecture, keeping its Archi id and Object ID."""
-
-    __tablename__ = "gemma_element"
-    __table_args__ = (UniqueConstraint("kind", "slug"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    gemma_id: Mapped[str] = mapped_column(String(100), unique=True)
-    object_id: Mapped[str | None] = mapped_column(String(100), default=None)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    slug: Mapped[str] = mapped_column(String(200))
-    name: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text, default=None)
-    toelichting: Mapped[str | None] = mapped_column(Text, default=None)
-    status: Mapped[str | None] = mapped_column(String(100), default=None)
-    category: Mapped[str | None] = mapped_column(String(300), default=None)
-    # Everything else GEMMA says about the element (bbn, biv, url, beheerder, versie, ...).
-    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-
-class GemmaRelation(Base):
-    """A relation between two GEMMA elements, as in the model or derived from it."""
-
-    __tablename__ = "gemma_relation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(48), index=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("gemma_element.id"), index=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("gemma_element.id"), index=True)
-    role: Mapped[str | None] = mapped_column(String(50), default=None)
-    label: Mapped[str | None] = mapped_column(Text, default=None)
-    via_id: Mapped[int | None] = mapped_column(ForeignKey("gemma_element.id"), default=None)
-    derived: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    source: Mapped[GemmaElement] = relationship(foreign_keys=[source_id])
-    target: Mapped[GemmaElement] = relationship(foreign_keys=[target_id])
-    via: Mapped[GemmaElement | None] = relationship(foreign_keys=[via_id])
-
-
-class GemmaRelationKind(enum.StrEnum):
-    """The relation kinds we store. Model relations keep their ArchiMate type as ``model:<Type>``."""
-
-    REALIZES_SERVICE = "realizes_service"  # reference component -> application service
-    SERVES_FUNCTION = "serves_function"  # application service -> business function
-    FUNCTION_PARENT = "function_parent"  # business function -> parent function
-    FUNCTION_DOMAIN = "function_domain"  # business function -> domain function
-    PROCESS_PARENT = "process_parent"  # business process -> parent process
-    SERVICE_PARENT = "service_parent"  # application service -> parent service
-    STANDARD = "standard"  # reference component -> standard (role: verplicht / aanbevolen)
-    PROVIDES_INTERFACE = "provides_interface"  # provider -> application interface
-    USES_INTERFACE = "uses_interface"  # consumer -> application interface (role)
-    DEPENDS_ON = "depends_on"  # consumer -> provider, via an interface (derived)
-    VERSION_OF = "version_of"  # standard version -> standard
-    MEMBER_OF = "member_of"  # element -> group
-    SUPPORTS_FUNCTION = "supports_function"  # reference component -> business function (derived)
-    SUPPORTS_PROCESS = "supports_process"  # reference component -> business process
-    FUNCTION_PROCESS = "function_process"  # business function -> business process
-    SPECIALISATION_OF = "specialisation_of"  # element -> more general element
-    USES_SERVICE = "uses_service"  # component -> application service it consumes
-    REALIZES_STANDARD = "realizes_standard"  # interface or service -> standard it implements
-
-
 class SearchOutbox(Base):
     """A component whose search document must be rewritten (or removed) by the search writer.
 
@@ -550,7 +337,3 @@ class CatalogueState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-
-# The derived-fact and harvester tables join Base.metadata whenever the models are imported.
-from catalogue import models_facts as _models_facts  # noqa: E402,F401
