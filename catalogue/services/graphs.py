@@ -6,12 +6,13 @@ content as a table.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
 import networkx as nx
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalogue.errors import NotFound
 from catalogue.models import (
@@ -24,6 +25,7 @@ from catalogue.models import (
     Realisation,
 )
 from catalogue.services.gemma import get_element
+from catalogue.services.state import current_generation
 
 DEFAULT_DEPTH = 2
 DEFAULT_BREADTH = 8
@@ -80,13 +82,86 @@ def _element_key(element: GemmaElement) -> str:
 
 
 def _element_kind(element: GemmaElement) -> str:
-    if element.kind in (GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY):
-        return str(element.kind)
+    return _kind_of(element.kind)
+
+
+def _kind_of(kind: str) -> str:
+    if kind in (GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY):
+        return str(kind)
     return "other"
 
 
+# One neighbour of a node: (key, kind, label, slug, edge).
+Neighbour = tuple[str, str, str, str, GraphEdge]
+# GEMMA's depends_on relations by the source's gemma_id: (target key, kind, name, slug, via, role).
+Dependencies = dict[str, list[tuple[str, str, str, str, str | None, str | None]]]
+
+
+class _DependencyCache:
+    """GEMMA's depends_on relations per database, for the catalogue's current generation.
+
+    GEMMA is reference data shared by every graph; reading it once per generation (rather than
+    once per node of every graph) keeps a graph at a fixed number of statements. The key holds
+    the generation, so a change to the catalogue (GEMMA included) is seen at once.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[int, Dependencies]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> Dependencies:
+        """The relations as of the generation this session sees."""
+        database = session.get_bind().engine.url.render_as_string()
+        generation = current_generation(session)
+        with self._lock:
+            entry = self._entries.get(database)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        dependencies = _read_dependencies(session)
+        with self._lock:
+            held = self._entries.get(database)
+            if held is None or held[0] <= generation:
+                self._entries[database] = (generation, dependencies)
+        return dependencies
+
+
+def _read_dependencies(session: Session) -> Dependencies:
+    source, target, via = aliased(GemmaElement), aliased(GemmaElement), aliased(GemmaElement)
+    rows = session.execute(
+        select(
+            source.gemma_id,
+            target.gemma_id,
+            target.kind,
+            target.name,
+            target.slug,
+            via.name,
+            GemmaRelation.role,
+        )
+        .select_from(GemmaRelation)
+        .join(source, GemmaRelation.source_id == source.id)
+        .join(target, GemmaRelation.target_id == target.id)
+        .outerjoin(via, GemmaRelation.via_id == via.id)
+        .where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)
+        .order_by(GemmaRelation.id)
+    )
+    dependencies: Dependencies = {}
+    for source_id, target_id, kind, name, slug, via_name, role in rows:
+        dependencies.setdefault(source_id, []).append(
+            (f"g:{target_id}", _kind_of(kind), name, slug, via_name, role)
+        )
+    return dependencies
+
+
+DEPENDENCIES = _DependencyCache()
+
+
 class _Builder:
-    """Breadth-first expansion with a depth limit and a per-node breadth limit."""
+    """Breadth-first expansion with a depth limit and a per-node breadth limit.
+
+    The neighbours of all the catalogue components of one depth come in one statement, and
+    GEMMA's relations from the per-generation cache: a graph takes at most one statement per
+    level of depth, whatever the size of the catalogue.
+    """
 
     def __init__(self, session: Session, depth: int, breadth: int) -> None:
         self.session = session
@@ -94,6 +169,8 @@ class _Builder:
         self.breadth = breadth
         self.graph = nx.DiGraph()
         self.omitted = 0
+        self.known: dict[str, list[Neighbour]] = {}
+        self._dependencies: Dependencies | None = None
 
     def component(self, slug: str) -> Component:
         """A component with just its requirements and realisations: the graph needs no more."""
@@ -116,67 +193,117 @@ class _Builder:
         if key not in self.graph:
             self.graph.add_node(key, kind=kind, label=label, slug=slug, depth=depth)
 
-    def neighbours(self, key: str) -> list[tuple[str, str, str, str, GraphEdge]]:
-        """(key, kind, label, slug, edge) of the next nodes, sorted by label."""
-        found: list[tuple[str, str, str, str, GraphEdge]] = []
-        if key.startswith("c:"):
-            component = self.component(key[2:])
-            for requirement in component.requirements:
-                other = requirement.required_component
-                found.append(
-                    (
-                        _component_key(other),
-                        "component",
-                        other.name,
-                        other.slug,
-                        GraphEdge(key, _component_key(other), "requires"),
-                    )
+    def know_component(self, component: Component) -> None:
+        """Take a component's neighbours from its loaded requirements and realisations."""
+        key = _component_key(component)
+        found: list[Neighbour] = []
+        for requirement in component.requirements:
+            other = requirement.required_component
+            other_key = _component_key(other)
+            found.append(
+                (
+                    other_key,
+                    "component",
+                    other.name,
+                    other.slug,
+                    GraphEdge(key, other_key, "requires"),
                 )
-            for realisation in component.realisations:
-                element = realisation.reference_component
-                found.append(
-                    (
-                        _element_key(element),
-                        _element_kind(element),
-                        element.name,
-                        element.slug,
-                        GraphEdge(key, _element_key(element), "realises"),
-                    )
-                )
-        else:
-            # Both ends and the interface come in the same query: one round trip per node.
-            relations = self.session.scalars(
-                select(GemmaRelation)
-                .join(GemmaElement, GemmaRelation.source_id == GemmaElement.id)
-                .where(
-                    GemmaElement.gemma_id == key[2:],
-                    GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON,
-                )
-                .options(joinedload(GemmaRelation.target), joinedload(GemmaRelation.via))
             )
-            seen: set[str] = set()
-            for relation in relations:
-                other = relation.target
-                other_key = _element_key(other)
-                if other_key in seen:
-                    continue
-                seen.add(other_key)
-                found.append(
-                    (
-                        other_key,
-                        _element_kind(other),
-                        other.name,
-                        other.slug,
-                        GraphEdge(
-                            key,
-                            other_key,
-                            "depends_on",
-                            via=relation.via.name if relation.via else None,
-                            role=relation.role,
-                        ),
-                    )
+        for realisation in component.realisations:
+            element = realisation.reference_component
+            other_key = _element_key(element)
+            found.append(
+                (
+                    other_key,
+                    _element_kind(element),
+                    element.name,
+                    element.slug,
+                    GraphEdge(key, other_key, "realises"),
                 )
-        return sorted(found, key=lambda item: (item[4].kind, item[2].lower()))
+            )
+        self.known[key] = found
+
+    def fetch(self, keys: list[str]) -> None:
+        """Read the neighbours of these nodes: one statement for all the components among them."""
+        slugs = [key[2:] for key in keys if key.startswith("c:") and key not in self.known]
+        if slugs:
+            self._fetch_components(slugs)
+        for key in keys:
+            if key.startswith("g:") and key not in self.known:
+                self.known[key] = self._element_neighbours(key)
+
+    def _fetch_components(self, slugs: list[str]) -> None:
+        found: dict[str, list[Neighbour]] = {f"c:{slug}": [] for slug in slugs}
+        owner, other = aliased(Component), aliased(Component)
+        requires = (
+            select(
+                literal("requires").label("edge"),
+                ComponentRequirement.id.label("link"),
+                owner.slug.label("owner"),
+                other.slug.label("slug"),
+                other.name.label("name"),
+                literal("component").label("kind"),
+                other.slug.label("ident"),
+            )
+            .join(owner, ComponentRequirement.component_id == owner.id)
+            .join(other, ComponentRequirement.required_component_id == other.id)
+            .where(owner.slug.in_(slugs))
+        )
+        realises = (
+            select(
+                literal("realises"),
+                Realisation.id,
+                owner.slug,
+                GemmaElement.slug,
+                GemmaElement.name,
+                GemmaElement.kind,
+                GemmaElement.gemma_id,
+            )
+            .join(owner, Realisation.component_id == owner.id)
+            .join(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+            .where(owner.slug.in_(slugs))
+        )
+        union = union_all(requires, realises).subquery()
+        rows = self.session.execute(select(union).order_by(union.c.edge.desc(), union.c.link))
+        for edge, _link, owner_slug, slug, name, kind, ident in rows:
+            key = f"c:{owner_slug}"
+            if edge == "requires":
+                other_key = f"c:{ident}"
+                found[key].append(
+                    (other_key, "component", name, slug, GraphEdge(key, other_key, "requires"))
+                )
+            else:
+                other_key = f"g:{ident}"
+                found[key].append(
+                    (other_key, _kind_of(kind), name, slug, GraphEdge(key, other_key, "realises"))
+                )
+        self.known.update(found)
+
+    def _element_neighbours(self, key: str) -> list[Neighbour]:
+        if self._dependencies is None:
+            self._dependencies = DEPENDENCIES.get(self.session)
+        found: list[Neighbour] = []
+        seen: set[str] = set()
+        for other_key, kind, name, slug, via, role in self._dependencies.get(key[2:], []):
+            if other_key in seen:
+                continue
+            seen.add(other_key)
+            found.append(
+                (
+                    other_key,
+                    kind,
+                    name,
+                    slug,
+                    GraphEdge(key, other_key, "depends_on", via=via, role=role),
+                )
+            )
+        return found
+
+    def neighbours(self, key: str) -> list[Neighbour]:
+        """(key, kind, label, slug, edge) of the next nodes, sorted by label."""
+        if key not in self.known:
+            self.fetch([key])
+        return sorted(self.known[key], key=lambda item: (item[4].kind, item[2].lower()))
 
     def expand(self, root: str) -> None:
         queue = deque([root])
@@ -185,6 +312,9 @@ class _Builder:
             depth = self.graph.nodes[key]["depth"]
             if depth >= self.depth:
                 continue
+            if key not in self.known:
+                # Every node still queued is of this depth or the next: read them together.
+                self.fetch([key, *(k for k in queue if self.graph.nodes[k]["depth"] < self.depth)])
             neighbours = self.neighbours(key)
             self.omitted += max(0, len(neighbours) - self.breadth)
             for other_key, kind, label, slug, edge in neighbours[: self.breadth]:
@@ -212,11 +342,19 @@ class _Builder:
 
 
 def component_graph(
-    session: Session, slug: str, *, depth: int = DEFAULT_DEPTH, breadth: int = DEFAULT_BREADTH
+    session: Session,
+    component: str | Component,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    breadth: int = DEFAULT_BREADTH,
 ) -> DependencyGraph:
-    """What a component needs: other components, its reference components, and their GEMMA needs."""
+    """What a component needs: other components, its reference components, and their GEMMA needs.
+
+    ``component`` is a slug, or a component whose requirements and realisations are loaded."""
     builder = _Builder(session, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
-    component = builder.component(slug)
+    if isinstance(component, str):
+        component = builder.component(component)
+    builder.know_component(component)
     root = _component_key(component)
     builder.add_node(root, "component", component.name, component.slug, 0)
     builder.expand(root)

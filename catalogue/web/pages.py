@@ -16,11 +16,10 @@ from catalogue.models import (
 )
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
-from catalogue.services import facts as fact_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
-from catalogue.services import harvesting as harvest_service
 from catalogue.services import organisations as organisation_service
+from catalogue.services.component_read import read_component
 from catalogue.web import context, labels
 from catalogue.web.context import db_session
 from catalogue.web.graph_svg import render_svg
@@ -63,8 +62,9 @@ def home() -> str:
 @cached_page
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""
-    component = component_service.get_component(db_session(), slug)
-    graph = graph_service.component_graph(db_session(), slug, **_graph_limits())
+    read = read_component(db_session(), slug)
+    component = read.component
+    graph = graph_service.component_graph(db_session(), component, **_graph_limits())
     language = g.get("lang", "nl")
     description, fallback = _description_in(component, language)
     return render_template(
@@ -75,9 +75,9 @@ def component_detail(slug: str) -> str:
         long_description=markdown_to_html(description.long_description if description else None),
         users=organisation_service.users_of(component.usages, kind=UsageKind.USES),
         commissioners=organisation_service.users_of(component.usages, kind=UsageKind.COMMISSIONED),
-        latest_import=component_service.latest_import(component),
-        derived_facts=fact_service.derived_facts_of(db_session(), component),
-        harvest_sources=harvest_service.sources_of(db_session(), component),
+        latest_import=read.latest_import,
+        derived_facts=read.derived_facts,
+        harvest_sources=read.harvest_sources,
         **_graph_context(graph, component.name),
     )
 
