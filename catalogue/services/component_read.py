@@ -16,11 +16,12 @@ write starts from ``get_component``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, func, literal_column, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -231,10 +232,11 @@ def _latest_import(dialect: str) -> Any:
     )
 
 
-def read_component(session: Session, slug: str) -> ComponentRead:
-    """The component with this slug and all its page shows, in one statement; NotFound if none."""
-    dialect = session.get_bind().dialect.name
-    statement = (
+@functools.cache
+def _statement(dialect: str) -> Any:
+    """The one SELECT of :func:`read_component` for a dialect; built once (building it costs
+    more than running it), the slug bound at execution."""
+    return (
         select(
             Component,
             *(_collection_rows(c, dialect) for c in COLLECTIONS),
@@ -242,10 +244,15 @@ def read_component(session: Session, slug: str) -> ComponentRead:
             _rows_of(DerivedFact, _DERIVED, dialect),
             _rows_of(HarvestSource, _HARVEST, dialect),
         )
-        .where(Component.slug == slug)
+        .where(Component.slug == bindparam("slug"))
         .options(joinedload(Component.maintaining_organisation))
     )
-    row = session.execute(statement).first()
+
+
+def read_component(session: Session, slug: str) -> ComponentRead:
+    """The component with this slug and all its page shows, in one statement; NotFound if none."""
+    statement = _statement(session.get_bind().dialect.name)
+    row = session.execute(statement, {"slug": slug}).first()
     if row is None:
         msg = f"no component {slug!r}"
         raise NotFound(msg)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from catalogue.errors import NotFound
@@ -155,6 +156,46 @@ def _read_dependencies(session: Session) -> Dependencies:
 DEPENDENCIES = _DependencyCache()
 
 
+def _neighbours_of_components() -> Any:
+    """What the components with the slugs ``slugs`` require and realise, in one statement
+    (built once: building it costs more than running it)."""
+    owner, other = aliased(Component), aliased(Component)
+    slugs = bindparam("slugs", expanding=True)
+    requires = (
+        select(
+            literal("requires").label("edge"),
+            ComponentRequirement.id.label("link"),
+            owner.slug.label("owner"),
+            other.slug.label("slug"),
+            other.name.label("name"),
+            literal("component").label("kind"),
+            other.slug.label("ident"),
+        )
+        .join(owner, ComponentRequirement.component_id == owner.id)
+        .join(other, ComponentRequirement.required_component_id == other.id)
+        .where(owner.slug.in_(slugs))
+    )
+    realises = (
+        select(
+            literal("realises"),
+            Realisation.id,
+            owner.slug,
+            GemmaElement.slug,
+            GemmaElement.name,
+            GemmaElement.kind,
+            GemmaElement.gemma_id,
+        )
+        .join(owner, Realisation.component_id == owner.id)
+        .join(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+        .where(owner.slug.in_(slugs))
+    )
+    union = union_all(requires, realises).subquery()
+    return select(union).order_by(union.c.edge.desc(), union.c.link)
+
+
+_NEIGHBOURS_OF_COMPONENTS = _neighbours_of_components()
+
+
 class _Builder:
     """Breadth-first expansion with a depth limit and a per-node breadth limit.
 
@@ -234,37 +275,7 @@ class _Builder:
 
     def _fetch_components(self, slugs: list[str]) -> None:
         found: dict[str, list[Neighbour]] = {f"c:{slug}": [] for slug in slugs}
-        owner, other = aliased(Component), aliased(Component)
-        requires = (
-            select(
-                literal("requires").label("edge"),
-                ComponentRequirement.id.label("link"),
-                owner.slug.label("owner"),
-                other.slug.label("slug"),
-                other.name.label("name"),
-                literal("component").label("kind"),
-                other.slug.label("ident"),
-            )
-            .join(owner, ComponentRequirement.component_id == owner.id)
-            .join(other, ComponentRequirement.required_component_id == other.id)
-            .where(owner.slug.in_(slugs))
-        )
-        realises = (
-            select(
-                literal("realises"),
-                Realisation.id,
-                owner.slug,
-                GemmaElement.slug,
-                GemmaElement.name,
-                GemmaElement.kind,
-                GemmaElement.gemma_id,
-            )
-            .join(owner, Realisation.component_id == owner.id)
-            .join(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
-            .where(owner.slug.in_(slugs))
-        )
-        union = union_all(requires, realises).subquery()
-        rows = self.session.execute(select(union).order_by(union.c.edge.desc(), union.c.link))
+        rows = self.session.execute(_NEIGHBOURS_OF_COMPONENTS, {"slugs": slugs})
         for edge, _link, owner_slug, slug, name, kind, ident in rows:
             key = f"c:{owner_slug}"
             if edge == "requires":
