@@ -16,7 +16,7 @@ from advisor.model import Obligation
 from catalogue.errors import ValidationError
 from catalogue.models import Component, GemmaRelation, GemmaRelationKind, OfferKind
 from catalogue.services.components import get_component
-from catalogue.services.graphs import catalogue_graph, component_key
+from catalogue.services.graphs import GRAPHS, component_key
 
 MIN_COMPONENTS, MAX_COMPONENTS = 2, 4
 # Marks a value we do not know; pages show "onbekend", the CSV the label for unknown.
@@ -301,7 +301,7 @@ def _today() -> str:
 def _brings_along(session: Session, components: Sequence[Component]) -> dict[int, set[str]]:
     """For each component: the names of every catalogue component it needs, directly or
     through others (optional requirements included)."""
-    catalogue = catalogue_graph(session, components=True, gemma=False)
+    catalogue = GRAPHS.get(session, components=True)  # only its requirement edges are walked
     return {
         component.id: {
             catalogue.shown[key].label

@@ -133,20 +133,40 @@ def main_reference_component(component: Component) -> GemmaElement | None:
 
 
 def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
-    """The result card of each component with one of these slugs, by slug."""
-    cards = {}
-    for component in session.scalars(
-        select(Component)
-        .where(Component.slug.in_(slugs))
-        .options(selectinload(Component.realisations).selectinload(Realisation.reference_component))
-    ):
-        reference = main_reference_component(component)
-        cards[component.slug] = ResultCard(
-            development_status=component.development_status,
-            license=component.license,
-            reference_component=(reference.slug, reference.name) if reference else None,
+    """The result card of each component with one of these slugs, by slug (one statement)."""
+    if not slugs:
+        return {}
+    rows = session.execute(
+        select(
+            Component.slug,
+            Component.development_status,
+            Component.license,
+            Realisation.basis,
+            Realisation.id,
+            GemmaElement.slug,
+            GemmaElement.name,
         )
-    return cards
+        .outerjoin(Realisation, Realisation.component_id == Component.id)
+        .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+        .where(Component.slug.in_(slugs))
+    )
+    facts: dict[str, tuple[str | None, str | None]] = {}
+    main: dict[str, tuple[tuple[int, int], tuple[str, str]]] = {}
+    for slug, status, license_, basis, realisation_id, reference_slug, name in rows:
+        facts[slug] = (status, license_)
+        if realisation_id is None:
+            continue
+        rank = (_BASIS_ORDER.get(basis, len(_BASIS_ORDER)), realisation_id)
+        if slug not in main or rank < main[slug][0]:
+            main[slug] = (rank, (reference_slug, name))
+    return {
+        slug: ResultCard(
+            development_status=status,
+            license=license_,
+            reference_component=main[slug][1] if slug in main else None,
+        )
+        for slug, (status, license_) in facts.items()
+    }
 
 
 def components_by_name(session: Session) -> dict[str, Component]:

@@ -366,7 +366,13 @@ def store_derived_fact(
 
 def derived_facts_of(session: Session, component: Component) -> list[DerivedFact]:
     """The derived facts of ``component``, by fact then rule preference."""
-    rows = session.scalars(select(DerivedFact).where(DerivedFact.component_id == component.id))
+    return sort_derived_facts(
+        session.scalars(select(DerivedFact).where(DerivedFact.component_id == component.id))
+    )
+
+
+def sort_derived_facts(rows: Iterable[DerivedFact]) -> list[DerivedFact]:
+    """Derived facts by fact, then by the preference of their rule."""
     return sorted(rows, key=lambda r: (r.fact, RULES.get(r.fact, ()).index(r.rule)))
 
 

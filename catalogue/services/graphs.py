@@ -1,12 +1,14 @@
 """Dependency graphs around a component or a reference component, limited in depth and breadth.
 
 The catalogue and GEMMA are loaded as the advisor's ``ComponentGraph`` (a few queries for the
-whole catalogue), and the page's graph is its bounded neighbourhood walk. The result is plain
+whole catalogue, once per catalogue generation and database: see ``_GraphCache``), and the page's
+graph is its bounded neighbourhood walk. The result is plain
 data (nodes and edges); the page draws it as SVG and always shows the same content as a table.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -27,6 +29,7 @@ from catalogue.models import (
     Realisation,
 )
 from catalogue.services.gemma import get_element
+from catalogue.services.state import current_generation
 
 DEFAULT_DEPTH = 2
 DEFAULT_BREADTH = 8
@@ -209,6 +212,37 @@ def catalogue_graph(session: Session, *, components: bool, gemma: bool) -> Catal
     return catalogue
 
 
+class _GraphCache:
+    """The loaded catalogue graph per database and kind, for the catalogue's current generation.
+
+    The graph is shared reference data (every component page draws a piece of it), not a page:
+    reading it once per generation keeps a graph page at a fixed number of statements whatever
+    the catalogue's size. The key holds the generation, which every change raises in its own
+    transaction, so a change (GEMMA included) is seen at once. Callers only read the graph.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, bool], tuple[int, CatalogueGraph]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, *, components: bool) -> CatalogueGraph:
+        key = (session.get_bind().engine.url.render_as_string(), components)
+        generation = current_generation(session)
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        loaded = catalogue_graph(session, components=components, gemma=True)
+        with self._lock:
+            held = self._entries.get(key)
+            if held is None or held[0] <= generation:
+                self._entries[key] = (generation, loaded)
+        return loaded
+
+
+GRAPHS = _GraphCache()
+
+
 def _edge(catalogue: CatalogueGraph, source: str, target: str) -> GraphEdge:
     if source.startswith("g:"):
         via, role = catalogue.dependencies[source, target]
@@ -244,7 +278,7 @@ def component_graph(
     if session.scalar(select(Component.id).where(Component.slug == slug)) is None:
         msg = f"no component {slug!r}"
         raise NotFound(msg)
-    catalogue = catalogue_graph(session, components=True, gemma=True)
+    catalogue = GRAPHS.get(session, components=True)
     return _drawn(catalogue, component_key(slug), _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 
 
@@ -253,9 +287,13 @@ def reference_component_graph(
 ) -> DependencyGraph:
     """What a reference component depends on in GEMMA, through which interfaces."""
     element = get_element(session, GemmaKind.REFERENCE_COMPONENT, slug)
-    catalogue = catalogue_graph(session, components=False, gemma=True)
-    # Added in case GEMMA links it to nothing: then the graph is this one node.
-    root = catalogue.add_element(element.gemma_id, element.kind, element.name, element.slug)
+    catalogue = GRAPHS.get(session, components=False)
+    root = element_key(element.gemma_id)
+    if root not in catalogue.shown:
+        # GEMMA links it to nothing: then the graph is this one node (in a graph of its own, as
+        # the shared one is only read).
+        catalogue = CatalogueGraph()
+        catalogue.add_element(element.gemma_id, element.kind, element.name, element.slug)
     return _drawn(catalogue, root, _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 
 

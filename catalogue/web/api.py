@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
 from catalogue.errors import ValidationError
-from catalogue.services import components as component_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import organisations as organisation_service
+from catalogue.services.component_read import read_component
 from catalogue.web import serializers
 from catalogue.web.auth import public
 from catalogue.web.context import db_session
@@ -94,9 +94,8 @@ def components() -> Response:
 @bp.get("/components/<slug>")
 def component(slug: str) -> Response:
     """One component with every field, its links and where each fact came from."""
-    return jsonify(
-        serializers.component_detail(component_service.get_component(db_session(), slug))
-    )
+    read = read_component(db_session(), slug)
+    return jsonify(serializers.component_detail(read.component, read.latest_import))
 
 
 @bp.get("/reference-components")

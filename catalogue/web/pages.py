@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
+from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from catalogue.models import (
@@ -16,11 +18,10 @@ from catalogue.models import (
 )
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
-from catalogue.services import facts as fact_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
-from catalogue.services import harvesting as harvest_service
 from catalogue.services import organisations as organisation_service
+from catalogue.services.component_read import read_component
 from catalogue.web import context, labels
 from catalogue.web.context import db_session
 from catalogue.web.graph_svg import render_svg
@@ -63,8 +64,9 @@ def home() -> str:
 @cached_page
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""
-    component = component_service.get_component(db_session(), slug)
-    graph = graph_service.component_graph(db_session(), slug, **_graph_limits())
+    read = read_component(db_session(), slug)
+    component = read.component
+    graph = graph_service.component_graph(db_session(), component, **_graph_limits())
     language = g.get("lang", "nl")
     description, fallback = _description_in(component, language)
     return render_template(
@@ -75,9 +77,9 @@ def component_detail(slug: str) -> str:
         long_description=markdown_to_html(description.long_description if description else None),
         users=organisation_service.users_of(component.usages, kind=UsageKind.USES),
         commissioners=organisation_service.users_of(component.usages, kind=UsageKind.COMMISSIONED),
-        latest_import=component_service.latest_import(component),
-        derived_facts=fact_service.derived_facts_of(db_session(), component),
-        harvest_sources=harvest_service.sources_of(db_session(), component),
+        latest_import=read.latest_import,
+        derived_facts=read.derived_facts,
+        harvest_sources=read.harvest_sources,
         **_graph_context(graph, component.name),
     )
 
@@ -206,8 +208,41 @@ def organisation_detail(slug: str) -> str:
     )
 
 
+def _translations() -> Any:
+    """The translations of the request's locale, looked up once per locale and request.
+
+    Flask-Babel's own lookup (domain, locale, cache key) goes through Flask's context locals
+    several times per message, and a page translates about a hundred messages. The result is
+    kept in Flask-Babel's per-request namespace beside the locale it belongs to, so
+    ``force_locale`` (which swaps that locale object) still gets its own language.
+    """
+    namespace = g.get("_flask_babel")
+    locale = getattr(namespace, "babel_locale", None)
+    kept = getattr(namespace, "page_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    namespace = g.get("_flask_babel")
+    locale = getattr(namespace, "babel_locale", None)
+    if namespace is not None and locale is not None:
+        namespace.page_translations = (locale, translations)
+    return translations
+
+
+def _install_gettext(app: Flask) -> None:
+    """Templates translate through :func:`_translations` (same messages, fewer lookups)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the pages and the request session."""
     context.init_app(app)
     labels.init_app(app)
+    _install_gettext(app)
     app.register_blueprint(bp)

@@ -7,6 +7,7 @@ is a plain GET form that works without JavaScript; with htmx it swaps ``#resulta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Mapping
@@ -174,8 +175,14 @@ def _label(facet: Facet, value: FacetValue) -> str:
 
 def _option_id(facet: Facet, value: str) -> str:
     # Stable across requests, so htmx keeps the focus on the box that was just ticked.
+    return _element_id(facet.param, value)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _element_id(param: str, value: str) -> str:
+    # A page lists hundreds of facet values, mostly the same ones: hash each once.
     digest = hashlib.blake2s(value.encode("utf-8"), digest_size=5).hexdigest()
-    return f"filter-{facet.param}-{digest}"
+    return f"filter-{param}-{digest}"
 
 
 def _options(facet: Facet, results: SearchResults) -> list[FacetOption]:

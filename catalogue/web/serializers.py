@@ -10,8 +10,14 @@ from pydantic import BaseModel
 
 from catalogue import documents
 from catalogue.component_document import ComponentAnswer, ComponentSummary
-from catalogue.models import Component, GemmaElement, Organisation, OrganisationKind
-from catalogue.services.components import document_of, latest_import
+from catalogue.models import (
+    Component,
+    GemmaElement,
+    ImportRecord,
+    Organisation,
+    OrganisationKind,
+)
+from catalogue.services.components import document_of
 from catalogue.services.gemma import ReferenceComponentView, StandardView
 from catalogue.web import api_schemas
 
@@ -42,10 +48,10 @@ def component_summary(component: Component) -> dict[str, Any]:
     return _as(ComponentSummary, summary)
 
 
-def component_detail(component: Component) -> dict[str, Any]:
-    """Every field of a component, its users with sources, and its last import's verdict."""
+def component_detail(component: Component, record: ImportRecord | None) -> dict[str, Any]:
+    """Every field of a component, its users with sources, and its last import's verdict
+    (``record``: its last publiccode.yml import, or None)."""
     document = _json(document_of(component))
-    record = latest_import(component)
     document["users"] = [
         {
             "organisation": usage.organisation.name,

@@ -66,3 +66,41 @@ def test_cache_can_be_switched_off(app_factory: Any, database_url: str, tmp_path
         assert app.test_client().get("/componenten/open-zaak").status_code == 200
     finally:
         app.extensions["catalogue_db"].dispose()
+
+
+def test_a_signed_in_reader_neither_fills_nor_reads_the_cache(app: Any, client: Any) -> None:
+    from catalogue.models import Role
+    from tests.contribute.conftest import make_account, sign_in
+
+    member = sign_in(app.test_client(), make_account(app, Role.MAINTAINER))
+    private = member.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' in private
+    public = client.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' not in public
+    # The anonymous page is now cached; the member still gets their own page.
+    assert 'name="csrf-token"' in member.get("/componenten/open-zaak").get_data(as_text=True)
+
+
+def test_a_gemma_change_shows_at_once_in_a_graph(app: Any, client: Any) -> None:
+    """The graph reads GEMMA's relations once per generation; a change is a new generation."""
+    from sqlalchemy import select
+
+    from catalogue.models import GemmaElement
+    from catalogue.services.graphs import component_graph
+
+    database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        graph = component_graph(session, "open-zaak")
+    needed = next(e for e in graph.edges if e.kind == "depends_on")
+    old_name = graph.node(needed.target).label
+    assert old_name in client.get("/componenten/open-zaak").get_data(as_text=True)
+    with database.session() as session:
+        element = session.scalar(
+            select(GemmaElement).where(GemmaElement.gemma_id == needed.target[2:])
+        )
+        element.name = "Hernoemde GEMMA-voorziening"
+    html = client.get("/componenten/open-zaak").get_data(as_text=True)
+    assert "Hernoemde GEMMA-voorziening" in html
+    with database.session() as session:
+        renamed = component_graph(session, "open-zaak")
+    assert renamed.node(needed.target).label == "Hernoemde GEMMA-voorziening"
