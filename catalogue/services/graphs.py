@@ -184,25 +184,29 @@ def catalogue_graph(session: Session, *, components: bool, gemma: bool) -> Catal
                 catalogue.add_element(*row[0:4]), catalogue.add_element(*row[4:8]), *row[8:10]
             )
     if components:
-        realised: dict[int, list[str]] = {}
-        if gemma:
-            for component_id, *element in session.execute(
-                select(
-                    Realisation.component_id,
-                    GemmaElement.gemma_id,
-                    GemmaElement.kind,
-                    GemmaElement.name,
-                    GemmaElement.slug,
-                )
-                .join(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
-                .order_by(Realisation.id)
-            ):
-                realised.setdefault(component_id, []).append(catalogue.add_element(*element))
+        # Each component with what it realises (outer join: one row for a component that
+        # realises nothing), in one statement.
         keys: dict[int, str] = {}
-        for component_id, slug, name in session.execute(
-            select(Component.id, Component.slug, Component.name).order_by(Component.id)
+        rows: dict[int, tuple[str, str, list[str]]] = {}
+        for component_id, slug, name, *element in session.execute(
+            select(
+                Component.id,
+                Component.slug,
+                Component.name,
+                GemmaElement.gemma_id,
+                GemmaElement.kind,
+                GemmaElement.name,
+                GemmaElement.slug,
+            )
+            .outerjoin(Realisation, Realisation.component_id == Component.id)
+            .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+            .order_by(Component.id, Realisation.id)
         ):
-            keys[component_id] = catalogue.add_component(slug, name, realised.get(component_id, ()))
+            entry = rows.setdefault(component_id, (slug, name, []))
+            if gemma and element[0] is not None:
+                entry[2].append(catalogue.add_element(*element))
+        for component_id, (slug, name, realised) in rows.items():
+            keys[component_id] = catalogue.add_component(slug, name, realised)
         for component_id, required_id in session.execute(
             select(
                 ComponentRequirement.component_id, ComponentRequirement.required_component_id
@@ -272,12 +276,23 @@ def _drawn(catalogue: CatalogueGraph, root: str, depth: int, breadth: int) -> De
 
 
 def component_graph(
-    session: Session, slug: str, *, depth: int = DEFAULT_DEPTH, breadth: int = DEFAULT_BREADTH
+    session: Session,
+    component: Component | str,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    breadth: int = DEFAULT_BREADTH,
 ) -> DependencyGraph:
-    """What a component needs: other components, its reference components, and their GEMMA needs."""
-    if session.scalar(select(Component.id).where(Component.slug == slug)) is None:
-        msg = f"no component {slug!r}"
-        raise NotFound(msg)
+    """What a component needs: other components, its reference components, and their GEMMA needs.
+
+    ``component`` is the component already read (a page has it) or its slug.
+    """
+    if isinstance(component, Component):
+        slug = component.slug
+    else:
+        slug = component
+        if session.scalar(select(Component.id).where(Component.slug == slug)) is None:
+            msg = f"no component {slug!r}"
+            raise NotFound(msg)
     catalogue = GRAPHS.get(session, components=True)
     return _drawn(catalogue, component_key(slug), _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 

@@ -23,9 +23,25 @@ UNSEEN = frozenset(
 )
 
 
+# session.info key: (the transaction it was read in, the generation then).
+_READ = "catalogue_generation"
+
+
 def current_generation(session: Session) -> int:
-    """The catalogue's generation now (0 when the row is missing)."""
-    return session.scalar(select(CatalogueState.generation).where(CatalogueState.id == 1)) or 0
+    """The catalogue's generation now (0 when the row is missing).
+
+    Read once per transaction: the page cache and the graph cache of one request both ask, and
+    the answer is the same until this session changes the catalogue (``_bump`` forgets it) or
+    the transaction ends.
+    """
+    held = session.info.get(_READ)
+    if held is not None and held[0] is session.get_transaction():
+        return int(held[1])
+    generation = (
+        session.scalar(select(CatalogueState.generation).where(CatalogueState.id == 1)) or 0
+    )
+    session.info[_READ] = (session.get_transaction(), generation)
+    return generation
 
 
 def _changes_catalogue(session: Session) -> bool:
@@ -37,6 +53,7 @@ def _changes_catalogue(session: Session) -> bool:
 
 def _bump(session: Session, _context: Any, _instances: Any) -> None:
     if _changes_catalogue(session):
+        session.info.pop(_READ, None)
         session.connection().execute(
             update(CatalogueState)
             .where(CatalogueState.id == 1)
