@@ -518,7 +518,7 @@ def _picker_choices(
     required = {slug: (by_slug[slug].name if slug in by_slug else slug) for slug in requires}
     own = document.get("slug")
     found_components = {
-        c.slug: c.name for c in submissions.search_components(database, q2) if c.slug != own
+        c.slug: c.name for c in submissions.find_components_by_name(database, q2) if c.slug != own
     }
     form.chosen.choices = options({**standards, **found_standards}.items())
     form.second.choices = options({**required, **found_components}.items())

@@ -43,8 +43,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.errors import ValidationError as ServiceValidationError
 from catalogue.models import DevelopmentStatus
-from catalogue.publiccode import MAX_BYTES
-from catalogue.services import accounts, submissions
+from catalogue.publiccode import MAX_BYTES, is_spdx_expression
+from catalogue.services import accounts
 from catalogue.web import labels
 from catalogue.web.context import db_session
 
@@ -419,7 +419,7 @@ class HostingForm(Form):
 
 
 def _spdx(_form: Any, field: Any) -> None:
-    if field.data and not submissions.is_spdx_expression(field.data):
+    if field.data and not is_spdx_expression(field.data):
         raise ValidationError(str(_l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2.")))
 
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.models_contrib import Dispute, OrgRole, Role
-from catalogue.services import accounts, disputes, submissions
+from catalogue.services import accounts, components, disputes, submissions
 from catalogue.services.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -205,7 +205,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> An
         maintainer = accounts.get_user(session, people["maintainer"].id)
         change = submissions.start_update(session, COMPONENT, actor=maintainer)
         submissions.submit_for_review(session, change.id, actor=maintainer)
-        claim = disputes.claims_of(submissions._component(session, COMPONENT))[0]  # noqa: SLF001
+        claim = disputes.claims_of(components.get_component(session, COMPONENT))[0]
         dispute = disputes.open_dispute(
             session, COMPONENT, claim_key=claim.key, reason="klopt niet", actor=maintainer
         )
