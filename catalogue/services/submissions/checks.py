@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue import documents
+from catalogue.errors import ValidationError
 from catalogue.models import Component, DevelopmentStatus, Organisation
 from catalogue.models_contrib import Submission, User
 from catalogue.publiccode import ParseResult, is_spdx_expression, parse
@@ -362,6 +363,21 @@ def field_of_key(key: str) -> str | None:
 def check_publiccode(data: bytes | str) -> ParseResult:
     """Read a publiccode.yml leniently, as the importer does; never raises on bad input."""
     return parse(data)
+
+
+def file_document(result: ParseResult) -> dict[str, Any]:
+    """The component document a read publiccode.yml proposes; a file the parser cannot
+    understand raises ValidationError with its located errors."""
+    if result.record is None:
+        raise ValidationError(
+            {
+                "publiccode": [
+                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
+                    for issue in result.errors
+                ]
+            }
+        )
+    return documents.document_from_publiccode(result.record)
 
 
 def issues_of(result: ParseResult) -> list[dict[str, Any]]:

@@ -47,7 +47,13 @@ from catalogue.services.submissions.access import (
     record_editor,
     require_editor,
 )
-from catalogue.services.submissions.checks import check_document, conflict_view, is_stale, issues_of
+from catalogue.services.submissions.checks import (
+    check_document,
+    conflict_view,
+    file_document,
+    is_stale,
+    issues_of,
+)
 from catalogue.services.submissions.queries import (
     current_document,
     get_component,
@@ -138,17 +144,8 @@ def start_from_publiccode(
     """
     require(actor, Permission.SUBMIT)
     result = parse(data)
-    if result.record is None:
-        raise ValidationError(
-            {
-                "publiccode": [
-                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
-                    for issue in result.errors
-                ]
-            }
-        )
+    incoming = file_document(result)
     source_name = (source_name or "publiccode.yml").strip()[:200]
-    incoming = documents.document_from_publiccode(result.record)
     existing = find_by_url(session, str(incoming["url"]))
     if target_slug is not None:
         target = get_component(session, target_slug)

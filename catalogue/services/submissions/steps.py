@@ -25,7 +25,7 @@ from catalogue.services.submissions.access import (
     record_editor,
     require_editor,
 )
-from catalogue.services.submissions.checks import issues_of
+from catalogue.services.submissions.checks import file_document, issues_of
 from catalogue.services.submissions.queries import components_by_slug, get_submission, source_label
 from catalogue.text import normalise_repository_url
 
@@ -300,16 +300,7 @@ def reupload_publiccode(
         raise Conflict(msg)
     check_lock(submission, lock_version)
     result = parse(data)
-    if result.record is None:
-        raise ValidationError(
-            {
-                "publiccode": [
-                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
-                    for issue in result.errors
-                ]
-            }
-        )
-    incoming = documents.document_from_publiccode(result.record)
+    incoming = file_document(result)
     current = documents.jsonable(dict(submission.document))
     if normalise_repository_url(str(incoming.get("url") or "")) != normalise_repository_url(
         str(current.get("url") or "")
