@@ -15,7 +15,8 @@ The package, by responsibility:
 - ``queries``: read-only lookups and listings;
 - ``access``: who may see and change a submission, in which state, against which version.
 
-Callers use the names below (``submissions.approve``); the modules import from each other.
+Callers use the names below (``submissions.approve``). The modules import each other's
+underscore names, which stay inside the package (tests/test_architecture.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Who may see and change a submission, in which state, and against which version.
 
-The guards the other modules of the package share; of these, only the two sets of states
-belong to the package's public API.
+The guards the other modules of the package share. The underscore names are the package's
+own (tests/test_architecture.py keeps them inside it); only the two sets of states are public.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ EDITABLE = frozenset({SubmissionStatus.CONCEPT, SubmissionStatus.CHANGES_REQUEST
 OPEN = EDITABLE | {SubmissionStatus.SUBMITTED}
 
 
-def may_see(actor: User | None, submission: Submission) -> bool:
+def _may_see(actor: User | None, submission: Submission) -> bool:
     """True for a reviewer, the author, and those who act for the submission's organisation."""
     if actor is None:
         return False
@@ -28,7 +28,7 @@ def may_see(actor: User | None, submission: Submission) -> bool:
     )
 
 
-def require_editor(actor: User, submission: Submission) -> None:
+def _require_editor(actor: User, submission: Submission) -> None:
     """Raise unless ``actor`` may change the submission's content now."""
     require(actor, Permission.SUBMIT)
     if submission.author_id != actor.id and not acts_for(actor, submission.organisation_id):
@@ -39,7 +39,7 @@ def require_editor(actor: User, submission: Submission) -> None:
         raise Conflict(msg)
 
 
-def organisation_for(actor: User) -> int | None:
+def _organisation_for(actor: User) -> int | None:
     """The organisation a new submission belongs to: none until the membership is confirmed.
 
     An unconfirmed account's drafts are its own: nobody of the organisation it claims sees them.
@@ -47,14 +47,14 @@ def organisation_for(actor: User) -> int | None:
     return actor.organisation_id if acts_for(actor, actor.organisation_id) else None
 
 
-def record_editor(submission: Submission, actor: User) -> None:
+def _record_editor(submission: Submission, actor: User) -> None:
     """Remember who changed the content, so none of them approves it (four eyes)."""
     editors = [int(i) for i in submission.editor_ids or []]
     if actor.id not in editors:
         submission.editor_ids = [*editors, actor.id]
 
 
-def check_lock(submission: Submission, lock_version: int | None) -> None:
+def _check_lock(submission: Submission, lock_version: int | None) -> None:
     """Raise Conflict when the submission was saved since the caller read ``lock_version``."""
     if lock_version is not None and lock_version != submission.version:
         msg = (
@@ -64,7 +64,7 @@ def check_lock(submission: Submission, lock_version: int | None) -> None:
         raise Conflict(msg)
 
 
-def flush(session: Session) -> None:
+def _flush(session: Session) -> None:
     """Flush; a submission saved by someone else in the meantime is a Conflict, not a crash."""
     try:
         session.flush()

@@ -135,7 +135,7 @@ def preview(session: Session, submission_id: int, *, actor: User) -> Preview:
         issues=remaining + check_document(session, submission),
         resolved=resolved,
         completeness=completeness(proposed),
-        stale=is_stale(session, submission),
+        stale=_is_stale(session, submission),
     )
 
 
@@ -293,7 +293,7 @@ def _organisation_exists(session: Session, reference: str) -> bool:
     return session.scalar(select(Organisation.id).where(column == value)) is not None
 
 
-def is_stale(session: Session, submission: Submission) -> bool:
+def _is_stale(session: Session, submission: Submission) -> bool:
     """True when the component changed (or appeared) since the submission started."""
     if submission.component_id is None:
         if submission.base_version is not None:
@@ -365,7 +365,7 @@ def check_publiccode(data: bytes | str) -> ParseResult:
     return parse(data)
 
 
-def file_document(result: ParseResult) -> dict[str, Any]:
+def _file_document(result: ParseResult) -> dict[str, Any]:
     """The component document a read publiccode.yml proposes; a file the parser cannot
     understand raises ValidationError with its located errors."""
     if result.record is None:

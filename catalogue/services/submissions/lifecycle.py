@@ -41,22 +41,22 @@ from catalogue.services.permissions import (
 )
 from catalogue.services.submissions.access import (
     OPEN,
-    check_lock,
-    flush,
-    organisation_for,
-    record_editor,
-    require_editor,
+    _check_lock,
+    _flush,
+    _organisation_for,
+    _record_editor,
+    _require_editor,
 )
 from catalogue.services.submissions.checks import (
+    _file_document,
+    _is_stale,
     check_document,
     conflict_view,
-    file_document,
-    is_stale,
     issues_of,
 )
 from catalogue.services.submissions.queries import (
+    _component,
     current_document,
-    get_component,
     get_submission,
     source_label,
 )
@@ -76,18 +76,18 @@ def start_new(session: Session, *, actor: User) -> Submission:
         document=_empty_document(actor),
         author_id=actor.id,
         author_label=actor.label,
-        organisation_id=organisation_for(actor),
+        organisation_id=_organisation_for(actor),
         editor_ids=[actor.id],
     )
     session.add(submission)
-    flush(session)
+    _flush(session)
     return submission
 
 
 def start_update(session: Session, slug: str, *, actor: User) -> Submission:
     """A concept that edits a published component, starting from its current document."""
     require(actor, Permission.SUBMIT)
-    component = get_component(session, slug)
+    component = _component(session, slug)
     require_component_editor(actor, component.maintaining_organisation_id)
     current = documents.jsonable(document_of(component))
     submission = Submission(
@@ -98,11 +98,11 @@ def start_update(session: Session, slug: str, *, actor: User) -> Submission:
         document=dict(current),
         author_id=actor.id,
         author_label=actor.label,
-        organisation_id=organisation_for(actor),
+        organisation_id=_organisation_for(actor),
         editor_ids=[actor.id],
     )
     session.add(submission)
-    flush(session)
+    _flush(session)
     return submission
 
 
@@ -144,11 +144,11 @@ def start_from_publiccode(
     """
     require(actor, Permission.SUBMIT)
     result = parse(data)
-    incoming = file_document(result)
+    incoming = _file_document(result)
     source_name = (source_name or "publiccode.yml").strip()[:200]
     existing = find_by_url(session, str(incoming["url"]))
     if target_slug is not None:
-        target = get_component(session, target_slug)
+        target = _component(session, target_slug)
         require_component_editor(actor, target.maintaining_organisation_id)
         if existing is None or existing.id != target.id:
             msg = f"the url in this file is not the repository of {target_slug!r} ({target.url})"
@@ -170,7 +170,7 @@ def start_from_publiccode(
     )
     if submission is None:
         submission = Submission(
-            author_id=actor.id, author_label=actor.label, organisation_id=organisation_for(actor)
+            author_id=actor.id, author_label=actor.label, organisation_id=_organisation_for(actor)
         )
         session.add(submission)
     submission.origin = origin
@@ -182,9 +182,9 @@ def start_from_publiccode(
     submission.source_name = source_name
     submission.file_issues = issues_of(result)
     submission.edited_fields = []
-    record_editor(submission, actor)
+    _record_editor(submission, actor)
     submission.status = SubmissionStatus.CONCEPT
-    flush(session)
+    _flush(session)
     if submit:
         submit_for_review(session, submission.id, actor=actor, remote_addr=remote_addr)
     return submission
@@ -222,8 +222,8 @@ def submit_for_review(
     if is_unconfirmed(actor):
         raise NotAuthorized(NOT_CONFIRMED)
     submission = get_submission(session, submission_id, actor=actor)
-    require_editor(actor, submission)
-    check_lock(submission, lock_version)
+    _require_editor(actor, submission)
+    _check_lock(submission, lock_version)
     errors = [i for i in check_document(session, submission) if i["level"] == "error"]
     if errors:
         located: dict[str, list[str]] = {}
@@ -241,7 +241,7 @@ def submit_for_review(
         subject=f"submission {submission.id}",
         remote_addr=remote_addr,
     )
-    flush(session)
+    _flush(session)
     return submission
 
 
@@ -256,7 +256,7 @@ def _reviewable(
     if submission.status != SubmissionStatus.SUBMITTED:
         msg = f"this submission is {submission.status}, not waiting for review"
         raise Conflict(msg)
-    check_lock(submission, lock_version)
+    _check_lock(submission, lock_version)
     return submission
 
 
@@ -278,7 +278,7 @@ def approve(
     if actor.id in {int(i) for i in submission.editor_ids or []}:
         msg = "you changed this submission, so another reviewer approves it (four eyes)"
         raise NotAuthorized(msg)
-    if is_stale(session, submission):
+    if _is_stale(session, submission):
         msg = "the component changed since this submission started; compare both versions first"
         raise Conflict(msg)
     errors = [i for i in check_document(session, submission) if i["level"] == "error"]
@@ -294,7 +294,7 @@ def approve(
         # An UPDATE of the row bumps its version even when only child rows changed, so other
         # submissions that started from the old version see the change.
         applied.component.updated_at = _now()
-        flush(session)
+        _flush(session)
     except StaleDataError as error:
         msg = "someone else published a change to this component at the same moment; try again"
         raise Conflict(msg) from error
@@ -334,7 +334,7 @@ def approve(
         detail={"component": component.slug, "revision": revision.number},
         remote_addr=remote_addr,
     )
-    flush(session)
+    _flush(session)
     return revision
 
 
@@ -412,7 +412,7 @@ def _decide(
     audit.record(
         session, kind, actor=actor, subject=f"submission {submission.id}", remote_addr=remote_addr
     )
-    flush(session)
+    _flush(session)
     return submission
 
 
@@ -424,7 +424,7 @@ def comment(session: Session, submission_id: int, *, actor: User, body: str) -> 
     if not text:
         raise ValidationError({"body": ["write a comment"]})
     note = _note(session, submission, actor, "comment", text)
-    flush(session)
+    _flush(session)
     return note
 
 
@@ -437,7 +437,7 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     require(actor, Permission.SUBMIT)
     submission = get_submission(session, submission_id, actor=actor)
     if not has(actor, Permission.REVIEW):
-        require_editor(actor, submission)
+        _require_editor(actor, submission)
     elif submission.status not in OPEN:
         msg = f"this submission is {submission.status}"
         raise Conflict(msg)
@@ -458,7 +458,7 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
         if key in own_sources:
             sources[key] = own_sources[key]
     merged["field_sources"] = sources
-    # No record_editor here: a rebase adds only values that were published (approved) already
+    # No _record_editor here: a rebase adds only values that were published (approved) already
     # and keeps the author's own, so the one who rebases wrote nothing a reviewer must check.
     submission.document = merged
     submission.base_document = current
@@ -470,7 +470,7 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
         "rebased",
         "both changed: " + ", ".join(view.both) if view.both else "",
     )
-    flush(session)
+    _flush(session)
     return submission
 
 

@@ -18,7 +18,7 @@ from catalogue.models_contrib import Revision, Submission, SubmissionStatus, Use
 from catalogue.publiccode import parse
 from catalogue.services.components import document_of
 from catalogue.services.permissions import Permission, acts_for, require
-from catalogue.services.submissions.access import EDITABLE, may_see
+from catalogue.services.submissions.access import EDITABLE, _may_see
 from catalogue.text import normalise_repository_url
 
 PICKER_LIMIT = 30
@@ -50,13 +50,13 @@ def get_submission(session: Session, submission_id: int, *, actor: User) -> Subm
     if submission is None:
         msg = f"no submission {submission_id}"
         raise NotFound(msg)
-    if not may_see(actor, submission):
+    if not _may_see(actor, submission):
         msg = "this submission belongs to another organisation"
         raise NotAuthorized(msg)
     return submission
 
 
-def get_component(session: Session, slug: str) -> Component:
+def _component(session: Session, slug: str) -> Component:
     """The component with this slug, its row alone (``components.get_component`` loads its page)."""
     component = session.scalar(select(Component).where(Component.slug == slug))
     if component is None:
@@ -262,7 +262,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 def history(session: Session, slug: str) -> tuple[Component, list[Revision]]:
     """A component and its published revisions, newest first (public)."""
-    component = get_component(session, slug)
+    component = _component(session, slug)
     revisions = session.scalars(
         select(Revision)
         .where(Revision.component_id == component.id)

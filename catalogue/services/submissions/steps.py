@@ -20,12 +20,12 @@ from catalogue.services.importing import merge_publiccode, raw_text
 from catalogue.services.permissions import Permission, require
 from catalogue.services.submissions.access import (
     EDITABLE,
-    check_lock,
-    flush,
-    record_editor,
-    require_editor,
+    _check_lock,
+    _flush,
+    _record_editor,
+    _require_editor,
 )
-from catalogue.services.submissions.checks import file_document, issues_of
+from catalogue.services.submissions.checks import _file_document, issues_of
 from catalogue.services.submissions.queries import components_by_slug, get_submission, source_label
 from catalogue.text import normalise_repository_url
 
@@ -74,8 +74,8 @@ def save_step(
         msg = f"no step {step!r}"
         raise NotFound(msg)
     submission = get_submission(session, submission_id, actor=actor)
-    require_editor(actor, submission)
-    check_lock(submission, lock_version)
+    _require_editor(actor, submission)
+    _check_lock(submission, lock_version)
     before = documents.jsonable(submission.document)
     after = _apply_step(session, submission, step, data)
     changed = [key for key in STEP_KEYS[step] if before.get(key) != after.get(key)]
@@ -96,8 +96,8 @@ def save_step(
     after["field_sources"] = sources
     submission.document = after
     submission.edited_fields = sorted(set(submission.edited_fields or []) | set(changed))
-    record_editor(submission, actor)
-    flush(session)
+    _record_editor(submission, actor)
+    _flush(session)
     return submission
 
 
@@ -294,13 +294,13 @@ def reupload_publiccode(
     """
     require(actor, Permission.SUBMIT)
     submission = get_submission(session, submission_id, actor=actor)
-    require_editor(actor, submission)
+    _require_editor(actor, submission)
     if submission.status not in EDITABLE:
         msg = f"submission {submission.id} is {submission.status}; it cannot take a new file now"
         raise Conflict(msg)
-    check_lock(submission, lock_version)
+    _check_lock(submission, lock_version)
     result = parse(data)
-    incoming = file_document(result)
+    incoming = _file_document(result)
     current = documents.jsonable(dict(submission.document))
     if normalise_repository_url(str(incoming.get("url") or "")) != normalise_repository_url(
         str(current.get("url") or "")
@@ -330,7 +330,7 @@ def reupload_publiccode(
         submission.file_issues = issues_of(result)
         submission.edited_fields = sorted(kept)
         submission.origin = SubmissionOrigin.PUBLICCODE
-        flush(session)
+        _flush(session)
     return Reupload(
         submission=submission,
         document=document,
