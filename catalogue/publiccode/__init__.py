@@ -35,14 +35,20 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.publiccode.document import _Reader
-
-# The submissions service checks a licence with the same SPDX grammar as the parser.
-from catalogue.publiccode.formats import _is_spdx_expression as _is_spdx_expression
+from catalogue.publiccode.formats import is_spdx_expression
 from catalogue.publiccode.loader import MAX_BYTES, MAX_DEPTH, _compose, _decode
 from catalogue.publiccode.messages import Issue, ParseResult, PubliccodeError, _issue
 from catalogue.publiccode.nodes import _describe, _describe_nl, _is_empty
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Issue", "ParseResult", "PubliccodeError", "parse"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Issue",
+    "ParseResult",
+    "PubliccodeError",
+    "is_spdx_expression",
+    "parse",
+]
 
 
 def parse(data: bytes | str, *, strict: bool = False) -> ParseResult:

@@ -83,9 +83,12 @@ def _is_language_tag(tag: str) -> bool:
     return region is None or region.isdigit() or region.upper() in vocab.COUNTRIES
 
 
-def _is_spdx_expression(expression: str) -> bool:
+def is_spdx_expression(expression: str) -> bool:
     """An SPDX licence expression (ids, `+`, WITH, AND, OR, parentheses, LicenseRef-), checked
-    by `packaging.licenses` against the SPDX licence list that packaging ships."""
+    by `packaging.licenses` against the SPDX licence list that packaging ships.
+
+    Public: the submissions service and the contribution form check a licence with the same
+    grammar as the parser."""
     try:
         canonicalize_license_expression(_DOCUMENT_REF.sub("", expression))
     except InvalidLicenseExpression:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogue.publiccode.formats import _EMAIL, _graphemes, _is_language_tag, _is_spdx_expression
+from catalogue.publiccode.formats import _EMAIL, _graphemes, _is_language_tag, is_spdx_expression
 from catalogue.publiccode.nodes import _plain
 from catalogue.publiccode.reader import _ReaderBase
 from catalogue.publiccode.schema import _BAD, _DESCRIPTION, MAINTENANCE_TYPES
@@ -142,7 +142,7 @@ class _SectionReader(_ReaderBase):
         license_expression = section.get("license")
         if not license_expression:
             self.missing("legal.license")
-        elif not _is_spdx_expression(license_expression):
+        elif not is_spdx_expression(license_expression):
             self.report(
                 "invalid-license",
                 "legal.license",

@@ -155,8 +155,8 @@ def get_service(app: Flask | None = None) -> SearchService:
     return result
 
 
-def search_components(query: SearchQuery) -> SearchResults:
-    """Search the current app's catalogue."""
+def search_catalogue(query: SearchQuery) -> SearchResults:
+    """Search the current app's catalogue with its search service (the page and the API)."""
     return get_service().search(query)
 
 

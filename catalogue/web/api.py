@@ -75,10 +75,10 @@ def paged_response(
 @bp.get("/components")
 def components() -> Response:
     """Search and list components, with facets."""
-    from catalogue.web.search_bridge import search_components
+    from catalogue.web.search_bridge import search_for_api
 
     page, per_page = _paging()
-    result = search_components(request.args, page=page, per_page=per_page)
+    result = search_for_api(request.args, page=page, per_page=per_page)
     return paged_response(
         [serializers.component_summary(hit) for hit in result["components"]],
         result["total"],

@@ -518,7 +518,7 @@ def _picker_choices(
     required = {slug: (by_slug[slug].name if slug in by_slug else slug) for slug in requires}
     own = document.get("slug")
     found_components = {
-        c.slug: c.name for c in submissions.search_components(database, q2) if c.slug != own
+        c.slug: c.name for c in submissions.find_components_by_name(database, q2) if c.slug != own
     }
     form.chosen.choices = options({**standards, **found_standards}.items())
     form.second.choices = options({**required, **found_components}.items())
@@ -830,7 +830,8 @@ def contribution_panel(component: Any) -> dict[str, Any]:
     """What ``contribute/_status.html`` shows on a component page."""
     database = db_session()
     user = actor()
-    status = submissions.latest_status(database, component)
+    last, waiting = submissions.public_submissions(database, component)
+    status = submissions.latest_status(database, component, submission=last)
     can_edit = False
     if user is not None and has(user, Permission.SUBMIT):
         try:
@@ -840,7 +841,7 @@ def contribution_panel(component: Any) -> dict[str, Any]:
             can_edit = False
     return {
         "status": status,
-        "under_review": submissions.open_submission_for(database, component) is not None,
+        "under_review": waiting is not None,
         "disputes": [
             d for d in dispute_service.disputes_of(database, component) if d.status == "open"
         ],

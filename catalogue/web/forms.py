@@ -43,8 +43,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.errors import ValidationError as ServiceValidationError
 from catalogue.models import DevelopmentStatus
-from catalogue.publiccode import MAX_BYTES
-from catalogue.services import submissions
+from catalogue.publiccode import MAX_BYTES, is_spdx_expression
 from catalogue.web import labels
 from catalogue.web.context import db_session
 from catalogue.web.messages import translate
@@ -368,7 +367,7 @@ class HostingForm(Form):
 
 
 def _spdx(_form: Any, field: Any) -> None:
-    if field.data and not submissions.is_spdx_expression(field.data):
+    if field.data and not is_spdx_expression(field.data):
         raise ValidationError(str(_l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2.")))
 
 

@@ -29,7 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalogue.search import search_components
+from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
 from catalogue.services.components import result_cards
@@ -270,7 +270,7 @@ def _comparison_choice(results: SearchResults) -> dict[str, Any]:
 def components() -> Response:
     """Search and filter the components; the whole page, or only the results for htmx."""
     query = _query()
-    results = search_components(query)
+    results = search_catalogue(query)
     if results.degraded:
         # A degraded answer must not outlive the rebuild that is running now.
         g.no_page_cache = True
@@ -317,7 +317,7 @@ def facet_values(param: str) -> Response:
     if facet is None:
         abort(404)
     query = _query()
-    results = search_components(replace(query, page=1, per_page=1))
+    results = search_catalogue(replace(query, page=1, per_page=1))
     options = _options(facet, results)
     kept = [
         (other.param, value)

@@ -9,7 +9,7 @@ from flask import g
 from werkzeug.datastructures import MultiDict
 
 from catalogue.errors import ValidationError
-from catalogue.search import search_components as run_search
+from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, SearchQuery
 from catalogue.search.query import FACETS, normalise_text, parse_filters
 from catalogue.services.components import components_by_slugs
@@ -18,11 +18,10 @@ from catalogue.web.context import db_session
 PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
 
 
-def search_components(
-    arguments: MultiDict[str, str], *, page: int, per_page: int
-) -> dict[str, Any]:
-    """``{"components", "total", "facets", "degraded", "relaxed", "corrected"}`` for the
-    query in ``arguments`` (``relaxed`` and ``corrected``: see catalogue/search/recovery.py)."""
+def search_for_api(arguments: MultiDict[str, str], *, page: int, per_page: int) -> dict[str, Any]:
+    """The API's component search: read the query from ``arguments`` (English parameter names),
+    search the catalogue, and answer ``{"components", "total", "facets", "degraded", "relaxed",
+    "corrected"}`` (``relaxed`` and ``corrected``: see catalogue/search/recovery.py)."""
     q = normalise_text(arguments.get("q"))
     if len(arguments.get("q") or "") > 200:
         raise ValidationError({"q": ["at most 200 characters"]})
@@ -32,7 +31,7 @@ def search_components(
     if sort == "relevance" and not q:
         sort = "name"
     filters = parse_filters(lambda param: arguments.getlist(PARAMETER_OF[param]))
-    results = run_search(
+    results = search_catalogue(
         SearchQuery(
             q=q,
             filters=filters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.publiccode.formats import _graphemes, _is_language_tag, _is_spdx_expression
+from catalogue.publiccode.formats import _graphemes, _is_language_tag, is_spdx_expression
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_language_tags(tag: str, valid: bool) -> None:
     ],
 )
 def test_spdx_expressions(expression: str, valid: bool) -> None:
-    assert _is_spdx_expression(expression) is valid
+    assert is_spdx_expression(expression) is valid
 
 
 @pytest.mark.parametrize(

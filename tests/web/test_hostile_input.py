@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 
 from catalogue.models import OrgRole, Role
-from catalogue.services import accounts, disputes, submissions
+from catalogue.services import accounts, components, disputes, submissions
 from tests.contribute.conftest import COMPONENT, Account, make_account, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +105,7 @@ def world(app: Any) -> Iterator[dict[str, Any]]:
         maintainer = accounts.get_user(session, people["maintainer"].id)
         change = submissions.start_update(session, COMPONENT, actor=maintainer)
         submissions.submit_for_review(session, change.id, actor=maintainer)
-        claim = disputes.claims_of(submissions._component(session, COMPONENT))[0]  # noqa: SLF001
+        claim = disputes.claims_of(components.get_component(session, COMPONENT))[0]
         dispute = disputes.open_dispute(
             session, COMPONENT, claim_key=claim.key, reason="klopt niet", actor=maintainer
         )
