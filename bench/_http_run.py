@@ -21,13 +21,14 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -301,6 +302,8 @@ class Instances:
                     instance.database_url,
                     "--total",
                     str(instance.size),
+                    "--material-cache",
+                    str(self.root / "material.pickle"),
                 ],
                 env,
                 7200,
@@ -672,7 +675,14 @@ def rotate_mode(settings: Settings, work: Path, instances: Instances) -> dict[st
     return results
 
 
-def growth_mode(settings: Settings, work: Path, instances: Instances) -> dict[str, Any]:
+def growth_mode(
+    settings: Settings,
+    work: Path,
+    instances: Instances,
+    on_point: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Every size of every backend; ``on_point`` gets the results so far after each one."""
+    begun = time.perf_counter()
     wrk = Wrk(settings, work)
     results: dict[str, Any] = {"settings": settings.meta(), "machine": machine(), "points": []}
     for backend in settings.backends:
@@ -731,6 +741,10 @@ def growth_mode(settings: Settings, work: Path, instances: Instances) -> dict[st
             point["wall"] = time.perf_counter() - started
             results["points"].append(point)
             log(f"{instance.label}: done in {point['wall']:.0f} s")
+            if on_point is not None:
+                results["machine"]["load_end"] = os.getloadavg()[0]
+                results["wall"] = time.perf_counter() - begun
+                on_point(results)
     results["machine"]["load_end"] = os.getloadavg()[0]
     return results
 
@@ -742,6 +756,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit("usage: bench/http.sh [rotate|growth|all]")
     settings = Settings()
     settings.check()
+    # `timeout` and Ctrl-C: the servers are stopped and the databases dropped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http.sh: wrk is not installed (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="cw-bench-http-"))
@@ -755,11 +771,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             (work / "rotate.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
             report(HTTP_BLOCK, rotate_markdown(results), settings)
         if mode in {"growth", "all"}:
-            begun = time.perf_counter()
-            results = growth_mode(settings, work, instances)
-            results["wall"] = time.perf_counter() - begun
-            (work / "growth.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-            report(GROWTH_BLOCK, growth_markdown(results), settings)
+
+            def written(results: dict[str, Any]) -> None:
+                # After each size: an interrupted run still reports what it measured.
+                text = json.dumps(results, indent=1)
+                (work / "growth.json").write_text(text, encoding="utf-8")
+                report(GROWTH_BLOCK, growth_markdown(results), settings)
+
+            growth_mode(settings, work, instances, written)
     finally:
         instances.drop()
         if os.environ.get("KEEP_WORK") == "1":
