@@ -53,6 +53,7 @@ DEFAULT_SEED = 13
 VALUES_PER_FACET = 12
 # Shares of the search URLs per kind; one-word searches fill what the others leave.
 SHARES = {"gemma": 0.10, "pair": 0.35, "filtered": 0.20, "page2": 0.10}
+MODELS = frozenset(str(model) for model in HostingModel)
 _WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 
@@ -91,6 +92,17 @@ def _top(session: Session, column, *where) -> list[str]:  # noqa: ANN001 - a col
     return [str(value) for value, _count in session.execute(statement) if value]
 
 
+def hosting_models(session: Session) -> list[str]:
+    """The hosting models the components name (a JSON list per component), most frequent first."""
+    counts: Counter[str] = Counter()
+    for (models,) in session.execute(select(Component.hosting_models)):
+        counts.update(
+            str(entry.get("model")) for entry in models or [] if entry.get("model") in MODELS
+        )
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [model for model, _count in ordered[:VALUES_PER_FACET]]
+
+
 def facet_values(session: Session) -> dict[str, list[str]]:
     """Per facet (its URL parameter), the values the catalogue holds most often."""
     values = {
@@ -99,7 +111,7 @@ def facet_values(session: Session) -> dict[str, list[str]]:
         "development_status": _top(session, Component.development_status),
         "maintenance_type": _top(session, Component.maintenance_type),
         "technology_platform": _top(session, Component.technology_platform),
-        "hosting_model": [str(model) for model in HostingModel],
+        "hosting_model": hosting_models(session),
         "maintainer": _top(
             session,
             Organisation.slug,

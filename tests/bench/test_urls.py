@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 URLS = ROOT / "bench" / "_urls.py"
 ROTATE = ROOT / "bench" / "rotate.lua"
 WANTED = 2_000
-# Every this-many-th search URL is asked for through the app (100 of the 2,000).
-SAMPLE_EVERY = 20
+# Every this-many-th search URL is asked for through the app (50 of the 2,000).
+SAMPLE_EVERY = 40
 
 
 def _write_urls(database_url: str, directory: Path) -> tuple[list[str], list[str]]:
