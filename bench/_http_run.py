@@ -101,6 +101,7 @@ class Settings:
         default_factory=lambda: os.environ.get("BACKENDS", "whoosh postgres").split()
     )
     pg_url: str = os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    pg_prefix: str = os.environ.get("PG_PREFIX", "bench_growth_")
     keep: str = os.environ.get("BENCH_INSTANCES", "")
     write: bool = os.environ.get("NO_WRITE", "") != "1"
 
@@ -110,6 +111,8 @@ class Settings:
         for size in self.sizes:
             if not 1 <= size <= 100_000:
                 raise SystemExit("bench/http.sh: SIZES are totals of 1 to 100000 components")
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", self.pg_prefix):
+            raise SystemExit("bench/http.sh: PG_PREFIX is lower-case letters, digits and _")
         unknown = set(self.backends) - {"whoosh", "postgres"}
         if unknown or not self.backends:
             raise SystemExit("bench/http.sh: BACKENDS is whoosh, postgres or both")
@@ -236,7 +239,7 @@ class Instances:
         if backend == "whoosh":
             return f"sqlite:///{directory / 'catalogue.db'}"
         base = self.settings.pg_url.rsplit("/", 1)[0]
-        return f"{base}/bench_growth_{size}"
+        return f"{base}/{self.settings.pg_prefix}{size}"
 
     def get(self, backend: str, size: int | str) -> Instance:
         """The instance, built when this run or a kept one does not have it yet."""

@@ -26,7 +26,8 @@
 # the one-client runs), CONNECTIONS (8), THREADS (2), WORKERS (2), COMPONENTS (10000),
 # SEARCH_URLS (3000, at least 2000), SEARCH_QUERIES (300, growth's in-process searches),
 # SIZES ("1000 10000 100000"), BACKENDS ("whoosh postgres"),
-# PG_URL (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), NO_WRITE=1 (print only),
+# PG_URL (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), PG_PREFIX (bench_growth_:
+# the databases' names before the size), NO_WRITE=1 (print only),
 # KEEP_WORK=1 (keep wrk print-outs and JSON results), BENCH_INSTANCES=DIR (keep the built
 # catalogues there and reuse them while the scripts, migrations and data/ are unchanged).
 # Only 127.0.0.1 is targeted; every step is bounded in time; servers are stopped on exit.
