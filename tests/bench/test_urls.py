@@ -172,3 +172,82 @@ def test_the_growth_block_goes_right_after_the_http_block() -> None:
     again = replace_block(placed, "growth", "grows more")
     assert again == placed.replace("grows\n", "grows more\n")
     assert replace_block(again, "http", "new").count("<!-- growth:start -->") == 1
+
+
+def _run(rps: float, p95: float = 10.0, requests: int = 100) -> dict[str, Any]:
+    return {
+        "rps": rps,
+        "requests": requests,
+        "non_2xx": 0,
+        "socket_errors": 0,
+        "distinct": 1,
+        "rotate": {"p50": p95 / 2, "p95": p95, "p99": p95 * 2, "requests": requests},
+    }
+
+
+def _results(search: float, component: float, seed_search: float, page_p95: float) -> Any:
+    health = {"health-before": _run(1000.0, p95=4.0), "health-after": _run(1000.0, p95=4.0)}
+    timing = {"p50": 5.0, "p95": 10.0, "mean": 6.0, "max": 20.0}
+    return {
+        "settings": {
+            "duration": 10,
+            "warmup": 2,
+            "latency_duration": 10,
+            "connections": 8,
+            "threads": 2,
+            "workers": 2,
+            "search_urls": 3000,
+        },
+        "machine": {
+            "cpus": 2,
+            "load": 1.0,
+            "python": "3.11",
+            "gunicorn": "27",
+            "wrk": "wrk",
+            "date": "2026-12-07",
+        },
+        "wall": {"build": 1.0, "measure": 1.0},
+        "trivial": _run(1500.0),
+        "catalogues": {
+            "seed": {
+                "components": 102,
+                "seeded": 102,
+                "runs": {**health, "search": _run(seed_search), "component": _run(500.0)},
+            },
+            "10000": {
+                "components": 10000,
+                "seeded": 102,
+                "runs": {**health, "search": _run(search), "component": _run(component)},
+            },
+        },
+        "latency": {
+            "components": 10000,
+            "health": _run(200.0, p95=4.0),
+            "search": _run(20.0, p95=page_p95),
+            "component": _run(30.0, p95=page_p95),
+            "inprocess": {
+                "queries": 100,
+                "backend": "whoosh",
+                "backend_ms": timing,
+                "service_ms": timing,
+            },
+        },
+    }
+
+
+def test_the_report_judges_each_target_on_its_own_side_of_the_line() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from _report import rotate_markdown
+
+    def verdicts(text: str) -> list[str]:
+        rows = [line for line in text.splitlines() if line.startswith("| ") and "≥" in line]
+        rows += [line for line in text.splitlines() if line.startswith("| ") and "≤" in line]
+        return [row.rstrip(" |").rsplit("| ", 1)[-1] for row in rows]
+
+    # /health 1,000 requests/s; backend p95 10 ms; /health p95 4 ms (one client).
+    above = rotate_markdown(_results(160.0, 360.0, 410.0, page_p95=11.0))
+    assert verdicts(above) == ["met"] * 5
+    below = rotate_markdown(_results(140.0, 340.0, 390.0, page_p95=16.0))
+    assert verdicts(below) == ["**not met**"] * 5
+    # 1,000 of the trivial page's 1,500: 67%, so no explanation is asked for.
+    assert "67% of it (at least 60%)" in above
