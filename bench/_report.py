@@ -399,6 +399,8 @@ def growth_markdown(results: dict[str, Any]) -> str:
                 f"{_growth_word(k)})"
             )
         lines.append(f"- **{names[backend]}**: " + "; ".join(parts) + ".")
+    if results.get("note"):
+        lines += ["", str(results["note"])]
     return "\n".join(lines) + "\n"
 
 
