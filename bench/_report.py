@@ -158,6 +158,12 @@ def _machine(results: dict[str, Any]) -> str:
         f"average {machine['load']:.2f} at the start, {machine.get('load_end', float('nan')):.2f}"
         f" at the end; Python {machine['python']}, gunicorn {machine['gunicorn']}, "
         f"{machine['wrk'] or 'wrk'}; {machine['date']}"
+    ) + (
+        ". The load average was above the number of CPUs: other processes competed for them, "
+        "so the absolute figures are low and noisy, and only a run on a quiet machine can "
+        "judge the targets"
+        if max(machine["load"], machine.get("load_end", 0.0)) > machine["cpus"]
+        else ""
     )
 
 
@@ -250,9 +256,11 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         "",
         f"One client (wrk, 1 connection, 1 thread, {settings['latency_duration']}s per page) at "
         f"{latency['components']:,} components, a second gunicorn start with "
-        "`CATALOGUE_PAGE_CACHE_SIZE=0`, so every page is rendered. The search client asked for "
-        f"the first {inprocess['queries']} URLs of the search list; `bench/_inprocess.py` then "
-        "turned each of those URLs into the search page's own `SearchQuery` and timed "
+        "`CATALOGUE_PAGE_CACHE_SIZE=0`, so every page is rendered. The search client got "
+        f"{int(latency['search']['rotate'].get('requests', 0)):,} answers, for the first URLs of "
+        f"the search list in order; `bench/_inprocess.py` then took the first "
+        f"{inprocess['queries']:,} URLs of that list (those, and the next ones when fewer than "
+        "20 were answered), turned each into the search page's own `SearchQuery` and timed "
         f"`backend.search(query)` ({inprocess['backend']}) in one process, after one untimed "
         "pass, and the service's search as the page calls it (with the fallback to any word and "
         "the spelling correction when nothing is found).",
