@@ -696,6 +696,7 @@ def growth_mode(
                 "backend": backend,
                 "size": size,
                 "components": instance.components,
+                "load": os.getloadavg()[0],
             }
             if instance.reindex is None:
                 log(f"{instance.label}: timing a full reindex")

@@ -367,11 +367,12 @@ def growth_markdown(results: dict[str, Any]) -> str:
         f"{settings['duration']}s after a {settings['warmup']}s warm-up) rotating over "
         f"{settings['search_urls']:,} distinct search URLs, then over every component page. "
         "Memory: VmRSS of each gunicorn worker (/proc/PID/status) after that load, mean of "
-        f"the workers. {_machine(results)}. Wall time: {results['wall']:.0f} s.",
+        f"the workers. Load: the load average when the size's measurement began. "
+        f"{_machine(results)}. Wall time: {results['wall']:.0f} s.",
         "",
         "| Backend | Components | search p50 ms | search p95 ms | search pages/s | component "
-        "pages/s | full reindex s | MB per worker | wall s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "pages/s | full reindex s | MB per worker | wall s | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points:
         rss = point["rss_mb"]
@@ -381,7 +382,10 @@ def growth_markdown(results: dict[str, Any]) -> str:
             f"{point['search']['backend_ms']['p95']:.1f} | "
             f"{point['pages']['search']['rps']:,.0f} | {point['pages']['component']['rps']:,.0f} | "
             f"{point['reindex']['seconds']:.1f} | "
-            f"{sum(rss) / max(1, len(rss)):.0f} | {point['wall']:.0f} |"
+            f"{sum(rss) / max(1, len(rss)):.0f} | {point['wall']:.0f} | "
+            f"{point['load']:.1f} |"
+            if "load" in point
+            else f"{sum(rss) / max(1, len(rss)):.0f} | {point['wall']:.0f} | – |"
         )
     lines += [
         "",
