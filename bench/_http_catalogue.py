@@ -30,6 +30,7 @@ Derived state
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import tempfile
 import time
@@ -201,7 +202,23 @@ def count_components(database: Database) -> int:
         return session.scalar(select(func.count(Component.id))) or 0
 
 
-def grow(database: Database, total: int, *, seed: int = DEFAULT_SEED) -> int:
+def material_of(cache: Path | None) -> Any:
+    """bench/search.py's material (it seeds data/ into a throw-away database, which takes a
+    while); kept in ``cache`` (a pickle this script wrote) when given, and read from it then."""
+    if cache is not None and cache.exists():
+        with cache.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file, written below
+    with tempfile.TemporaryDirectory(prefix="cw-http-material-") as work:
+        material = load_material(Path(work))
+    if cache is not None:
+        with cache.open("wb") as handle:
+            pickle.dump(material, handle)
+    return material
+
+
+def grow(
+    database: Database, total: int, *, seed: int = DEFAULT_SEED, material_cache: Path | None = None
+) -> int:
     """Add synthetic components until the catalogue holds ``total``; returns how many were added."""
     state.install(database.session_factory)
     # No writer after commit: ``catalogue reindex`` builds the index and clears the outbox.
@@ -215,8 +232,7 @@ def grow(database: Database, total: int, *, seed: int = DEFAULT_SEED) -> int:
     if not lookup.gemma or not lookup.organisations:
         msg = "the catalogue is not seeded (no GEMMA elements or organisations): run `seed` first"
         raise SystemExit(msg)
-    with tempfile.TemporaryDirectory(prefix="cw-http-material-") as work:
-        material = load_material(Path(work))
+    material = material_of(material_cache)
     # A catalogue grown before gets other documents, so names and slugs do not repeat.
     documents = synthetic_documents(material, total - existing, seed + existing)
     added = 0
@@ -241,13 +257,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--total", type=int, default=10_000, help="components in all (default 10000)"
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--material-cache",
+        type=Path,
+        default=None,
+        help="pickle of the material from data/, written on the first run and read after",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.total <= MAX_TOTAL:
         parser.error(f"--total is 1 to {MAX_TOTAL:,}")
     database = Database(args.database_url)
     try:
         started = time.perf_counter()
-        added = grow(database, args.total, seed=args.seed)
+        added = grow(database, args.total, seed=args.seed, material_cache=args.material_cache)
         held = count_components(database)
     finally:
         database.dispose()
