@@ -151,7 +151,9 @@ class Contractor(Sourced, Base):
     __tablename__ = "contractor"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(300))
     until: Mapped[dt.date | None] = mapped_column(Date, default=None)
     email: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -166,7 +168,9 @@ class Contact(Sourced, Base):
     __tablename__ = "contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(300), default=None)
     phone: Mapped[str | None] = mapped_column(String(100), default=None)
@@ -181,7 +185,9 @@ class SoftwareDependency(Sourced, Base):
     __tablename__ = "software_dependency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(300))
     version_min: Mapped[str | None] = mapped_column(String(100), default=None)
@@ -201,7 +207,7 @@ class ComponentRequirement(Sourced, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
     required_component_id: Mapped[int] = mapped_column(
-        ForeignKey("component.id", ondelete="CASCADE")
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
     )
     optional: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -219,7 +225,9 @@ class ComponentStandard(Sourced, Base):
     __tablename__ = "component_standard"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
+    )
     standard_id: Mapped[int | None] = mapped_column(ForeignKey("gemma_element.id"), default=None)
     name: Mapped[str] = mapped_column(String(300))
     version: Mapped[str | None] = mapped_column(String(50), default=None)
@@ -236,7 +244,7 @@ class Realisation(Sourced, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
-    reference_component_id: Mapped[int] = mapped_column(ForeignKey("gemma_element.id"))
+    reference_component_id: Mapped[int] = mapped_column(ForeignKey("gemma_element.id"), index=True)
     basis: Mapped[str] = mapped_column(String(16))
     via_interface_id: Mapped[int | None] = mapped_column(
         ForeignKey("gemma_element.id"), default=None
@@ -272,7 +280,9 @@ class Usage(Sourced, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("component.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     # What kind of claim this is, in the words of its source (for example "publiccode.yaml usedBy").
     claim_type: Mapped[str | None] = mapped_column(Text, default=None)
@@ -295,7 +305,7 @@ class ImportRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     component_id: Mapped[int | None] = mapped_column(
-        ForeignKey("component.id", ondelete="SET NULL"), default=None
+        ForeignKey("component.id", ondelete="SET NULL"), default=None, index=True
     )
     source: Mapped[str] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
