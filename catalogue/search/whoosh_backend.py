@@ -42,6 +42,7 @@ from whoosh.searching import Searcher
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
+from catalogue.search._whoosh_writing import add_documents, add_halves, parallel_enabled
 from catalogue.search.interfaces import (
     FacetValue,
     Hit,
@@ -91,6 +92,9 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
 
 # Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
 POSTING_BLOCK = 1024
+
+# A rebuild of fewer documents stays in one process: starting a worker costs about a second.
+PARALLEL_FROM = 2_000
 
 # One token per line, case kept: facet values are keys, not words.
 _LINES = RegexTokenizer(r"[^\n]+")
@@ -170,10 +174,19 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, root: str | os.PathLike[str], *, array_ranking: bool = True) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        array_ranking: bool = True,
+        parallel_from: int | None = PARALLEL_FROM,
+    ) -> None:
         self.root = Path(root)
         # False leaves all ranking to Whoosh's collector (for comparison in tests).
         self.array_ranking = array_ranking
+        # A rebuild of at least this many documents writes two segments in two processes
+        # (_whoosh_writing); None keeps it in this process.
+        self.parallel_from = parallel_from
         self._stop_form_cache: dict[str, frozenset[str]] = {}
         self.schema = make_schema()
         # The open index of the live generation, kept between searches. Searches take the lock,
@@ -581,17 +594,20 @@ class WhooshBackend:
         self.root.mkdir(parents=True, exist_ok=True)
         generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
         generation.mkdir()
-        count = 0
         try:
             writer = index.create_in(str(generation), self.schema).writer(codec=_codec())
             try:
-                for document in documents:
-                    writer.add_document(**fields_of(document))
-                    count += 1
+                documents = list(documents)
+                count = len(documents)
+                if parallel_enabled(count, self.parallel_from):
+                    add_halves(writer, documents, _codec(), fields_of)
+                else:
+                    add_documents(writer, documents, fields_of)
+                    writer.commit(optimize=True)
             except BaseException:
-                writer.cancel()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
                 raise
-            writer.commit(optimize=True)
             self._point_current_at(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
