@@ -392,7 +392,7 @@ class WhooshBackend:
         anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
         hits = []
         for docnum in docnums[page[0] : page[1]].tolist():
-            stored = generation.searcher.stored_fields(docnum)
+            stored = generation.stored_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 if field not in words or (field not in anywhere and not occurs[field][docnum]):
