@@ -294,7 +294,13 @@ def _worker_main(job: Path, result: Path) -> None:
 def parallel_enabled(count: int, threshold: int | None) -> bool:
     """Whether a rebuild of ``count`` documents uses two processes (more than one core, and at
     least ``threshold`` documents; None never)."""
-    return threshold is not None and count >= threshold and (os.cpu_count() or 1) > 1
+    # Without a Python interpreter to start (an embedded one), the worker cannot run.
+    return (
+        threshold is not None
+        and count >= max(threshold, 2)
+        and (os.cpu_count() or 1) > 1
+        and bool(sys.executable)
+    )
 
 
 if __name__ == "__main__":
