@@ -42,7 +42,12 @@ from whoosh.searching import Searcher
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
-from catalogue.search._whoosh_writing import add_documents, add_halves, parallel_enabled
+from catalogue.search._whoosh_writing import (
+    REBUILD_LIMIT_MB,
+    add_documents,
+    add_halves,
+    parallel_enabled,
+)
 from catalogue.search.interfaces import (
     FacetValue,
     Hit,
@@ -595,7 +600,9 @@ class WhooshBackend:
         generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
         generation.mkdir()
         try:
-            writer = index.create_in(str(generation), self.schema).writer(codec=_codec())
+            writer = index.create_in(str(generation), self.schema).writer(
+                codec=_codec(), limitmb=REBUILD_LIMIT_MB
+            )
             try:
                 documents = list(documents)
                 count = len(documents)
