@@ -18,6 +18,10 @@ sorting and writing the postings. Both are per-token Python work, so two things 
   into another, and the index's table of contents then lists them in that order. A document
   keeps the number it would have in one segment, and the scores (idf and mean field length
   are sums over the segments) are the same, so the ranking is the same.
+
+Writing the postings also looks up each posting's field length in a file; those columns are
+read once, whole (``_ReadLengthsOnce``), and the postings stay in memory up to
+``REBUILD_LIMIT_MB`` instead of being spilled to disk and merged back.
 """
 
 from __future__ import annotations

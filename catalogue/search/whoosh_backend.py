@@ -11,7 +11,8 @@ A rebuild writes a complete new ``gen-*`` directory beside the live one, points 
 it with one ``os.replace`` (atomic on POSIX), and only then removes the old directory. A search
 that still has the old segments open keeps reading them (unlinked files stay readable while
 open); a search that resolved ``current`` just before the swap and finds its directory gone
-retries on the new one.
+retries on the new one. A rebuild of ``PARALLEL_FROM`` documents or more is written as two
+segments by two processes (_whoosh_writing.py).
 """
 
 from __future__ import annotations
