@@ -10,6 +10,7 @@ are the field lengths the ranking needs (see _whoosh_ranking).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -20,6 +21,9 @@ from whoosh.searching import Searcher
 
 from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search.query import FACETS, label_of
+
+# How many documents' stored fields an opened index keeps decoded.
+STORED_DOCUMENTS = 4_096
 
 # The positions of the set bits of every byte value.
 _BITS: tuple[tuple[int, ...], ...] = tuple(
@@ -42,6 +46,10 @@ class Generation:
         self._ranker: Ranker | None = None
         self._value_pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self._value_labels: dict[tuple[str, str], str] = {}
+        # A hit's stored fields (its texts, for the snippet) are unpickled and decompressed
+        # once per opened index, not on every page they appear on; bounded, as the documents
+        # people find are a small part of a large catalogue.
+        self.stored_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(searcher.stored_fields)
 
     @property
     def ranker(self) -> Ranker:

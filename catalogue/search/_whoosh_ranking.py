@@ -22,6 +22,7 @@ tests/search/test_whoosh_ranking.py checks scores and order against that collect
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,9 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
+
+# Posting lists an opened index keeps decoded (see Ranker).
+POSTING_LISTS = 512
 
 # A field length is stored as one byte; this table decodes every byte value at once.
 _LENGTH_OF_BYTE = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float64)
@@ -89,6 +93,9 @@ class Ranker:
         self._bm25 = weighting if type(weighting) is scoring.BM25F else None
         self._lengths: dict[str, np.ndarray] = {}
         self._ranks: dict[str, np.ndarray] = {}
+        # A term's posting list is read (a pickle per block) once per opened index and kept
+        # as arrays; bounded, as people ask for a few hundred words far more than the rest.
+        self._postings = functools.lru_cache(maxsize=POSTING_LISTS)(self._read_postings)
 
     # ------------------------------------------------------------ scoring
 
@@ -210,8 +217,15 @@ class Ranker:
             node.terms = {key: node.matched}
         return node
 
-    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers (of the whole index) and weights of a term's live postings."""
+    def _read_postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (of the whole index) and weights of a term's live postings
+        (read-only arrays: they are shared between searches)."""
+        docnums, weights = self._postings_of(fieldname, btext)
+        docnums.flags.writeable = False
+        weights.flags.writeable = False
+        return docnums, weights
+
+    def _postings_of(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         docnums: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for reader, offset in self.searcher.reader().leaf_readers():

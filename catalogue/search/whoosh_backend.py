@@ -11,7 +11,8 @@ A rebuild writes a complete new ``gen-*`` directory beside the live one, points 
 it with one ``os.replace`` (atomic on POSIX), and only then removes the old directory. A search
 that still has the old segments open keeps reading them (unlinked files stay readable while
 open); a search that resolved ``current`` just before the swap and finds its directory gone
-retries on the new one.
+retries on the new one. A rebuild of ``PARALLEL_FROM`` documents or more is written as two
+segments by two processes (_whoosh_writing.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ from whoosh.searching import Searcher
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
+from catalogue.search._whoosh_writing import (
+    REBUILD_LIMIT_MB,
+    add_documents,
+    add_halves,
+    parallel_enabled,
+)
 from catalogue.search.interfaces import (
     FacetValue,
     Hit,
@@ -91,6 +98,9 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
 
 # Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
 POSTING_BLOCK = 1024
+
+# A rebuild of fewer documents stays in one process: starting a worker costs about a second.
+PARALLEL_FROM = 2_000
 
 # One token per line, case kept: facet values are keys, not words.
 _LINES = RegexTokenizer(r"[^\n]+")
@@ -170,10 +180,19 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, root: str | os.PathLike[str], *, array_ranking: bool = True) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        array_ranking: bool = True,
+        parallel_from: int | None = PARALLEL_FROM,
+    ) -> None:
         self.root = Path(root)
         # False leaves all ranking to Whoosh's collector (for comparison in tests).
         self.array_ranking = array_ranking
+        # A rebuild of at least this many documents writes two segments in two processes
+        # (_whoosh_writing); None keeps it in this process.
+        self.parallel_from = parallel_from
         self._stop_form_cache: dict[str, frozenset[str]] = {}
         self.schema = make_schema()
         # The open index of the live generation, kept between searches. Searches take the lock,
@@ -379,7 +398,7 @@ class WhooshBackend:
         anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
         hits = []
         for docnum in docnums[page[0] : page[1]].tolist():
-            stored = generation.searcher.stored_fields(docnum)
+            stored = generation.stored_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 if field not in words or (field not in anywhere and not occurs[field][docnum]):
@@ -581,17 +600,22 @@ class WhooshBackend:
         self.root.mkdir(parents=True, exist_ok=True)
         generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
         generation.mkdir()
-        count = 0
         try:
-            writer = index.create_in(str(generation), self.schema).writer(codec=_codec())
+            writer = index.create_in(str(generation), self.schema).writer(
+                codec=_codec(), limitmb=REBUILD_LIMIT_MB
+            )
             try:
-                for document in documents:
-                    writer.add_document(**fields_of(document))
-                    count += 1
+                documents = list(documents)
+                count = len(documents)
+                if parallel_enabled(count, self.parallel_from):
+                    add_halves(writer, documents, _codec(), fields_of)
+                else:
+                    add_documents(writer, documents, fields_of)
+                    writer.commit(optimize=True)
             except BaseException:
-                writer.cancel()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
                 raise
-            writer.commit(optimize=True)
             self._point_current_at(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
