@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# The pinned, hashed versions of every package (scripts/lock.sh writes the lock), then the
+# project itself on top of them.
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+.venv/bin/python -m pip install --quiet --no-deps -e .
 
 mkdir -p instance
 if [ ! -s instance/secret_key ]; then

@@ -16,7 +16,10 @@ fi
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# The pinned, hashed versions of every package (scripts/lock.sh writes the lock), then the
+# project itself on top of them.
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements-test.lock
+.venv/bin/python -m pip install --quiet --no-deps -e ".[test]"
 
 # PostgreSQL is started by the machine; start it if it is installed but down.
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
