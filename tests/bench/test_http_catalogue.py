@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "_http_catalogue.py"
 # How many components the seed loads, counted from data/ (46 once, 102 now), and a total that
 # adds the same 74 synthetic ones whatever that count is.
-SEEDED = len(read_catalogue_file(DATA_DIR / COMPONENTS_FILE)["components"])
-TOTAL = SEEDED + 74
+SYNTHETIC = 74  # components the test grows the catalogue by
+
+
+def seeded() -> int:
+    """How many components the seed file holds (read when a test asks, not at collection)."""
+    return len(read_catalogue_file(DATA_DIR / COMPONENTS_FILE)["components"])
 
 
 def _grow(database_url: str, total: int) -> str:
@@ -54,18 +58,19 @@ def test_synthetic_components_are_served_like_real_ones(
     )
     from catalogue.services.components import get_component
 
-    output = _grow(database_url, TOTAL)
-    assert f"{TOTAL} components in the catalogue ({TOTAL - SEEDED} synthetic added" in output
+    total = seeded() + SYNTHETIC
+    output = _grow(database_url, total)
+    assert f"{total} components in the catalogue ({SYNTHETIC} synthetic added" in output
 
     database = app.extensions["catalogue_db"]
     with database.session() as session:
-        assert session.scalar(select(func.count(Component.id))) == TOTAL
+        assert session.scalar(select(func.count(Component.id))) == total
         synthetic = list(
             session.scalars(
                 select(Component).where(Component.url.like("https://synthetic.invalid/%"))
             )
         )
-        assert len(synthetic) == TOTAL - SEEDED
+        assert len(synthetic) == SYNTHETIC
         # Written through the project's session hooks: the generation moved, the outbox holds
         # one row per new component until the index is built.
         assert (session.scalar(select(CatalogueState.generation)) or 0) > 0
@@ -92,7 +97,7 @@ def test_synthetic_components_are_served_like_real_ones(
 
     reindexed = runner.invoke(args=["catalogue", "reindex"])
     assert reindexed.exit_code == 0, reindexed.output
-    assert f"search index rebuilt with {TOTAL} documents" in reindexed.output
+    assert f"search index rebuilt with {total} documents" in reindexed.output
     with database.session() as session:
         assert session.scalar(select(func.count(SearchOutbox.id))) == 0
 
@@ -108,22 +113,22 @@ def test_synthetic_components_are_served_like_real_ones(
     assert found.status_code == 200
     results = found.get_data(as_text=True)
     assert f'href="/componenten/{slug}"' in results
-    total = re.search(r"(\d+) componenten? gevonden", results)
-    assert total and int(total.group(1)) >= 1
+    found_total = re.search(r"(\d+) componenten? gevonden", results)
+    assert found_total and int(found_total.group(1)) >= 1
     counts = [int(n) for n in re.findall(r'<label for="[^"]+">[^<]+ \((\d+)\)</label>', results)]
-    assert counts and max(counts) <= int(total.group(1))
+    assert counts and max(counts) <= int(found_total.group(1))
 
     # Every component, real and synthetic, is in the index: the counts of the layers (one per
     # component, "onbekend" when none is known) add up to the whole catalogue.
     everything = client.get("/componenten").get_data(as_text=True)
-    assert re.search(rf"\b{TOTAL} componenten\b", everything)
+    assert re.search(rf"\b{total} componenten\b", everything)
     layers = re.findall(
         r'name="laag" value="[^"]+"[^>]*>\s*<label for="[^"]+">[^<]+ \((\d+)\)</label>',
         everything,
     )
-    assert sum(int(n) for n in layers) == TOTAL
+    assert sum(int(n) for n in layers) == total
 
 
 def test_a_catalogue_at_its_total_is_left_alone(database_url: str) -> None:
-    output = _grow(database_url, SEEDED - 6)
-    assert f"{SEEDED} components in the catalogue (0 synthetic added" in output
+    output = _grow(database_url, seeded() - 6)
+    assert f"{seeded()} components in the catalogue (0 synthetic added" in output

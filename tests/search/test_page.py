@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from catalogue.search import SearchService
-from tests.search.conftest import SEEDED_COMPONENTS
+from tests.search.conftest import seeded_components
 
 HX = {"HX-Request": "true"}
 
@@ -145,7 +145,7 @@ def test_the_component_list_still_pages_through_everything_by_name(
         seen += re.findall(r'<h3><a href="/componenten/[^"]+">([^<]+)</a></h3>', html)
         found = re.search(r'rel="next" href="([^"]+)"', html)
         url = found.group(1).replace("&amp;", "&") if found else ""
-    assert len(seen) == SEEDED_COMPONENTS
+    assert len(seen) == seeded_components()
     assert seen == sorted(seen, key=str.casefold)
 
 
@@ -153,7 +153,7 @@ def test_a_page_past_the_end_shows_the_last_page(
     search_app: Any, indexed: SearchService, client: Any
 ) -> None:
     html = _html(client.get("/componenten?page=999"))
-    pages = -(-SEEDED_COMPONENTS // 20)  # 20 components a page
+    pages = -(-seeded_components() // 20)  # 20 components a page
     assert f"Pagina {pages} van {pages}" in html
     assert _html(client.get("/componenten?page=abc")).count("<h3>") == 20
 

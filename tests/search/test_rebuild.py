@@ -15,7 +15,7 @@ from catalogue.models import SearchOutbox
 from catalogue.search import SearchService, get_service
 from catalogue.search.interfaces import SearchQuery
 from catalogue.services.components import get_component
-from tests.search.conftest import SEEDED_COMPONENTS
+from tests.search.conftest import seeded_components
 
 
 def _generations(root: Path) -> list[str]:
@@ -28,7 +28,7 @@ def test_reindex_builds_a_new_directory_and_swaps_it_in(
     root = tmp_path / "index"
     result = runner.invoke(args=["catalogue", "reindex"])
     assert result.exit_code == 0, result.output
-    assert f"{SEEDED_COMPONENTS} documents" in result.output
+    assert f"{seeded_components()} documents" in result.output
     first = os.readlink(root / "current")
     assert _generations(root) == [first]
 
@@ -60,13 +60,13 @@ def test_searches_keep_working_while_the_index_is_rebuilt(indexed: SearchService
     thread.start()
     try:
         for _ in range(3):
-            assert indexed.rebuild() == SEEDED_COMPONENTS
+            assert indexed.rebuild() == seeded_components()
     finally:
         stop.set()
         thread.join(timeout=30)
     # ... still reads it after the swap removed its directory.
     try:
-        assert len(in_flight.search(wq.Every(), limit=None)) == SEEDED_COMPONENTS
+        assert len(in_flight.search(wq.Every(), limit=None)) == seeded_components()
     finally:
         in_flight.close()
     assert failures == []
