@@ -286,8 +286,8 @@ def _parse(data: bytes) -> Any:
 class _LocalResolver(etree.Resolver):
     """Serve the schemas' ``xml.xsd`` import from data/archimate, never from the network."""
 
-    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:  # noqa: ARG002 - lxml's signature
-        if system_url.endswith("/xml.xsd") or system_url == "xml.xsd":
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:  # noqa: ARG002 - lxml's signature
+        if system_url is not None and (system_url.endswith("/xml.xsd") or system_url == "xml.xsd"):
             return self.resolve_filename(str(SCHEMA_DIR / "xml.xsd"), context)
         return None
 
@@ -627,42 +627,46 @@ def write(
     # <elements> needs at least one child: an empty landscape leaves it out.
     elements = etree.SubElement(root, _q("elements")) if applications else None
     app_ids: list[str] = []
-    for number, app in enumerate(applications, start=1):
-        identifier = _identifier(app.element, f"id-app-{number}", taken)
-        app_ids.append(identifier)
-        node = etree.SubElement(elements, _q("element"), identifier=identifier)
-        node.set(f"{{{XSI}}}type", "ApplicationComponent")
-        etree.SubElement(node, _q("name"), {lang: language}).text = app.name
-        if app.notes:
-            etree.SubElement(node, _q("documentation"), {lang: language}).text = app.notes
-        values: list[tuple[str, str]] = []
-        for key, value in (
-            ("url", app.url),
-            ("supplier", app.supplier),
-            ("version", app.version),
-            ("hosting", app.hosting),
-            ("contract_end", app.contract_end.isoformat() if app.contract_end else None),
-            ("notice_months", str(app.notice_months) if app.notice_months is not None else None),
-        ):
-            if value is not None:
-                values.append((EXPORT_NAMES[key], value))
-        values.extend(app.properties.items())
-        add_properties(node, values)
-
-    used = sorted({slug for app in applications for slug in app.reference_components})
     ref_ids: dict[str, str] = {}
-    for slug in used:
-        reference = reference_components.get(slug)
-        if reference is None:
-            continue
-        fallback = f"id-{reference.object_id}" if reference.object_id else f"id-ref-{slug}"
-        identifier = _identifier(fallback, f"id-ref-{len(ref_ids) + 1}", taken)
-        ref_ids[slug] = identifier
-        node = etree.SubElement(elements, _q("element"), identifier=identifier)
-        node.set(f"{{{XSI}}}type", "ApplicationComponent")
-        etree.SubElement(node, _q("name"), {lang: language}).text = reference.name
-        if reference.object_id:
-            add_properties(node, [("Object ID", reference.object_id)])
+    if elements is not None:
+        for number, app in enumerate(applications, start=1):
+            identifier = _identifier(app.element, f"id-app-{number}", taken)
+            app_ids.append(identifier)
+            node = etree.SubElement(elements, _q("element"), identifier=identifier)
+            node.set(f"{{{XSI}}}type", "ApplicationComponent")
+            etree.SubElement(node, _q("name"), {lang: language}).text = app.name
+            if app.notes:
+                etree.SubElement(node, _q("documentation"), {lang: language}).text = app.notes
+            values: list[tuple[str, str]] = []
+            for key, value in (
+                ("url", app.url),
+                ("supplier", app.supplier),
+                ("version", app.version),
+                ("hosting", app.hosting),
+                ("contract_end", app.contract_end.isoformat() if app.contract_end else None),
+                (
+                    "notice_months",
+                    str(app.notice_months) if app.notice_months is not None else None,
+                ),
+            ):
+                if value is not None:
+                    values.append((EXPORT_NAMES[key], value))
+            values.extend(app.properties.items())
+            add_properties(node, values)
+
+        used = sorted({slug for app in applications for slug in app.reference_components})
+        for slug in used:
+            reference = reference_components.get(slug)
+            if reference is None:
+                continue
+            fallback = f"id-{reference.object_id}" if reference.object_id else f"id-ref-{slug}"
+            identifier = _identifier(fallback, f"id-ref-{len(ref_ids) + 1}", taken)
+            ref_ids[slug] = identifier
+            node = etree.SubElement(elements, _q("element"), identifier=identifier)
+            node.set(f"{{{XSI}}}type", "ApplicationComponent")
+            etree.SubElement(node, _q("name"), {lang: language}).text = reference.name
+            if reference.object_id:
+                add_properties(node, [("Object ID", reference.object_id)])
 
     relations: list[tuple[str, str, str]] = []
     for app, app_id in zip(applications, app_ids, strict=True):
@@ -724,9 +728,9 @@ def _write_view(
     etree.SubElement(view, _q("name"), {lang: language}).text = view_name
 
     groups: dict[str, list[str | None]] = {}
-    for slug in ref_ids:
-        group = reference_components[slug].group or no_group
-        groups.setdefault(group, []).append(slug)
+    for ref_slug in ref_ids:
+        group = reference_components[ref_slug].group or no_group
+        groups.setdefault(group, []).append(ref_slug)
     loose = [
         i for i, app in enumerate(applications) if not set(app.reference_components) & set(ref_ids)
     ]

@@ -199,7 +199,7 @@ class Interface(_Part):
 class ReferenceLink(_Part):
     """The component realises a GEMMA reference component, on a basis that is stated."""
 
-    gemma_id: Required = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    gemma_id: Required = Field(default=None, validate_default=True)
     name: Text | None = None
     basis: Annotated[RealisationBasis | None, _one_of(RealisationBasis)] = None
     via_interface: Interface | Text | None = None
@@ -217,7 +217,7 @@ class ReferenceLink(_Part):
 class StandardClaim(_Part):
     """The component claims to implement a standard (GEMMA's, when ``gemma_id`` is given)."""
 
-    name: Required = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    name: Required = Field(default=None, validate_default=True)
     gemma_id: Text | None = None
     version: Text | None = None
     source: Text | None = None
@@ -226,7 +226,7 @@ class StandardClaim(_Part):
 class Requirement(_Part):
     """Another catalogue component this one needs to run."""
 
-    component: Required = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    component: Required = Field(default=None, validate_default=True)
     optional: bool | None = None
     source: Text | None = None
 
@@ -234,7 +234,7 @@ class Requirement(_Part):
 class Offer(_Part):
     """A supplier offers the component (as SaaS, support, ...), in a jurisdiction."""
 
-    supplier: Required = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    supplier: Required = Field(default=None, validate_default=True)
     kind: Annotated[OfferKind | None, _one_of(OfferKind)] = None
     jurisdiction: Annotated[Jurisdiction | None, _one_of(Jurisdiction)] = None
     source: Text | None = None
@@ -249,9 +249,9 @@ class ComponentDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     slug: Text | None = None
-    name: RequiredText = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    name: RequiredText = Field(default=None, validate_default=True)
     url: RequiredText = Field(
-        default=None,  # type: ignore[assignment]
+        default=None,
         validate_default=True,
         description="The repository URL; the key a component is found by",
     )
@@ -398,11 +398,11 @@ class ImportVerdict(_Answer):
 class ComponentAnswer(ComponentDocument):
     """``GET /components/{slug}``: the document, its users with sources, its last import."""
 
-    slug: str  # type: ignore[assignment]
+    slug: str
     name: RequiredText
     url: RequiredText
-    reference_components: list[ReferenceLink]  # type: ignore[assignment]
-    source: Text | None  # type: ignore[assignment]
+    reference_components: list[ReferenceLink]
+    source: Text | None
     users: list[UsageClaim]
     required_by: list[str] = Field(default_factory=list)
     latest_import: ImportVerdict | None = None

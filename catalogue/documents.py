@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from catalogue import component_document
 
@@ -112,7 +112,7 @@ def _publiccode_extra(record: Mapping[str, Any]) -> dict[str, Any]:
     }
     if nl_rest:
         extra["nl"] = nl_rest
-    return _jsonable(extra)
+    return cast("dict[str, Any]", _jsonable(extra))
 
 
 def merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

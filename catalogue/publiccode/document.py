@@ -78,7 +78,7 @@ class _Reader(_ExtensionReader):
         return record
 
     def version(self, doc: dict[str, Any]) -> str | None:
-        version = doc.get("publiccodeYmlVersion")
+        version: str | None = doc.get("publiccodeYmlVersion")
         if version is None or version == "":
             if "publiccodeYmlVersion" not in self.broken_sections:
                 self.report(
@@ -122,14 +122,14 @@ class _Reader(_ExtensionReader):
         return version
 
     def name(self, doc: dict[str, Any]) -> str | None:
-        name = doc.get("name")
+        name: str | None = doc.get("name")
         if not name or not name.strip():
             self.missing("name", level="fatal")
             return None
         return name.strip()
 
     def repository_url(self, doc: dict[str, Any]) -> str | None:
-        url = doc.get("url")
+        url: str | None = doc.get("url")
         if not url:
             self.missing("url", level="fatal")
             return None

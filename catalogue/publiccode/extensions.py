@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from catalogue.publiccode.formats import _IPA_CODE
 from catalogue.publiccode.nodes import _is_empty, _Node, _plain
@@ -61,7 +61,8 @@ class _ExtensionReader(_SectionReader):
                 "codiceIPA must be a valid Italian Public Administration Code (iPA).",
                 "codiceIPA moet een geldige Italiaanse overheidscode (iPA) zijn.",
             )
-        return _plain(self.value_nodes[section_name])
+        # The section is a mapping (read with .get above), so _plain gives a dict.
+        return cast("dict[str, Any]", _plain(self.value_nodes[section_name]))
 
     def deprecated_country(self, key: str) -> None:
         self.report(

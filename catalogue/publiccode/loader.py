@@ -15,7 +15,7 @@ from typing import Any, Final
 import yaml
 
 from catalogue.publiccode.messages import Issue, PubliccodeError, _issue
-from catalogue.publiccode.nodes import _Node
+from catalogue.publiccode.nodes import _Kind, _Node
 
 MAX_BYTES: Final = 1024 * 1024
 # Real publiccode.yml files nest at most five levels (description.en.features[0] is three);
@@ -155,9 +155,12 @@ def _binary(where: tuple[int, int]) -> Issue:
     )
 
 
-def _loader_class() -> type:
+def _loader_class() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
     # libyaml is much faster on large input; both report the same marks for our purposes.
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+        yaml, "CSafeLoader", yaml.SafeLoader
+    )
+    return loader
 
 
 def _resolve(text: str, tag: str | None, plain: bool) -> tuple[str, str | None]:
@@ -234,11 +237,12 @@ def _compose(text: str) -> tuple[_Node | None, list[Issue]]:
                     if unknown_tag is not None:
                         warnings.append(_tag_issue(where, unknown_tag))
                     attach(_Node("scalar", *where, text=event.value, type=kind, plain=plain))
-                else:
+                elif isinstance(event, yaml.CollectionStartEvent):
+                    # The only node events left: a mapping's or a sequence's start.
                     if event.tag not in (None, "!") and not event.implicit:
                         warnings.append(_tag_issue(where, event.tag))
-                    kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                    node = _Node(kind, *where)
+                    shape: _Kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                    node = _Node(shape, *where)
                     attach(node)
                     stack.append(node)
                     if len(stack) > MAX_DEPTH:

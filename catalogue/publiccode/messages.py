@@ -52,6 +52,8 @@ class PubliccodeError(Exception):
 
 
 def _issue(code: str, key: str, where: _Node | tuple[int, int] | None, en: str, nl: str) -> Issue:
+    line: int | None
+    column: int | None
     if isinstance(where, _Node):
         line, column = where.line, where.column
     elif where is None:

@@ -540,7 +540,7 @@ ORG_ROLE_UNKNOWN = FieldError(ErrorCode.ORG_ROLE_UNKNOWN)
 DECISION_UNKNOWN = FieldError(ErrorCode.DECISION_UNKNOWN)
 
 
-def _members_query(actor: User) -> Select[tuple[User]]:
+def _members_query(actor: User) -> Select[User]:
     """Accounts whose membership ``actor`` may decide: all for an admin, else their organisation's."""
     require(actor, Permission.CONFIRM_MEMBERS)
     query = select(User).options(selectinload(User.organisation)).where(User.id != actor.id)

@@ -171,12 +171,12 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         errors.setdefault("min_status", []).append(f"must be one of {', '.join(STATUSES)}")
     switches: dict[str, bool] = {}
     for key in ("open_source_only", "strict"):
-        value = data.get(key, False)
-        if isinstance(value, str):
-            value = value.lower() in ("1", "true", "yes", "ja", "on")
-        if not isinstance(value, bool):
+        switch = data.get(key, False)
+        if isinstance(switch, str):
+            switch = switch.lower() in ("1", "true", "yes", "ja", "on")
+        if not isinstance(switch, bool):
             errors.setdefault(key, []).append("must be true or false")
-        switches[key] = bool(value)
+        switches[key] = bool(switch)
     weights = dict(DEFAULT_WEIGHTS)
     raw_weights = data.get("weights") or {}
     if not isinstance(raw_weights, Mapping):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -415,6 +416,8 @@ def to_xlsx(comparison: Comparison, labels: Mapping[str, str], stamp: Stamp) -> 
     """The comparison as an .xlsx workbook: the table, and a second sheet with every source."""
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet, active
+        raise TypeError("a new workbook has no active worksheet")
     sheet.title = str(labels.get("sheet_comparison", "comparison"))[:31]
     heading = _heading(stamp, labels)
     for line in heading:
@@ -433,7 +436,7 @@ def to_xlsx(comparison: Comparison, labels: Mapping[str, str], stamp: Stamp) -> 
     sheet.column_dimensions["A"].width = 34
     for index in range(len(comparison.components)):
         sheet.column_dimensions[chr(ord("B") + index)].width = 40
-    sheet.freeze_panes = sheet.cell(row=first + 1, column=2)
+    sheet.freeze_panes = sheet.cell(row=first + 1, column=2).coordinate
 
     listed = workbook.create_sheet(str(labels.get("sources", "sources"))[:31])
     for line in heading:

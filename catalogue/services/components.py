@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Result, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import documents
@@ -31,6 +32,8 @@ from catalogue.models import (
 from catalogue.services.gemma import elements_by_gemma_id
 from catalogue.services.organisations import resolve_organisation
 from catalogue.text import normalise_repository_url, slugify
+
+_T = TypeVar("_T")
 
 
 def get_component(session: Session, slug: str) -> Component:
@@ -114,7 +117,7 @@ class ResultCard:
 
 # Which link to a reference component is the main one: the component's own word first, then a
 # link made by hand with a reason, then one derived from an interface it provides.
-_BASIS_ORDER = {
+_BASIS_ORDER: dict[str, int] = {
     RealisationBasis.DECLARED: 0,
     RealisationBasis.MANUAL: 1,
     RealisationBasis.DERIVED: 2,
@@ -136,25 +139,31 @@ def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
     """The result card of each component with one of these slugs, by slug (one statement)."""
     if not slugs:
         return {}
-    rows = session.execute(
-        select(
-            Component.slug,
-            Component.development_status,
-            Component.license,
-            Realisation.basis,
-            Realisation.id,
-            GemmaElement.slug,
-            GemmaElement.name,
-        )
-        .outerjoin(Realisation, Realisation.component_id == Component.id)
-        .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
-        .where(Component.slug.in_(slugs))
+    # The outer joins leave the Realisation and GemmaElement columns None for a component
+    # without links; SQLAlchemy's types do not say so, hence the cast.
+    rows = cast(
+        "Result[str, str | None, str | None, str | None, int | None, str | None, str | None]",
+        session.execute(
+            select(
+                Component.slug,
+                Component.development_status,
+                Component.license,
+                Realisation.basis,
+                Realisation.id,
+                GemmaElement.slug,
+                GemmaElement.name,
+            )
+            .outerjoin(Realisation, Realisation.component_id == Component.id)
+            .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+            .where(Component.slug.in_(slugs))
+        ),
     )
     facts: dict[str, tuple[str | None, str | None]] = {}
     main: dict[str, tuple[tuple[int, int], tuple[str, str]]] = {}
     for slug, status, license_, basis, realisation_id, reference_slug, name in rows:
         facts[slug] = (status, license_)
-        if realisation_id is None:
+        # No link: the outer joins make these four None together (none is nullable in its table).
+        if realisation_id is None or basis is None or reference_slug is None or name is None:
             continue
         rank = (_BASIS_ORDER.get(basis, len(_BASIS_ORDER)), realisation_id)
         if slug not in main or rank < main[slug][0]:
@@ -426,7 +435,7 @@ def _write_links(
     offers = []
     for index, offer in enumerate(document.get("offers") or []):
         supplier = _resolve(
-            lambda o=offer: resolve_organisation(session, str(o["supplier"])),
+            partial(resolve_organisation, session, str(offer["supplier"])),
             f"{where}.offers[{index}].supplier",
         )
         offers.append(
@@ -592,7 +601,7 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _resolve(lookup: Callable[[], Any], path: str) -> Any:
+def _resolve(lookup: Callable[[], _T], path: str) -> _T:
     try:
         return lookup()
     except NotFound as error:

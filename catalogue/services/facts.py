@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import (  # type: ignore[import-untyped]  # ships no types nor stubs
+    ExpressionError,
+    get_spdx_licensing,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -284,12 +287,12 @@ def _value_of(
             if isinstance(r, dict)
         ]
         assert on is not None  # noqa: S101  (the caller checked derived_on first)
-        value = status_from_releases(clean, on=on)
-        if value is None:
+        status = status_from_releases(clean, on=on)
+        if status is None:
             return None, ["releases: no release within 18 months; nothing can be derived"], {}
-        if stated is not None and str(stated) != value:
-            return None, [f"value: '{stated}' but the release-history rule gives '{value}'"], {}
-        return value, [], {"releases": clean}
+        if stated is not None and str(stated) != status:
+            return None, [f"value: '{stated}' but the release-history rule gives '{status}'"], {}
+        return status, [], {"releases": clean}
     if stated not in (True, "true"):
         return None, ["value: self_hostable can only be derived as true"], {}
     return "true", [], {}

@@ -532,4 +532,5 @@ def claims_per_standard(session: Session) -> dict[int, int]:
         .where(ComponentStandard.standard_id.is_not(None))
         .group_by(ComponentStandard.standard_id)
     )
-    return {standard_id: count for standard_id, count in rows}
+    # The query leaves out rows without a standard; the condition narrows the type to match.
+    return {standard_id: count for standard_id, count in rows if standard_id is not None}

@@ -433,9 +433,11 @@ def _run_spec(
     database: Database, spec: SourceSpec, fetcher: Fetcher, settings: Settings
 ) -> list[SourceResult]:
     if spec.kind == "url":
-        return [
-            _one(database, Candidate(urls=(spec.value,), listed_as=spec.value), fetcher, settings)
-        ]
+        # Without skip_absent, _one gives None only for a candidate without URLs (not this one).
+        result = _one(
+            database, Candidate(urls=(spec.value,), listed_as=spec.value), fetcher, settings
+        )
+        return [result] if result is not None else []
     if spec.kind == "github_org":
         candidates, failure = github_candidates(
             fetcher, settings.github_api_url, spec.value, settings.github_token
@@ -480,7 +482,8 @@ def _run_registered(
             )
             if s.url not in done
         ]
-    return [
+    # Without skip_absent, _one gives None only for a candidate without URLs (none of these).
+    results = (
         _one(
             database,
             Candidate(urls=(url,), listed_as=listed),
@@ -489,7 +492,8 @@ def _run_registered(
             registered_by=HarvestSourceKind.MAINTAINER,
         )
         for url, listed in urls
-    ]
+    )
+    return [result for result in results if result is not None]
 
 
 def _one(

@@ -56,8 +56,11 @@ def expected_review_time(session: Session) -> ReviewTime | None:
         .order_by(Submission.decided_at.desc())
         .limit(RECENT_DECISIONS)
     ).all()
+    # The query leaves out rows without both times; the condition narrows the types to match.
     waits = [
-        (_aware(decided) - _aware(submitted)).total_seconds() / 86400 for submitted, decided in rows
+        (_aware(decided) - _aware(submitted)).total_seconds() / 86400
+        for submitted, decided in rows
+        if submitted is not None and decided is not None
     ]
     waits = [wait for wait in waits if wait >= 0]
     if len(waits) < MIN_DECISIONS:
@@ -65,7 +68,7 @@ def expected_review_time(session: Session) -> ReviewTime | None:
     return ReviewTime(median_days=statistics.median(waits), decisions=len(waits))
 
 
-def _news_query(user: User) -> Select[tuple[int]]:
+def _news_query(user: User) -> Select[int]:
     query = (
         select(ReviewComment.submission_id)
         .join(Submission, Submission.id == ReviewComment.submission_id)

@@ -72,6 +72,10 @@ def read_catalogue_file(path: Path) -> dict[str, Any]:
         CatalogueFile.model_validate(content)
     except PydanticValidationError as error:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is None:  # not reached: the text was read as a mapping above
+            raise ValidationError(
+                {path.name: ["must be a mapping with a 'components' list"]}
+            ) from error
         errors: dict[str, list[str]] = {}
         for item in error.errors(include_url=False):
             loc = tuple(item["loc"])

@@ -108,7 +108,7 @@ def _text(value: Any, limit: int = 2000) -> str | None:
 def _apply_step(
     session: Session, submission: Submission, step: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    document = documents.jsonable(dict(submission.document))
+    document: dict[str, Any] = documents.jsonable(dict(submission.document))  # a dict stays one
     label = source_label(submission)
     errors: dict[str, list[str]] = {}
     # Keys the data leaves out keep their value: a caller changes only what it sends.
