@@ -106,11 +106,13 @@ def test_every_code_has_a_message_in_both_languages() -> None:
     from flask_babel import force_locale
 
     from catalogue import i18n
+    from catalogue.extensions import babel
     from catalogue.web.messages import MESSAGES, translate
 
     assert set(MESSAGES) == set(ErrorCode)
     app = Flask("catalogue", root_path=str(ROOT / "catalogue"))
     app.config["LANGUAGES"] = ["nl", "en"]
+    babel.init_app(app, locale_selector=i18n.select_locale, default_locale="nl")
     i18n.init_app(app)
     with app.test_request_context():
         with force_locale("nl"):
