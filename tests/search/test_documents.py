@@ -10,7 +10,7 @@ from catalogue.models import Component
 from catalogue.search.documents import digest, document_from
 from catalogue.search.query import FACETS, UNKNOWN
 from catalogue.search.sync import load_documents
-from tests.search.conftest import SEEDED_COMPONENTS
+from tests.search.conftest import seeded_components
 
 
 def _document(session: Any, slug: str) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def test_open_zaak_document_has_texts_per_language_and_facets_by_key_and_name(
 
 def test_every_seeded_component_maps_and_every_facet_has_a_value(session: Any) -> None:
     documents = load_documents(session)
-    assert len(documents) == SEEDED_COMPONENTS
+    assert len(documents) == seeded_components()
     for document in documents:
         assert all(document["facets"][f.name] for f in FACETS), document["slug"]
 

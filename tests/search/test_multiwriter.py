@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.search.conftest import SEEDED_COMPONENTS
+from tests.search.conftest import seeded_components
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = ("open-zaak", "signalen", "open-formulieren", "kiss")
@@ -112,7 +112,7 @@ def test_two_worker_processes_lose_no_update(
     checker = app_factory(database_url, tmp_path, SEARCH_WRITE_AFTER_COMMIT=False)
     catalogue.search.init_app(checker)
     service = catalogue.search.get_service(checker)
-    assert service.rebuild() == SEEDED_COMPONENTS
+    assert service.rebuild() == seeded_components()
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
