@@ -30,4 +30,6 @@ fi
 
 # One pytest worker per core (pytest-xdist): the browser, server and hostile-input tests wait on
 # I/O as much as they compute. PYTEST_WORKERS=0 runs in this process, e.g. for a debugger.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"
+# worksteal: a worker that runs out of tests takes some from the other, so one long test file
+# at the end of the collection does not leave a core idle.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal "$@"

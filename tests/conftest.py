@@ -75,6 +75,40 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "both_backends: run on SQLite and PostgreSQL")
 
 
+# Test files whose tests take seconds each (real servers and subprocesses, whole-catalogue
+# builds, schemathesis, mypy), measured with `pytest --durations`. The quick run,
+# `pytest -m "not slow and not browser"`, leaves them out; the full suite runs everything.
+# A single slow test elsewhere carries `@pytest.mark.slow` itself.
+SLOW_FILES = frozenset(
+    {
+        "tests/web/test_hostile_input.py",
+        "tests/catalogue/test_storage.py",
+        "tests/catalogue/test_cli_progress.py",
+        "tests/test_typing.py",
+        "tests/catalogue/test_derived_facts.py",
+        "tests/search/test_multiwriter.py",
+        "tests/bench/test_http_catalogue.py",
+        "tests/search/test_rebuild_parallel.py",
+        "tests/web/test_unknowns.py",
+        "tests/catalogue/test_dependency_walks.py",
+        "tests/contribute/test_public_privacy.py",
+        "tests/search/test_whoosh_ranking.py",
+        "tests/catalogue/test_landscape_cli.py",
+        "tests/contribute/test_two_nodes.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ is a browser test; every test of SLOW_FILES is slow."""
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix()
+        if where.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+        if where in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """Which database this test runs on; SQLite unless parametrised."""

@@ -36,6 +36,18 @@ HOSTILE: dict[str, str] = {
 INVALID_UTF8 = "%ff%c0%80%ed%a0%80"
 HUGE_IDS = ("2147483648", "9223372036854775808")
 ROLES = ("anonymous", "unconfirmed", "maintainer", "beheerder", "reviewer", "admin")
+# PostgreSQL walks every role: it is the production database and the strict one (an integer
+# past int32 or int64 is an error there, not a wrapped number). SQLite walks the widest two, the
+# anonymous reader and the admin; the other four SQLite walks cost the suite a minute and a
+# half of its fifteen and reach no page those two do not.
+SQLITE_ROLES = ("anonymous", "admin")
+
+
+def _walks(backend: str, role: str) -> None:
+    if backend == "sqlite" and role not in SQLITE_ROLES:
+        pytest.skip("SQLite walks the anonymous reader and the admin; PostgreSQL every role")
+
+
 SKIP_ENDPOINTS = {"static"}
 STEP_SLUG = "basis"
 _READ = re.compile(r"""(?:args\.get|args\.getlist|_int_argument)\(\s*["']([a-z0-9_]+)["']""")
@@ -187,7 +199,10 @@ def _assert_no_5xx(response: Any, what: str) -> None:
 
 @pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
-def test_no_hostile_query_or_path_gives_a_5xx(world: dict[str, Any], role: str) -> None:
+def test_no_hostile_query_or_path_gives_a_5xx(
+    world: dict[str, Any], role: str, backend: str
+) -> None:
+    _walks(backend, role)
     app = world["app"]
     account = world["people"].get(role)
     names = sorted(query_names())
@@ -219,7 +234,8 @@ def test_no_hostile_query_or_path_gives_a_5xx(world: dict[str, Any], role: str) 
 
 @pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
-def test_no_hostile_form_field_gives_a_5xx(world: dict[str, Any], role: str) -> None:
+def test_no_hostile_form_field_gives_a_5xx(world: dict[str, Any], role: str, backend: str) -> None:
+    _walks(backend, role)
     app = world["app"]
     account = world["people"].get(role)
     adapter = app.url_map.bind("localhost")
