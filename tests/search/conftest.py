@@ -7,7 +7,9 @@ already calls it.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 
 import catalogue.search as search
 from catalogue.search import SearchService, get_service
+from catalogue.search.interfaces import SearchQuery
 from catalogue.services.seeding import COMPONENTS_FILE, read_catalogue_file
 from tests.conftest import DATA_DIR
 
@@ -91,3 +94,29 @@ def backend_service(backend_app: Any) -> SearchService:
 def manual_app_runner(manual_app: Any) -> Any:
     """Click's runner for ``manual_app``."""
     return manual_app.test_cli_runner()
+
+
+@contextmanager
+def searching_meanwhile(service: SearchService) -> Iterator[tuple[list[str], list[int]]]:
+    """Search for "zaak" in a loop on another thread while the block runs (a rebuild, say).
+
+    Yields (failures, totals): a failure is an answer that was degraded, empty or without
+    open-zaak first; totals are the hit counts seen. The thread stops when the block ends."""
+    failures: list[str] = []
+    totals: list[int] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            results = service.search(SearchQuery(q="zaak"))
+            totals.append(results.total)
+            if results.degraded or not results.hits or results.hits[0].slug != "open-zaak":
+                failures.append(repr(results)[:200])
+
+    thread = threading.Thread(target=search)
+    thread.start()
+    try:
+        yield failures, totals
+    finally:
+        stop.set()
+        thread.join(timeout=30)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from catalogue.models import SearchOutbox
 from catalogue.search import SearchService, get_service
 from catalogue.search.interfaces import SearchQuery
 from catalogue.services.components import get_component
-from tests.search.conftest import seeded_components
+from tests.search.conftest import searching_meanwhile, seeded_components
 
 
 def _generations(root: Path) -> list[str]:
@@ -45,25 +44,9 @@ def test_searches_keep_working_while_the_index_is_rebuilt(indexed: SearchService
     backend: Any = indexed.backend
     # A search that opened the old generation before the swap ...
     in_flight = whoosh_index.open_dir(str(backend.current_directory())).searcher()
-    failures: list[str] = []
-    totals: list[int] = []
-    stop = threading.Event()
-
-    def search_meanwhile() -> None:
-        while not stop.is_set():
-            results = indexed.search(SearchQuery(q="zaak"))
-            totals.append(results.total)
-            if results.degraded or not results.hits or results.hits[0].slug != "open-zaak":
-                failures.append(repr(results)[:200])
-
-    thread = threading.Thread(target=search_meanwhile)
-    thread.start()
-    try:
+    with searching_meanwhile(indexed) as (failures, totals):
         for _ in range(3):
             assert indexed.rebuild() == seeded_components()
-    finally:
-        stop.set()
-        thread.join(timeout=30)
     # ... still reads it after the swap removed its directory.
     try:
         assert len(in_flight.search(wq.Every(), limit=None)) == seeded_components()

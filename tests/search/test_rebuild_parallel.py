@@ -11,7 +11,6 @@ texts start with stop words, hold dotted tokens, capitals, digits and empty fiel
 from __future__ import annotations
 
 import copy
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from catalogue.search import SearchService
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.sync import load_documents
 from catalogue.search.whoosh_backend import WhooshBackend, _codec, fields_of
-from tests.search.conftest import seeded_components
+from tests.search.conftest import searching_meanwhile, seeded_components
 
 QUERIES = ["zaak", "zaken documenten", "de gemeente", "api", "v1.2", "xyzzy", ""]
 
@@ -147,26 +146,10 @@ def test_a_rebuild_writes_what_whooshs_own_analysis_writes(
 def test_searches_keep_answering_during_a_two_process_rebuild(indexed: SearchService) -> None:
     backend: Any = indexed.backend
     backend.parallel_from = 2
-    failures: list[str] = []
-    totals: list[int] = []
-    stop = threading.Event()
-
-    def search_meanwhile() -> None:
-        while not stop.is_set():
-            results = indexed.search(SearchQuery(q="zaak"))
-            totals.append(results.total)
-            if results.degraded or not results.hits or results.hits[0].slug != "open-zaak":
-                failures.append(repr(results)[:200])
-
-    thread = threading.Thread(target=search_meanwhile)
-    thread.start()
-    try:
+    with searching_meanwhile(indexed) as (failures, totals):
         for _ in range(2):
             assert indexed.rebuild() == seeded_components()
             with backend._searcher() as searcher:
                 assert len(searcher.reader().leaf_readers()) == 2
-    finally:
-        stop.set()
-        thread.join(timeout=30)
     assert failures == []
     assert len(totals) > 2 and set(totals) == {totals[0]}
