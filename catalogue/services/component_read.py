@@ -21,7 +21,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, bindparam, func, literal_column, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -35,6 +45,8 @@ from catalogue.models import (
     Contact,
     Contractor,
     DerivedFact,
+    Dispute,
+    DisputeStatus,
     GemmaElement,
     HarvestSource,
     ImportRecord,
@@ -42,6 +54,8 @@ from catalogue.models import (
     Organisation,
     Realisation,
     SoftwareDependency,
+    Submission,
+    SubmissionStatus,
     Usage,
 )
 from catalogue.services.facts import sort_derived_facts
@@ -55,14 +69,33 @@ _SKIPPED = {ImportRecord: {"raw_text"}}
 
 
 @dataclass(frozen=True)
+class Contributions:
+    """What the component page's contribution panel shows, read with the component.
+
+    ``last_submission``: the last submission that is not a (private) concept, with its
+    organisation's name; ``last_import``: the import received last (by ``received_at``);
+    ``under_review``: a submission waits for review; ``open_disputes``: how many claims are
+    disputed. The same rows :func:`catalogue.services.submissions.latest_status`,
+    ``open_submission_for`` and ``disputes.disputes_of`` read one statement each.
+    """
+
+    last_submission: Submission | None
+    last_import: ImportRecord | None
+    under_review: bool
+    open_disputes: int
+
+
+@dataclass(frozen=True)
 class ComponentRead:
     """A component as its page reads it: the component with its collections loaded, its last
-    publiccode.yml import, its derived facts and its harvest sources."""
+    publiccode.yml import, its derived facts and its harvest sources; with ``contributions``
+    when asked for (the page's panel; the API document does not show it)."""
 
     component: Component
     latest_import: ImportRecord | None
     derived_facts: list[DerivedFact]
     harvest_sources: list[HarvestSource]
+    contributions: Contributions | None = None
 
 
 def _columns(model: type[Any], names: Sequence[str] | None = None) -> list[Any]:
@@ -194,6 +227,22 @@ COLLECTIONS = _collections()
 _IMPORT = _Shape(ImportRecord)
 _DERIVED = _Shape(DerivedFact)
 _HARVEST = _Shape(HarvestSource)
+# The panel's rows carry only what it shows (never an import's file or a submission's document).
+_SUBMISSION = _Shape(
+    Submission,
+    (
+        "id",
+        "status",
+        "author_label",
+        "organisation_id",
+        "updated_at",
+        "submitted_at",
+        "decided_at",
+        "decision_reason",
+    ),
+)
+_SUBMISSION_ORGANISATION = _Shape(Organisation, ("id", "name"))
+_STATUS_IMPORT = _Shape(ImportRecord, ("id", "accepted", "received_at", "source", "errors"))
 
 
 def _collection_rows(collection: _Collection, dialect: str) -> Any:
@@ -233,8 +282,49 @@ def _latest_import(dialect: str) -> Any:
     )
 
 
+def _contribution_columns(dialect: str) -> list[Any]:
+    """The panel's four columns (see :class:`Contributions`), correlated to the component."""
+    organisation = aliased(Organisation)
+    last_submission = (
+        select(
+            _object(
+                dialect,
+                _SUBMISSION.pairs(None, dialect)
+                + _SUBMISSION_ORGANISATION.pairs(organisation, dialect, prefix="0."),
+                json=True,
+            )
+        )
+        .select_from(Submission.__table__)
+        .outerjoin(organisation, Submission.organisation_id == organisation.id)
+        .where(
+            Submission.component_id == Component.id,
+            Submission.status != SubmissionStatus.CONCEPT,
+        )
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    last_import = (
+        select(_object(dialect, _STATUS_IMPORT.pairs(None, dialect), json=True))
+        .where(ImportRecord.component_id == Component.id)
+        .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    under_review = exists().where(
+        Submission.component_id == Component.id,
+        Submission.status == SubmissionStatus.SUBMITTED,
+    )
+    open_disputes = (
+        select(func.count(Dispute.id))
+        .where(Dispute.component_id == Component.id, Dispute.status == DisputeStatus.OPEN)
+        .scalar_subquery()
+    )
+    return [last_submission, last_import, under_review, open_disputes]
+
+
 @functools.cache
-def _statement(dialect: str) -> Any:
+def _statement(dialect: str, contributions: bool) -> Any:
     """The one SELECT of :func:`read_component` for a dialect; built once (building it costs
     more than running it), the slug bound at execution."""
     return (
@@ -244,28 +334,54 @@ def _statement(dialect: str) -> Any:
             _latest_import(dialect),
             _rows_of(DerivedFact, _DERIVED, dialect),
             _rows_of(HarvestSource, _HARVEST, dialect),
+            *(_contribution_columns(dialect) if contributions else ()),
         )
         .where(Component.slug == bindparam("slug"))
         .options(joinedload(Component.maintaining_organisation))
     )
 
 
-def read_component(session: Session, slug: str) -> ComponentRead:
-    """The component with this slug and all its page shows, in one statement; NotFound if none."""
-    statement = _statement(session.get_bind().dialect.name)
+def read_component(session: Session, slug: str, *, contributions: bool = False) -> ComponentRead:
+    """The component with this slug and all its page shows, in one statement; NotFound if none.
+
+    ``contributions``: also what the page's contribution panel shows (:class:`Contributions`),
+    in the same statement.
+    """
+    statement = _statement(session.get_bind().dialect.name, contributions)
     row = session.execute(statement, {"slug": slug}).first()
     if row is None:
         msg = f"no component {slug!r}"
         raise NotFound(msg)
     component = row[0]
-    for collection, data in zip(COLLECTIONS, row[1 : 1 + len(COLLECTIONS)], strict=True):
+    count = len(COLLECTIONS)
+    for collection, data in zip(COLLECTIONS, row[1 : 1 + count], strict=True):
         set_committed_value(component, collection.name, _build(collection, data or []))
-    latest, derived, harvest = row[1 + len(COLLECTIONS) :]
+    latest, derived, harvest = row[1 + count : 4 + count]
     return ComponentRead(
         component=component,
         latest_import=_IMPORT.build(latest) if latest else None,
         derived_facts=sort_derived_facts(_DERIVED.build(d) for d in derived or []),
         harvest_sources=sorted((_HARVEST.build(h) for h in harvest or []), key=lambda h: h.url),
+        contributions=_contributions(row[4 + count :]) if contributions else None,
+    )
+
+
+def _contributions(columns: Sequence[Any]) -> Contributions:
+    submission_data, import_data, under_review, open_disputes = columns
+    submission = None
+    if submission_data:
+        submission = _SUBMISSION.build(submission_data)
+        organisation = (
+            _SUBMISSION_ORGANISATION.build(submission_data, prefix="0.")
+            if submission_data.get("0.id") is not None
+            else None
+        )
+        set_committed_value(submission, "organisation", organisation)
+    return Contributions(
+        last_submission=submission,
+        last_import=_STATUS_IMPORT.build(import_data) if import_data else None,
+        under_review=bool(under_review),
+        open_disputes=int(open_disputes or 0),
     )
 
 

@@ -823,35 +823,6 @@ def _claim_label(claim: dispute_service.Claim) -> str:
     return f"{kind}: {claim.label}{source}"
 
 
-# ---------------------------------------------------------------- the public status partial
-
-
-def contribution_panel(component: Any) -> dict[str, Any]:
-    """What ``contribute/_status.html`` shows on a component page."""
-    database = db_session()
-    user = actor()
-    last, waiting = submissions.public_submissions(database, component)
-    status = submissions.latest_status(database, component, submission=last)
-    can_edit = False
-    if user is not None and has(user, Permission.SUBMIT):
-        try:
-            require_component_editor(user, component.maintaining_organisation_id)
-            can_edit = True
-        except Exception:  # noqa: BLE001 - NotAuthorized: simply no edit link
-            can_edit = False
-    return {
-        "status": status,
-        "under_review": waiting is not None,
-        "disputes": [
-            d for d in dispute_service.disputes_of(database, component) if d.status == "open"
-        ],
-        "can_edit": can_edit,
-        "can_dispute": user is not None
-        and has(user, Permission.DISPUTE)
-        and dispute_service.may_dispute(user),
-    }
-
-
 def submission_news() -> int:
     """For the menu's badge: how many of the user's submissions have unseen news (0 when none)."""
     user = actor()
@@ -867,7 +838,6 @@ def init_app(app: Flask) -> None:
     """Register the blueprint and the template helpers."""
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
-        contribution_panel=contribution_panel,
         submission_news=submission_news,
         submission_status_label=lambda code: str(STATUS_LABELS.get(code, code)),
         origin_label=lambda code: str(ORIGIN_LABELS.get(code, code)),

@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
-from flask_babel import get_translations
 from flask_babel import gettext as _
 
+from catalogue.errors import NotAuthorized
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -18,11 +18,15 @@ from catalogue.models import (
 )
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
+from catalogue.services import disputes as dispute_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
 from catalogue.services import organisations as organisation_service
-from catalogue.services.component_read import read_component
+from catalogue.services import submissions as submission_service
+from catalogue.services.component_read import ComponentRead, read_component
+from catalogue.services.permissions import Permission, has, require_component_editor
 from catalogue.web import context, labels
+from catalogue.web.auth import actor
 from catalogue.web.context import db_session
 from catalogue.web.graph_svg import render_svg
 from catalogue.web.page_cache import cached_page
@@ -64,7 +68,7 @@ def home() -> str:
 @cached_page
 def component_detail(slug: str) -> str:
     """Everything we know about one component, with the source of each fact."""
-    read = read_component(db_session(), slug)
+    read = read_component(db_session(), slug, contributions=True)
     component = read.component
     graph = graph_service.component_graph(db_session(), component, **_graph_limits())
     language = g.get("lang", "nl")
@@ -80,8 +84,40 @@ def component_detail(slug: str) -> str:
         latest_import=read.latest_import,
         derived_facts=read.derived_facts,
         harvest_sources=read.harvest_sources,
+        panel=_contribution_panel(read),
         **_graph_context(graph, component.name),
     )
+
+
+def _contribution_panel(read: ComponentRead) -> dict[str, Any]:
+    """What ``contribute/_status.html`` shows: the component's last public submission or
+    import, whether a change waits for review, the open disputes, and the reader's links."""
+    component, contributions = read.component, read.contributions
+    if contributions is None:
+        msg = "read the component with contributions=True"
+        raise ValueError(msg)
+    user = actor()
+    can_edit = False
+    if user is not None and has(user, Permission.SUBMIT):
+        try:
+            require_component_editor(user, component.maintaining_organisation_id)
+            can_edit = True
+        except NotAuthorized:
+            can_edit = False
+    return {
+        "status": submission_service.latest_status(
+            db_session(),
+            component,
+            submission=contributions.last_submission,
+            record=contributions.last_import,
+        ),
+        "under_review": contributions.under_review,
+        "open_disputes": contributions.open_disputes,
+        "can_edit": can_edit,
+        "can_dispute": user is not None
+        and has(user, Permission.DISPUTE)
+        and dispute_service.may_dispute(user),
+    }
 
 
 def _graph_limits() -> dict[str, int]:
@@ -208,41 +244,8 @@ def organisation_detail(slug: str) -> str:
     )
 
 
-def _translations() -> Any:
-    """The translations of the request's locale, looked up once per locale and request.
-
-    Flask-Babel's own lookup (domain, locale, cache key) goes through Flask's context locals
-    several times per message, and a page translates about a hundred messages. The result is
-    kept in Flask-Babel's per-request namespace beside the locale it belongs to, so
-    ``force_locale`` (which swaps that locale object) still gets its own language.
-    """
-    namespace = g.get("_flask_babel")
-    locale = getattr(namespace, "babel_locale", None)
-    kept = getattr(namespace, "page_translations", None)
-    if kept is not None and locale is not None and kept[0] is locale:
-        return kept[1]
-    translations = get_translations()
-    namespace = g.get("_flask_babel")
-    locale = getattr(namespace, "babel_locale", None)
-    if namespace is not None and locale is not None:
-        namespace.page_translations = (locale, translations)
-    return translations
-
-
-def _install_gettext(app: Flask) -> None:
-    """Templates translate through :func:`_translations` (same messages, fewer lookups)."""
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-
-
 def init_app(app: Flask) -> None:
     """Register the pages and the request session."""
     context.init_app(app)
     labels.init_app(app)
-    _install_gettext(app)
     app.register_blueprint(bp)

@@ -259,23 +259,29 @@ _UNREAD: Any = object()
 
 
 def latest_status(
-    session: Session, component: Component, *, submission: Submission | None = _UNREAD
+    session: Session,
+    component: Component,
+    *,
+    submission: Submission | None = _UNREAD,
+    record: ImportRecord | None = _UNREAD,
 ) -> PublicStatus | None:
     """The last submission (never a private concept) or import of a component, for everyone.
 
-    ``submission``: that last submission when the caller has read it already
-    (:func:`public_submissions`).
+    ``submission`` and ``record``: that last submission, and the import received last, when
+    the caller has read them already (:func:`public_submissions`, or the component page's
+    ``component_read.read_component(..., contributions=True)``).
     """
     if submission is _UNREAD:
         submission = session.scalar(
             select(Submission).where(Submission.id.in_(_last_submission(component)))
         )
-    record = session.scalar(
-        select(ImportRecord)
-        .where(ImportRecord.component_id == component.id)
-        .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
-        .limit(1)
-    )
+    if record is _UNREAD:
+        record = session.scalar(
+            select(ImportRecord)
+            .where(ImportRecord.component_id == component.id)
+            .order_by(ImportRecord.received_at.desc(), ImportRecord.id.desc())
+            .limit(1)
+        )
     candidates: list[PublicStatus] = []
     if submission is not None:
         candidates.append(
