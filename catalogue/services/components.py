@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Result, func, or_, select
+from sqlalchemy import Result, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import documents
@@ -135,6 +136,26 @@ def main_reference_component(component: Component) -> GemmaElement | None:
     return main.reference_component
 
 
+@functools.cache
+def _result_cards_statement() -> Any:
+    """The statement of :func:`result_cards`, built once (building it cost more than running
+    it); the slugs are bound at execution."""
+    return (
+        select(
+            Component.slug,
+            Component.development_status,
+            Component.license,
+            Realisation.basis,
+            Realisation.id,
+            GemmaElement.slug,
+            GemmaElement.name,
+        )
+        .outerjoin(Realisation, Realisation.component_id == Component.id)
+        .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
+        .where(Component.slug.in_(bindparam("slugs", expanding=True)))
+    )
+
+
 def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
     """The result card of each component with one of these slugs, by slug (one statement)."""
     if not slugs:
@@ -143,20 +164,7 @@ def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
     # without links; SQLAlchemy's types do not say so, hence the cast.
     rows = cast(
         "Result[str, str | None, str | None, str | None, int | None, str | None, str | None]",
-        session.execute(
-            select(
-                Component.slug,
-                Component.development_status,
-                Component.license,
-                Realisation.basis,
-                Realisation.id,
-                GemmaElement.slug,
-                GemmaElement.name,
-            )
-            .outerjoin(Realisation, Realisation.component_id == Component.id)
-            .outerjoin(GemmaElement, Realisation.reference_component_id == GemmaElement.id)
-            .where(Component.slug.in_(slugs))
-        ),
+        session.execute(_result_cards_statement(), {"slugs": slugs}),
     )
     facts: dict[str, tuple[str | None, str | None]] = {}
     main: dict[str, tuple[tuple[int, int], tuple[str, str]]] = {}

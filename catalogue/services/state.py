@@ -25,6 +25,8 @@ UNSEEN = frozenset(
 
 # session.info key: (the transaction it was read in, the generation then).
 _READ = "catalogue_generation"
+# Built once: every request reads it, and building a statement costs more than running this one.
+_GENERATION = select(CatalogueState.generation).where(CatalogueState.id == 1)
 
 
 def current_generation(session: Session) -> int:
@@ -37,9 +39,7 @@ def current_generation(session: Session) -> int:
     held = session.info.get(_READ)
     if held is not None and held[0] is session.get_transaction():
         return int(held[1])
-    generation = (
-        session.scalar(select(CatalogueState.generation).where(CatalogueState.id == 1)) or 0
-    )
+    generation = session.scalar(_GENERATION) or 0
     session.info[_READ] = (session.get_transaction(), generation)
     return generation
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from whoosh import query as wq
 
 from catalogue.search.query import (
@@ -99,3 +101,29 @@ def test_the_facet_rule_on_plain_documents() -> None:
     assert ("MIT", "MIT licence", 1) in counted["license"]
     # ... other facets count only what the licence filter lets through.
     assert {v: c for v, _, c in counted["layer"]} == {"data": 1}
+
+
+def _catalogue_words() -> list[str]:
+    """Every word of the real catalogue's names and descriptions (data/components.yaml), with
+    the words that may not take the short road (operators, stop words, digits, a compound)."""
+    import yaml
+
+    from catalogue.search.query import OPERATORS, STOP_WORDS, words
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "data" / "components.yaml").read_text(encoding="utf-8")
+    found = set(words(str(yaml.safe_load(text))))
+    return sorted(found | OPERATORS | set(STOP_WORDS) | {"2fa", "e", "zaakafhandeling", "ß"})
+
+
+def test_a_word_built_directly_is_the_query_whooshs_parser_gives() -> None:
+    from catalogue.search.query import _parser, word_query
+
+    schema = make_schema()
+    parser = _parser(schema)
+    catalogue_words = _catalogue_words()
+    assert len(catalogue_words) > 1000
+    different = [
+        word for word in catalogue_words if word_query(word, schema, parser) != parser.parse(word)
+    ]
+    assert different == []
