@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
-
 from catalogue.models import Role
 from catalogue.services import accounts, submissions
-from catalogue.services.components import get_component
-from catalogue.web.context import db_session
 
 from .conftest import COMPONENT, Account, make_account, sign_in
 
@@ -41,10 +37,10 @@ def test_the_status_partial_shows_the_last_decision_and_its_reason_to_everyone(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
     _rejected_change(app, accounts_of)
-    with app.test_request_context("/"):
-        html = render_template(
-            "contribute/_status.html", component=get_component(db_session(), COMPONENT)
-        )
+    page = app.test_client().get(f"/componenten/{COMPONENT}").get_data(as_text=True)
+    # The partial as the component page shows it (read with the component, one statement).
+    start = page.index('<section class="contribution-status"')
+    html = page[start : page.index("</section>", start)]
     assert "afgewezen" in html and "De repository heeft een EUPL-licentie." in html
     assert f"/componenten/{COMPONENT}/geschiedenis" in html
     assert "Wijziging voorstellen" not in html  # anonymous: no edit link
