@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import documents
@@ -234,27 +234,6 @@ def _waiting_submission(component: Component) -> Any:
     )
 
 
-def public_submissions(
-    session: Session, component: Component
-) -> tuple[Submission | None, Submission | None]:
-    """In one statement: the last submission that is not a concept (for :func:`latest_status`)
-    and the newest one waiting for review (:func:`open_submission_for`)."""
-    ids = union_all(
-        select(_last_submission(component).subquery().c.id),
-        select(_waiting_submission(component).subquery().c.id),
-    )
-    rows = list(session.scalars(select(Submission).where(Submission.id.in_(ids))))
-    # The last one is the greatest of these (the waiting one is not a concept either); the
-    # waiting one has the highest id of those submitted.
-    last = max(rows, key=lambda s: (_aware(s.updated_at), s.id), default=None)
-    waiting = max(
-        (s for s in rows if s.status == SubmissionStatus.SUBMITTED),
-        key=lambda s: s.id,
-        default=None,
-    )
-    return last, waiting
-
-
 _UNREAD: Any = object()
 
 
@@ -268,7 +247,7 @@ def latest_status(
     """The last submission (never a private concept) or import of a component, for everyone.
 
     ``submission`` and ``record``: that last submission, and the import received last, when
-    the caller has read them already (:func:`public_submissions`, or the component page's
+    the caller has read them already (the component page's
     ``component_read.read_component(..., contributions=True)``).
     """
     if submission is _UNREAD:
