@@ -283,3 +283,83 @@ def test_the_one_statement_read_matches_the_orm_read(uncached: Any) -> None:
                 if record is None
                 else (record.id, record.received_at, record.accepted, record.warnings)
             )
+
+
+@pytest.mark.both_backends
+def test_the_panel_read_with_the_component_matches_the_services(uncached: Any) -> None:
+    """The contribution panel's rows, read in the component's one statement, are the ones the
+    services read one statement each: the last public submission (never a concept), the import
+    received last, whether a change waits for review, and the open disputes."""
+    from catalogue.models import Dispute, DisputeStatus, Submission, SubmissionStatus
+    from catalogue.services import disputes, submissions
+
+    database = uncached.extensions["catalogue_db"]
+    moment = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    with database.session() as session:
+        slugs = list(session.scalars(select(Component.slug).order_by(Component.slug)))[:6]
+        organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+        assert organisation is not None
+        plans = [
+            # (component, [(status, minutes after moment)], [dispute statuses])
+            (slugs[0], [(SubmissionStatus.REJECTED, 5), (SubmissionStatus.CONCEPT, 30)], []),
+            (slugs[1], [(SubmissionStatus.SUBMITTED, 1), (SubmissionStatus.PUBLISHED, 2)], []),
+            (slugs[2], [(SubmissionStatus.CONCEPT, 1)], [DisputeStatus.OPEN, DisputeStatus.OPEN]),
+            (slugs[3], [], [DisputeStatus.OPEN, DisputeStatus.DISMISSED]),
+        ]
+        for slug, states, dispute_states in plans:
+            component = get_component(session, slug)
+            for status, minutes in states:
+                when = moment + dt.timedelta(minutes=minutes)
+                session.add(
+                    Submission(
+                        status=status,
+                        component_id=component.id,
+                        author_label="medewerker",
+                        organisation_id=organisation.id,
+                        updated_at=when,
+                        submitted_at=when,
+                        decided_at=when if status == SubmissionStatus.REJECTED else None,
+                        decision_reason="Geen bron."
+                        if status == SubmissionStatus.REJECTED
+                        else None,
+                    )
+                )
+            for state in dispute_states:
+                session.add(
+                    Dispute(
+                        component_id=component.id,
+                        claim_kind="standard",
+                        claim_ref="x",
+                        claim_label="x",
+                        raised_by_label="gemeente",
+                        reason="klopt niet",
+                        status=state,
+                    )
+                )
+    checked = 0
+    for slug in slugs:
+        with database.session() as session:
+            read = read_component(session, slug, contributions=True)
+            contributions = read.contributions
+            assert contributions is not None
+            panel = (
+                submissions.latest_status(
+                    session,
+                    read.component,
+                    submission=contributions.last_submission,
+                    record=contributions.last_import,
+                ),
+                contributions.under_review,
+                contributions.open_disputes,
+            )
+        with database.session() as session:
+            component = get_component(session, slug)
+            expected = (
+                submissions.latest_status(session, component),
+                submissions.open_submission_for(session, component) is not None,
+                sum(1 for d in disputes.disputes_of(session, component) if d.status == "open"),
+            )
+        assert panel == expected, slug
+        checked += bool(expected[0]) + expected[1] + expected[2]
+    # Every kind of row was there to compare.
+    assert checked >= 6
