@@ -42,7 +42,7 @@ class Hit:
     snippet_html: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FacetValue:
     """One value of a facet: its key (used in the URL), its display name and its count."""
 

@@ -79,7 +79,7 @@ MORE_VALUES = 40
 MAX_PAGE = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FacetOption:
     """One checkbox: its value, its name on the page, its count and its stable element id."""
 
