@@ -41,6 +41,7 @@ def test_advisor_imports_only_the_standard_library_networkx_and_a_solver(path: P
     "path",
     [
         *_modules("catalogue/publiccode"),
+        *_modules("catalogue/ameff"),
         ROOT / "catalogue" / "documents.py",
         ROOT / "catalogue" / "component_document.py",
         ROOT / "catalogue" / "errors.py",
@@ -155,6 +156,7 @@ def _impure(start: str) -> dict[str, str]:
 PURE_MODULES = [
     *_modules("advisor"),
     *_modules("catalogue/publiccode"),
+    *_modules("catalogue/ameff"),
     ROOT / "catalogue" / "enums.py",
     ROOT / "catalogue" / "documents.py",
     ROOT / "catalogue" / "component_document.py",

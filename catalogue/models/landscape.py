@@ -1,7 +1,7 @@
 """Typed models of an organisation's own application landscape: private to its confirmed members.
 
 A landscape is a list of revisions; each revision keeps the whole list of applications as plain
-data (catalogue/ameff.py's ``Application.as_dict``), who saved it, how and when. Nothing is ever
+data (``catalogue.ameff.Application.as_dict``), who saved it, how and when. Nothing is ever
 overwritten: saving adds a revision. ``Landscape.version`` is the optimistic lock, as for
 submissions. Invariants only: no queries, no Flask.
 """

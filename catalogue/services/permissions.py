@@ -29,7 +29,7 @@ class Permission(enum.StrEnum):
     MERGE = "catalogue:merge"  # merge duplicate components or organisations
     VIEW_AUDIT = "audit:view"
     # Open an organisation's landscape pages at all; *which* landscape is decided by confirmed
-    # membership (is_confirmed_member) in catalogue/services/landscapes.py, not by this role.
+    # membership (is_confirmed_member) in catalogue/services/landscapes/, not by this role.
     USE_LANDSCAPE = "landscape:use"
     # Confirm, refuse or remove members: admins for every organisation, a confirmed beheerder
     # for their own (services check which organisation).

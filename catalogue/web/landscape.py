@@ -1,7 +1,7 @@
 """An organisation's own landscape: the overview, upload with a preview, export, publishing
 usage, the contract radar with its iCalendar feed, advice for the landscape and the peers.
 
-Private: only confirmed members see any of it (catalogue/services/landscapes.py decides, with
+Private: only confirmed members see any of it (catalogue/services/landscapes/ decides, with
 ``is_confirmed_member``). To everyone else every page here answers 404 with the same words,
 whether the organisation has a landscape or not. No answer of this blueprint is ever cached:
 the page cache only stores anonymous pages, and we also send ``Cache-Control: private, no-store``.

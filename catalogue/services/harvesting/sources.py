@@ -1,0 +1,126 @@
+"""SOURCES.yaml, and what the harvester says about each source: a status, errors, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
+SOURCE_KEYS = ("url", "github_org", "gitlab_group")
+
+
+GONE = frozenset({404, 410})
+
+
+@dataclass
+class SourceSpec:
+    """One entry of SOURCES.yaml, with where it stands in the file."""
+
+    kind: str
+    value: str
+    line: int
+    column: int
+
+
+@dataclass
+class SourceResult:
+    """The outcome of one source: the contract's JSON object."""
+
+    source: str
+    status: str
+    component: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"source", "status", "component", "errors", "warnings"}``."""
+        return {
+            "source": self.source,
+            "status": self.status,
+            "component": self.component,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+def issue(
+    message: str, *, key: str = "", line: int | None = None, column: int | None = None
+) -> dict[str, Any]:
+    """One error or warning in the contract's shape."""
+    return {"key": key, "line": line, "column": column, "message": message}
+
+
+def read_sources(text: str, name: str) -> tuple[list[SourceSpec], list[SourceResult]]:
+    """Parse SOURCES.yaml: (good entries, failed results for the bad ones, with line/column)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = str(getattr(error, "problem", None) or error)
+        return [], [
+            SourceResult(
+                source=name,
+                status=FAILED,
+                errors=[
+                    issue(
+                        f"{name} is geen geldige YAML: {problem}",
+                        line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None,
+                    )
+                ],
+            )
+        ]
+    if root is None:
+        return [], []
+    if not isinstance(root, yaml.SequenceNode):
+        return [], [
+            SourceResult(
+                source=name,
+                status=FAILED,
+                errors=[
+                    issue(
+                        f"{name} moet een YAML-lijst zijn",
+                        line=root.start_mark.line + 1,
+                        column=root.start_mark.column + 1,
+                    )
+                ],
+            )
+        ]
+    specs: list[SourceSpec] = []
+    failed: list[SourceResult] = []
+    for number, node in enumerate(root.value, start=1):
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        spec, problem = _spec_of(node, line, column)
+        if spec is not None:
+            specs.append(spec)
+            continue
+        failed.append(
+            SourceResult(
+                source=f"{name}: item {number}",
+                status=FAILED,
+                errors=[issue(problem, line=line, column=column)],
+            )
+        )
+    return specs, failed
+
+
+def _spec_of(node: yaml.Node, line: int, column: int) -> tuple[SourceSpec | None, str]:
+    expected = "verwacht '- url: ...', '- github_org: ...' of '- gitlab_group: ...'"
+    if not isinstance(node, yaml.MappingNode):
+        return None, expected
+    pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    keys = [key for key, _ in pairs if key in SOURCE_KEYS]
+    unknown = [str(key) for key, _ in pairs if key not in SOURCE_KEYS]
+    if len(keys) != 1 or unknown:
+        extra = f" (onbekend: {', '.join(unknown)})" if unknown else ""
+        return None, expected + extra
+    value_node = dict(pairs)[keys[0]]
+    if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+        return None, f"{keys[0]}: verwacht een tekst"
+    value = str(value_node.value).strip()
+    if keys[0] == "url" and not value.startswith(("http://", "https://")):
+        return None, "url: verwacht een http- of https-adres"
+    return SourceSpec(kind=keys[0], value=value, line=line, column=column), ""
