@@ -53,7 +53,13 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         cache: PageCache | None = current_app.extensions.get(EXTENSION)
-        if cache is None or request.method != "GET" or current_user.is_authenticated:
+        if request.method != "GET" or current_user.is_authenticated:
+            return view(*args, **kwargs)
+        # An anonymous GET of a public page: the same page for every reader, so it carries no
+        # reader's CSRF token (nor the session cookie that holds it), whether or not a cache
+        # keeps it.
+        g.page_cacheable = True
+        if cache is None:
             return view(*args, **kwargs)
         key = (
             request.full_path,
@@ -65,7 +71,6 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         )
         page = cache.get(key)
         if page is None:
-            g.page_cacheable = True
             response = make_response(view(*args, **kwargs))
             if (
                 response.status_code != 200

@@ -63,7 +63,14 @@ def test_cache_can_be_switched_off(app_factory: Any, database_url: str, tmp_path
     app = app_factory(database_url, tmp_path, PAGE_CACHE_SIZE=0)
     try:
         assert "catalogue_page_cache" not in app.extensions
-        assert app.test_client().get("/componenten/open-zaak").status_code == 200
+        response = app.test_client().get("/componenten/open-zaak")
+        assert response.status_code == 200
+        # Uncached, the anonymous page is still the same page for every reader: no token of
+        # its own, no session cookie to hold one.
+        assert 'name="csrf-token"' not in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers
+        # A page that is not a shared public page still gets the reader's token.
+        assert 'name="csrf-token"' in app.test_client().get("/login").get_data(as_text=True)
     finally:
         app.extensions["catalogue_db"].dispose()
 
