@@ -210,7 +210,7 @@ def merge_components(
 def _component(session: Session, slug: str) -> Component:
     component = session.scalar(select(Component).where(Component.slug == slug))
     if component is None:
-        raise ValidationError({"component": [f"no component {slug!r}"]})
+        raise ValidationError({"component": [FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug)]})
     return component
 
 

@@ -209,8 +209,7 @@ def resolve(
         msg = "you cannot resolve a dispute about your own organisation's component"
         raise NotAuthorized(msg)
     if dispute.status != DisputeStatus.OPEN:
-        msg = f"this dispute is already {dispute.status}"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.DISPUTE_DECIDED, status=str(dispute.status)))
     errors: dict[str, list[str]] = {}
     if outcome not in (DisputeStatus.UPHELD, DisputeStatus.DISMISSED):
         errors["outcome"] = [FieldError(ErrorCode.OUTCOME_UNKNOWN)]
@@ -264,8 +263,7 @@ def _remove_claim(session: Session, dispute: Dispute, actor: User, resolution: s
         component.updated_at = _now()
         session.flush()
     except StaleDataError as error:
-        msg = "the component changed at the same moment; try again"
-        raise Conflict(msg) from error
+        raise Conflict(FieldError(ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT)) from error
     after = documents.jsonable(document_of(component))
     latest = session.scalar(
         select(func.max(Revision.number)).where(Revision.component_id == component.id)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import (
     Component,
     Organisation,
@@ -63,7 +63,9 @@ def upsert_organisation(
     slug = str(data["slug"])
     kind = str(data.get("kind") or OrganisationKind.OTHER)
     if kind not in set(OrganisationKind):
-        raise ValidationError({"kind": [f"unknown organisation kind {kind!r}"]})
+        raise ValidationError(
+            {"kind": [FieldError(ErrorCode.ORGANISATION_KIND_UNKNOWN, kind=kind)]}
+        )
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         organisation = Organisation(slug=slug, name=str(data["name"]), kind=kind)

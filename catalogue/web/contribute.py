@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from catalogue.documents import as_date
-from catalogue.errors import NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import Submission, SubmissionOrigin, SubmissionStatus
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
@@ -232,7 +232,10 @@ def show_value(value: Any) -> str:
 
 
 def issue_message(issue: Mapping[str, Any]) -> str:
-    """An issue's message in the reader's language."""
+    """An issue's message in the reader's language: a check's code through gettext, a
+    publiccode.yml issue in the language the parser wrote it in."""
+    if "params" in issue:
+        return translate(submissions.issue_error(issue))
     if g.get("lang", "nl") == "nl" and issue.get("message_nl"):
         return str(issue["message_nl"])
     return str(issue.get("message") or "")
@@ -338,7 +341,9 @@ def upload() -> Any:
                     )
                 except ValidationError as error:
                     database.rollback()
-                    problem = " ".join(" ".join(m) for m in error.errors.values())
+                    problem = " ".join(
+                        " ".join(translate(m) for m in ms) for ms in error.errors.values()
+                    )
                 else:
                     database.commit()
                     return redirect(url_for("contribute.preview", submission_id=submission.id))
@@ -555,7 +560,7 @@ def step(submission_id: int, slug: str) -> Any:
     """One step of the form. Saving keeps the concept; "search" saves and searches."""
     step_name = STEP_SLUGS.get(slug)
     if step_name is None:
-        raise NotFound(f"no step {slug!r}")
+        raise NotFound(FieldError(ErrorCode.STEP_UNKNOWN, step=slug))
     user = actor()
     assert user is not None  # noqa: S101
     database = db_session()
