@@ -465,13 +465,8 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     submission.document = merged
     submission.base_document = current
     submission.base_version = component.version
-    _note(
-        session,
-        submission,
-        actor,
-        "rebased",
-        "both changed: " + ", ".join(view.both) if view.both else "",
-    )
+    # The note names the fields both sides changed (data, not words: the page words it).
+    _note(session, submission, actor, "rebased", ", ".join(view.both))
     _flush(session)
     return submission
 

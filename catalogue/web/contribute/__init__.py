@@ -26,6 +26,7 @@ from catalogue.web.contribute.display import (
     FIELD_LABELS,
     ORIGIN_LABELS,
     STATUS_LABELS,
+    comment_text,
     show_value,
 )
 from catalogue.web.contribute.preview_pages import preview_context
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
         submission_status_label=lambda code: str(STATUS_LABELS.get(code, code)),
         origin_label=lambda code: str(ORIGIN_LABELS.get(code, code)),
         comment_kind_label=lambda code: str(COMMENT_KINDS.get(code, code)),
+        comment_text=comment_text,
         field_label=lambda code: str(FIELD_LABELS.get(code, code)),
         role_label=lambda code: str(ROLE_LABELS.get(code, code)),
         dispute_status_label=lambda code: str(DISPUTE_STATUS.get(code, code)),

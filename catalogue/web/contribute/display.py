@@ -199,6 +199,17 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+def comment_text(kind: str, body: str) -> str:
+    """A comment's text: a person's words as written; a rebase's note (the fields both sides
+    changed) in the reader's language, with the fields' labels."""
+    if kind == "rebased" and body:
+        fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in body.split(", "))
+        return _(
+            "Deze velden zijn aan beide kanten gewijzigd. Kijk ze na: %(fields)s", fields=fields
+        )
+    return body
+
+
 def issue_message(issue: Mapping[str, Any]) -> str:
     """An issue's message in the reader's language: a check's code through gettext, a
     publiccode.yml issue in the language the parser wrote it in."""
