@@ -112,9 +112,22 @@ class ErrorCode(StrEnum):
     COMPONENT_CHANGED = "component_changed"
     PUBLISHED_AT_SAME_MOMENT = "published_at_same_moment"
     COMPONENT_GONE = "component_gone"
-    # disputes (Conflict)
+    # disputes (NotAuthorized, NotFound, Conflict)
+    NOT_A_MUNICIPALITY_MEMBER = "not_a_municipality_member"
+    DISPUTE_UNKNOWN = "dispute_unknown"
+    OWN_COMPONENT_DISPUTE = "own_component_dispute"
     DISPUTE_DECIDED = "dispute_decided"
     COMPONENT_CHANGED_AT_SAME_MOMENT = "component_changed_at_same_moment"
+    # permissions and lookups (NotAuthorized, NotFound)
+    LOGIN_REQUIRED = "login_required"
+    ROLE_MAY_NOT = "role_may_not"
+    TOKEN_MAY_NOT = "token_may_not"
+    PERMISSION_NEEDED = "permission_needed"
+    CONFIRMED_MEMBERS_ONLY = "confirmed_members_only"
+    OWN_ORGANISATION_COMPONENTS = "own_organisation_components"
+    MEMBERSHIP_NOT_CONFIRMED = "membership_not_confirmed"
+    GEMMA_ELEMENT_UNKNOWN = "gemma_element_unknown"
+    ORGANISATION_NOT_FOUND = "organisation_not_found"
 
 
 # The English text of each code, for the API, the CLI and the logs; ``{name}`` is a parameter.
@@ -216,10 +229,30 @@ ENGLISH: dict[ErrorCode, str] = {
         "someone else published a change to this component at the same moment; try again"
     ),
     ErrorCode.COMPONENT_GONE: "the component no longer exists",
+    ErrorCode.NOT_A_MUNICIPALITY_MEMBER: (
+        "only a confirmed member of a municipality can dispute a claim"
+    ),
+    ErrorCode.DISPUTE_UNKNOWN: "no dispute {dispute}",
+    ErrorCode.OWN_COMPONENT_DISPUTE: (
+        "you cannot resolve a dispute about your own organisation's component"
+    ),
     ErrorCode.DISPUTE_DECIDED: "this dispute is already {status}",
     ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT: (
         "the component changed at the same moment; try again"
     ),
+    ErrorCode.LOGIN_REQUIRED: "log in first",
+    ErrorCode.ROLE_MAY_NOT: "the role {role!r} may not do {permission!r}",
+    ErrorCode.TOKEN_MAY_NOT: "this account may not do {permission!r}",
+    ErrorCode.PERMISSION_NEEDED: "this needs the permission {permission!r}",
+    ErrorCode.CONFIRMED_MEMBERS_ONLY: "only confirmed members of the organisation may do this",
+    ErrorCode.OWN_ORGANISATION_COMPONENTS: (
+        "maintainers may only change the components of their own organisation"
+    ),
+    ErrorCode.MEMBERSHIP_NOT_CONFIRMED: (
+        "your membership of this organisation is not confirmed yet"
+    ),
+    ErrorCode.GEMMA_ELEMENT_UNKNOWN: "no {kind} {slug!r}",
+    ErrorCode.ORGANISATION_NOT_FOUND: "no organisation {organisation!r}",
 }
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -255,8 +255,7 @@ def read_component(session: Session, slug: str) -> ComponentRead:
     statement = _statement(session.get_bind().dialect.name)
     row = session.execute(statement, {"slug": slug}).first()
     if row is None:
-        msg = f"no component {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     component = row[0]
     for collection, data in zip(COLLECTIONS, row[1 : 1 + len(COLLECTIONS)], strict=True):
         set_committed_value(component, collection.name, _build(collection, data or []))

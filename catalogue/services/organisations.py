@@ -84,8 +84,7 @@ def resolve_organisation(session: Session, reference: str) -> Organisation:
     value = reference.upper() if column is Organisation.cbs_code else reference
     organisation = session.scalar(select(Organisation).where(column == value))
     if organisation is None:
-        msg = f"no organisation {reference!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ORGANISATION_NOT_FOUND, organisation=reference))
     return organisation
 
 
@@ -143,8 +142,7 @@ def get_organisation(session: Session, slug: str) -> Organisation:
     """One organisation by slug, or NotFound."""
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
-        msg = f"no organisation {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ORGANISATION_NOT_FOUND, organisation=slug))
     return organisation
 
 

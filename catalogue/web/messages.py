@@ -131,10 +131,31 @@ MESSAGES: dict[ErrorCode, Any] = {
     ),
     ErrorCode.COMPONENT_GONE: _l("Dit component bestaat niet meer."),
     # disputes
+    ErrorCode.NOT_A_MUNICIPALITY_MEMBER: _l(
+        "Alleen een bevestigd lid van een gemeente kan een claim betwisten."
+    ),
+    ErrorCode.DISPUTE_UNKNOWN: _l("Betwisting %(dispute)s bestaat niet."),
+    ErrorCode.OWN_COMPONENT_DISPUTE: _l(
+        "U kunt niet beslissen over een betwisting van een component van uw eigen organisatie."
+    ),
     ErrorCode.DISPUTE_DECIDED: _l("Over deze betwisting is al besloten."),
     ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT: _l(
         "Het component veranderde op hetzelfde moment. Probeer het opnieuw."
     ),
+    # permissions and lookups
+    ErrorCode.LOGIN_REQUIRED: _l("Log eerst in."),
+    ErrorCode.ROLE_MAY_NOT: _l("Uw rol mag dit niet doen."),
+    ErrorCode.TOKEN_MAY_NOT: _l("Dit account mag dit niet doen."),
+    ErrorCode.PERMISSION_NEEDED: _l("Hiervoor heeft u een andere rol nodig."),
+    ErrorCode.CONFIRMED_MEMBERS_ONLY: _l("Alleen bevestigde leden van de organisatie mogen dit."),
+    ErrorCode.OWN_ORGANISATION_COMPONENTS: _l(
+        "U kunt alleen de componenten van uw eigen organisatie wijzigen."
+    ),
+    ErrorCode.MEMBERSHIP_NOT_CONFIRMED: _l(
+        "Uw lidmaatschap van deze organisatie is nog niet bevestigd."
+    ),
+    ErrorCode.GEMMA_ELEMENT_UNKNOWN: _l("Dit GEMMA-element bestaat niet: %(slug)s."),
+    ErrorCode.ORGANISATION_NOT_FOUND: _l("Deze organisatie bestaat niet: %(organisation)s."),
 }
 
 
