@@ -207,7 +207,7 @@ def check_document(session: Session, submission: Submission) -> list[dict[str, A
     return issues
 
 
-def _issue(level: str, key: str, code: ErrorCode, **params: Any) -> dict[str, Any]:
+def _issue(level: str, key: str, code: ErrorCode, /, **params: Any) -> dict[str, Any]:
     return {
         "level": level,
         "key": key,
