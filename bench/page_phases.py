@@ -62,7 +62,7 @@ def instrument() -> None:
     timed(pages.graph_service, "component_graph", "dependency graph")
     timed(pages, "markdown_to_html", "description Markdown")
     timed(pages, "render_svg", "graph SVG")
-    timed(pages, "_contribution_panel", "contribution panel")
+    timed(pages, "contribution_panel", "contribution panel")
     timed(pages, "render_template", "render the component page")
     timed(search_page, "search_catalogue", "search (with recovery)")
     timed(search_page, "_groups", "facet groups")

@@ -1,6 +1,7 @@
 """Domain errors raised by services; each surface (pages, API, CLI) maps them once.
 
-A refused field carries a :class:`FieldError`: a stable :class:`ErrorCode` and its parameters.
+A refused field carries a :class:`FieldError`: a stable :class:`ErrorCode` and its parameters;
+so does a refused action (``NotFound``, ``NotAuthorized``, ``Conflict``), as its one argument.
 The pages show the code's message in the reader's language (one gettext table,
 ``catalogue/web/messages.py``); the API and the CLI, which speak English, show the English text
 below, which is also what a ``FieldError`` is as a string.
@@ -29,7 +30,8 @@ class Conflict(CatalogueError):
 
 
 class ErrorCode(StrEnum):
-    """Why a service refused a field. The values are stable: clients and tests may rely on them."""
+    """Why a service refused a field or an action. The values are stable: clients and tests may
+    rely on them."""
 
     # accounts
     EMAIL_INVALID = "email_invalid"
@@ -65,13 +67,67 @@ class ErrorCode(StrEnum):
     ORGANISATIONS_UNKNOWN = "organisations_unknown"
     # landscapes
     NOT_IN_LANDSCAPE = "not_in_landscape"
-    # submissions (services/submissions.py still raises the English text; see PENDING_ENGLISH)
+    # organisations
+    ORGANISATION_KIND_UNKNOWN = "organisation_kind_unknown"
+    COMPONENT_UNKNOWN = "component_unknown"
+    # submissions: the form's steps and the file
     FILE_OF_OTHER_REPOSITORY = "file_of_other_repository"
+    FILE_NOT_OF_COMPONENT = "file_not_of_component"
+    PUBLICCODE_UNREADABLE = "publiccode_unreadable"
     DATE_FORMAT = "date_format"
     LICENCE_INVALID = "licence_invalid"
     PUBLISHED_URL_FIXED = "published_url_fixed"
+    REFERENCE_COMPONENT_UNKNOWN = "reference_component_unknown"
+    STANDARD_UNKNOWN = "standard_unknown"
+    REQUIRED_COMPONENT_UNKNOWN = "required_component_unknown"
+    HOSTING_MODEL_UNKNOWN = "hosting_model_unknown"
     REJECTION_REASON_REQUIRED = "rejection_reason_required"
     COMMENT_REQUIRED = "comment_required"
+    NO_PUBLISHED_VERSION = "no_published_version"
+    # submissions: what publishing would meet (submissions.check_document)
+    NAME_REQUIRED = "name_required"
+    URL_REQUIRED = "url_required"
+    URL_NOT_HTTPS = "url_not_https"
+    REPOSITORY_IN_CATALOGUE = "repository_in_catalogue"
+    NAME_TAKEN = "name_taken"
+    LICENCE_NOT_SPDX = "licence_not_spdx"
+    MAINTAINER_UNKNOWN = "maintainer_unknown"
+    GEMMA_ID_UNKNOWN = "gemma_id_unknown"
+    REQUIRES_UNKNOWN = "requires_unknown"
+    STATUS_UNKNOWN = "status_unknown"
+    DOCUMENT_FIELD = "document_field"
+    # submissions: who may act, and when (NotAuthorized, Conflict, NotFound)
+    SUBMISSION_UNKNOWN = "submission_unknown"
+    SUBMISSION_OF_OTHER_ORGANISATION = "submission_of_other_organisation"
+    STEP_UNKNOWN = "step_unknown"
+    NOT_AUTHORS_ORGANISATION = "not_authors_organisation"
+    SUBMISSION_NOT_EDITABLE = "submission_not_editable"
+    SUBMISSION_TAKES_NO_FILE = "submission_takes_no_file"
+    SUBMISSION_CLOSED = "submission_closed"
+    SUBMISSION_SAVED_MEANWHILE = "submission_saved_meanwhile"
+    SAVED_AT_SAME_MOMENT = "saved_at_same_moment"
+    OWN_SUBMISSION = "own_submission"
+    NOT_WAITING_FOR_REVIEW = "not_waiting_for_review"
+    FOUR_EYES = "four_eyes"
+    COMPONENT_CHANGED = "component_changed"
+    PUBLISHED_AT_SAME_MOMENT = "published_at_same_moment"
+    COMPONENT_GONE = "component_gone"
+    # disputes (NotAuthorized, NotFound, Conflict)
+    NOT_A_MUNICIPALITY_MEMBER = "not_a_municipality_member"
+    DISPUTE_UNKNOWN = "dispute_unknown"
+    OWN_COMPONENT_DISPUTE = "own_component_dispute"
+    DISPUTE_DECIDED = "dispute_decided"
+    COMPONENT_CHANGED_AT_SAME_MOMENT = "component_changed_at_same_moment"
+    # permissions and lookups (NotAuthorized, NotFound)
+    LOGIN_REQUIRED = "login_required"
+    ROLE_MAY_NOT = "role_may_not"
+    TOKEN_MAY_NOT = "token_may_not"
+    PERMISSION_NEEDED = "permission_needed"
+    CONFIRMED_MEMBERS_ONLY = "confirmed_members_only"
+    OWN_ORGANISATION_COMPONENTS = "own_organisation_components"
+    MEMBERSHIP_NOT_CONFIRMED = "membership_not_confirmed"
+    GEMMA_ELEMENT_UNKNOWN = "gemma_element_unknown"
+    ORGANISATION_NOT_FOUND = "organisation_not_found"
 
 
 # The English text of each code, for the API, the CLI and the logs; ``{name}`` is a parameter.
@@ -108,28 +164,95 @@ ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.WEBSITE_NOT_HTTPS: "the website must start with https://",
     ErrorCode.ORGANISATIONS_UNKNOWN: "choose two existing organisations",
     ErrorCode.NOT_IN_LANDSCAPE: "this component is not in the landscape",
+    ErrorCode.ORGANISATION_KIND_UNKNOWN: "unknown organisation kind {kind!r}",
+    ErrorCode.COMPONENT_UNKNOWN: "no component {slug!r}",
     ErrorCode.FILE_OF_OTHER_REPOSITORY: "this file names another repository than this submission",
+    ErrorCode.FILE_NOT_OF_COMPONENT: (
+        "the url in this file is not the repository of {slug!r} ({url})"
+    ),
+    ErrorCode.PUBLICCODE_UNREADABLE: "{key} ({line}:{column}): {message}",
     ErrorCode.DATE_FORMAT: "give the date as YYYY-MM-DD",
     ErrorCode.LICENCE_INVALID: "not a valid SPDX licence expression",
     ErrorCode.PUBLISHED_URL_FIXED: (
         "the repository URL of a published component cannot be changed here"
     ),
+    ErrorCode.REFERENCE_COMPONENT_UNKNOWN: "unknown reference component {gemma_id!r}",
+    ErrorCode.STANDARD_UNKNOWN: "unknown standard {standard!r}",
+    ErrorCode.REQUIRED_COMPONENT_UNKNOWN: "no other component {slug!r} in the catalogue",
+    ErrorCode.HOSTING_MODEL_UNKNOWN: "unknown hosting model",
     ErrorCode.REJECTION_REASON_REQUIRED: "give a reason, so the author knows what to do",
     ErrorCode.COMMENT_REQUIRED: "write a comment",
-}
-
-# The codes whose service still raises its English text (services/submissions.py), by that text,
-# so the pages can translate it until the service raises the code. Empty it, then remove it.
-PENDING_ENGLISH: dict[str, ErrorCode] = {
-    ENGLISH[code]: code
-    for code in (
-        ErrorCode.FILE_OF_OTHER_REPOSITORY,
-        ErrorCode.DATE_FORMAT,
-        ErrorCode.LICENCE_INVALID,
-        ErrorCode.PUBLISHED_URL_FIXED,
-        ErrorCode.REJECTION_REASON_REQUIRED,
-        ErrorCode.COMMENT_REQUIRED,
-    )
+    ErrorCode.NO_PUBLISHED_VERSION: (
+        "this is a new component; there is no published version to start from"
+    ),
+    ErrorCode.NAME_REQUIRED: "The component needs a name.",
+    ErrorCode.URL_REQUIRED: "The component needs the URL of its source code.",
+    ErrorCode.URL_NOT_HTTPS: "The URL must start with https://.",
+    ErrorCode.REPOSITORY_IN_CATALOGUE: (
+        "This repository is already in the catalogue as '{name}'. "
+        "Propose a change on its page instead."
+    ),
+    ErrorCode.NAME_TAKEN: ("Another component already has this name. Choose a more specific name."),
+    ErrorCode.LICENCE_NOT_SPDX: "'{licence}' is not a valid SPDX licence expression.",
+    ErrorCode.MAINTAINER_UNKNOWN: "Unknown organisation '{organisation}'.",
+    ErrorCode.GEMMA_ID_UNKNOWN: "Unknown GEMMA id '{gemma_id}'.",
+    ErrorCode.REQUIRES_UNKNOWN: "No component '{slug}' in the catalogue.",
+    ErrorCode.STATUS_UNKNOWN: "Unknown development status '{status}'.",
+    ErrorCode.DOCUMENT_FIELD: "{key}: {message}",
+    ErrorCode.SUBMISSION_UNKNOWN: "no submission {submission}",
+    ErrorCode.SUBMISSION_OF_OTHER_ORGANISATION: "this submission belongs to another organisation",
+    ErrorCode.STEP_UNKNOWN: "no step {step!r}",
+    ErrorCode.NOT_AUTHORS_ORGANISATION: (
+        "only the author's organisation may change this submission"
+    ),
+    ErrorCode.SUBMISSION_NOT_EDITABLE: "this submission is {status}; it can no longer be changed",
+    ErrorCode.SUBMISSION_TAKES_NO_FILE: (
+        "submission {submission} is {status}; it cannot take a new file now"
+    ),
+    ErrorCode.SUBMISSION_CLOSED: "this submission is {status}",
+    ErrorCode.SUBMISSION_SAVED_MEANWHILE: (
+        "submission {submission} was saved by someone else in the meantime "
+        "(version {version}, you started from {started})"
+    ),
+    ErrorCode.SAVED_AT_SAME_MOMENT: (
+        "someone else saved this at the same moment; load the page again"
+    ),
+    ErrorCode.OWN_SUBMISSION: "a reviewer cannot decide on their own submission",
+    ErrorCode.NOT_WAITING_FOR_REVIEW: "this submission is {status}, not waiting for review",
+    ErrorCode.FOUR_EYES: (
+        "you changed this submission, so another reviewer approves it (four eyes)"
+    ),
+    ErrorCode.COMPONENT_CHANGED: (
+        "the component changed since this submission started; compare both versions first"
+    ),
+    ErrorCode.PUBLISHED_AT_SAME_MOMENT: (
+        "someone else published a change to this component at the same moment; try again"
+    ),
+    ErrorCode.COMPONENT_GONE: "the component no longer exists",
+    ErrorCode.NOT_A_MUNICIPALITY_MEMBER: (
+        "only a confirmed member of a municipality can dispute a claim"
+    ),
+    ErrorCode.DISPUTE_UNKNOWN: "no dispute {dispute}",
+    ErrorCode.OWN_COMPONENT_DISPUTE: (
+        "you cannot resolve a dispute about your own organisation's component"
+    ),
+    ErrorCode.DISPUTE_DECIDED: "this dispute is already {status}",
+    ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT: (
+        "the component changed at the same moment; try again"
+    ),
+    ErrorCode.LOGIN_REQUIRED: "log in first",
+    ErrorCode.ROLE_MAY_NOT: "the role {role!r} may not do {permission!r}",
+    ErrorCode.TOKEN_MAY_NOT: "this account may not do {permission!r}",
+    ErrorCode.PERMISSION_NEEDED: "this needs the permission {permission!r}",
+    ErrorCode.CONFIRMED_MEMBERS_ONLY: "only confirmed members of the organisation may do this",
+    ErrorCode.OWN_ORGANISATION_COMPONENTS: (
+        "maintainers may only change the components of their own organisation"
+    ),
+    ErrorCode.MEMBERSHIP_NOT_CONFIRMED: (
+        "your membership of this organisation is not confirmed yet"
+    ),
+    ErrorCode.GEMMA_ELEMENT_UNKNOWN: "no {kind} {slug!r}",
+    ErrorCode.ORGANISATION_NOT_FOUND: "no organisation {organisation!r}",
 }
 
 

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -350,8 +350,7 @@ def read_component(session: Session, slug: str, *, contributions: bool = False) 
     statement = _statement(session.get_bind().dialect.name, contributions)
     row = session.execute(statement, {"slug": slug}).first()
     if row is None:
-        msg = f"no component {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     component = row[0]
     count = len(COLLECTIONS)
     for collection, data in zip(COLLECTIONS, row[1 : 1 + count], strict=True):

@@ -55,8 +55,7 @@ def get_organisation(session: Session, organisation_id: int, *, actor: User) -> 
     require(actor, Permission.MANAGE_ORGANISATIONS)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
-        msg = f"no organisation {organisation_id}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ORGANISATION_NOT_FOUND, organisation=organisation_id))
     return organisation
 
 
@@ -210,7 +209,7 @@ def merge_components(
 def _component(session: Session, slug: str) -> Component:
     component = session.scalar(select(Component).where(Component.slug == slug))
     if component is None:
-        raise ValidationError({"component": [f"no component {slug!r}"]})
+        raise ValidationError({"component": [FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug)]})
     return component
 
 

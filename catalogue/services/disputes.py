@@ -105,8 +105,7 @@ def open_dispute(
     """Dispute one claim of a component, with a reason."""
     require(actor, Permission.DISPUTE)
     if not may_dispute(actor):
-        msg = "only a confirmed member of a municipality can dispute a claim"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.NOT_A_MUNICIPALITY_MEMBER))
     component = get_component(session, slug)
     claim = next((c for c in claims_of(component) if c.key == claim_key), None)
     errors: dict[str, list[str]] = {}
@@ -161,8 +160,7 @@ def get_dispute(session: Session, dispute_id: int) -> Dispute:
         .options(selectinload(Dispute.component), selectinload(Dispute.organisation))
     )
     if dispute is None:
-        msg = f"no dispute {dispute_id}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.DISPUTE_UNKNOWN, dispute=dispute_id))
     return dispute
 
 
@@ -206,11 +204,9 @@ def resolve(
     maintainer = dispute.component.maintaining_organisation_id
     if maintainer is not None and maintainer == actor.organisation_id:
         # Four eyes: whoever works for the component's maintainer is a party to the dispute.
-        msg = "you cannot resolve a dispute about your own organisation's component"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.OWN_COMPONENT_DISPUTE))
     if dispute.status != DisputeStatus.OPEN:
-        msg = f"this dispute is already {dispute.status}"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.DISPUTE_DECIDED, status=str(dispute.status)))
     errors: dict[str, list[str]] = {}
     if outcome not in (DisputeStatus.UPHELD, DisputeStatus.DISMISSED):
         errors["outcome"] = [FieldError(ErrorCode.OUTCOME_UNKNOWN)]
@@ -264,8 +260,7 @@ def _remove_claim(session: Session, dispute: Dispute, actor: User, resolution: s
         component.updated_at = _now()
         session.flush()
     except StaleDataError as error:
-        msg = "the component changed at the same moment; try again"
-        raise Conflict(msg) from error
+        raise Conflict(FieldError(ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT)) from error
     after = documents.jsonable(document_of(component))
     latest = session.scalar(
         select(func.max(Revision.number)).where(Revision.component_id == component.id)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from advisor.model import Obligation
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import (
     Component,
     GemmaElement,
@@ -258,8 +258,7 @@ def get_element(session: Session, kind: GemmaKind | str, slug: str) -> GemmaElem
         select(GemmaElement).where(GemmaElement.kind == kind, GemmaElement.slug == slug)
     )
     if element is None:
-        msg = f"no {kind} {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.GEMMA_ELEMENT_UNKNOWN, kind=str(kind), slug=slug))
     return element
 
 

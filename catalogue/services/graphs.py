@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from advisor.graph import ComponentGraph
 from advisor.model import Candidate
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import (
     Component,
     ComponentRequirement,
@@ -291,8 +291,7 @@ def component_graph(
     else:
         slug = component
         if session.scalar(select(Component.id).where(Component.slug == slug)) is None:
-            msg = f"no component {slug!r}"
-            raise NotFound(msg)
+            raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     catalogue = GRAPHS.get(session, components=True)
     return _drawn(catalogue, component_key(slug), _clamp(depth, 1, 4), _clamp(breadth, 1, 20))
 

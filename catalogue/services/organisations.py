@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import (
     Component,
     Organisation,
@@ -63,7 +63,9 @@ def upsert_organisation(
     slug = str(data["slug"])
     kind = str(data.get("kind") or OrganisationKind.OTHER)
     if kind not in set(OrganisationKind):
-        raise ValidationError({"kind": [f"unknown organisation kind {kind!r}"]})
+        raise ValidationError(
+            {"kind": [FieldError(ErrorCode.ORGANISATION_KIND_UNKNOWN, kind=kind)]}
+        )
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         organisation = Organisation(slug=slug, name=str(data["name"]), kind=kind)
@@ -82,8 +84,7 @@ def resolve_organisation(session: Session, reference: str) -> Organisation:
     value = reference.upper() if column is Organisation.cbs_code else reference
     organisation = session.scalar(select(Organisation).where(column == value))
     if organisation is None:
-        msg = f"no organisation {reference!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ORGANISATION_NOT_FOUND, organisation=reference))
     return organisation
 
 
@@ -141,8 +142,7 @@ def get_organisation(session: Session, slug: str) -> Organisation:
     """One organisation by slug, or NotFound."""
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
-        msg = f"no organisation {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ORGANISATION_NOT_FOUND, organisation=slug))
     return organisation
 
 

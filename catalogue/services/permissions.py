@@ -10,7 +10,7 @@ import enum
 from collections.abc import Mapping
 from typing import Protocol
 
-from catalogue.errors import NotAuthorized
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized
 from catalogue.models import OrgRole, Role
 
 
@@ -116,18 +116,17 @@ def require(
     may act for any organisation (``EDIT_ANY_COMPONENT``).
     """
     if actor is None:
-        msg = "log in first"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.LOGIN_REQUIRED))
     if not has(actor, permission):
-        msg = f"the role {actor.role!r} may not do {permission.value!r}"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(
+            FieldError(ErrorCode.ROLE_MAY_NOT, role=str(actor.role), permission=permission.value)
+        )
     if (
         organisation_id is not None
         and not has(actor, Permission.EDIT_ANY_COMPONENT)
         and not is_confirmed_member(actor, organisation_id)
     ):
-        msg = "only confirmed members of the organisation may do this"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.CONFIRMED_MEMBERS_ONLY))
 
 
 def require_component_editor(actor: Actor | None, maintaining_organisation_id: int | None) -> None:
@@ -141,13 +140,12 @@ def require_component_editor(actor: Actor | None, maintaining_organisation_id: i
         return
     assert actor is not None  # noqa: S101 - require() above refused None
     if maintaining_organisation_id is None or actor.organisation_id != maintaining_organisation_id:
-        msg = "maintainers may only change the components of their own organisation"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.OWN_ORGANISATION_COMPONENTS))
     if not is_confirmed_member(actor, maintaining_organisation_id):
         raise NotAuthorized(NOT_CONFIRMED)
 
 
-NOT_CONFIRMED = "your membership of this organisation is not confirmed yet"
+NOT_CONFIRMED = FieldError(ErrorCode.MEMBERSHIP_NOT_CONFIRMED)
 
 
 def acts_for(actor: Actor | None, organisation_id: int | None) -> bool:

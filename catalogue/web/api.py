@@ -183,7 +183,9 @@ def advice() -> Response:
         replacement = (replace["remove"], replace["add"])
     profile = advice_service.profile_from_mapping(body)
     result = advice_service.advise(db_session(), profile, replace=replacement)
-    return jsonify({"profile": profile.to_json(), **advice_service.advice_to_json(result)})
+    return jsonify(
+        serializers.advice({"profile": profile.to_json(), **advice_service.advice_to_json(result)})
+    )
 
 
 @bp.get("/openapi.json")

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
-from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError
 from catalogue.extensions import csrf
 from catalogue.models import SubmissionOrigin, User
 from catalogue.publiccode import MAX_BYTES
@@ -66,8 +66,9 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
             if user is None:
                 return _unauthorized("this token is unknown, expired or revoked")
             if not has(user, permission):
-                msg = f"this account may not do {permission.value!r}"
-                raise NotAuthorized(msg)
+                raise NotAuthorized(
+                    FieldError(ErrorCode.TOKEN_MAY_NOT, permission=permission.value)
+                )
             return view(*args, token_user=user, **kwargs)
 
         guarded.required_permission = permission  # type: ignore[attr-defined]

@@ -1,15 +1,18 @@
 """Typed shapes of the API's answers beside the component document, for the OpenAPI schemas.
 
 The component shapes live with the document (``catalogue/component_document.py``); these are the
-GEMMA, organisation, problem and contribution answers. ``catalogue/web/openapi.py`` publishes
-their JSON Schema, so the document is generated from the same types the answers are built from.
+GEMMA, organisation, problem, contribution and advice answers, and the advisor's profile.
+``catalogue/web/openapi.py`` publishes their JSON Schema, so the document is generated from the
+same types the answers are built from.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from advisor.model import Hosting, Status
 
 
 class Answer(BaseModel):
@@ -177,3 +180,131 @@ class Submitted(Answer):
 
 class Facets(RootModel[dict[str, list[FacetValue]]]):
     """The facets of a search: each facet's name maps to its values."""
+
+
+# ---------------------------------------------------------------- the advisor: POST /advice
+
+# The advisor's vocabularies, from its enums: the hosting forms, and the statuses a profile may
+# ask for at least (``obsolete`` is never selectable).
+HOSTING_FORMS = tuple(hosting.value for hosting in Hosting)
+MIN_STATUSES = tuple(status.value for status in Status if status.rank >= 0)
+HostingForm = Literal[HOSTING_FORMS]  # type: ignore[valid-type]
+MinStatus = Literal[MIN_STATUSES]  # type: ignore[valid-type]
+
+
+class Replacement(BaseModel):
+    """A what-if: the plan again with ``remove`` left out and ``add`` taken in its place."""
+
+    remove: str
+    add: str
+
+
+class AdvisorProfile(BaseModel):
+    """What a municipality tells the advisor; every field may be left out.
+
+    The answer repeats it as the advisor read it (``Advice.profile``), so the advice service's
+    profile is checked against this model on every answer.
+    """
+
+    # As an answer every field is there; as a request any may be left out.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    municipality: str | None = Field(default=None, description="CBS code, e.g. GM0344")
+    business_functions: list[str] = Field(
+        default_factory=list, description="GEMMA business-function slugs"
+    )
+    reference_components: list[str] = Field(
+        default_factory=list, description="GEMMA reference-component slugs"
+    )
+    landscape_components: list[str] | None = Field(
+        default=None,
+        description=(
+            "catalogue component slugs in use; leave it out (or null) to use the"
+            " municipality's published usage claims; an empty list means none"
+        ),
+    )
+    landscape_reference_components: list[str] = Field(default_factory=list)
+    hosting_order: list[HostingForm] = Field(default_factory=lambda: list(HOSTING_FORMS))
+    disallowed_hosting: list[HostingForm] = Field(default_factory=list)
+    open_source_only: bool = False
+    strict: bool = Field(
+        default=False,
+        description=(
+            "'alleen zekere feiten': exclude candidates whose licence, status or hosting "
+            "is unknown where a rule depends on it (default false: unknown is not 'no'; "
+            "such a chosen candidate is listed in notes.to_verify)"
+        ),
+    )
+    min_status: MinStatus = "beta"
+    required_standards: list[str] = Field(default_factory=list, description="GEMMA standard slugs")
+    exclude: list[str] = Field(default_factory=list)
+    weights: dict[str, Annotated[float, Field(ge=0, le=10)]] = Field(default_factory=dict)
+
+
+class Profile(AdvisorProfile):
+    """``POST /advice``: the profile, and optionally a what-if replacement."""
+
+    replace: Replacement | None = None
+
+
+class Plan(Answer):
+    """The components to take, in which order, and why; the cost the advisor minimised."""
+
+    feasible: bool
+    selected: list[str]
+    cost: float
+    unmet: list[str]
+    order: list[list[str]]
+    why: dict[str, list[str]]
+    optimal: bool
+
+
+class Landscape(Answer):
+    """What the municipality uses, and whether that came from its published usage claims."""
+
+    components: list[str]
+    from_published_claims: bool
+    sources: dict[str, list[str]]
+
+
+class ToVerify(Answer):
+    """A chosen component that stayed eligible although a fact a rule depends on is unknown."""
+
+    component: str
+    facts: list[Literal["licence", "status", "hosting"]]
+    rules: list[str]
+    source: str | None
+
+
+class Unlinked(Answer):
+    """A chosen business function that GEMMA links to no reference component."""
+
+    function: str
+    name: str
+    suggestion: str | None = None
+    suggestion_name: str | None = None
+    via: str | None = None
+
+
+class Notes(Answer):
+    """What the advice could not know: unknown facts, what to verify, missing standards."""
+
+    unknown_status: list[str]
+    unknown_hosting: list[str]
+    unknown_licence: list[str]
+    to_verify: list[ToVerify]
+    missing_required_standards: dict[str, list[str]]
+    unlinked: list[Unlinked]
+
+
+class Advice(Answer):
+    """``POST /advice``: the profile as read, the plan, explanations, roadmap and a what-if."""
+
+    profile: AdvisorProfile
+    plan: Plan
+    explanation: dict[str, Any]
+    roadmap: dict[str, Any]
+    what_if: dict[str, Any] | None
+    names: dict[str, str]
+    landscape: Landscape
+    notes: Notes

@@ -28,7 +28,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 from werkzeug.wrappers import Response
 
-from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError
 from catalogue.extensions import login_manager
 from catalogue.models import User
 from catalogue.services import accounts
@@ -86,8 +86,9 @@ def requires(permission: Permission) -> Callable[[View], View]:
                     raise Unauthorized()
                 return login_manager.unauthorized()
             if not has(user, permission):
-                msg = f"this needs the permission {permission.value!r}"
-                raise NotAuthorized(msg)
+                raise NotAuthorized(
+                    FieldError(ErrorCode.PERMISSION_NEEDED, permission=permission.value)
+                )
             return view(*args, **kwargs)
 
         guarded.required_permission = permission  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from catalogue.db import UNAVAILABLE_ERRORS
 from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
-from catalogue.web.messages import translate
+from catalogue.web.messages import translate, translate_error
 
 # Seconds a client should wait before trying again when the database is away.
 RETRY_AFTER_SECONDS = 30
@@ -81,7 +81,9 @@ def init_app(app: Flask) -> None:
         status = next(
             STATUS_BY_ERROR[kind] for kind in type(error).__mro__ if kind in STATUS_BY_ERROR
         )
-        return problem(status, str(error) or None)
+        # The API speaks English (a FieldError is its English text); a page, the reader's language.
+        detail = str(error) if wants_json() else translate_error(error)
+        return problem(status, detail or None)
 
     @app.errorhandler(ValidationError)
     def _validation_error(error: ValidationError) -> Response:

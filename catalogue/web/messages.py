@@ -1,16 +1,18 @@
 """The one table of refusals as the reader sees them: each error code's message, through gettext.
 
-Services refuse a field with a :class:`~catalogue.errors.FieldError` (a stable code and its
-parameters, ``catalogue/errors.py``); :func:`translate` gives its message in the reader's language.
+Services refuse a field or an action with a :class:`~catalogue.errors.FieldError` (a stable code
+and its parameters, ``catalogue/errors.py``); :func:`translate` gives its message in the reader's
+language, :func:`translate_error` that of a refused action.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from catalogue.errors import PENDING_ENGLISH, ErrorCode, FieldError
+from catalogue.errors import ErrorCode, FieldError
 
 MESSAGES: dict[ErrorCode, Any] = {
     # accounts
@@ -51,30 +53,134 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.WEBSITE_NOT_HTTPS: _l("De website moet beginnen met https://."),
     # landscapes
     ErrorCode.NOT_IN_LANDSCAPE: _l("Dit component staat niet in het landschap."),
-    # submissions
+    # organisations
+    ErrorCode.ORGANISATION_KIND_UNKNOWN: _l("Kies een soort organisatie uit de lijst."),
+    ErrorCode.COMPONENT_UNKNOWN: _l("Het component %(slug)s staat niet in de catalogus."),
+    # submissions: the form's steps and the file
     ErrorCode.FILE_OF_OTHER_REPOSITORY: _l(
         "Dit bestand hoort bij een andere repository dan deze bijdrage."
     ),
+    ErrorCode.FILE_NOT_OF_COMPONENT: _l(
+        "Het adres in dit bestand is niet de repository van %(slug)s (%(url)s)."
+    ),
+    ErrorCode.PUBLICCODE_UNREADABLE: _l("%(key)s (regel %(line)s, kolom %(column)s): %(message)s"),
     ErrorCode.DATE_FORMAT: _l("Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01."),
     ErrorCode.LICENCE_INVALID: _l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."),
     ErrorCode.PUBLISHED_URL_FIXED: _l(
         "Het adres van de broncode van een gepubliceerd component kunt u hier niet wijzigen."
     ),
+    ErrorCode.REFERENCE_COMPONENT_UNKNOWN: _l(
+        "Het referentiecomponent %(gemma_id)s kennen we niet. Kies er een uit de lijst."
+    ),
+    ErrorCode.STANDARD_UNKNOWN: _l(
+        "De standaard %(standard)s kennen we niet. Kies er een uit de lijst."
+    ),
+    ErrorCode.REQUIRED_COMPONENT_UNKNOWN: _l(
+        "Er is geen ander component %(slug)s in de catalogus. Kies er een uit de lijst."
+    ),
+    ErrorCode.HOSTING_MODEL_UNKNOWN: _l("Kies een hostingvorm uit de lijst."),
     ErrorCode.REJECTION_REASON_REQUIRED: _l("Geef een reden, zodat de indiener weet wat te doen."),
     ErrorCode.COMMENT_REQUIRED: _l("Schrijf een reactie."),
+    ErrorCode.NO_PUBLISHED_VERSION: _l(
+        "Dit is een nieuw component: er is nog geen gepubliceerde versie om van uit te gaan."
+    ),
+    # submissions: what publishing would meet
+    ErrorCode.NAME_REQUIRED: _l("Het component heeft een naam nodig."),
+    ErrorCode.URL_REQUIRED: _l("Het component heeft het adres van de broncode nodig."),
+    ErrorCode.URL_NOT_HTTPS: _l("Het adres moet beginnen met https://."),
+    ErrorCode.REPOSITORY_IN_CATALOGUE: _l(
+        "Deze broncode staat al in de catalogus als '%(name)s'. "
+        "Stel op die pagina een wijziging voor."
+    ),
+    ErrorCode.NAME_TAKEN: _l("Een ander component heeft al deze naam. Kies een preciezere naam."),
+    ErrorCode.LICENCE_NOT_SPDX: _l(
+        "'%(licence)s' is geen geldige SPDX-licentie (bijvoorbeeld EUPL-1.2)."
+    ),
+    ErrorCode.MAINTAINER_UNKNOWN: _l("Onbekende organisatie '%(organisation)s'."),
+    ErrorCode.GEMMA_ID_UNKNOWN: _l("Onbekend GEMMA-kenmerk '%(gemma_id)s'."),
+    ErrorCode.REQUIRES_UNKNOWN: _l("Geen component '%(slug)s' in de catalogus."),
+    ErrorCode.STATUS_UNKNOWN: _l("Onbekende ontwikkelstatus '%(status)s'."),
+    ErrorCode.DOCUMENT_FIELD: _l("Controleer dit veld (%(key)s): %(message)s"),
+    # submissions: who may act, and when
+    ErrorCode.SUBMISSION_UNKNOWN: _l("Bijdrage %(submission)s bestaat niet."),
+    ErrorCode.SUBMISSION_OF_OTHER_ORGANISATION: _l("Deze bijdrage is van een andere organisatie."),
+    ErrorCode.STEP_UNKNOWN: _l("Deze stap van het formulier bestaat niet."),
+    ErrorCode.NOT_AUTHORS_ORGANISATION: _l(
+        "Alleen de organisatie van de indiener kan deze bijdrage wijzigen."
+    ),
+    ErrorCode.SUBMISSION_NOT_EDITABLE: _l("Deze bijdrage kan niet meer worden gewijzigd."),
+    ErrorCode.SUBMISSION_TAKES_NO_FILE: _l("Deze bijdrage kan nu geen nieuw bestand meer krijgen."),
+    ErrorCode.SUBMISSION_CLOSED: _l("Deze bijdrage is afgehandeld."),
+    ErrorCode.SUBMISSION_SAVED_MEANWHILE: _l(
+        "Iemand anders heeft deze bijdrage intussen opgeslagen. Laad de pagina opnieuw."
+    ),
+    ErrorCode.SAVED_AT_SAME_MOMENT: _l(
+        "Iemand anders sloeg dit op hetzelfde moment op. Laad de pagina opnieuw."
+    ),
+    ErrorCode.OWN_SUBMISSION: _l("U kunt niet beslissen over uw eigen bijdrage."),
+    ErrorCode.NOT_WAITING_FOR_REVIEW: _l("Deze bijdrage wacht niet op beoordeling."),
+    ErrorCode.FOUR_EYES: _l(
+        "U heeft deze bijdrage zelf gewijzigd. Een andere beoordelaar keurt hem goed (vier ogen)."
+    ),
+    ErrorCode.COMPONENT_CHANGED: _l(
+        "Het component is veranderd sinds deze bijdrage begon. Vergelijk eerst beide versies."
+    ),
+    ErrorCode.PUBLISHED_AT_SAME_MOMENT: _l(
+        "Iemand anders publiceerde op hetzelfde moment een wijziging van dit component."
+        " Probeer het opnieuw."
+    ),
+    ErrorCode.COMPONENT_GONE: _l("Dit component bestaat niet meer."),
+    # disputes
+    ErrorCode.NOT_A_MUNICIPALITY_MEMBER: _l(
+        "Alleen een bevestigd lid van een gemeente kan een claim betwisten."
+    ),
+    ErrorCode.DISPUTE_UNKNOWN: _l("Betwisting %(dispute)s bestaat niet."),
+    ErrorCode.OWN_COMPONENT_DISPUTE: _l(
+        "U kunt niet beslissen over een betwisting van een component van uw eigen organisatie."
+    ),
+    ErrorCode.DISPUTE_DECIDED: _l("Over deze betwisting is al besloten."),
+    ErrorCode.COMPONENT_CHANGED_AT_SAME_MOMENT: _l(
+        "Het component veranderde op hetzelfde moment. Probeer het opnieuw."
+    ),
+    # permissions and lookups
+    ErrorCode.LOGIN_REQUIRED: _l("Log eerst in."),
+    ErrorCode.ROLE_MAY_NOT: _l("Uw rol mag dit niet doen."),
+    ErrorCode.TOKEN_MAY_NOT: _l("Dit account mag dit niet doen."),
+    ErrorCode.PERMISSION_NEEDED: _l("Hiervoor heeft u een andere rol nodig."),
+    ErrorCode.CONFIRMED_MEMBERS_ONLY: _l("Alleen bevestigde leden van de organisatie mogen dit."),
+    ErrorCode.OWN_ORGANISATION_COMPONENTS: _l(
+        "U kunt alleen de componenten van uw eigen organisatie wijzigen."
+    ),
+    ErrorCode.MEMBERSHIP_NOT_CONFIRMED: _l(
+        "Uw lidmaatschap van deze organisatie is nog niet bevestigd."
+    ),
+    ErrorCode.GEMMA_ELEMENT_UNKNOWN: _l("Dit GEMMA-element bestaat niet: %(slug)s."),
+    ErrorCode.ORGANISATION_NOT_FOUND: _l("Deze organisatie bestaat niet: %(organisation)s."),
 }
 
 
 def translate(message: str) -> str:
     """A service's refusal in the reader's language; a message without a code stays as it is."""
-    if isinstance(message, FieldError):
-        code, params = message.code, message.params
-    elif message in PENDING_ENGLISH:
-        # services/submissions.py still raises these as English text.
-        code, params = PENDING_ENGLISH[message], {}
-    else:
+    if not isinstance(message, FieldError):
         return message
-    known = MESSAGES.get(code)
+    known = MESSAGES.get(message.code)
     if known is None:
         return str(message)
+    params = _in_language(message.params)
     return str(known) % params if params else str(known)
+
+
+def translate_error(error: Exception) -> str:
+    """A refused action (``NotFound``, ``NotAuthorized``, ``Conflict``) in the reader's language."""
+    reason = error.args[0] if len(error.args) == 1 else None
+    return translate(reason) if isinstance(reason, FieldError) else str(error)
+
+
+def _in_language(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters that are text in two languages (``message`` beside ``message_nl``, as the
+    publiccode parser words its issues) in the reader's: the ``_nl`` one for Dutch."""
+    dutch = str(get_locale() or "nl").startswith("nl")
+    return {
+        key: params[f"{key}_nl"] if dutch and params.get(f"{key}_nl") else value
+        for key, value in params.items()
+    }

@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document of ``/api/v1``, as data so tests can check the API against it.
 
-The schemas of the answers are generated from the typed models the answers are built from:
-the component document (``catalogue/component_document.py``) and ``api_schemas.py``. Only the
-advisor's profile and advice are still written here (see ``ADVICE_SCHEMAS``).
+The schemas are generated from the typed models the answers are built from (and the advisor's
+profile, the one request body with a schema): the component document
+(``catalogue/component_document.py``) and ``api_schemas.py``. None is written here by hand.
 """
 
 from __future__ import annotations
@@ -234,12 +234,6 @@ def openapi_document(*, server: str = "/api/v1") -> dict[str, Any]:
     }
 
 
-_STRINGS = {"type": "array", "items": {"type": "string"}}
-_HOSTING = {"type": "string", "enum": ["saas", "paas", "iaas", "on-premise"]}
-
-# The advisor's request and answer: written by hand until the advice service has typed models.
-ADVICE_SCHEMAS: dict[str, Any] = {}
-
 REF_TEMPLATE = "#/components/schemas/{model}"
 
 # Each schema of components.schemas, by name, from the model the answer is built from.
@@ -256,22 +250,33 @@ ANSWER_MODELS: dict[str, type[BaseModel]] = {
     "Facets": api_schemas.Facets,
     "Verdict": api_schemas.Verdict,
     "Submitted": api_schemas.Submitted,
+    "Advice": api_schemas.Advice,
+}
+
+# Each request body's schema, by name: what a client may send.
+REQUEST_MODELS: dict[str, type[BaseModel]] = {
+    "Profile": api_schemas.Profile,
 }
 
 
 def generated_schemas() -> dict[str, Any]:
-    """The JSON Schemas of ANSWER_MODELS (as they serialise), with every model they refer to."""
+    """The JSON Schemas of ANSWER_MODELS (as they serialise) and REQUEST_MODELS (as they
+    validate), with every model they refer to."""
+    wanted = [
+        *((name, model, "serialization") for name, model in ANSWER_MODELS.items()),
+        *((name, model, "validation") for name, model in REQUEST_MODELS.items()),
+    ]
     keyed, top = models_json_schema(
-        [(model, "serialization") for model in ANSWER_MODELS.values()],
+        [(model, mode) for _name, model, mode in wanted],
         ref_template=REF_TEMPLATE,
     )
     schemas: dict[str, Any] = dict(top.get("$defs", {}))
-    for name, model in ANSWER_MODELS.items():
-        reference = keyed[(model, "serialization")]["$ref"]
+    for name, model, mode in wanted:
+        reference = keyed[(model, mode)]["$ref"]
         defined = reference.rsplit("/", 1)[-1]
         if defined != name:
             schemas[name] = schemas.pop(defined)
     return schemas
 
 
-SCHEMAS: dict[str, Any] = {**generated_schemas(), **ADVICE_SCHEMAS}
+SCHEMAS: dict[str, Any] = generated_schemas()

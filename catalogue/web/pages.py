@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from catalogue.errors import NotAuthorized
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -18,16 +16,13 @@ from catalogue.models import (
 )
 from catalogue.rendering import markdown_to_html
 from catalogue.services import components as component_service
-from catalogue.services import disputes as dispute_service
 from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
 from catalogue.services import organisations as organisation_service
-from catalogue.services import submissions as submission_service
-from catalogue.services.component_read import ComponentRead, read_component
-from catalogue.services.permissions import Permission, has, require_component_editor
+from catalogue.services.component_read import read_component
 from catalogue.web import context, labels
-from catalogue.web.auth import actor
 from catalogue.web.context import db_session
+from catalogue.web.contribute.public_pages import contribution_panel
 from catalogue.web.graph_svg import render_svg
 from catalogue.web.page_cache import cached_page
 
@@ -84,40 +79,9 @@ def component_detail(slug: str) -> str:
         latest_import=read.latest_import,
         derived_facts=read.derived_facts,
         harvest_sources=read.harvest_sources,
-        panel=_contribution_panel(read),
+        panel=contribution_panel(read),
         **_graph_context(graph, component.name),
     )
-
-
-def _contribution_panel(read: ComponentRead) -> dict[str, Any]:
-    """What ``contribute/_status.html`` shows: the component's last public submission or
-    import, whether a change waits for review, the open disputes, and the reader's links."""
-    component, contributions = read.component, read.contributions
-    if contributions is None:
-        msg = "read the component with contributions=True"
-        raise ValueError(msg)
-    user = actor()
-    can_edit = False
-    if user is not None and has(user, Permission.SUBMIT):
-        try:
-            require_component_editor(user, component.maintaining_organisation_id)
-            can_edit = True
-        except NotAuthorized:
-            can_edit = False
-    return {
-        "status": submission_service.latest_status(
-            db_session(),
-            component,
-            submission=contributions.last_submission,
-            record=contributions.last_import,
-        ),
-        "under_review": contributions.under_review,
-        "open_disputes": contributions.open_disputes,
-        "can_edit": can_edit,
-        "can_dispute": user is not None
-        and has(user, Permission.DISPUTE)
-        and dispute_service.may_dispute(user),
-    }
 
 
 def _graph_limits() -> dict[str, int]:

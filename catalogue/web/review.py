@@ -26,6 +26,7 @@ from catalogue.web.forms import (
     handle_form,
     lock_of,
 )
+from catalogue.web.messages import translate_error
 
 bp = Blueprint("review", __name__, url_prefix="/beoordelen")
 
@@ -97,7 +98,7 @@ def detail(submission_id: int) -> Any:
             return render_template(
                 "review/conflict.html",
                 view=view,
-                reason=str(error),
+                reason=translate_error(error),
                 action=ActionForm(formdata=None, data={"lock_version": view.submission.version}),
             ), 409
         else:

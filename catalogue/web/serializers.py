@@ -203,3 +203,8 @@ def organisation_detail(organisation: Organisation) -> dict[str, Any]:
 def iso(value: dt.date | dt.datetime | None) -> str | None:
     """ISO text of a date, or None."""
     return value.isoformat() if value else None
+
+
+def advice(answer: dict[str, Any]) -> dict[str, Any]:
+    """``POST /advice``'s answer (the profile as read, the plan, explanations, roadmap, notes)."""
+    return _as(api_schemas.Advice, answer)

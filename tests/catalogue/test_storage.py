@@ -242,3 +242,43 @@ def test_usage_comes_only_from_the_claims_file(app: Any) -> None:
         stored = {(u.organisation.cbs_code, u.source_ref) for u in usages}
         assert all(u.source_kind == "claim" for u in usages)
     assert stored == claims
+
+
+def test_migration_0013_keeps_a_rebase_note_as_its_fields_and_back(empty_database_url: str) -> None:
+    """A rebase's stored English words become the field names; nothing else changes; and back."""
+    from catalogue.models import ReviewComment, Submission
+
+    database = Database(empty_database_url)
+    old = {
+        "rebased": "both changed: name, license",
+        "empty": "",
+        "comment": "both changed: a person wrote this",
+        "unknown": "a note in another shape",
+    }
+    kinds = {"rebased": "rebased", "empty": "rebased", "comment": "comment", "unknown": "rebased"}
+    try:
+        upgrade(database.engine, "0012")
+        with database.engine.begin() as connection:
+            submission = connection.execute(
+                Submission.__table__.insert().values(author_label="a", document={})
+            ).inserted_primary_key[0]
+            ids = {
+                key: connection.execute(
+                    ReviewComment.__table__.insert().values(
+                        submission_id=submission, author_label="a", kind=kinds[key], body=body
+                    )
+                ).inserted_primary_key[0]
+                for key, body in old.items()
+            }
+
+        def bodies() -> dict[str, str]:
+            with database.engine.connect() as connection:
+                rows = dict(connection.execute(select(ReviewComment.id, ReviewComment.body)).all())
+            return {key: rows[ids[key]] for key in ids}
+
+        upgrade(database.engine)
+        assert bodies() == {**old, "rebased": "name, license"}
+        downgrade(database.engine, "0012")
+        assert bodies() == old
+    finally:
+        database.dispose()

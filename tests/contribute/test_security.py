@@ -325,6 +325,38 @@ def test_two_editors_of_one_component_conflict_and_nothing_is_lost(
         )
 
 
+def test_a_rebase_notes_the_fields_both_sides_changed_in_the_readers_language(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
+    database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        maintainer = accounts.get_user(session, accounts_of["maintainer"].id)
+        reviewer = accounts.get_user(session, accounts_of["reviewer"].id)
+        first = submissions.start_update(session, COMPONENT, actor=maintainer)
+        second = submissions.start_update(session, COMPONENT, actor=maintainer)
+        for submission, licence in ((first, "EUPL-1.2"), (second, "MIT")):
+            submissions.save_step(
+                session,
+                submission.id,
+                "licence",
+                {"license": licence},
+                actor=maintainer,
+                lock_version=submission.version,
+            )
+        submissions.submit_for_review(session, first.id, actor=maintainer)
+        submissions.approve(session, first.id, actor=reviewer)
+        submissions.rebase(session, second.id, actor=maintainer)
+        notes = [c for c in session.get(Submission, second.id).comments if c.kind == "rebased"]
+        # The note stores the fields, not words: the page words them.
+        assert [c.body for c in notes] == ["license"]
+        second_id = second.id
+    client = sign_in(app.test_client(), accounts_of["maintainer"])
+    dutch = client.get(f"/bijdragen/{second_id}").get_data(as_text=True)
+    assert "Deze velden zijn aan beide kanten gewijzigd. Kijk ze na: Licentie" in dutch
+    english = client.get(f"/bijdragen/{second_id}?lang=en").get_data(as_text=True)
+    assert "Both sides changed these fields. Check them: Licence" in english
+
+
 def _derives_self_hostable(session: Any, component: Component) -> bool:
     """True when the seed derived "self-hostable" for the component (a chart or an image)."""
     return (

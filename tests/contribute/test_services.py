@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.errors import Conflict, NotAuthorized, ValidationError
+from catalogue.errors import Conflict, ErrorCode, FieldError, NotAuthorized, ValidationError
 from catalogue.models import (
     AuditEvent,
     Component,
@@ -159,6 +159,35 @@ def test_a_form_submission_makes_claims_that_name_who_made_them(
         assert [h["model"] for h in component.hosting_models] == ["saas", "on-premise"]
         assert component.description("en").short_description == "Report issues"
         assert component.description("nl").features == ["Melden", "Volgen"]
+
+
+def test_a_refused_document_field_is_a_located_code_with_its_english_text(
+    app: Any, people: dict[str, Account]
+) -> None:
+    database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        maintainer = _user(session, people["maintainer"])
+        submission = submissions.start_new(session, actor=maintainer)
+        submissions.save_step(
+            session,
+            submission.id,
+            "basics",
+            {"name": "Codetest", "url": "https://example.org/codetest"},
+            actor=maintainer,
+            lock_version=submission.version,
+        )
+        # A value the form cannot send, as an old or hand-edited document may hold.
+        submission.document = {**submission.document, "hosting_models": [{"model": "cloud"}]}
+        session.flush()
+        issues = submissions.check_document(session, submission)
+        assert [(i["key"], i["code"]) for i in issues] == [
+            ("hosting_models[0].model", ErrorCode.DOCUMENT_FIELD.value)
+        ]
+        with pytest.raises(ValidationError) as refused:
+            submissions.submit_for_review(session, submission.id, actor=maintainer)
+        [error] = refused.value.errors["hosting_models[0].model"]
+        assert isinstance(error, FieldError) and error.code == ErrorCode.DOCUMENT_FIELD
+        assert error.startswith("hosting_models[0].model: ") and "cloud" in error
 
 
 def test_an_edit_stays_unpublished_until_approved_and_conflicts_after_another_change(

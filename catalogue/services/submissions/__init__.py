@@ -32,6 +32,7 @@ from catalogue.services.submissions.checks import (
     completeness,
     conflict_view,
     field_of_key,
+    issue_error,
     issues_of,
     preview,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "get_submission",
     "history",
     "imports_of",
+    "issue_error",
     "issues_of",
     "latest_status",
     "my_submissions",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue.errors import Conflict, NotAuthorized
+from catalogue.errors import Conflict, ErrorCode, FieldError, NotAuthorized
 from catalogue.models import Submission, SubmissionStatus, User
 from catalogue.services.permissions import Permission, acts_for, has, require
 
@@ -32,11 +32,9 @@ def _require_editor(actor: User, submission: Submission) -> None:
     """Raise unless ``actor`` may change the submission's content now."""
     require(actor, Permission.SUBMIT)
     if submission.author_id != actor.id and not acts_for(actor, submission.organisation_id):
-        msg = "only the author's organisation may change this submission"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.NOT_AUTHORS_ORGANISATION))
     if submission.status not in EDITABLE:
-        msg = f"this submission is {submission.status}; it can no longer be changed"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.SUBMISSION_NOT_EDITABLE, status=str(submission.status)))
 
 
 def _organisation_for(actor: User) -> int | None:
@@ -57,11 +55,14 @@ def _record_editor(submission: Submission, actor: User) -> None:
 def _check_lock(submission: Submission, lock_version: int | None) -> None:
     """Raise Conflict when the submission was saved since the caller read ``lock_version``."""
     if lock_version is not None and lock_version != submission.version:
-        msg = (
-            f"submission {submission.id} was saved by someone else in the meantime "
-            f"(version {submission.version}, you started from {lock_version})"
+        raise Conflict(
+            FieldError(
+                ErrorCode.SUBMISSION_SAVED_MEANWHILE,
+                submission=submission.id,
+                version=submission.version,
+                started=lock_version,
+            )
         )
-        raise Conflict(msg)
 
 
 def _flush(session: Session) -> None:
@@ -69,5 +70,4 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as error:
-        msg = "someone else saved this at the same moment; load the page again"
-        raise Conflict(msg) from error
+        raise Conflict(FieldError(ErrorCode.SAVED_AT_SAME_MOMENT)) from error

@@ -3,8 +3,10 @@
 The dry run (:func:`preview`), the completeness score with its hints, the check of a
 publiccode.yml file, and whether the component changed since the submission started.
 
-Messages meant for people come in English and Dutch (``message``/``message_nl``), as the
-publiccode.yml parser's issues do; completeness hints are codes the web layer words.
+The issues found here carry an error code and its parameters (``code``/``params``), which the
+web layer words through gettext; those the publiccode.yml parser found (``file_issues``) come
+in English and Dutch (``message``/``message_nl``) as the parser words them. Completeness hints
+are codes the web layer words.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue import documents
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.models import Component, DevelopmentStatus, Organisation, Submission, User
 from catalogue.publiccode import ParseResult, is_spdx_expression, parse
 from catalogue.services.components import document_of, find_by_url
@@ -139,85 +141,40 @@ def preview(session: Session, submission_id: int, *, actor: User) -> Preview:
 
 
 def check_document(session: Session, submission: Submission) -> list[dict[str, Any]]:
-    """Problems publishing would meet, found without writing anything."""
+    """Problems publishing would meet, found without writing anything.
+
+    Each issue carries its ``code`` (an :class:`ErrorCode` value) and ``params``, not words: the
+    pages word it in the reader's language, and :func:`issue_error` makes it a ``FieldError``.
+    """
     document = submission.document
     issues: list[dict[str, Any]] = []
     name = str(document.get("name") or "").strip()
     url = str(document.get("url") or "").strip()
     if not name:
-        issues.append(
-            _issue(
-                "error",
-                "name",
-                "The component needs a name.",
-                "Het component heeft een naam nodig.",
-                "name-missing",
-            )
-        )
+        issues.append(_issue("error", "name", ErrorCode.NAME_REQUIRED))
     if not url:
-        issues.append(
-            _issue(
-                "error",
-                "url",
-                "The component needs the URL of its source code.",
-                "Het component heeft het adres van de broncode nodig.",
-                "url-missing",
-            )
-        )
+        issues.append(_issue("error", "url", ErrorCode.URL_REQUIRED))
     elif not url.startswith(("https://", "http://")):
-        issues.append(
-            _issue(
-                "error",
-                "url",
-                "The URL must start with https://.",
-                "Het adres moet beginnen met https://.",
-                "url-scheme",
-            )
-        )
+        issues.append(_issue("error", "url", ErrorCode.URL_NOT_HTTPS))
     if url and submission.component_id is None:
         existing = find_by_url(session, url)
         if existing is not None:
             issues.append(
-                _issue(
-                    "error",
-                    "url",
-                    f"This repository is already in the catalogue as '{existing.name}'. "
-                    "Propose a change on its page instead.",
-                    f"Deze broncode staat al in de catalogus als '{existing.name}'. "
-                    "Stel op die pagina een wijziging voor.",
-                    "url-taken",
-                )
+                _issue("error", "url", ErrorCode.REPOSITORY_IN_CATALOGUE, name=existing.name)
             )
         elif name and session.scalar(select(Component.id).where(Component.slug == slugify(name))):
-            issues.append(
-                _issue(
-                    "error",
-                    "name",
-                    "Another component already has this name. Choose a more specific name.",
-                    "Een ander component heeft al deze naam. Kies een preciezere naam.",
-                    "name-taken",
-                )
-            )
+            issues.append(_issue("error", "name", ErrorCode.NAME_TAKEN))
     licence = str(document.get("license") or "")
     if licence and not is_spdx_expression(licence):
-        issues.append(
-            _issue(
-                "warning",
-                "license",
-                f"'{licence}' is not a valid SPDX licence expression.",
-                f"'{licence}' is geen geldige SPDX-licentie (bijvoorbeeld EUPL-1.2).",
-                "license-spdx",
-            )
-        )
+        issues.append(_issue("warning", "license", ErrorCode.LICENCE_NOT_SPDX, licence=licence))
     organisation = document.get("maintaining_organisation")
     if organisation and not _organisation_exists(session, str(organisation)):
         issues.append(
             _issue(
                 "error",
                 "maintaining_organisation",
-                f"Unknown organisation '{organisation}'.",
-                f"Onbekende organisatie '{organisation}'.",
-                "organisation-unknown",
+                ErrorCode.MAINTAINER_UNKNOWN,
+                organisation=str(organisation),
             )
         )
     gemma_ids = [str(link.get("gemma_id")) for link in document.get("reference_components") or []]
@@ -227,63 +184,46 @@ def check_document(session: Session, submission: Submission) -> list[dict[str, A
         if gemma_id not in known:
             issues.append(
                 _issue(
-                    "error",
-                    "reference_components",
-                    f"Unknown GEMMA id '{gemma_id}'.",
-                    f"Onbekend GEMMA-kenmerk '{gemma_id}'.",
-                    "gemma-unknown",
+                    "error", "reference_components", ErrorCode.GEMMA_ID_UNKNOWN, gemma_id=gemma_id
                 )
             )
     slugs = [str(r.get("component")) for r in document.get("requires") or []]
     found = components_by_slug(session, slugs)
     for slug in slugs:
         if slug not in found:
-            issues.append(
-                _issue(
-                    "error",
-                    "requires",
-                    f"No component '{slug}' in the catalogue.",
-                    f"Geen component '{slug}' in de catalogus.",
-                    "requires-unknown",
-                )
-            )
+            issues.append(_issue("error", "requires", ErrorCode.REQUIRES_UNKNOWN, slug=slug))
     status = document.get("development_status")
     if status and status not in {s.value for s in DevelopmentStatus}:
         issues.append(
-            _issue(
-                "error",
-                "development_status",
-                f"Unknown development status '{status}'.",
-                f"Onbekende ontwikkelstatus '{status}'.",
-                "status-unknown",
-            )
+            _issue("error", "development_status", ErrorCode.STATUS_UNKNOWN, status=str(status))
         )
     if name and url:
         for path, messages in documents.validate(document, "").items():
             key = path.lstrip(".")
             for message in messages:
                 issues.append(
-                    _issue(
-                        "error",
-                        key,
-                        f"{key}: {message}",
-                        f"Controleer dit veld ({key}): {message}",
-                        "document",
-                    )
+                    _issue("error", key, ErrorCode.DOCUMENT_FIELD, key=key, message=str(message))
                 )
     return issues
 
 
-def _issue(level: str, key: str, message: str, message_nl: str, code: str) -> dict[str, Any]:
+def _issue(level: str, key: str, code: ErrorCode, /, **params: Any) -> dict[str, Any]:
     return {
         "level": level,
         "key": key,
         "line": None,
         "column": None,
-        "message": message,
-        "message_nl": message_nl,
-        "code": code,
+        "code": code.value,
+        "params": params,
     }
+
+
+def issue_error(issue: Mapping[str, Any]) -> str:
+    """An issue as a field's refusal: a ``FieldError`` for one of :func:`check_document`, the
+    English text for one the publiccode parser stored (``message``/``message_nl``)."""
+    if "params" in issue:
+        return FieldError(ErrorCode(issue["code"]), **issue["params"])
+    return str(issue.get("message") or "")
 
 
 def _organisation_exists(session: Session, reference: str) -> bool:
@@ -371,7 +311,14 @@ def _file_document(result: ParseResult) -> dict[str, Any]:
         raise ValidationError(
             {
                 "publiccode": [
-                    f"{issue.key or '(document)'} ({issue.line or '-'}:{issue.column or '-'}): {issue.message}"
+                    FieldError(
+                        ErrorCode.PUBLICCODE_UNREADABLE,
+                        key=issue.key or "(document)",
+                        line=issue.line or "-",
+                        column=issue.column or "-",
+                        message=issue.message,
+                        message_nl=issue.message_nl,
+                    )
                     for issue in result.errors
                 ]
             }

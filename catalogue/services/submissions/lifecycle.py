@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from catalogue import documents
-from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+from catalogue.errors import (
+    Conflict,
+    ErrorCode,
+    FieldError,
+    NotAuthorized,
+    NotFound,
+    ValidationError,
+)
 from catalogue.models import (
     Component,
     Organisation,
@@ -54,6 +61,7 @@ from catalogue.services.submissions.checks import (
     _is_stale,
     check_document,
     conflict_view,
+    issue_error,
     issues_of,
 )
 from catalogue.services.submissions.queries import (
@@ -153,8 +161,8 @@ def start_from_publiccode(
         target = _component(session, target_slug)
         require_component_editor(actor, target.maintaining_organisation_id)
         if existing is None or existing.id != target.id:
-            msg = f"the url in this file is not the repository of {target_slug!r} ({target.url})"
-            raise ValidationError({"url": [msg]})
+            refused = FieldError(ErrorCode.FILE_NOT_OF_COMPONENT, slug=target_slug, url=target.url)
+            raise ValidationError({"url": [refused]})
     if existing is not None:
         require_component_editor(actor, existing.maintaining_organisation_id)
     file_source = f"publiccode.yml: {source_name} · {actor.label}"
@@ -230,7 +238,7 @@ def submit_for_review(
     if errors:
         located: dict[str, list[str]] = {}
         for issue in errors:
-            located.setdefault(issue["key"], []).append(issue["message"])
+            located.setdefault(issue["key"], []).append(issue_error(issue))
         raise ValidationError(located)
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = _now()
@@ -253,11 +261,9 @@ def _reviewable(
     require(actor, Permission.REVIEW)
     submission = get_submission(session, submission_id, actor=actor)
     if submission.author_id == actor.id:
-        msg = "a reviewer cannot decide on their own submission"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.OWN_SUBMISSION))
     if submission.status != SubmissionStatus.SUBMITTED:
-        msg = f"this submission is {submission.status}, not waiting for review"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.NOT_WAITING_FOR_REVIEW, status=str(submission.status)))
     _check_lock(submission, lock_version)
     return submission
 
@@ -278,14 +284,12 @@ def approve(
     """
     submission = _reviewable(session, submission_id, actor, lock_version)
     if actor.id in {int(i) for i in submission.editor_ids or []}:
-        msg = "you changed this submission, so another reviewer approves it (four eyes)"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.FOUR_EYES))
     if _is_stale(session, submission):
-        msg = "the component changed since this submission started; compare both versions first"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.COMPONENT_CHANGED))
     errors = [i for i in check_document(session, submission) if i["level"] == "error"]
     if errors:
-        raise ValidationError({i["key"]: [i["message"]] for i in errors})
+        raise ValidationError({i["key"]: [issue_error(i)] for i in errors})
     current = current_document(session, submission)
     document = dict(submission.document)
     document.setdefault("source", source_label(submission))
@@ -298,8 +302,7 @@ def approve(
         applied.component.updated_at = _now()
         _flush(session)
     except StaleDataError as error:
-        msg = "someone else published a change to this component at the same moment; try again"
-        raise Conflict(msg) from error
+        raise Conflict(FieldError(ErrorCode.PUBLISHED_AT_SAME_MOMENT)) from error
     component = applied.component
     # A derived value the maintainer kept is now confirmed, one they changed corrected; fields
     # the submission left unstated take their derived value again.
@@ -404,7 +407,7 @@ def _decide(
     submission = _reviewable(session, submission_id, actor, lock_version)
     reason = reason.strip()[:MAX_COMMENT]
     if not reason:
-        raise ValidationError({"reason": ["give a reason, so the author knows what to do"]})
+        raise ValidationError({"reason": [FieldError(ErrorCode.REJECTION_REASON_REQUIRED)]})
     submission.status = status
     submission.decided_at = _now()
     submission.decided_by_id = actor.id
@@ -424,7 +427,7 @@ def comment(session: Session, submission_id: int, *, actor: User, body: str) -> 
     submission = get_submission(session, submission_id, actor=actor)
     text = body.strip()[:MAX_COMMENT]
     if not text:
-        raise ValidationError({"body": ["write a comment"]})
+        raise ValidationError({"body": [FieldError(ErrorCode.COMMENT_REQUIRED)]})
     note = _note(session, submission, actor, "comment", text)
     _flush(session)
     return note
@@ -441,15 +444,12 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     if not has(actor, Permission.REVIEW):
         _require_editor(actor, submission)
     elif submission.status not in OPEN:
-        msg = f"this submission is {submission.status}"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.SUBMISSION_CLOSED, status=str(submission.status)))
     if submission.component_id is None:
-        msg = "this is a new component; there is no published version to start from"
-        raise ValidationError({"component": [msg]})
+        raise ValidationError({"component": [FieldError(ErrorCode.NO_PUBLISHED_VERSION)]})
     component = session.get(Component, submission.component_id)
     if component is None:
-        msg = "the component no longer exists"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_GONE))
     view = conflict_view(session, submission_id, actor=actor)
     current = documents.jsonable(document_of(component))
     merged = dict(current)
@@ -465,13 +465,8 @@ def rebase(session: Session, submission_id: int, *, actor: User) -> Submission:
     submission.document = merged
     submission.base_document = current
     submission.base_version = component.version
-    _note(
-        session,
-        submission,
-        actor,
-        "rebased",
-        "both changed: " + ", ".join(view.both) if view.both else "",
-    )
+    # The note names the fields both sides changed (data, not words: the page words it).
+    _note(session, submission, actor, "rebased", ", ".join(view.both))
     _flush(session)
     return submission
 

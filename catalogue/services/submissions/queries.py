@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue import documents
-from catalogue.errors import NotAuthorized, NotFound
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, NotFound
 from catalogue.models import (
     Component,
     GemmaElement,
@@ -56,11 +56,9 @@ def get_submission(session: Session, submission_id: int, *, actor: User) -> Subm
         )
     )
     if submission is None:
-        msg = f"no submission {submission_id}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.SUBMISSION_UNKNOWN, submission=submission_id))
     if not _may_see(actor, submission):
-        msg = "this submission belongs to another organisation"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.SUBMISSION_OF_OTHER_ORGANISATION))
     return submission
 
 
@@ -68,8 +66,7 @@ def _component(session: Session, slug: str) -> Component:
     """The component with this slug, its row alone (``components.get_component`` loads its page)."""
     component = session.scalar(select(Component).where(Component.slug == slug))
     if component is None:
-        msg = f"no component {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     return component
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from catalogue import documents
-from catalogue.errors import Conflict, NotFound, ValidationError
+from catalogue.errors import Conflict, ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import GemmaKind, HostingModel, Submission, SubmissionOrigin, User
 from catalogue.publiccode import is_spdx_expression, parse
 from catalogue.services import facts
@@ -70,8 +70,7 @@ def save_step(
     """
     require(actor, Permission.SUBMIT)
     if step not in STEP_KEYS:
-        msg = f"no step {step!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.STEP_UNKNOWN, step=step))
     submission = get_submission(session, submission_id, actor=actor)
     _require_editor(actor, submission)
     _check_lock(submission, lock_version)
@@ -126,15 +125,13 @@ def _apply_step(
                 document[key] = _text(data.get(key), 500)
         release = document.get("release_date")
         if release is not None and documents.as_date(release) is None:
-            errors["release_date"] = ["give the date as YYYY-MM-DD"]
+            errors["release_date"] = [FieldError(ErrorCode.DATE_FORMAT)]
         if submission.component_id is not None and submission.base_document is not None:
             old_url = submission.base_document.get("url")
             if document.get("url") and normalise_repository_url(
                 document["url"]
             ) != normalise_repository_url(str(old_url)):
-                errors["url"] = [
-                    "the repository URL of a published component cannot be changed here"
-                ]
+                errors["url"] = [FieldError(ErrorCode.PUBLISHED_URL_FIXED)]
     elif step == "reference_components" and "reference_components" in data:
         wanted = [str(g) for g in data.get("reference_components") or []]
         known = {
@@ -144,7 +141,9 @@ def _apply_step(
         }
         unknown = [g for g in wanted if g not in known]
         if unknown:
-            errors["reference_components"] = [f"unknown reference component {g!r}" for g in unknown]
+            errors["reference_components"] = [
+                FieldError(ErrorCode.REFERENCE_COMPONENT_UNKNOWN, gemma_id=g) for g in unknown
+            ]
         existing = {
             link.get("gemma_id"): link for link in document.get("reference_components") or []
         }
@@ -163,7 +162,7 @@ def _apply_step(
         models = [str(m) for m in data.get("hosting_models") or []]
         allowed = {m.value for m in HostingModel}
         if any(m not in allowed for m in models):
-            errors["hosting_models"] = ["unknown hosting model"]
+            errors["hosting_models"] = [FieldError(ErrorCode.HOSTING_MODEL_UNKNOWN)]
         existing = {h.get("model"): h for h in document.get("hosting_models") or []}
         document["hosting_models"] = [
             existing.get(m) or {"model": m, "source": label}
@@ -174,7 +173,7 @@ def _apply_step(
         if "license" in data:
             licence = _text(data.get("license"), 200)
             if licence and not is_spdx_expression(licence):
-                errors["license"] = ["not a valid SPDX licence expression"]
+                errors["license"] = [FieldError(ErrorCode.LICENCE_INVALID)]
             document["license"] = licence
         for key in ("main_copyright_owner", "repo_owner"):
             if key in data:
@@ -230,7 +229,7 @@ def _chosen_standards(
     }
     unknown = [w for w in new_ids if w not in known]
     if unknown:
-        errors["standards"] = [f"unknown standard {w!r}" for w in unknown]
+        errors["standards"] = [FieldError(ErrorCode.STANDARD_UNKNOWN, standard=w) for w in unknown]
     chosen = []
     for key in dict.fromkeys(wanted):
         if key in existing:
@@ -252,7 +251,9 @@ def _chosen_requirements(
     found = components_by_slug(session, wanted)
     unknown = [s for s in wanted if s not in found or s == own_slug]
     if unknown:
-        errors["requires"] = [f"no other component {s!r} in the catalogue" for s in unknown]
+        errors["requires"] = [
+            FieldError(ErrorCode.REQUIRED_COMPONENT_UNKNOWN, slug=s) for s in unknown
+        ]
     existing = {r.get("component"): r for r in document.get("requires") or []}
     return [
         existing.get(s) or {"component": s, "optional": False, "source": label}
@@ -295,8 +296,13 @@ def reupload_publiccode(
     submission = get_submission(session, submission_id, actor=actor)
     _require_editor(actor, submission)
     if submission.status not in EDITABLE:
-        msg = f"submission {submission.id} is {submission.status}; it cannot take a new file now"
-        raise Conflict(msg)
+        raise Conflict(
+            FieldError(
+                ErrorCode.SUBMISSION_TAKES_NO_FILE,
+                submission=submission.id,
+                status=str(submission.status),
+            )
+        )
     _check_lock(submission, lock_version)
     result = parse(data)
     incoming = _file_document(result)
@@ -304,8 +310,7 @@ def reupload_publiccode(
     if normalise_repository_url(str(incoming.get("url") or "")) != normalise_repository_url(
         str(current.get("url") or "")
     ):
-        msg = "this file names another repository than this submission"
-        raise ValidationError({"url": [msg]})
+        raise ValidationError({"url": [FieldError(ErrorCode.FILE_OF_OTHER_REPOSITORY)]})
     source_name = (source_name or "publiccode.yml").strip()[:200]
     file_source = f"publiccode.yml: {source_name} · {actor.label}"
     # Over the submission as it stands: what the file does not speak for (the GEMMA links chosen
