@@ -43,6 +43,7 @@ from whoosh.searching import Searcher
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
+from catalogue.search._whoosh_spelling import SpellingWords, Vocabulary
 from catalogue.search._whoosh_writing import (
     REBUILD_LIMIT_MB,
     add_documents,
@@ -107,18 +108,19 @@ _LINES = RegexTokenizer(r"[^\n]+")
 
 
 def make_schema() -> Schema:
-    """The index schema: Dutch and English stemming per text field, facets as whole values."""
+    """The index schema: Dutch and English stemming per text field, facets as whole values.
+
+    The words "did you mean" offers are no field of their own: they are counted from the
+    stored texts (_whoosh_spelling.py). An index written with the former ``spelling`` fields
+    has other field names, so ``available()`` is False for it and it is rebuilt."""
     dutch, english = LanguageAnalyzer("nl"), LanguageAnalyzer("en")
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
-        "slug": ID(stored=True),
-        "name_sort": ID(sortable=True),
+        # Never searched (the query parser has no field syntax): shown, or sorted on.
+        "slug": STORED(),
+        "name_sort": _column_only(ID(sortable=True)),
         EXACT_FIELD: TEXT(analyzer=RegexTokenizer(r"[^\n]+") | LowercaseFilter(), phrase=False),
-        # The words "did you mean" offers: Dutch texts and names, and for English readers
-        # English texts and names.
-        "spelling": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
-        "spelling_en": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
-        "updated": DATETIME(sortable=True),
+        "updated": _column_only(DATETIME(sortable=True)),
         "updated_at": STORED(),
         "version": STORED(),
         "digest": STORED(),
@@ -129,6 +131,13 @@ def make_schema() -> Schema:
     for facet in FACETS:
         fields[facet.field] = TEXT(analyzer=_LINES, phrase=False)
     return Schema(**fields)
+
+
+def _column_only(field: Any) -> Any:
+    """``field`` as a sortable column without terms: sorting reads the column alone, and the
+    terms (eight per date, for range queries) would only make a rebuild write more."""
+    field.indexed = False
+    return field
 
 
 class MarkFormatter(highlight.Formatter):
@@ -158,8 +167,6 @@ def fields_of(document: SearchDocument) -> dict[str, Any]:
         "slug": str(document["slug"]),
         "name_sort": normalise_text(str(document["name"])).casefold(),
         EXACT_FIELD: "\n".join(document.get("exact") or []),
-        "spelling": docs.spelling_text(document, "nl"),
-        "spelling_en": docs.spelling_text(document, "en"),
         "updated_at": document.get("updated_at"),
         "version": document.get("version"),
         "digest": document.get("digest"),
@@ -199,6 +206,10 @@ class WhooshBackend:
         # so one searcher is never used by two threads at once.
         self._lock = threading.RLock()
         self._generation: Generation | None = None
+        # The words "did you mean" draws from, counted per segment on first use, and the
+        # vocabularies of the open generation (by its key).
+        self._spelling_words = SpellingWords()
+        self._vocabularies: tuple[Any, dict[str, Vocabulary]] | None = None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -349,7 +360,7 @@ class WhooshBackend:
                 hits = self._ranked_hits(
                     generation, ranked, everything, query, page, text_query, selections
                 )
-        suggestion = self._suggest(searcher, query) if not total and query.q else None
+        suggestion = self._suggest(generation, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
     def _ranked_hits(
@@ -547,23 +558,28 @@ class WhooshBackend:
             return value
         return label_of({"labels": json.loads(found[0].get("labels") or "{}")}, facet, value)
 
-    @staticmethod
-    def _suggest(searcher: Searcher, query: SearchQuery) -> str | None:
-        """ "Did you mean": each unknown word replaced by the closest indexed word."""
-        field = "spelling_en" if query.language == "en" else "spelling"
-        corrector = searcher.corrector(field)
-        reader = searcher.reader()
+    def _suggest(self, generation: Generation, query: SearchQuery) -> str | None:
+        """ "Did you mean": each unknown word replaced by the closest indexed word (the names
+        and the texts in the reader's language; see _whoosh_spelling)."""
+        vocabulary = self._vocabulary(generation, "en" if query.language == "en" else "nl")
         replaced = False
         corrected: list[str] = []
         for word in words(query.q):
-            if correctable(word) and (field, word) not in reader:
-                suggestions = corrector.suggest(word, limit=1, maxdist=max_edits(word), prefix=1)
-                if suggestions:
-                    corrected.append(suggestions[0])
+            if correctable(word) and word not in vocabulary:
+                suggestion = vocabulary.suggest(word, maxdist=max_edits(word), prefix=1)
+                if suggestion is not None:
+                    corrected.append(suggestion)
                     replaced = True
                     continue
             corrected.append(word)
         return " ".join(corrected) if replaced else None
+
+    def _vocabulary(self, generation: Generation, language: str) -> Vocabulary:
+        kept = self._vocabularies
+        if kept is None or kept[0] != generation.key:
+            kept = (generation.key, self._spelling_words.vocabularies(generation.searcher))
+            self._vocabularies = kept
+        return kept[1][language]
 
     # ------------------------------------------------------------ writing
 
