@@ -220,22 +220,22 @@ def add_documents(
     return count
 
 
-def write_segment(
-    directory: str,
-    documents: Sequence[Any],
-    codec: Any,
-    fields_of: Callable[[Any], dict[str, Any]],
-) -> Any:
-    """Write ``documents`` into a new segment of the index in ``directory`` without
-    committing it; returns the segment, for the caller to list in the index."""
+def write_segment(directory: str, fields: Sequence[dict[str, Any]], codec: Any) -> Any:
+    """Write documents (their Whoosh ``fields``) into a new segment of the index in
+    ``directory`` without committing it; returns the segment, for the caller to list in the
+    index."""
     ix = index.open_dir(directory)
     # _lk=False: the process that asked for this segment holds the index's write lock.
     writer = SegmentWriter(ix, _lk=False, codec=codec, limitmb=REBUILD_LIMIT_MB)
     try:
-        add_documents(writer, documents, fields_of)
+        add_documents(writer, fields, _same)
         return writer._finalize_segment()
     finally:
         writer._tempstorage.destroy()
+
+
+def _same(fields: dict[str, Any]) -> dict[str, Any]:
+    return fields
 
 
 def add_halves(
@@ -245,13 +245,16 @@ def add_halves(
     fields_of: Callable[[Any], dict[str, Any]],
 ) -> None:
     """Add the first half of ``documents`` to ``writer`` and the second half, in a worker
-    process, to a segment of its own; commit both, in that order."""
+    process, to a segment of its own; commit both, in that order.
+
+    The worker is given the second half's Whoosh fields (``fields_of`` runs here), so it
+    imports Whoosh and this module only, not the app (which costs it about a second)."""
     middle = (len(documents) + 1) // 2
     with tempfile.TemporaryDirectory(prefix="cw-reindex-") as work:
         job, result = Path(work) / "job.pickle", Path(work) / "segment.pickle"
         with job.open("wb") as file:
             pickle.dump(
-                (writer.storage.folder, documents[middle:], codec, fields_of),
+                (writer.storage.folder, [fields_of(d) for d in documents[middle:]], codec),
                 file,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
@@ -273,29 +276,33 @@ def add_halves(
     writer._finish()
 
 
+# The worker loads this file as a module of its own name, outside the ``catalogue`` package:
+# importing the package would import the app's dependencies (Flask, SQLAlchemy, the models).
+_WORKER = (
+    "import importlib.util, sys\n"
+    "spec = importlib.util.spec_from_file_location('cw_whoosh_worker', sys.argv[1])\n"
+    "module = importlib.util.module_from_spec(spec)\n"
+    "spec.loader.exec_module(module)\n"
+    "module._worker_main(sys.argv[2], sys.argv[3])\n"
+)
+
+
 def _start_worker(job: Path, result: Path) -> subprocess.Popen[bytes]:
     # A fresh interpreter rather than a fork (the caller may be a threaded web worker) and
-    # rather than multiprocessing's spawn (which re-imports the caller's main script). It
-    # imports this package from where this process did.
-    package_root = str(Path(__file__).resolve().parents[2])
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [package_root, *filter(None, [environment.get("PYTHONPATH")])]
-    )
+    # rather than multiprocessing's spawn (which re-imports the caller's main script).
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", __name__, str(job), str(result)],
+        [sys.executable, "-c", _WORKER, str(Path(__file__).resolve()), str(job), str(result)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=environment,
     )
 
 
-def _worker_main(job: Path, result: Path) -> None:
-    with job.open("rb") as file:
-        directory, documents, codec, fields_of = pickle.load(file)  # noqa: S301 - our job file
-    segment = write_segment(directory, documents, codec, fields_of)
-    with result.open("wb") as file:
+def _worker_main(job: str, result: str) -> None:
+    with Path(job).open("rb") as file:
+        directory, fields, codec = pickle.load(file)  # noqa: S301 - our own job file
+    segment = write_segment(directory, fields, codec)
+    with Path(result).open("wb") as file:
         pickle.dump(segment, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -309,7 +316,3 @@ def parallel_enabled(count: int, threshold: int | None) -> bool:
         and (os.cpu_count() or 1) > 1
         and bool(sys.executable)
     )
-
-
-if __name__ == "__main__":
-    _worker_main(Path(sys.argv[1]), Path(sys.argv[2]))
