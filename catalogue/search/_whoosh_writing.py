@@ -42,11 +42,11 @@ from whoosh import index
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.tokenizers import default_pattern
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 # Distinct words whose analysis is remembered per analyser (the catalogue's vocabulary at
 # 10,000 components is a few tens of thousands of words).
@@ -55,6 +55,8 @@ WORD_CACHE = 200_000
 # them back (its default is 128): half of 10,000 components fits, and at 5,000 documents the
 # spill and merge cost about a third of the writing time.
 REBUILD_LIMIT_MB = 256
+# What Whoosh's pool counts for a posting, roughly (its limit is in bytes).
+_POSTING_BYTES = 200
 # Filters that turn one token into at most one, whatever the tokens around it.
 _PER_WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
 
@@ -207,15 +209,202 @@ def _read_lengths_once(writer: SegmentWriter) -> None:
         writer._reads_lengths_once = True
 
 
+class _TermPostings:
+    """The posting pool of a segment written from scratch, its postings grouped by term.
+
+    Whoosh's pool keeps one tuple per posting and sorts them all when the segment is written;
+    documents arrive in docnum order, so grouping each term's postings as they come (a flat
+    list of docnum, weight, value) leaves only the terms to sort. Past ``limit`` postings, or
+    when anything but add_documents adds one, every posting goes to Whoosh's own pool, which
+    spills sorted runs to disk to bound memory.
+    """
+
+    def __init__(self, pool: Any, limit: int) -> None:
+        self.pool = pool
+        self.terms: dict[tuple[str, bytes], list[Any]] = {}
+        self.count = 0
+        self.limit = limit
+        self.spilled = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pool, name)
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        self.spill()
+        self.pool.add(item)
+
+    def spill(self) -> None:
+        """From now on every posting is in Whoosh's pool."""
+        if self.spilled:
+            return
+        self.spilled = True
+        add = self.pool.add
+        for (fieldname, text), postings in self.terms.items():
+            for at in range(0, len(postings), 3):
+                add((fieldname, text, postings[at], postings[at + 1], postings[at + 2]))
+        self.terms = {}
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        if self.spilled:
+            yield from self.pool.iter_postings()
+            return
+        for key in sorted(self.terms):
+            postings = self.terms[key]
+            for at in range(0, len(postings), 3):
+                yield (*key, postings[at], postings[at + 1], postings[at + 2])
+
+
+def _add_document(writer: SegmentWriter, pool: _TermPostings, fields: dict[str, Any]) -> None:
+    """``writer.add_document(**fields)`` for fields without boosts, spelling words or vectors,
+    its postings grouped in ``pool`` (the same postings, field lengths, stored values and
+    columns as Whoosh's own method)."""
+    writer._check_state()
+    perdocwriter = writer.perdocwriter
+    schema = writer.schema
+    docnum = writer.docnum
+    fieldnames = sorted(fields)
+    writer._check_fields(schema, fieldnames)
+    terms = pool.terms
+    added = 0
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                scorable = field.scorable
+                for text, frequency, weight, encoded in field.index(value):
+                    # Whoosh multiplies by the field's boost, 1.0 here (a float from then on).
+                    weight *= 1.0
+                    if scorable:
+                        length += frequency
+                    postings = terms.get((fieldname, text))
+                    if postings is None:
+                        terms[(fieldname, text)] = [docnum, weight, encoded]
+                    else:
+                        postings += (docnum, weight, encoded)
+                    added += 1
+            perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+    except ValueError:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+    pool.count += added
+    if pool.count > pool.limit:
+        pool.spill()
+
+
+def _plain_fields(writer: SegmentWriter, fields: dict[str, Any]) -> bool:
+    """True when ``_add_document`` writes these fields as Whoosh would."""
+    schema = writer.schema
+    for name in fields:
+        if name.startswith("_") or name not in schema:
+            return False
+        field = schema[name]
+        if field.vector or field.separate_spelling():
+            return False
+    return True
+
+
+def _group_postings(writer: SegmentWriter) -> _TermPostings | None:
+    """Give a writer of a new, empty segment the grouped pool and the writing of its postings
+    a term at a time; None when the writer is not one (its pool holds postings already)."""
+    pool = writer.pool
+    if isinstance(pool, _TermPostings):
+        return pool
+    if not isinstance(pool, PostingPool) or pool.current or pool.runs or writer.docnum:
+        return None
+    grouped = _TermPostings(pool, REBUILD_LIMIT_MB * 1024 * 1024 // _POSTING_BYTES)
+    writer.pool = grouped
+    writer._flush_segment = functools.partial(_flush_segment, writer)
+    return grouped
+
+
+def _flush_segment(writer: SegmentWriter) -> None:
+    """SegmentWriter._flush_segment, writing a term's postings in blocks at a time."""
+    writer.perdocwriter.close()
+    lengths = writer.per_document_reader() if writer.codec.length_stats else None
+    pool = writer.pool
+    fieldwriter = writer.fieldwriter
+    if (
+        isinstance(pool, _TermPostings)
+        and not pool.spilled
+        and type(fieldwriter) is W3FieldWriter
+        and lengths is not None
+    ):
+        _write_terms(fieldwriter, writer.schema, lengths, pool.terms)
+    else:
+        fieldwriter.add_postings(writer.schema, lengths, pool.iter_postings())
+    fieldwriter.close()
+    if lengths is not None:
+        lengths.close()
+
+
+def _write_terms(
+    fieldwriter: W3FieldWriter, schema: Any, lengths: Any, terms: dict[tuple[str, bytes], list[Any]]
+) -> None:
+    """FieldWriter.add_postings over the grouped postings: the same blocks and term infos as
+    W3PostingsWriter.add_posting writes one posting at a time, filled a block at a time."""
+    fieldname = None
+    length_of: Callable[[int], Any] = lengths.doc_field_length_reader
+    for key in sorted(terms):
+        if key[0] != fieldname:
+            if fieldname is not None:
+                fieldwriter.finish_field()
+            fieldname = key[0]
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            length_of = lengths.doc_field_length_reader(fieldname)
+        fieldwriter.start_term(key[1])
+        writer = fieldwriter._postwriter
+        if type(writer) is not W3PostingsWriter or writer._byteids:
+            msg = f"unexpected postings writer {writer!r}"
+            raise TypeError(msg)
+        postings = terms[key]
+        docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+        limit = writer._blocklimit
+        for start in range(0, len(docnums), limit):
+            if start:
+                # add_posting writes out a full block before it adds the next posting.
+                writer._write_block()
+            end = start + limit
+            block_ids, block_weights = docnums[start:end], weights[start:end]
+            writer._ids.extend(block_ids)
+            writer._weights.extend(block_weights)
+            writer._maxweight = max(writer._maxweight, *block_weights)
+            writer._values.extend(value for value in values[start:end] if value)
+            found = [length for length in map(length_of, block_ids) if length]
+            if found:
+                low = min(found)
+                if writer._minlength is None or low < writer._minlength:
+                    writer._minlength = low
+                writer._maxlength = max(writer._maxlength, *found)
+        fieldwriter.finish_term()
+    if fieldname is not None:
+        fieldwriter.finish_field()
+
+
 def add_documents(
     writer: SegmentWriter, documents: Iterable[Any], fields_of: Callable[[Any], dict[str, Any]]
 ) -> int:
     """Add each document's fields (``fields_of(document)``) to ``writer``; the count."""
     _read_lengths_once(writer)
+    pool = _group_postings(writer)
     count = 0
     with memoised_analysis(writer):
         for document in documents:
-            writer.add_document(**fields_of(document))
+            fields = fields_of(document)
+            if pool is not None and not pool.spilled and _plain_fields(writer, fields):
+                _add_document(writer, pool, fields)
+            else:
+                writer.add_document(**fields)
             count += 1
     return count
 
@@ -227,11 +416,11 @@ def write_segment(directory: str, fields: Sequence[dict[str, Any]], codec: Any) 
     ix = index.open_dir(directory)
     # _lk=False: the process that asked for this segment holds the index's write lock.
     writer = SegmentWriter(ix, _lk=False, codec=codec, limitmb=REBUILD_LIMIT_MB)
-    try:
-        add_documents(writer, fields, _same)
-        return writer._finalize_segment()
-    finally:
-        writer._tempstorage.destroy()
+    add_documents(writer, fields, _same)
+    # Finalizing removes this writer's temporary files. Its temporary directory is not
+    # removed: it is the same directory (``MAIN.tmp``) the other process's writer is still
+    # using; that writer removes it when it finishes or is cancelled.
+    return writer._finalize_segment()
 
 
 def _same(fields: dict[str, Any]) -> dict[str, Any]:
