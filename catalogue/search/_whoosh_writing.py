@@ -51,6 +51,8 @@ from whoosh.writing import PostingPool, SegmentWriter
 # Distinct words whose analysis is remembered per analyser (the catalogue's vocabulary at
 # 10,000 components is a few tens of thousands of words).
 WORD_CACHE = 200_000
+# Encoded position lists remembered per field (they repeat: a word first in a text, ...).
+ENCODING_CACHE = 100_000
 # Memory for a rebuild's postings before Whoosh spills them to sorted runs on disk and merges
 # them back (its default is 128): half of 10,000 components fits, and at 5,000 documents the
 # spill and merge cost about a third of the writing time.
@@ -70,8 +72,9 @@ Items = list[tuple[bytes, int, float, bytes]]
 class _WordAnalysis:
     """One analyser's per-word work, memoised, and how it numbers positions."""
 
-    def __init__(self, analyzer: CompositeAnalyzer) -> None:
-        tokenizer, *filters = analyzer.items
+    def __init__(self, analyzer: CompositeAnalyzer | RegexTokenizer) -> None:
+        # A tokenizer alone (the facet fields' one value per line) is an analyser too.
+        tokenizer, *filters = getattr(analyzer, "items", [analyzer])
         self.expression = tokenizer.expression
         if self.expression.pattern == default_pattern.pattern:
             # The same pattern without its capturing group, so findall gives whole matches.
@@ -118,6 +121,8 @@ def _supported(field: Any) -> bool:
     analyzer = getattr(field, "analyzer", None)
     if type(field.format) not in (Positions, Frequency) or field.vector:
         return False
+    if type(analyzer) is RegexTokenizer:
+        return not analyzer.gaps
     if not isinstance(analyzer, CompositeAnalyzer) or not analyzer.items:
         return False
     tokenizer, *filters = analyzer.items
@@ -134,6 +139,8 @@ def _fast_index(field: Any, analysis: _WordAnalysis) -> Callable[..., Items]:
     field_format = field.format
     boost = field_format.field_boost
     positional = type(field_format) is Positions
+    # The encoded positions, by positions: most terms occur once or twice, early in a text.
+    encodings: dict[tuple[int, ...], bytes] = {}
 
     def index_value(value: Any, **kwargs: Any) -> Any:
         if kwargs or not isinstance(value, str):
@@ -143,7 +150,15 @@ def _fast_index(field: Any, analysis: _WordAnalysis) -> Callable[..., Items]:
             count = len(positions)
             # Whoosh adds each token's boost (1.0) to 0.0, then scales by the field boost.
             weight = float(count) * boost
-            encoded = field_format.encode(positions) if positional else pack_uint(count)
+            if positional:
+                key = tuple(positions)
+                encoded = encodings.get(key)
+                if encoded is None:
+                    if len(encodings) >= ENCODING_CACHE:
+                        encodings.clear()
+                    encoded = encodings[key] = field_format.encode(positions)
+            else:
+                encoded = pack_uint(count)
             items.append((term.encode("utf-8"), count, weight, encoded))
         return items
 
@@ -225,6 +240,8 @@ class _TermPostings:
         self.count = 0
         self.limit = limit
         self.spilled = False
+        # The schema's field objects that add_documents may write itself, by name.
+        self.plain: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.pool, name)
@@ -255,15 +272,14 @@ class _TermPostings:
 
 
 def _add_document(writer: SegmentWriter, pool: _TermPostings, fields: dict[str, Any]) -> None:
-    """``writer.add_document(**fields)`` for fields without boosts, spelling words or vectors,
-    its postings grouped in ``pool`` (the same postings, field lengths, stored values and
-    columns as Whoosh's own method)."""
+    """``writer.add_document(**fields)`` for fields without boosts, spelling words or vectors
+    (``pool.plain`` has checked them), its postings grouped in ``pool`` (the same postings,
+    field lengths, stored values and columns as Whoosh's own method)."""
     writer._check_state()
     perdocwriter = writer.perdocwriter
-    schema = writer.schema
+    schema = pool.plain
     docnum = writer.docnum
     fieldnames = sorted(fields)
-    writer._check_fields(schema, fieldnames)
     terms = pool.terms
     added = 0
     perdocwriter.start_doc(docnum)
@@ -302,15 +318,20 @@ def _add_document(writer: SegmentWriter, pool: _TermPostings, fields: dict[str, 
         pool.spill()
 
 
-def _plain_fields(writer: SegmentWriter, fields: dict[str, Any]) -> bool:
-    """True when ``_add_document`` writes these fields as Whoosh would."""
-    schema = writer.schema
+def _plain_fields(writer: SegmentWriter, pool: _TermPostings, fields: dict[str, Any]) -> bool:
+    """True when ``_add_document`` writes these fields as Whoosh would (no boosts, no field
+    outside the schema, no spelling words or vectors); the fields checked are kept in
+    ``pool.plain``."""
+    plain = pool.plain
     for name in fields:
-        if name.startswith("_") or name not in schema:
+        if name in plain:
+            continue
+        if name.startswith("_") or name not in writer.schema:
             return False
-        field = schema[name]
+        field = writer.schema[name]
         if field.vector or field.separate_spelling():
             return False
+        plain[name] = field
     return True
 
 
@@ -401,7 +422,7 @@ def add_documents(
     with memoised_analysis(writer):
         for document in documents:
             fields = fields_of(document)
-            if pool is not None and not pool.spilled and _plain_fields(writer, fields):
+            if pool is not None and not pool.spilled and _plain_fields(writer, pool, fields):
                 _add_document(writer, pool, fields)
             else:
                 writer.add_document(**fields)

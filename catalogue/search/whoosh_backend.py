@@ -129,7 +129,7 @@ def make_schema() -> Schema:
     for field in SEARCH_FIELDS:
         fields[field] = TEXT(analyzer=english if field in ENGLISH_FIELDS else dutch, stored=True)
     for facet in FACETS:
-        fields[facet.field] = TEXT(analyzer=_LINES, phrase=False)
+        fields[facet.field] = _unscored(TEXT(analyzer=_LINES, phrase=False))
     return Schema(**fields)
 
 
@@ -137,6 +137,12 @@ def _column_only(field: Any) -> Any:
     """``field`` as a sortable column without terms: sorting reads the column alone, and the
     terms (eight per date, for range queries) would only make a rebuild write more."""
     field.indexed = False
+    return field
+
+
+def _unscored(field: Any) -> Any:
+    """``field`` without field lengths: facet values filter and are counted, never scored."""
+    field.scorable = False
     return field
 
 
