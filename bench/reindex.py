@@ -20,7 +20,9 @@ next to each other says more than any single time.
 holding ``--size`` components already is not built again); without it they go in a temporary
 directory. The PostgreSQL database is dropped at the end unless ``--keep`` is given. PG_URL
 (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres) names the server. JSON with
-every run goes to stdout after the table (``--json`` for only the JSON).
+every run goes to stdout after the table (``--json`` for only the JSON). The table goes into
+``docs/performance.md`` between ``<!-- reindex:start -->`` and ``<!-- reindex:end -->``
+(``--no-write`` leaves the file alone).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import secrets
 import statistics
 import subprocess
@@ -226,6 +229,45 @@ def report(results: list[dict[str, Any]], size: int) -> str:
     return "\n".join(lines)
 
 
+def markdown(output: dict[str, Any]) -> str:
+    """The ``reindex`` block of docs/performance.md."""
+    results = output["rounds"]
+    machine = output["machine"]
+    median = output["median_ratio"]
+    met = "met" if median <= 1 else "**not met**"
+    lines = [
+        "## Full reindex: Whoosh against PostgreSQL in one run",
+        "",
+        f"Measured by `python bench/reindex.py --rounds {len(results)}`: one SQLite catalogue "
+        "(Whoosh search) and one PostgreSQL database (PostgreSQL search), each seeded and grown "
+        f"to {output['size']:,} components as `bash bench/http.sh growth` grows them. Each round "
+        "times both backends' full reindex, each in a fresh process: `SearchService.rebuild()` as "
+        "`catalogue reindex` runs it, reading every component from the database into a search "
+        "document included (write: the part spent in `backend.rebuild`; the rest is reading). "
+        "The order alternates from round to round. 2 CPUs shared with other work: load average "
+        f"{machine['load']:.1f} at the start and {machine['load_end']:.1f} at the end "
+        "(the load column: before the Whoosh run / before the PostgreSQL run); "
+        f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}. "
+        "The load was above the number of CPUs: compare the two backends within a round, "
+        "not the seconds with other sections.",
+        "",
+        f"Target (issue 13): a full Whoosh reindex of {output['size']:,} components no slower "
+        f"than PostgreSQL's in the same run: median ratio {median:.2f}, {met}.",
+        "",
+        "| Round | Whoosh s | Whoosh write s | PostgreSQL s | PostgreSQL write s | Whoosh / PostgreSQL "
+        "| load |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        whoosh, postgres = result["whoosh"], result["postgres"]
+        lines.append(
+            f"| {result['round']} | {whoosh['seconds']:.1f} | {whoosh['writing']:.1f} "
+            f"| {postgres['seconds']:.1f} | {postgres['writing']:.1f} | {result['ratio']:.2f} "
+            f"| {whoosh['load_before']:.1f} / {postgres['load_before']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["_time"]:
@@ -237,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--instances", type=Path, default=None, help="keep catalogues here")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
+    parser.add_argument("--no-write", action="store_true", help="leave docs/performance.md")
     args = parser.parse_args(arguments)
     if not 1 <= args.size <= 100_000 or not 1 <= args.rounds <= 20:
         parser.error("--size is 1 to 100000, --rounds 1 to 20")
@@ -262,6 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.json:
         print(report(results, args.size))
     print(json.dumps(output))
+    if not args.no_write:
+        sys.path.insert(0, str(BENCH))
+        from _report import write_block
+
+        write_block("reindex", markdown(output))
     return 0
 
 
