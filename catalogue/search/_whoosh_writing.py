@@ -34,7 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -430,90 +430,116 @@ def add_documents(
     return count
 
 
-def write_segment(directory: str, fields: Sequence[dict[str, Any]], codec: Any) -> Any:
-    """Write documents (their Whoosh ``fields``) into a new segment of the index in
-    ``directory`` without committing it; returns the segment, for the caller to list in the
-    index."""
+# Documents' fields sent to the writing process per message.
+STREAM_BATCH = 256
+
+
+def write_streamed(
+    directory: str,
+    documents: Iterable[Any],
+    middle: int,
+    codec: Any,
+    fields_of: Callable[[Any], dict[str, Any]],
+) -> int:
+    """Write ``documents`` into the empty index in ``directory`` in another process, as they
+    come: the first ``middle`` into one segment, the rest into a second; returns the count.
+
+    This process only turns each document into its Whoosh fields and sends them; the other
+    writes them meanwhile, so reading the documents (from the database, as they are read)
+    and writing the index run side by side. The writing process imports Whoosh and this
+    module only, not the app, and commits the index itself."""
+    with tempfile.TemporaryFile() as errors:
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-c", _WORKER, str(Path(__file__).resolve()), directory],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        stdin: Any = worker.stdin
+        count = 0
+        try:
+            try:
+                send = functools.partial(pickle.dump, file=stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                send(("codec", codec))
+                batch: list[dict[str, Any]] = []
+                for document in documents:
+                    batch.append(fields_of(document))
+                    count += 1
+                    if count == middle or len(batch) >= STREAM_BATCH:
+                        send(("fields", batch))
+                        batch = []
+                    if count == middle:
+                        send(("split", None))
+                send(("fields", batch))
+                stdin.close()
+            except BrokenPipeError:
+                pass  # the worker failed: its exit status and error say why
+            returncode = worker.wait()
+        except BaseException:
+            worker.kill()
+            worker.wait()
+            raise
+        if returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-2000:]
+            msg = f"the reindex writing process failed: {message}"
+            raise RuntimeError(msg)
+    return count
+
+
+def _received(stream: Any) -> Iterator[dict[str, Any]]:
+    """The fields sent by write_streamed, up to its split or its end."""
+    while True:
+        try:
+            kind, fields = pickle.load(stream)  # noqa: S301 - sent by our own process
+        except EOFError:
+            return
+        if kind == "split":
+            return
+        yield from fields
+
+
+def _write_index(directory: str, stream: Any) -> None:
+    """The writing process: two segments from the fields received, then the commit."""
     ix = index.open_dir(directory)
-    # _lk=False: the process that asked for this segment holds the index's write lock.
-    writer = SegmentWriter(ix, _lk=False, codec=codec, limitmb=REBUILD_LIMIT_MB)
-    add_documents(writer, fields, _same)
-    # Finalizing removes this writer's temporary files. Its temporary directory is not
-    # removed: it is the same directory (``MAIN.tmp``) the other process's writer is still
-    # using; that writer removes it when it finishes or is cancelled.
-    return writer._finalize_segment()
+    _kind, codec = pickle.load(stream)  # noqa: S301 - sent by our own process
+    writer = SegmentWriter(ix, codec=codec, limitmb=REBUILD_LIMIT_MB)
+    try:
+        add_documents(writer, _received(stream), _same)
+        segments = _finished([], writer)
+        # The second segment's writer shares the first one's lock and temporary directory.
+        second = SegmentWriter(ix, _lk=False, codec=codec, limitmb=REBUILD_LIMIT_MB)
+        add_documents(second, _received(stream), _same)
+        segments = _finished(segments, second)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+def _finished(segments: list[Any], writer: SegmentWriter) -> list[Any]:
+    """``segments`` and the writer's own segment, if it wrote any documents."""
+    if not writer.docnum:
+        writer._close_segment()
+        return segments
+    return [*segments, writer._finalize_segment()]
 
 
 def _same(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def add_halves(
-    writer: SegmentWriter,
-    documents: Sequence[Any],
-    codec: Any,
-    fields_of: Callable[[Any], dict[str, Any]],
-) -> None:
-    """Add the first half of ``documents`` to ``writer`` and the second half, in a worker
-    process, to a segment of its own; commit both, in that order.
-
-    The worker is given the second half's Whoosh fields (``fields_of`` runs here), so it
-    imports Whoosh and this module only, not the app (which costs it about a second)."""
-    middle = (len(documents) + 1) // 2
-    with tempfile.TemporaryDirectory(prefix="cw-reindex-") as work:
-        job, result = Path(work) / "job.pickle", Path(work) / "segment.pickle"
-        with job.open("wb") as file:
-            pickle.dump(
-                (writer.storage.folder, [fields_of(d) for d in documents[middle:]], codec),
-                file,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        worker = _start_worker(job, result)
-        try:
-            add_documents(writer, documents[:middle], fields_of)
-            mine = writer._finalize_segment()
-            _stdout, stderr = worker.communicate()
-        except BaseException:
-            worker.kill()
-            worker.wait()
-            raise
-        if worker.returncode != 0:
-            msg = f"the second reindex process failed: {stderr.decode(errors='replace')[-2000:]}"
-            raise RuntimeError(msg)
-        with result.open("rb") as file:
-            theirs = pickle.load(file)  # noqa: S301 - written just now by our own worker
-    writer._commit_toc([mine, theirs])
-    writer._finish()
-
-
-# The worker loads this file as a module of its own name, outside the ``catalogue`` package:
-# importing the package would import the app's dependencies (Flask, SQLAlchemy, the models).
+# The writing process loads this file as a module of its own name, outside the ``catalogue``
+# package: importing the package would import the app's dependencies (Flask, SQLAlchemy, the
+# models), about a second of work.
 _WORKER = (
     "import importlib.util, sys\n"
-    "spec = importlib.util.spec_from_file_location('cw_whoosh_worker', sys.argv[1])\n"
+    "spec = importlib.util.spec_from_file_location('cw_whoosh_writer', sys.argv[1])\n"
     "module = importlib.util.module_from_spec(spec)\n"
     "spec.loader.exec_module(module)\n"
-    "module._worker_main(sys.argv[2], sys.argv[3])\n"
+    "module._write_index(sys.argv[2], sys.stdin.buffer)\n"
 )
-
-
-def _start_worker(job: Path, result: Path) -> subprocess.Popen[bytes]:
-    # A fresh interpreter rather than a fork (the caller may be a threaded web worker) and
-    # rather than multiprocessing's spawn (which re-imports the caller's main script).
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-c", _WORKER, str(Path(__file__).resolve()), str(job), str(result)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _worker_main(job: str, result: str) -> None:
-    with Path(job).open("rb") as file:
-        directory, fields, codec = pickle.load(file)  # noqa: S301 - our own job file
-    segment = write_segment(directory, fields, codec)
-    with Path(result).open("wb") as file:
-        pickle.dump(segment, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def parallel_enabled(count: int, threshold: int | None) -> bool:

@@ -26,7 +26,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,8 @@ from catalogue.search._whoosh_spelling import SpellingWords, Vocabulary
 from catalogue.search._whoosh_writing import (
     REBUILD_LIMIT_MB,
     add_documents,
-    add_halves,
     parallel_enabled,
+    write_streamed,
 )
 from catalogue.search.interfaces import (
     FacetValue,
@@ -623,26 +623,34 @@ class WhooshBackend:
         generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
         generation.mkdir()
         try:
-            writer = index.create_in(str(generation), self.schema).writer(
-                codec=_codec(), limitmb=REBUILD_LIMIT_MB
-            )
-            try:
+            if not isinstance(documents, Sized):
                 documents = list(documents)
-                count = len(documents)
-                if parallel_enabled(count, self.parallel_from):
-                    add_halves(writer, documents, _codec(), fields_of)
-                else:
-                    add_documents(writer, documents, fields_of)
-                    writer.commit(optimize=True)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                raise
+            if parallel_enabled(len(documents), self.parallel_from):
+                # Written by another process as the documents come (_whoosh_writing).
+                index.create_in(str(generation), self.schema)
+                middle = (len(documents) + 1) // 2
+                count = write_streamed(str(generation), documents, middle, _codec(), fields_of)
+            else:
+                count = self._write_here(generation, documents)
             self._point_current_at(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         self._remove_old_generations(keep=generation)
+        return count
+
+    def _write_here(self, generation: Path, documents: Iterable[SearchDocument]) -> int:
+        """Write the documents into the new generation's index in this process."""
+        writer = index.create_in(str(generation), self.schema).writer(
+            codec=_codec(), limitmb=REBUILD_LIMIT_MB
+        )
+        try:
+            count = add_documents(writer, documents, fields_of)
+            writer.commit(optimize=True)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
         return count
 
     def _point_current_at(self, generation: Path) -> None:
