@@ -11,10 +11,15 @@ round after round, each backend's full reindex is timed in a fresh process:
 from the database into a search document, the new index written and swapped in). The order of
 the two alternates from round to round, so neither always runs first on a busy machine.
 
-Per run: the wall time, the part of it spent in ``backend.rebuild`` (writing; the rest is
-reading the database), and the one-minute load average before it. The result is the ratio
-Whoosh / PostgreSQL per round and its median; the machine is shared, so the ratio of runs
-next to each other says more than any single time.
+Per run: the wall time and the one-minute load average before it (reading and writing are
+not timed apart: the Whoosh backend writes while the documents are read). The result is the
+ratio Whoosh / PostgreSQL per round and its median; the machine is shared, so the ratio of
+runs next to each other says more than any single time.
+
+Then one more Whoosh reindex while another process of the same instance searches its index,
+as a web worker would (the same few queries one after the other, 0.1 s apart): how many
+searches were answered, how many failed, whether each query kept one total, and their
+latencies. That run is not in the ratio (the searching process takes CPU from it).
 
 ``--instances DIR`` keeps the catalogues there and reuses them on the next run (a catalogue
 holding ``--size`` components already is not built again); without it they go in a temporary
@@ -47,6 +52,9 @@ PY = sys.executable
 FLASK = str(Path(sys.executable).with_name("flask"))
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("whoosh", "postgres")
+# What the searching process asks, and the pause between two searches (seconds).
+SEARCHES = ("zaak", "archief", "open zaak", "notificaties", "gemeente", "api", "formulieren")
+SEARCH_PAUSE = 0.1
 
 
 def log(message: str) -> None:
@@ -152,26 +160,13 @@ def build(instance: Instance, pg_url: str, material: Path) -> None:
 
 
 def time_rebuild() -> dict[str, Any]:
-    """In the instance's own process (``_time`` below): one ``SearchService.rebuild()``,
-    and the part of it spent in ``backend.rebuild``."""
+    """In the instance's own process (``_time`` below): one ``SearchService.rebuild()``."""
     sys.path.insert(0, str(ROOT))
     from app import create_app
     from catalogue.search import get_service
 
     app = create_app()
     service = get_service(app)
-    backend: Any = service.backend
-    original = backend.rebuild
-    writing: list[float] = []
-
-    def timed(documents: Any) -> int:
-        started = time.perf_counter()
-        try:
-            return int(original(documents))
-        finally:
-            writing.append(time.perf_counter() - started)
-
-    backend.rebuild = timed
     with app.app_context():
         started = time.perf_counter()
         cpu = time.process_time()
@@ -181,13 +176,70 @@ def time_rebuild() -> dict[str, Any]:
     if count is None:
         msg = "another writer kept the search index locked"
         raise SystemExit(msg)
+    return {"documents": count, "seconds": seconds, "cpu_this_process": cpu}
+
+
+def search_meanwhile(stop: Path) -> dict[str, Any]:
+    """In the instance's own process (``_search`` below), as a web worker would: the same few
+    searches one after the other (a pause between), until the file ``stop`` exists; each
+    query's totals (the same documents before and after a rebuild: one total each), the
+    latencies and the failures."""
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+    from catalogue.search import get_service
+    from catalogue.search.interfaces import SearchQuery
+
+    app = create_app()
+    service = get_service(app)
+    queries = [SearchQuery(q=q) for q in SEARCHES]
+    totals: dict[str, set[int]] = {}
+    latencies: list[float] = []
+    failures: list[str] = []
+    with app.app_context():
+        number = 0
+        while not stop.exists():
+            query = queries[number % len(queries)]
+            number += 1
+            started = time.perf_counter()
+            try:
+                totals.setdefault(query.q, set()).add(service.backend.search(query).total)
+            except Exception as error:  # noqa: BLE001 - every failure is reported
+                failures.append(f"{type(error).__name__}: {error}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            time.sleep(SEARCH_PAUSE)
+    ordered = sorted(latencies) or [0.0]
     return {
-        "documents": count,
-        "seconds": seconds,
-        "writing": sum(writing),
-        "reading": seconds - sum(writing),
-        "cpu_this_process": cpu,
+        "searches": len(latencies),
+        "failures": failures,
+        "totals": {q: sorted(found) for q, found in totals.items()},
+        "p50_ms": ordered[len(ordered) // 2],
+        "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+        "max_ms": ordered[-1],
     }
+
+
+def rebuild_while_searching(instance: Instance) -> dict[str, Any]:
+    """One more reindex of ``instance`` while another process searches its index."""
+    with tempfile.TemporaryDirectory(prefix="cw-reindex-search-") as work:
+        stop, output = Path(work) / "stop", Path(work) / "searches.json"
+        with output.open("w") as handle:
+            searcher = subprocess.Popen(  # noqa: S603 - our own script
+                [PY, __file__, "_search", str(stop)],
+                env=instance.env(),
+                cwd=ROOT,
+                stdout=handle,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                time.sleep(5)  # the searcher's app is up and its index open
+                load = os.getloadavg()[0]
+                timed = json.loads(run([PY, __file__, "_time"], instance.env(), 3600))
+                time.sleep(2)  # a few searches on the new generation
+            finally:
+                stop.touch()
+                searcher.wait(120)
+        searches = json.loads(output.read_text())
+    return {**timed, "load_before": load, "searches": searches}
 
 
 def measure(instances: dict[str, Instance], rounds: int) -> list[dict[str, Any]]:
@@ -202,10 +254,7 @@ def measure(instances: dict[str, Instance], rounds: int) -> list[dict[str, Any]]
             timed = json.loads(run([PY, __file__, "_time"], instance.env(), 3600))
             timed["load_before"] = load
             result[backend] = timed
-            log(
-                f"round {number + 1} {backend}: {timed['seconds']:.1f} s "
-                f"(writing {timed['writing']:.1f} s, load {load:.1f})"
-            )
+            log(f"round {number + 1} {backend}: {timed['seconds']:.1f} s (load {load:.1f})")
         result["ratio"] = result["whoosh"]["seconds"] / result["postgres"]["seconds"]
         results.append(result)
     return results
@@ -214,15 +263,13 @@ def measure(instances: dict[str, Instance], rounds: int) -> list[dict[str, Any]]
 def report(results: list[dict[str, Any]], size: int) -> str:
     lines = [
         f"full reindex of {size} components, reading from the database included (seconds)",
-        f"{'round':>5} {'whoosh':>8} {'(write)':>8} {'postgres':>9} {'(write)':>8} "
-        f"{'ratio':>6} {'load':>10}",
+        f"{'round':>5} {'whoosh':>8} {'postgres':>9} {'ratio':>6} {'load':>10}",
     ]
     for result in results:
         whoosh, postgres = result["whoosh"], result["postgres"]
         lines.append(
-            f"{result['round']:>5} {whoosh['seconds']:>8.1f} {whoosh['writing']:>8.1f} "
-            f"{postgres['seconds']:>9.1f} {postgres['writing']:>8.1f} {result['ratio']:>6.2f} "
-            f"{whoosh['load_before']:>4.1f}/{postgres['load_before']:<4.1f}"
+            f"{result['round']:>5} {whoosh['seconds']:>8.1f} {postgres['seconds']:>9.1f} "
+            f"{result['ratio']:>6.2f} {whoosh['load_before']:>4.1f}/{postgres['load_before']:<4.1f}"
         )
     median = statistics.median(result["ratio"] for result in results)
     lines.append(f"median ratio whoosh/postgres: {median:.2f}")
@@ -243,7 +290,7 @@ def markdown(output: dict[str, Any]) -> str:
         f"to {output['size']:,} components as `bash bench/http.sh growth` grows them. Each round "
         "times both backends' full reindex, each in a fresh process: `SearchService.rebuild()` as "
         "`catalogue reindex` runs it, reading every component from the database into a search "
-        "document included (write: the part spent in `backend.rebuild`; the rest is reading). "
+        "document included (the Whoosh backend writes while the documents are read). "
         "The order alternates from round to round. 2 CPUs shared with other work: load average "
         f"{machine['load']:.1f} at the start and {machine['load_end']:.1f} at the end "
         "(the load column: before the Whoosh run / before the PostgreSQL run); "
@@ -254,17 +301,30 @@ def markdown(output: dict[str, Any]) -> str:
         f"Target (issue 13): a full Whoosh reindex of {output['size']:,} components no slower "
         f"than PostgreSQL's in the same run: median ratio {median:.2f}, {met}.",
         "",
-        "| Round | Whoosh s | Whoosh write s | PostgreSQL s | PostgreSQL write s | Whoosh / PostgreSQL "
-        "| load |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| Round | Whoosh s | PostgreSQL s | Whoosh / PostgreSQL | load |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         whoosh, postgres = result["whoosh"], result["postgres"]
         lines.append(
-            f"| {result['round']} | {whoosh['seconds']:.1f} | {whoosh['writing']:.1f} "
-            f"| {postgres['seconds']:.1f} | {postgres['writing']:.1f} | {result['ratio']:.2f} "
-            f"| {whoosh['load_before']:.1f} / {postgres['load_before']:.1f} |"
+            f"| {result['round']} | {whoosh['seconds']:.1f} | {postgres['seconds']:.1f} "
+            f"| {result['ratio']:.2f} | {whoosh['load_before']:.1f} / "
+            f"{postgres['load_before']:.1f} |"
         )
+    meanwhile = output.get("searching")
+    if meanwhile:
+        searches = meanwhile["searches"]
+        steady = all(len(found) == 1 for found in searches["totals"].values())
+        lines += [
+            "",
+            f"Searches meanwhile: one more Whoosh reindex ({meanwhile['seconds']:.1f} s, load "
+            f"{meanwhile['load_before']:.1f}) while another process of the instance searched its "
+            f"index ({len(SEARCHES)} queries in turn, {SEARCH_PAUSE:g} s apart): "
+            f"{searches['searches']} searches answered, {len(searches['failures'])} failed, "
+            f"{'every query kept one total' if steady else 'a query changed its total'}; "
+            f"p50 {searches['p50_ms']:.0f} ms, p95 {searches['p95_ms']:.0f} ms, "
+            f"max {searches['max_ms']:.0f} ms.",
+        ]
     return "\n".join(lines)
 
 
@@ -272,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["_time"]:
         print(json.dumps(time_rebuild()))
+        return 0
+    if arguments[:1] == ["_search"]:
+        print(json.dumps(search_meanwhile(Path(arguments[1]))))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="components (default 10000)")
@@ -293,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 build(instance, pg_url, directory / "material.pickle")
             started = {"load": os.getloadavg()[0], "cpus": os.cpu_count()}
             results = measure(instances, args.rounds)
+            log("whoosh: one more reindex while another process searches")
+            searching = rebuild_while_searching(instances["whoosh"])
         finally:
             if not args.keep:
                 _admin(pg_url, f'DROP DATABASE IF EXISTS "{instances["postgres"].database_name}"')
@@ -301,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": {**started, "load_end": os.getloadavg()[0]},
         "rounds": results,
         "median_ratio": statistics.median(result["ratio"] for result in results),
+        "searching": searching,
     }
     if not args.json:
         print(report(results, args.size))

@@ -1,27 +1,36 @@
-"""Writing a whole Whoosh index fast: analysis memoised per word, and two processes.
+"""Writing a whole Whoosh index fast: analysis memoised per word, postings grouped by term,
+and the writing in a process of its own while the documents are read.
 
-A full rebuild spends about half its time analysing text, one token at a time through
-Whoosh's chain of generators (tokenizer, lower case, stop words, stemmer), and the other half
-sorting and writing the postings. Both are per-token Python work, so two things help:
+A full rebuild spends its time analysing text, one token at a time through Whoosh's chain of
+generators (tokenizer, lower case, stop words, stemmer), and sorting and writing the postings.
+Both are per-token Python work, so:
 
 * **Analysis per distinct word.** The analysers of our text fields are a regular-expression
   tokenizer followed by filters that each turn one token into at most one (lower case, stop
-  words, stemming). What such a chain makes of a word does not depend on the words around it,
-  so it is computed once per distinct word through Whoosh's own filters and memoised in a
-  bounded LRU cache (the catalogue's vocabulary repeats). The postings are then assembled as
-  Whoosh's formats assemble them (``Positions`` and ``Frequency`` word_values, with the
-  positions StopFilter's ``renumber`` gives). Any other field keeps Whoosh's own ``index``.
-  tests/search/test_rebuild_parallel.py checks that the index is the same, posting for
-  posting, as the one Whoosh's own analysis writes.
-* **Two segments written side by side.** The documents are cut into two contiguous halves:
-  this process writes the first into one segment while a worker process writes the second
-  into another, and the index's table of contents then lists them in that order. A document
-  keeps the number it would have in one segment, and the scores (idf and mean field length
-  are sums over the segments) are the same, so the ranking is the same.
+  words, stemming), or the tokenizer alone (the facet fields). What such a chain makes of a
+  word does not depend on the words around it, so it is computed once per distinct word
+  through Whoosh's own filters and memoised in a bounded LRU cache (the catalogue's
+  vocabulary repeats). The postings are then assembled as Whoosh's formats assemble them
+  (``Positions`` and ``Frequency`` word_values, with the positions StopFilter's ``renumber``
+  gives). Any other field keeps Whoosh's own ``index``.
+* **Postings grouped by term.** Whoosh's writer keeps a tuple per posting and sorts them all
+  when the segment is written. Documents come in docnum order, so each term's postings are
+  appended to a list of their own as they come (``_TermPostings``), only the terms are
+  sorted, and each term's postings go into Whoosh's posting blocks a block at a time
+  (``_write_terms``), with the same block statistics and term infos. Past ``REBUILD_LIMIT_MB``
+  the postings go to Whoosh's own pool, which spills them to disk.
+* **Reading and writing side by side.** A rebuild of many documents (whoosh_backend's
+  ``PARALLEL_FROM``) is written by a second process (``write_streamed``): this process turns
+  each document into its fields as the documents are read from the database and sends them
+  on; the other writes the first half into one segment and the rest into a second, and
+  commits the index. A document keeps the number it would have in one segment, and the scores
+  (idf and mean field length are sums over the segments) are the same, so the ranking is the
+  same.
 
-Writing the postings also looks up each posting's field length in a file; those columns are
-read once, whole (``_ReadLengthsOnce``), and the postings stay in memory up to
-``REBUILD_LIMIT_MB`` instead of being spilled to disk and merged back.
+tests/search/test_rebuild_parallel.py checks that the index is the same, posting for posting
+(stored fields, field lengths and totals too), as the one Whoosh's own writer makes of the
+same documents, in one process and in two. Writing the postings also looks up each posting's
+field length in a file; those columns are read once, whole (``_ReadLengthsOnce``).
 """
 
 from __future__ import annotations

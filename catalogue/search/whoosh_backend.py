@@ -12,7 +12,7 @@ it with one ``os.replace`` (atomic on POSIX), and only then removes the old dire
 that still has the old segments open keeps reading them (unlinked files stay readable while
 open); a search that resolved ``current`` just before the swap and finds its directory gone
 retries on the new one. A rebuild of ``PARALLEL_FROM`` documents or more is written as two
-segments by two processes (_whoosh_writing.py).
+segments by a second process while this one reads the documents (_whoosh_writing.py).
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
 # Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
 POSTING_BLOCK = 1024
 
-# A rebuild of fewer documents stays in one process: starting a worker costs about a second.
+# A rebuild of fewer documents stays in one process: starting the writing process costs a few
+# tenths of a second.
 PARALLEL_FROM = 2_000
 
 # One token per line, case kept: facet values are keys, not words.
