@@ -568,10 +568,13 @@ class WhooshBackend:
     def _suggest(self, generation: Generation, query: SearchQuery) -> str | None:
         """ "Did you mean": each unknown word replaced by the closest indexed word (the names
         and the texts in the reader's language; see _whoosh_spelling)."""
+        typed = words(query.q)
+        if not any(correctable(word) for word in typed):
+            return None
         vocabulary = self._vocabulary(generation, "en" if query.language == "en" else "nl")
         replaced = False
         corrected: list[str] = []
-        for word in words(query.q):
+        for word in typed:
             if correctable(word) and word not in vocabulary:
                 suggestion = vocabulary.suggest(word, maxdist=max_edits(word), prefix=1)
                 if suggestion is not None:
