@@ -35,7 +35,7 @@ def markers(name: str) -> tuple[str, str]:
 
 
 # A new block goes right after this one when the file has it.
-FOLLOWS = {"growth": "http"}
+FOLLOWS = {"growth": "http", "reindex": "growth"}
 
 
 def replace_block(text: str, name: str, body: str) -> str:

@@ -161,19 +161,24 @@ def text_of(document: dict[str, Any], field: str) -> str:
     return str(value or "")
 
 
+# The fields whose words "did you mean" offers in every language: the names.
+SPELLING_NAME_FIELDS = ("name", "aliases", "reference_components", "standards", "organisations")
+
+
+def spelling_fields(language: str = "nl") -> tuple[str, ...]:
+    """The fields whose words "did you mean" offers a reader of ``language``: the names and
+    the texts in that language."""
+    return (
+        *SPELLING_NAME_FIELDS,
+        *(f"{kind}_{language}" for kind in ("short", "features", "long")),
+    )
+
+
 def spelling_text(document: dict[str, Any], language: str = "nl") -> str:
     """Every word a user might type, unstemmed, for "did you mean": the names and the texts
     in ``language`` only, so a Dutch reader is offered Dutch words ("archief", not the English
     "archived")."""
-    fields = (
-        "name",
-        "aliases",
-        "reference_components",
-        "standards",
-        "organisations",
-        *(f"{kind}_{language}" for kind in ("short", "features", "long")),
-    )
-    return "\n".join(text_of(document, field) for field in fields)
+    return "\n".join(text_of(document, field) for field in spelling_fields(language))
 
 
 def snippet_source(document: dict[str, Any], language: str) -> str:

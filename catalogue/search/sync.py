@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select, union
+from sqlalchemy import delete, event, func, insert, inspect, select, union
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from catalogue.models import (
@@ -58,6 +58,8 @@ WROTE_OUTBOX = "search_outbox_written"
 RECORDED = "search_outbox_recorded"
 # Rows applied per transaction of the writer.
 BATCH_SIZE = 500
+# Components read per round trip while a rebuild streams the documents.
+STREAM_BATCH = 500
 # The writer's "look again after unlocking" loop is bounded; leftovers wait for the next run.
 MAX_ROUNDS = 50
 
@@ -200,9 +202,8 @@ def install(session_factory: SessionFactory, *, after_commit: Callable[[], None]
 # ---------------------------------------------------------------- reading documents
 
 
-def load_documents(session: Session, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """The search documents of these components (all when ``ids`` is None), by id."""
-    query = (
+def _documents_query() -> Any:
+    return (
         select(Component)
         .options(
             selectinload(Component.descriptions),
@@ -213,12 +214,49 @@ def load_documents(session: Session, ids: Iterable[int] | None = None) -> list[d
         )
         .order_by(Component.id)
     )
+
+
+def load_documents(session: Session, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """The search documents of these components (all when ``ids`` is None), by id."""
+    query = _documents_query()
     if ids is not None:
         wanted = sorted(set(ids))
         if not wanted:
             return []
         query = query.where(Component.id.in_(wanted))
     return [document_from(component) for component in session.scalars(query)]
+
+
+class DocumentStream:
+    """Every component's search document, by id, made as the components are read (a few
+    hundred at a time), so a backend can write while the rest is read. ``len()`` is the
+    number of components counted just before (a concurrent write can make it differ)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = session.scalar(select(func.count(Component.id))) or 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        query = _documents_query().execution_options(yield_per=STREAM_BATCH)
+        for component in self.session.scalars(query):
+            yield document_from(component)
+
+
+class _Counted:
+    """An iterable with the length of the stream it was made from."""
+
+    def __init__(self, items: Iterable[dict[str, Any]], count: int) -> None:
+        self.items = items
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.items)
 
 
 # ---------------------------------------------------------------- the single writer
@@ -290,7 +328,8 @@ def _rebuild(
         # The rows seen before reading the components are covered by what is read next;
         # rows committed later stay for the next drain.
         covered = list(session.scalars(select(SearchOutbox.id)))
-        count = backend.rebuild(report_each(load_documents(session), progress))
+        documents = DocumentStream(session)
+        count = backend.rebuild(_Counted(report_each(documents, progress), len(documents)))
         for start in range(0, len(covered), BATCH_SIZE):
             chunk = covered[start : start + BATCH_SIZE]
             session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))

@@ -12,7 +12,7 @@ it with one ``os.replace`` (atomic on POSIX), and only then removes the old dire
 that still has the old segments open keeps reading them (unlinked files stay readable while
 open); a search that resolved ``current`` just before the swap and finds its directory gone
 retries on the new one. A rebuild of ``PARALLEL_FROM`` documents or more is written as two
-segments by two processes (_whoosh_writing.py).
+segments by a second process while this one reads the documents (_whoosh_writing.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,12 @@ from whoosh.searching import Searcher
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
+from catalogue.search._whoosh_spelling import SpellingWords, Vocabulary
 from catalogue.search._whoosh_writing import (
     REBUILD_LIMIT_MB,
     add_documents,
-    add_halves,
     parallel_enabled,
+    write_streamed,
 )
 from catalogue.search.interfaces import (
     FacetValue,
@@ -99,7 +100,8 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
 # Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
 POSTING_BLOCK = 1024
 
-# A rebuild of fewer documents stays in one process: starting a worker costs about a second.
+# A rebuild of fewer documents stays in one process: starting the writing process costs a few
+# tenths of a second.
 PARALLEL_FROM = 2_000
 
 # One token per line, case kept: facet values are keys, not words.
@@ -107,18 +109,19 @@ _LINES = RegexTokenizer(r"[^\n]+")
 
 
 def make_schema() -> Schema:
-    """The index schema: Dutch and English stemming per text field, facets as whole values."""
+    """The index schema: Dutch and English stemming per text field, facets as whole values.
+
+    The words "did you mean" offers are no field of their own: they are counted from the
+    stored texts (_whoosh_spelling.py). An index written with the former ``spelling`` fields
+    has other field names, so ``available()`` is False for it and it is rebuilt."""
     dutch, english = LanguageAnalyzer("nl"), LanguageAnalyzer("en")
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
-        "slug": ID(stored=True),
-        "name_sort": ID(sortable=True),
+        # Never searched (the query parser has no field syntax): shown, or sorted on.
+        "slug": STORED(),
+        "name_sort": _column_only(ID(sortable=True)),
         EXACT_FIELD: TEXT(analyzer=RegexTokenizer(r"[^\n]+") | LowercaseFilter(), phrase=False),
-        # The words "did you mean" offers: Dutch texts and names, and for English readers
-        # English texts and names.
-        "spelling": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
-        "spelling_en": TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False),
-        "updated": DATETIME(sortable=True),
+        "updated": _column_only(DATETIME(sortable=True)),
         "updated_at": STORED(),
         "version": STORED(),
         "digest": STORED(),
@@ -127,8 +130,21 @@ def make_schema() -> Schema:
     for field in SEARCH_FIELDS:
         fields[field] = TEXT(analyzer=english if field in ENGLISH_FIELDS else dutch, stored=True)
     for facet in FACETS:
-        fields[facet.field] = TEXT(analyzer=_LINES, phrase=False)
+        fields[facet.field] = _unscored(TEXT(analyzer=_LINES, phrase=False))
     return Schema(**fields)
+
+
+def _column_only(field: Any) -> Any:
+    """``field`` as a sortable column without terms: sorting reads the column alone, and the
+    terms (eight per date, for range queries) would only make a rebuild write more."""
+    field.indexed = False
+    return field
+
+
+def _unscored(field: Any) -> Any:
+    """``field`` without field lengths: facet values filter and are counted, never scored."""
+    field.scorable = False
+    return field
 
 
 class MarkFormatter(highlight.Formatter):
@@ -158,8 +174,6 @@ def fields_of(document: SearchDocument) -> dict[str, Any]:
         "slug": str(document["slug"]),
         "name_sort": normalise_text(str(document["name"])).casefold(),
         EXACT_FIELD: "\n".join(document.get("exact") or []),
-        "spelling": docs.spelling_text(document, "nl"),
-        "spelling_en": docs.spelling_text(document, "en"),
         "updated_at": document.get("updated_at"),
         "version": document.get("version"),
         "digest": document.get("digest"),
@@ -199,6 +213,10 @@ class WhooshBackend:
         # so one searcher is never used by two threads at once.
         self._lock = threading.RLock()
         self._generation: Generation | None = None
+        # The words "did you mean" draws from, counted per segment on first use, and the
+        # vocabularies of the open generation (by its key).
+        self._spelling_words = SpellingWords()
+        self._vocabularies: tuple[Any, dict[str, Vocabulary]] | None = None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -349,7 +367,7 @@ class WhooshBackend:
                 hits = self._ranked_hits(
                     generation, ranked, everything, query, page, text_query, selections
                 )
-        suggestion = self._suggest(searcher, query) if not total and query.q else None
+        suggestion = self._suggest(generation, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
     def _ranked_hits(
@@ -547,23 +565,31 @@ class WhooshBackend:
             return value
         return label_of({"labels": json.loads(found[0].get("labels") or "{}")}, facet, value)
 
-    @staticmethod
-    def _suggest(searcher: Searcher, query: SearchQuery) -> str | None:
-        """ "Did you mean": each unknown word replaced by the closest indexed word."""
-        field = "spelling_en" if query.language == "en" else "spelling"
-        corrector = searcher.corrector(field)
-        reader = searcher.reader()
+    def _suggest(self, generation: Generation, query: SearchQuery) -> str | None:
+        """ "Did you mean": each unknown word replaced by the closest indexed word (the names
+        and the texts in the reader's language; see _whoosh_spelling)."""
+        typed = words(query.q)
+        if not any(correctable(word) for word in typed):
+            return None
+        vocabulary = self._vocabulary(generation, "en" if query.language == "en" else "nl")
         replaced = False
         corrected: list[str] = []
-        for word in words(query.q):
-            if correctable(word) and (field, word) not in reader:
-                suggestions = corrector.suggest(word, limit=1, maxdist=max_edits(word), prefix=1)
-                if suggestions:
-                    corrected.append(suggestions[0])
+        for word in typed:
+            if correctable(word) and word not in vocabulary:
+                suggestion = vocabulary.suggest(word, maxdist=max_edits(word), prefix=1)
+                if suggestion is not None:
+                    corrected.append(suggestion)
                     replaced = True
                     continue
             corrected.append(word)
         return " ".join(corrected) if replaced else None
+
+    def _vocabulary(self, generation: Generation, language: str) -> Vocabulary:
+        kept = self._vocabularies
+        if kept is None or kept[0] != generation.key:
+            kept = (generation.key, self._spelling_words.vocabularies(generation.searcher))
+            self._vocabularies = kept
+        return kept[1][language]
 
     # ------------------------------------------------------------ writing
 
@@ -601,26 +627,34 @@ class WhooshBackend:
         generation = self.root / f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(4)}"
         generation.mkdir()
         try:
-            writer = index.create_in(str(generation), self.schema).writer(
-                codec=_codec(), limitmb=REBUILD_LIMIT_MB
-            )
-            try:
+            if not isinstance(documents, Sized):
                 documents = list(documents)
-                count = len(documents)
-                if parallel_enabled(count, self.parallel_from):
-                    add_halves(writer, documents, _codec(), fields_of)
-                else:
-                    add_documents(writer, documents, fields_of)
-                    writer.commit(optimize=True)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                raise
+            if parallel_enabled(len(documents), self.parallel_from):
+                # Written by another process as the documents come (_whoosh_writing).
+                index.create_in(str(generation), self.schema)
+                middle = (len(documents) + 1) // 2
+                count = write_streamed(str(generation), documents, middle, _codec(), fields_of)
+            else:
+                count = self._write_here(generation, documents)
             self._point_current_at(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         self._remove_old_generations(keep=generation)
+        return count
+
+    def _write_here(self, generation: Path, documents: Iterable[SearchDocument]) -> int:
+        """Write the documents into the new generation's index in this process."""
+        writer = index.create_in(str(generation), self.schema).writer(
+            codec=_codec(), limitmb=REBUILD_LIMIT_MB
+        )
+        try:
+            count = add_documents(writer, documents, fields_of)
+            writer.commit(optimize=True)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
         return count
 
     def _point_current_at(self, generation: Path) -> None:

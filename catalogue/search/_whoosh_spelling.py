@@ -1,0 +1,136 @@
+""" "Did you mean" for the Whoosh index: its words counted from the stored texts.
+
+A suggestion needs the words a reader might type, unstemmed, and how often each occurs in the
+whole index: the names, and the texts in the reader's language (documents.spelling_fields).
+They used to be indexed twice more, as the fields ``spelling`` and ``spelling_en``, which held
+about half of all the postings a rebuild wrote and was never searched. Every one of those
+texts is a stored field of the document already, so the words are counted from there instead,
+once per segment, the first time a suggestion is asked for, and kept: a segment's documents
+never change (a deleted document stays counted, as its words stayed in the spelling field's
+term list until its segment was merged away).
+
+The suggestion is the one Whoosh's own corrector gave from those fields
+(``searcher.corrector(field).suggest(word, limit=1, maxdist=..., prefix=...)``): of the words
+within ``maxdist`` edits that share the first ``prefix`` characters, the most frequent, and of
+equally frequent ones the last in sort order. Whoosh counted edits as Levenshtein distance in
+an index of one segment (its automaton) and as Damerau-Levenshtein distance (a swap of two
+neighbouring characters is one edit) over several segments (its reader's word-by-word scan);
+so does this. tests/search/test_spelling.py compares the two, word for word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.support.levenshtein import damerau_levenshtein, levenshtein
+
+from catalogue.search.documents import LANGUAGES, SPELLING_NAME_FIELDS, spelling_fields
+
+# The tokens of the former spelling fields' analyser (RegexTokenizer() | LowercaseFilter()):
+# Whoosh's default pattern, its group made non-capturing so findall gives whole matches.
+_WORDS = re.compile(default_pattern.pattern.replace("(", "(?:"), default_pattern.flags)
+# The texts of one language only, after the names every language shares.
+_LANGUAGE_FIELDS = {
+    language: tuple(
+        field for field in spelling_fields(language) if field not in SPELLING_NAME_FIELDS
+    )
+    for language in LANGUAGES
+}
+
+
+def _count(counter: Counter[str], text: Any) -> None:
+    if text:
+        counter.update(word.lower() for word in _WORDS.findall(str(text)))
+
+
+def segment_words(reader: Any) -> dict[str, Counter[str]]:
+    """Per language, each word of one segment's documents (deleted ones included) and how
+    often it occurs: what a spelling field of that segment held as terms and frequencies."""
+    names: Counter[str] = Counter()
+    texts: dict[str, Counter[str]] = {language: Counter() for language in LANGUAGES}
+    for docnum in range(reader.doc_count_all()):
+        stored = reader.stored_fields(docnum)
+        for field in SPELLING_NAME_FIELDS:
+            _count(names, stored.get(field))
+        for language, fields in _LANGUAGE_FIELDS.items():
+            for field in fields:
+                _count(texts[language], stored.get(field))
+    return {language: names + texts[language] for language in LANGUAGES}
+
+
+class Vocabulary:
+    """The words of one opened index per language, with their frequencies, as a corrector
+    reads them; built from per-segment counts the backend keeps between generations."""
+
+    def __init__(self, words: Mapping[str, int], *, segments: int) -> None:
+        self.words = words
+        # Whoosh's single-segment reader finds words with a Levenshtein automaton; its
+        # multi-segment reader compares each word by Damerau-Levenshtein distance.
+        self._distance = levenshtein if segments == 1 else damerau_levenshtein
+        self._by_prefix: dict[str, list[str]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def suggest(self, text: str, *, maxdist: int, prefix: int) -> str | None:
+        """The correction of ``text``: the most frequent word within ``maxdist`` edits that
+        starts with ``text``'s first ``prefix`` characters (ties: the last in sort order)."""
+        start = text[:prefix]
+        candidates = self._by_prefix.get(start)
+        if candidates is None:
+            candidates = sorted(word for word in self.words if word.startswith(start))
+            self._by_prefix[start] = candidates
+        best: tuple[float, str] | None = None
+        for word in candidates:
+            if word == text or abs(len(word) - len(text)) > maxdist:
+                continue  # both distances are at least the difference in length
+            if self._distance(word, text, limit=maxdist) > maxdist:
+                continue
+            frequency = self.words[word] or 1
+            # ReaderCorrector's score: higher is better, every candidate has the same maxdist.
+            item = (0 - (maxdist + (1.0 / frequency * 0.5)), word)
+            if best is None or item > best:
+                best = item
+        return None if best is None else best[1]
+
+
+class SpellingWords:
+    """Per-segment word counts, kept while their segments are live."""
+
+    def __init__(self) -> None:
+        self._segments: dict[str, dict[str, Counter[str]]] = {}
+
+    def vocabularies(self, searcher: Any) -> dict[str, Vocabulary]:
+        """The vocabulary per language of the index ``searcher`` reads."""
+        leaves = [reader for reader, _offset in searcher.reader().leaf_readers()]
+        per_segment = []
+        kept: dict[str, dict[str, Counter[str]]] = {}
+        for reader in leaves:
+            key = _segment_key(reader)
+            counts = self._segments.get(key) if key is not None else None
+            if counts is None:
+                counts = segment_words(reader)
+            if key is not None:
+                kept[key] = counts
+            per_segment.append(counts)
+        # Counts of segments no longer read (merged, or of a replaced generation) are dropped.
+        self._segments = kept
+        vocabularies = {}
+        for language in LANGUAGES:
+            total: Counter[str] = Counter()
+            for counts in per_segment:
+                total.update(counts[language])
+            vocabularies[language] = Vocabulary(total, segments=len(leaves))
+        return vocabularies
+
+
+def _segment_key(reader: Any) -> str | None:
+    """The identity of a leaf reader's segment (its files never change), None if unknown."""
+    segment = getattr(reader, "segment", lambda: None)()
+    if segment is None:
+        return None
+    return f"{segment.segment_id()}:{reader.doc_count_all()}"
