@@ -236,7 +236,7 @@ ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.WEIGHT_UNKNOWN: "unknown weight",
     ErrorCode.WEIGHT_OUT_OF_RANGE: "must be a number from 0 to 10",
     ErrorCode.MUNICIPALITY_NOT_CBS_CODE: "must be a CBS code such as GM0344",
-    ErrorCode.MUNICIPALITY_UNKNOWN: "unknown CBS code {code!r}",
+    ErrorCode.MUNICIPALITY_UNKNOWN: "unknown CBS code {cbs_code!r}",
     ErrorCode.GEMMA_ELEMENTS_UNKNOWN: "unknown: {slugs}",
     ErrorCode.COMPONENTS_UNKNOWN: "unknown component: {slugs}",
     ErrorCode.WHAT_IF_COMPONENT_UNKNOWN: "unknown component {slug!r}",

@@ -88,7 +88,7 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.WEIGHT_UNKNOWN: _l("Dit gewicht kennen we niet."),
     ErrorCode.WEIGHT_OUT_OF_RANGE: _l("Geef een getal van 0 tot en met 10."),
     ErrorCode.MUNICIPALITY_NOT_CBS_CODE: _l("Geef een CBS-code, bijvoorbeeld GM0344."),
-    ErrorCode.MUNICIPALITY_UNKNOWN: _l("De CBS-code %(code)s kennen we niet."),
+    ErrorCode.MUNICIPALITY_UNKNOWN: _l("De CBS-code %(cbs_code)s kennen we niet."),
     ErrorCode.GEMMA_ELEMENTS_UNKNOWN: _l("Deze kennen we niet: %(slugs)s."),
     ErrorCode.COMPONENTS_UNKNOWN: _l("Deze componenten staan niet in de catalogus: %(slugs)s."),
     ErrorCode.WHAT_IF_COMPONENT_UNKNOWN: _l("Het component %(slug)s kennen we niet."),

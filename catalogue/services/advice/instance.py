@@ -65,7 +65,7 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             raise ValidationError(
                 {
                     "municipality": [
-                        FieldError(ErrorCode.MUNICIPALITY_UNKNOWN, code=profile.municipality)
+                        FieldError(ErrorCode.MUNICIPALITY_UNKNOWN, cbs_code=profile.municipality)
                     ]
                 }
             )
