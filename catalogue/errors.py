@@ -52,6 +52,12 @@ class ErrorCode(StrEnum):
     OWN_ADMIN_ROLE = "own_admin_role"
     OWN_ACCOUNT_ACTIVE = "own_account_active"
     NOT_A_CONFIRMED_MEMBER = "not_a_confirmed_member"
+    ACCOUNT_UNKNOWN = "account_unknown"
+    TOKEN_UNKNOWN = "token_unknown"
+    NOT_YOUR_TOKEN = "not_your_token"
+    TOKEN_SCOPE_MISSING = "token_scope_missing"
+    OWN_MEMBERSHIP = "own_membership"
+    OWN_ORGANISATION_MEMBERS = "own_organisation_members"
     # disputes
     CLAIM_UNKNOWN = "claim_unknown"
     DISPUTE_REASON_REQUIRED = "dispute_reason_required"
@@ -67,6 +73,43 @@ class ErrorCode(StrEnum):
     ORGANISATIONS_UNKNOWN = "organisations_unknown"
     # landscapes
     NOT_IN_LANDSCAPE = "not_in_landscape"
+    NO_LANDSCAPE = "no_landscape"
+    LANDSCAPE_EDITORS_ONLY = "landscape_editors_only"
+    LANDSCAPE_SAVED_MEANWHILE = "landscape_saved_meanwhile"
+    APPLICATION_NAME_REQUIRED = "application_name_required"
+    APPLICATION_HOSTING_UNKNOWN = "application_hosting_unknown"
+    APPLICATION_COMPONENT_UNKNOWN = "application_component_unknown"
+    APPLICATION_REFERENCES_UNKNOWN = "application_references_unknown"
+    NOTICE_MONTHS_RANGE = "notice_months_range"
+    USAGE_NOT_PUBLISHED = "usage_not_published"
+    # advice: the profile and what it names
+    PROFILE_FIELD_UNKNOWN = "profile_field_unknown"
+    TEXTS_REQUIRED = "texts_required"
+    HOSTING_FORM_UNKNOWN = "hosting_form_unknown"
+    ONE_HOSTING_ALLOWED = "one_hosting_allowed"
+    MIN_STATUS_UNKNOWN = "min_status_unknown"
+    SWITCH_NOT_BOOLEAN = "switch_not_boolean"
+    WEIGHTS_NOT_OBJECT = "weights_not_object"
+    WEIGHT_UNKNOWN = "weight_unknown"
+    WEIGHT_OUT_OF_RANGE = "weight_out_of_range"
+    MUNICIPALITY_NOT_CBS_CODE = "municipality_not_cbs_code"
+    MUNICIPALITY_UNKNOWN = "municipality_unknown"
+    GEMMA_ELEMENTS_UNKNOWN = "gemma_elements_unknown"
+    COMPONENTS_UNKNOWN = "components_unknown"
+    WHAT_IF_COMPONENT_UNKNOWN = "what_if_component_unknown"
+    WHAT_IF_NOT_IN_PLAN = "what_if_not_in_plan"
+    # harvesting
+    SOURCE_NOT_HTTPS = "source_not_https"
+    SOURCE_CREDENTIALS = "source_credentials"
+    SOURCE_NO_HOST = "source_no_host"
+    SOURCE_UNRESOLVABLE = "source_unresolvable"
+    SOURCE_NOT_PUBLIC = "source_not_public"
+    SOURCE_TAKEN = "source_taken"
+    HARVEST_RUNNING = "harvest_running"
+    HARVEST_STARTED_AT_SAME_MOMENT = "harvest_started_at_same_moment"
+    # components: writing a document
+    SLUG_TAKEN = "slug_taken"
+    DOCUMENT_GEMMA_ID_UNKNOWN = "document_gemma_id_unknown"
     # organisations
     ORGANISATION_KIND_UNKNOWN = "organisation_kind_unknown"
     COMPONENT_UNKNOWN = "component_unknown"
@@ -152,6 +195,14 @@ ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.OWN_ADMIN_ROLE: "you cannot take away your own admin role",
     ErrorCode.OWN_ACCOUNT_ACTIVE: "you cannot deactivate your own account",
     ErrorCode.NOT_A_CONFIRMED_MEMBER: "this account is no confirmed member",
+    ErrorCode.ACCOUNT_UNKNOWN: "no account {user}",
+    ErrorCode.TOKEN_UNKNOWN: "no token {token}",
+    ErrorCode.NOT_YOUR_TOKEN: "this is not your token",
+    ErrorCode.TOKEN_SCOPE_MISSING: "this token lacks the scope {scope!r}",
+    ErrorCode.OWN_MEMBERSHIP: "nobody decides about their own membership",
+    ErrorCode.OWN_ORGANISATION_MEMBERS: (
+        "a beheerder decides only about members of their own organisation"
+    ),
     ErrorCode.CLAIM_UNKNOWN: "choose one of the component's claims",
     ErrorCode.DISPUTE_REASON_REQUIRED: "say why the claim is wrong",
     ErrorCode.DISPUTE_EXISTS: "your organisation already disputes this claim",
@@ -164,6 +215,46 @@ ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.WEBSITE_NOT_HTTPS: "the website must start with https://",
     ErrorCode.ORGANISATIONS_UNKNOWN: "choose two existing organisations",
     ErrorCode.NOT_IN_LANDSCAPE: "this component is not in the landscape",
+    ErrorCode.NO_LANDSCAPE: "no landscape here",
+    ErrorCode.LANDSCAPE_EDITORS_ONLY: "only the organisation's editors may change its landscape",
+    ErrorCode.LANDSCAPE_SAVED_MEANWHILE: (
+        "someone else saved this landscape since you opened it; look again and retry"
+    ),
+    ErrorCode.APPLICATION_NAME_REQUIRED: "a name is required",
+    ErrorCode.APPLICATION_HOSTING_UNKNOWN: "must be one of {choices}",
+    ErrorCode.APPLICATION_COMPONENT_UNKNOWN: "unknown component",
+    ErrorCode.APPLICATION_REFERENCES_UNKNOWN: "unknown reference component: {gemma_ids}",
+    ErrorCode.NOTICE_MONTHS_RANGE: "must be 0 to 120 months",
+    ErrorCode.USAGE_NOT_PUBLISHED: "no usage of {slug!r} is published from this landscape",
+    ErrorCode.PROFILE_FIELD_UNKNOWN: "unknown field",
+    ErrorCode.TEXTS_REQUIRED: "must be a list of texts",
+    ErrorCode.HOSTING_FORM_UNKNOWN: "{value!r} is not one of {choices}",
+    ErrorCode.ONE_HOSTING_ALLOWED: "at least one hosting form must stay allowed",
+    ErrorCode.MIN_STATUS_UNKNOWN: "must be one of {choices}",
+    ErrorCode.SWITCH_NOT_BOOLEAN: "must be true or false",
+    ErrorCode.WEIGHTS_NOT_OBJECT: "must be an object",
+    ErrorCode.WEIGHT_UNKNOWN: "unknown weight",
+    ErrorCode.WEIGHT_OUT_OF_RANGE: "must be a number from 0 to 10",
+    ErrorCode.MUNICIPALITY_NOT_CBS_CODE: "must be a CBS code such as GM0344",
+    ErrorCode.MUNICIPALITY_UNKNOWN: "unknown CBS code {cbs_code!r}",
+    ErrorCode.GEMMA_ELEMENTS_UNKNOWN: "unknown: {slugs}",
+    ErrorCode.COMPONENTS_UNKNOWN: "unknown component: {slugs}",
+    ErrorCode.WHAT_IF_COMPONENT_UNKNOWN: "unknown component {slug!r}",
+    ErrorCode.WHAT_IF_NOT_IN_PLAN: "choose a component from the plan or the landscape",
+    ErrorCode.SOURCE_NOT_HTTPS: "the address must start with https://",
+    ErrorCode.SOURCE_CREDENTIALS: "the address may not contain a user name or password",
+    ErrorCode.SOURCE_NO_HOST: "the address has no host name",
+    ErrorCode.SOURCE_UNRESOLVABLE: "this host name does not exist or has no address",
+    ErrorCode.SOURCE_NOT_PUBLIC: "this host name points to an internal or non-public address",
+    ErrorCode.SOURCE_TAKEN: "this address is already registered for another component",
+    ErrorCode.HARVEST_RUNNING: (
+        "a harvest is already running (started {started} UTC by {holder}); this run does nothing"
+    ),
+    ErrorCode.HARVEST_STARTED_AT_SAME_MOMENT: (
+        "a harvest is already running; this run does nothing"
+    ),
+    ErrorCode.SLUG_TAKEN: "slug {slug!r} is taken by another component",
+    ErrorCode.DOCUMENT_GEMMA_ID_UNKNOWN: "unknown GEMMA id {gemma_id!r}",
     ErrorCode.ORGANISATION_KIND_UNKNOWN: "unknown organisation kind {kind!r}",
     ErrorCode.COMPONENT_UNKNOWN: "no component {slug!r}",
     ErrorCode.FILE_OF_OTHER_REPOSITORY: "this file names another repository than this submission",

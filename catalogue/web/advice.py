@@ -25,6 +25,7 @@ from catalogue.web import advice_text, labels
 from catalogue.web.context import db_session
 from catalogue.web.errors import wants_json
 from catalogue.web.graph_svg import render_svg
+from catalogue.web.messages import translate
 
 bp = Blueprint("advice", __name__)
 
@@ -201,7 +202,7 @@ def plan() -> str | tuple[str, int]:
             "advice/form.html",
             profile=advice_service.Profile(),
             prefill={},
-            errors=error.errors,
+            errors={field: [translate(m) for m in ms] for field, ms in error.errors.items()},
             **_choices(),
         ), 422
     graph = plan_graph(advice)

@@ -38,6 +38,12 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.OWN_ADMIN_ROLE: _l("U kunt uw eigen beheerdersrol niet afnemen."),
     ErrorCode.OWN_ACCOUNT_ACTIVE: _l("U kunt uw eigen account niet uitschakelen."),
     ErrorCode.NOT_A_CONFIRMED_MEMBER: _l("Dit account is geen bevestigd lid."),
+    ErrorCode.ACCOUNT_UNKNOWN: _l("Dit account bestaat niet."),
+    ErrorCode.TOKEN_UNKNOWN: _l("Deze sleutel bestaat niet."),
+    ErrorCode.NOT_YOUR_TOKEN: _l("Dit is niet uw sleutel."),
+    ErrorCode.TOKEN_SCOPE_MISSING: _l("Deze sleutel mag dit niet (%(scope)s)."),
+    ErrorCode.OWN_MEMBERSHIP: _l("U kunt niet beslissen over uw eigen lidmaatschap."),
+    ErrorCode.OWN_ORGANISATION_MEMBERS: _l("U beslist alleen over leden van uw eigen organisatie."),
     # disputes
     ErrorCode.CLAIM_UNKNOWN: _l("Kies een claim van dit component."),
     ErrorCode.DISPUTE_REASON_REQUIRED: _l("Leg uit waarom de claim niet klopt."),
@@ -53,6 +59,56 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.WEBSITE_NOT_HTTPS: _l("De website moet beginnen met https://."),
     # landscapes
     ErrorCode.NOT_IN_LANDSCAPE: _l("Dit component staat niet in het landschap."),
+    ErrorCode.NO_LANDSCAPE: _l("Hier is geen landschap."),
+    ErrorCode.LANDSCAPE_EDITORS_ONLY: _l(
+        "Alleen de redacteuren van de organisatie kunnen haar landschap wijzigen."
+    ),
+    ErrorCode.LANDSCAPE_SAVED_MEANWHILE: _l(
+        "Iemand anders heeft dit landschap opgeslagen nadat u het opende. "
+        "Bekijk het opnieuw en probeer het nog eens."
+    ),
+    ErrorCode.APPLICATION_NAME_REQUIRED: _l("Geef de applicatie een naam."),
+    ErrorCode.APPLICATION_HOSTING_UNKNOWN: _l("Kies een hostingvorm uit: %(choices)s."),
+    ErrorCode.APPLICATION_COMPONENT_UNKNOWN: _l("Dit component staat niet in de catalogus."),
+    ErrorCode.APPLICATION_REFERENCES_UNKNOWN: _l(
+        "Deze referentiecomponenten kennen we niet: %(gemma_ids)s."
+    ),
+    ErrorCode.NOTICE_MONTHS_RANGE: _l("Geef een opzegtermijn van 0 tot 120 maanden."),
+    ErrorCode.USAGE_NOT_PUBLISHED: _l(
+        "Het gebruik van %(slug)s is niet vanuit dit landschap gepubliceerd."
+    ),
+    # advice: the profile and what it names
+    ErrorCode.PROFILE_FIELD_UNKNOWN: _l("Dit veld kennen we niet."),
+    ErrorCode.TEXTS_REQUIRED: _l("Geef hier een lijst met teksten."),
+    ErrorCode.HOSTING_FORM_UNKNOWN: _l("%(value)s is geen hostingvorm. Kies uit: %(choices)s."),
+    ErrorCode.ONE_HOSTING_ALLOWED: _l("Laat minstens één hostingvorm toe."),
+    ErrorCode.MIN_STATUS_UNKNOWN: _l("Kies een status uit: %(choices)s."),
+    ErrorCode.SWITCH_NOT_BOOLEAN: _l("Kies ja of nee."),
+    ErrorCode.WEIGHTS_NOT_OBJECT: _l("Geef de gewichten per naam."),
+    ErrorCode.WEIGHT_UNKNOWN: _l("Dit gewicht kennen we niet."),
+    ErrorCode.WEIGHT_OUT_OF_RANGE: _l("Geef een getal van 0 tot en met 10."),
+    ErrorCode.MUNICIPALITY_NOT_CBS_CODE: _l("Geef een CBS-code, bijvoorbeeld GM0344."),
+    ErrorCode.MUNICIPALITY_UNKNOWN: _l("De CBS-code %(cbs_code)s kennen we niet."),
+    ErrorCode.GEMMA_ELEMENTS_UNKNOWN: _l("Deze kennen we niet: %(slugs)s."),
+    ErrorCode.COMPONENTS_UNKNOWN: _l("Deze componenten staan niet in de catalogus: %(slugs)s."),
+    ErrorCode.WHAT_IF_COMPONENT_UNKNOWN: _l("Het component %(slug)s kennen we niet."),
+    ErrorCode.WHAT_IF_NOT_IN_PLAN: _l("Kies een component uit het plan of het landschap."),
+    # harvesting
+    ErrorCode.SOURCE_NOT_HTTPS: _l("Het adres moet met https:// beginnen."),
+    ErrorCode.SOURCE_CREDENTIALS: _l("Het adres mag geen gebruikersnaam of wachtwoord bevatten."),
+    ErrorCode.SOURCE_NO_HOST: _l("Het adres heeft geen hostnaam."),
+    ErrorCode.SOURCE_UNRESOLVABLE: _l("Deze hostnaam bestaat niet, of heeft geen adres."),
+    ErrorCode.SOURCE_NOT_PUBLIC: _l(
+        "Deze hostnaam wijst naar een intern of niet-openbaar adres. Dat halen we niet op."
+    ),
+    ErrorCode.SOURCE_TAKEN: _l("Dit adres is al aangemeld voor een ander component."),
+    ErrorCode.HARVEST_RUNNING: _l(
+        "Er loopt al een harvest (gestart %(started)s UTC door %(holder)s). Deze run doet niets."
+    ),
+    ErrorCode.HARVEST_STARTED_AT_SAME_MOMENT: _l("Er loopt al een harvest. Deze run doet niets."),
+    # components: writing a document
+    ErrorCode.SLUG_TAKEN: _l("Een ander component heeft al de slug %(slug)s."),
+    ErrorCode.DOCUMENT_GEMMA_ID_UNKNOWN: _l("Onbekend GEMMA-kenmerk '%(gemma_id)s'."),
     # organisations
     ErrorCode.ORGANISATION_KIND_UNKNOWN: _l("Kies een soort organisatie uit de lijst."),
     ErrorCode.COMPONENT_UNKNOWN: _l("Het component %(slug)s staat niet in de catalogus."),

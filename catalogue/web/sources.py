@@ -45,17 +45,6 @@ DERIVED_STATUS = {
     "bevestigd": _l("bevestigd door de beheerder"),
     "gecorrigeerd": _l("gecorrigeerd door de beheerder"),
 }
-# What a refused source URL broke (harvest_fetch.UnsafeURL.code), for the form.
-URL_PROBLEMS = {
-    "not-https": _l("Het adres moet met https:// beginnen."),
-    "credentials": _l("Het adres mag geen gebruikersnaam of wachtwoord bevatten."),
-    "no-host": _l("Het adres heeft geen hostnaam."),
-    "unresolvable": _l("Deze hostnaam bestaat niet, of heeft geen adres."),
-    "not-public": _l(
-        "Deze hostnaam wijst naar een intern of niet-openbaar adres. Dat halen we niet op."
-    ),
-    "taken": _l("Dit adres is al aangemeld voor een ander component."),
-}
 REGISTERED_BY = {"operator": _l("beheerder van deze site"), "maintainer": _l("maker of beheerder")}
 
 
@@ -104,7 +93,6 @@ def register(slug: str) -> Any:
     response, status = handle_form(form, action)
     if response is not None:
         return response
-    form.url.errors = [str(URL_PROBLEMS.get(str(e), e)) for e in form.url.errors]
     return render_template("sources/register.html", component=component, form=form), status
 
 

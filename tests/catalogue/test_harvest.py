@@ -290,7 +290,7 @@ def test_a_second_run_while_one_holds_the_lock_refuses(
     )
     assert code == 1
     assert report == []
-    assert "er loopt al een harvest" in output
+    assert "a harvest is already running (started " in output
     assert len(httpserver.log) == 0
     assert _count(harvest_app, HarvestRun) == 0
     # A stale lock (a crashed run) is taken over.
@@ -416,7 +416,7 @@ def test_maintainer_sources_must_be_https_to_public_addresses(url: str, address:
 
 
 def test_a_public_https_source_passes(app: Any) -> None:
-    from catalogue.errors import NotAuthorized, ValidationError
+    from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError
     from catalogue.models import Role
     from catalogue.services import accounts
 
@@ -440,7 +440,8 @@ def test_a_public_https_source_passes(app: Any) -> None:
             harvesting.register_source(
                 session, "signalen-backend", "http://127.0.0.1:8080/p.yml", actor=user
             )
-        assert refused.value.errors == {"url": ["not-https"]}
+        assert refused.value.errors == {"url": [FieldError(ErrorCode.SOURCE_NOT_HTTPS)]}
+        assert refused.value.errors["url"][0].code == ErrorCode.SOURCE_NOT_HTTPS
         with pytest.raises(NotAuthorized):
             harvesting.register_source(
                 session,

@@ -141,6 +141,18 @@ def test_bad_profile_is_a_422_naming_the_field(client: Any, query: str, field: s
     assert field in response.get_json()["errors"]
 
 
+def test_a_bad_profile_is_worded_in_the_readers_language(client: Any) -> None:
+    """The form page words a refused field through gettext; the API keeps the English text."""
+    dutch = client.get("/advies/plan?gewicht_hosting=abc")
+    assert dutch.status_code == 422
+    assert "Geef een getal van 0 tot en met 10." in dutch.get_data(as_text=True)
+    english = client.get("/advies/plan?gewicht_hosting=abc&lang=en")
+    assert english.status_code == 422
+    assert "Give a number from 0 to 10." in english.get_data(as_text=True)
+    api = client.get("/advies/plan?gewicht_hosting=abc", headers={"Accept": "application/json"})
+    assert api.get_json()["errors"] == {"gewicht_hosting": ["must be a number from 0 to 10"]}
+
+
 def test_api_advice_matches_the_page(client: Any) -> None:
     response = client.post(
         "/api/v1/advice",

@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import User
 
 
@@ -31,6 +31,5 @@ def get_user(session: Session, user_id: int) -> User:
     """One account by id, or NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        msg = f"no account {user_id}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.ACCOUNT_UNKNOWN, user=user_id))
     return user

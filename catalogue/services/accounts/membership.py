@@ -76,11 +76,9 @@ def decide_membership(
         raise ValidationError({"organisation_role": [ORG_ROLE_UNKNOWN]})
     user = get_user(session, user_id)
     if user.id == actor.id:
-        msg = "nobody decides about their own membership"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.OWN_MEMBERSHIP))
     if not has(actor, Permission.MANAGE_USERS) and user.organisation_id != actor.organisation_id:
-        msg = "a beheerder decides only about members of their own organisation"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.OWN_ORGANISATION_MEMBERS))
     before = {"confirmed": user.organisation_confirmed, "role": user.organisation_role}
     if decision == MembershipDecision.CONFIRM:
         user.organisation_confirmed = True

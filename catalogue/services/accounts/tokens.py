@@ -95,11 +95,9 @@ def revoke_token(
     require(actor, Permission.MANAGE_OWN_ACCOUNT)
     token = session.get(ApiToken, token_id)
     if token is None:
-        msg = f"no token {token_id}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.TOKEN_UNKNOWN, token=token_id))
     if token.user_id != actor.id and not has(actor, Permission.MANAGE_USERS):
-        msg = "this is not your token"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.NOT_YOUR_TOKEN))
     if token.revoked_at is None:
         token.revoked_at = _now()
         audit.record(
@@ -157,8 +155,7 @@ def user_for_token(
             detail={"reason": f"scope {scope.value} missing"},
             remote_addr=remote_addr,
         )
-        msg = f"this token lacks the scope {scope.value!r}"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.TOKEN_SCOPE_MISSING, scope=scope.value))
     token.last_used_at = now
     audit.record(
         session,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advisor.graph import ComponentGraph, NodeKind
 from advisor.model import Candidate, Constraints, Hosting, Instance, Landscape, Obligation, Status
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.models import (
     Component,
     ComponentRequirement,
@@ -48,7 +48,9 @@ def _elements(
     }
     missing = [slug for slug in wanted if slug not in found]
     if missing:
-        raise ValidationError({field_name: [f"unknown: {', '.join(missing)}"]})
+        raise ValidationError(
+            {field_name: [FieldError(ErrorCode.GEMMA_ELEMENTS_UNKNOWN, slugs=", ".join(missing))]}
+        )
     return [found[slug] for slug in wanted]
 
 
@@ -60,7 +62,13 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             select(Organisation).where(Organisation.cbs_code == profile.municipality.upper())
         )
         if municipality is None:
-            raise ValidationError({"municipality": [f"unknown CBS code {profile.municipality!r}"]})
+            raise ValidationError(
+                {
+                    "municipality": [
+                        FieldError(ErrorCode.MUNICIPALITY_UNKNOWN, cbs_code=profile.municipality)
+                    ]
+                }
+            )
 
     functions = _elements(
         session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions"
@@ -106,7 +114,9 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
     ):
         unknown = [v for v in values if v not in slugs]
         if unknown:
-            raise ValidationError({key: [f"unknown component: {', '.join(unknown)}"]})
+            raise ValidationError(
+                {key: [FieldError(ErrorCode.COMPONENTS_UNKNOWN, slugs=", ".join(unknown))]}
+            )
 
     element_by_id = {
         e.id: e

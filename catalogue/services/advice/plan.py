@@ -15,7 +15,7 @@ from advisor.model import Hosting, Instance, Plan, to_jsonable
 from advisor.roadmap import Roadmap, roadmap
 from advisor.solve import solve
 from advisor.whatif import WhatIf, replace_component
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.services.advice.facts import RC, CatalogueFacts
 from catalogue.services.advice.instance import build_instance
 from catalogue.services.advice.profile import Profile
@@ -111,11 +111,11 @@ def advise(session: Session, profile: Profile, *, replace: tuple[str, str] | Non
         removed, added = replace
         for key, value in (("vervang", removed), ("door", added)):
             if value not in instance.by_id:
-                raise ValidationError({key: [f"unknown component {value!r}"]})
+                raise ValidationError(
+                    {key: [FieldError(ErrorCode.WHAT_IF_COMPONENT_UNKNOWN, slug=value)]}
+                )
         if removed not in plan.selected and removed not in instance.landscape.components:
-            raise ValidationError(
-                {"vervang": ["choose a component from the plan or the landscape"]}
-            )
+            raise ValidationError({"vervang": [FieldError(ErrorCode.WHAT_IF_NOT_IN_PLAN)]})
         what_if = replace_component(instance, plan, remove=removed, add=added)
     return Advice(
         profile=profile,

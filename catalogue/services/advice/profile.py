@@ -9,7 +9,7 @@ from typing import Any
 from advisor.cost import DEFAULT_PROFILE as DEFAULT_COST_PROFILE
 from advisor.cost import TERMS
 from advisor.model import Hosting
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 
 HOSTING_FORMS = tuple(h.value for h in Hosting)
 STATUSES = ("concept", "development", "beta", "stable")
@@ -60,14 +60,14 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     known = set(Profile.__dataclass_fields__)
     for key in data:
         if key not in known:
-            errors.setdefault(key, []).append("unknown field")
+            errors.setdefault(key, []).append(FieldError(ErrorCode.PROFILE_FIELD_UNKNOWN))
 
     def strings(key: str) -> tuple[str, ...]:
         value = data.get(key, ())
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            errors.setdefault(key, []).append("must be a list of texts")
+            errors.setdefault(key, []).append(FieldError(ErrorCode.TEXTS_REQUIRED))
             return ()
         return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
 
@@ -77,46 +77,58 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         for value in values:
             if value not in HOSTING_FORMS:
                 errors.setdefault(key, []).append(
-                    f"{value!r} is not one of {', '.join(HOSTING_FORMS)}"
+                    FieldError(
+                        ErrorCode.HOSTING_FORM_UNKNOWN,
+                        value=value,
+                        choices=", ".join(HOSTING_FORMS),
+                    )
                 )
     if set(hosting_order) != set(HOSTING_FORMS) and not errors.get("hosting_order"):
         hosting_order = (*hosting_order, *(h for h in HOSTING_FORMS if h not in hosting_order))
     if not errors.get("disallowed_hosting") and set(disallowed) >= set(HOSTING_FORMS):
         errors.setdefault("disallowed_hosting", []).append(
-            "at least one hosting form must stay allowed"
+            FieldError(ErrorCode.ONE_HOSTING_ALLOWED)
         )
     min_status = data.get("min_status", "beta")
     if min_status not in STATUSES:
-        errors.setdefault("min_status", []).append(f"must be one of {', '.join(STATUSES)}")
+        errors.setdefault("min_status", []).append(
+            FieldError(ErrorCode.MIN_STATUS_UNKNOWN, choices=", ".join(STATUSES))
+        )
     switches: dict[str, bool] = {}
     for key in ("open_source_only", "strict"):
         switch = data.get(key, False)
         if isinstance(switch, str):
             switch = switch.lower() in ("1", "true", "yes", "ja", "on")
         if not isinstance(switch, bool):
-            errors.setdefault(key, []).append("must be true or false")
+            errors.setdefault(key, []).append(FieldError(ErrorCode.SWITCH_NOT_BOOLEAN))
         switches[key] = bool(switch)
     weights = dict(DEFAULT_WEIGHTS)
     raw_weights = data.get("weights") or {}
     if not isinstance(raw_weights, Mapping):
-        errors.setdefault("weights", []).append("must be an object")
+        errors.setdefault("weights", []).append(FieldError(ErrorCode.WEIGHTS_NOT_OBJECT))
         raw_weights = {}
     for key, value in raw_weights.items():
         if key not in WEIGHT_KEYS:
-            errors.setdefault(f"weights.{key}", []).append("unknown weight")
+            errors.setdefault(f"weights.{key}", []).append(FieldError(ErrorCode.WEIGHT_UNKNOWN))
             continue
         try:
             number = float(value)
         except (TypeError, ValueError):
-            errors.setdefault(f"weights.{key}", []).append("must be a number from 0 to 10")
+            errors.setdefault(f"weights.{key}", []).append(
+                FieldError(ErrorCode.WEIGHT_OUT_OF_RANGE)
+            )
             continue
         if not 0 <= number <= 10:
-            errors.setdefault(f"weights.{key}", []).append("must be a number from 0 to 10")
+            errors.setdefault(f"weights.{key}", []).append(
+                FieldError(ErrorCode.WEIGHT_OUT_OF_RANGE)
+            )
             continue
         weights[key] = number
     municipality = data.get("municipality") or None
     if municipality is not None and not isinstance(municipality, str):
-        errors.setdefault("municipality", []).append("must be a CBS code such as GM0344")
+        errors.setdefault("municipality", []).append(
+            FieldError(ErrorCode.MUNICIPALITY_NOT_CBS_CODE)
+        )
     profile = Profile(
         municipality=municipality,
         business_functions=strings("business_functions"),

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Result, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalogue.errors import NotFound
+from catalogue.errors import ErrorCode, FieldError, NotFound
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -48,8 +48,7 @@ def get_component(session: Session, slug: str) -> Component:
         )
     )
     if component is None:
-        msg = f"no component {slug!r}"
-        raise NotFound(msg)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     return component
 
 

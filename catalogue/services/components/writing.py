@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue import documents
-from catalogue.errors import NotFound, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import (
     Component,
     ComponentDescription,
@@ -68,7 +68,7 @@ def apply_document(
     component = session.scalar(select(Component).where(Component.url == url).with_for_update())
     slug = str(document.get("slug") or slugify(str(document["name"])))
     if component is None and session.scalar(select(Component).where(Component.slug == slug)):
-        raise ValidationError({f"{where}.slug": [f"slug {slug!r} is taken by another component"]})
+        raise ValidationError({f"{where}.slug": [FieldError(ErrorCode.SLUG_TAKEN, slug=slug)]})
     before = document_of(component) if component is not None else None
     created = component is None
     if component is None:
@@ -224,7 +224,9 @@ def _write_links(
     def element(gemma_id: str, path: str) -> GemmaElement | None:
         found = known.get(gemma_id)
         if found is None:
-            errors.setdefault(f"{where}.{path}", []).append(f"unknown GEMMA id {gemma_id!r}")
+            errors.setdefault(f"{where}.{path}", []).append(
+                FieldError(ErrorCode.DOCUMENT_GEMMA_ID_UNKNOWN, gemma_id=gemma_id)
+            )
         return found
 
     realisations = []
@@ -304,7 +306,11 @@ def write_requirements(
         required = session.scalar(select(Component).where(Component.slug == slug))
         if required is None:
             raise ValidationError(
-                {f"{where}.requires[{index}].component": [f"no component {slug!r}"]}
+                {
+                    f"{where}.requires[{index}].component": [
+                        FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug)
+                    ]
+                }
             )
         requirements.append(
             ComponentRequirement(
@@ -326,4 +332,6 @@ def _resolve(lookup: Callable[[], _T], path: str) -> _T:
     try:
         return lookup()
     except NotFound as error:
-        raise ValidationError({path: [str(error)]}) from error
+        reason = error.args[0] if len(error.args) == 1 else None
+        message = reason if isinstance(reason, FieldError) else str(error)
+        raise ValidationError({path: [message]}) from error

@@ -8,13 +8,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.harvest_fetch import UnsafeURL, check_public_url
 from catalogue.models import Component, HarvestRun, HarvestSource, HarvestSourceKind
 from catalogue.services.components import get_component
 from catalogue.services.harvesting.sources import FAILED, STATUSES
 from catalogue.services.harvesting.store import _source_row
 from catalogue.services.permissions import Permission, require, require_component_editor
+
+# The rule an unsafe URL broke (``UnsafeURL.code``) as the code of the refusal.
+URL_RULES: dict[str, ErrorCode] = {
+    "not-https": ErrorCode.SOURCE_NOT_HTTPS,
+    "credentials": ErrorCode.SOURCE_CREDENTIALS,
+    "no-host": ErrorCode.SOURCE_NO_HOST,
+    "unresolvable": ErrorCode.SOURCE_UNRESOLVABLE,
+    "not-public": ErrorCode.SOURCE_NOT_PUBLIC,
+}
 
 
 def register_source(
@@ -28,7 +37,7 @@ def register_source(
     """A maintainer registers the publiccode.yml URL of their component (SSRF-checked).
 
     Only https URLs whose host resolves to public addresses only are accepted; anything else is
-    a ValidationError on ``url`` whose message is the broken rule's code (see UnsafeURL). The
+    a ValidationError on ``url`` whose message carries the broken rule (``URL_RULES``). The
     harvester checks again at every fetch, so a name that later points inward is still refused.
     Flushes.
     """
@@ -39,10 +48,10 @@ def register_source(
     try:
         check(url)
     except UnsafeURL as error:
-        raise ValidationError({"url": [error.code]}) from error
+        raise ValidationError({"url": [FieldError(URL_RULES[error.code])]}) from error
     row = _source_row(session, url)
     if row is not None and row.component_id not in (None, component.id):
-        raise ValidationError({"url": ["taken"]})
+        raise ValidationError({"url": [FieldError(ErrorCode.SOURCE_TAKEN)]})
     if row is None:
         row = HarvestSource(
             url=url,

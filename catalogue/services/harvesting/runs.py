@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from catalogue.db import Database
-from catalogue.errors import Conflict
+from catalogue.errors import Conflict, ErrorCode, FieldError
 from catalogue.harvest_fetch import (
     BudgetExhausted,
     Candidate,
@@ -51,19 +51,20 @@ def acquire_lock(session: Session, *, holder: str, stale_after: dt.timedelta) ->
         if acquired.tzinfo is None:
             acquired = acquired.replace(tzinfo=dt.UTC)
         if now - acquired < stale_after:
-            msg = (
-                f"er loopt al een harvest (gestart {acquired:%Y-%m-%d %H:%M} UTC door "
-                f"{held.holder}); deze run doet niets"
+            raise Conflict(
+                FieldError(
+                    ErrorCode.HARVEST_RUNNING,
+                    started=f"{acquired:%Y-%m-%d %H:%M}",
+                    holder=held.holder,
+                )
             )
-            raise Conflict(msg)
         session.delete(held)
         session.flush()
     session.add(HarvestLock(name=LOCK_NAME, holder=holder, acquired_at=now, pid=os.getpid()))
     try:
         session.flush()
     except IntegrityError as error:
-        msg = "er loopt al een harvest; deze run doet niets"
-        raise Conflict(msg) from error
+        raise Conflict(FieldError(ErrorCode.HARVEST_STARTED_AT_SAME_MOMENT)) from error
 
 
 def release_lock(session: Session, *, holder: str) -> None:

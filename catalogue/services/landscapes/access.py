@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotAuthorized, NotFound
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, NotFound
 from catalogue.models import Organisation, OrgRole, User
 from catalogue.services import organisations
 from catalogue.services.permissions import is_confirmed_member
 
-NO_LANDSCAPE = "no landscape here"  # the same words for "none" and "not yours"
+# The same words for "none" and "not yours".
+NO_LANDSCAPE = FieldError(ErrorCode.NO_LANDSCAPE)
 ORGANISATION_KINDS = frozenset({"municipality", "government", "cooperation"})
 
 
@@ -29,8 +30,7 @@ def require_member(
     if not is_confirmed_member(actor, organisation.id, at_least=OrgRole.VIEWER):
         raise NotFound(NO_LANDSCAPE)
     if not is_confirmed_member(actor, organisation.id, at_least=at_least):
-        msg = "only the organisation's editors may change its landscape"
-        raise NotAuthorized(msg)
+        raise NotAuthorized(FieldError(ErrorCode.LANDSCAPE_EDITORS_ONLY))
 
 
 def organisation_for(session: Session, code: str) -> Organisation:

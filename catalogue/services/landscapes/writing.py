@@ -64,8 +64,7 @@ def save_landscape(
     landscape = _landscape(session, organisation)
     current = landscape.version if landscape else 0
     if expected_version is not None and expected_version != current:
-        msg = "someone else saved this landscape since you opened it; look again and retry"
-        raise Conflict(msg)
+        raise Conflict(FieldError(ErrorCode.LANDSCAPE_SAVED_MEANWHILE))
     if landscape is None:
         landscape = Landscape(organisation=organisation, current_revision=0)
         session.add(landscape)
@@ -96,21 +95,25 @@ def _check(applications: Sequence[ameff.Application], session: Session) -> None:
     known_components = set(session.scalars(select(Component.slug)))
     for index, app in enumerate(applications):
         if not app.name.strip():
-            errors.setdefault(f"applications.{index}.name", []).append("a name is required")
+            errors.setdefault(f"applications.{index}.name", []).append(
+                FieldError(ErrorCode.APPLICATION_NAME_REQUIRED)
+            )
         if app.hosting is not None and app.hosting not in ameff.HOSTING:
             errors.setdefault(f"applications.{index}.hosting", []).append(
-                f"must be one of {', '.join(ameff.HOSTING)}"
+                FieldError(ErrorCode.APPLICATION_HOSTING_UNKNOWN, choices=", ".join(ameff.HOSTING))
             )
         if app.component is not None and app.component not in known_components:
-            errors.setdefault(f"applications.{index}.component", []).append("unknown component")
+            errors.setdefault(f"applications.{index}.component", []).append(
+                FieldError(ErrorCode.APPLICATION_COMPONENT_UNKNOWN)
+            )
         unknown = [s for s in app.reference_components if s not in known_refs]
         if unknown:
             errors.setdefault(f"applications.{index}.reference_components", []).append(
-                "unknown reference component: " + ", ".join(unknown)
+                FieldError(ErrorCode.APPLICATION_REFERENCES_UNKNOWN, gemma_ids=", ".join(unknown))
             )
         if app.notice_months is not None and not 0 <= app.notice_months <= 120:
             errors.setdefault(f"applications.{index}.notice_months", []).append(
-                "must be 0 to 120 months"
+                FieldError(ErrorCode.NOTICE_MONTHS_RANGE)
             )
     if errors:
         raise ValidationError(errors)
@@ -194,7 +197,7 @@ def publish_usage(
         return view.published[component_slug]
     component = session.scalar(select(Component).where(Component.slug == component_slug))
     if component is None:
-        raise NotFound(component_slug)
+        raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=component_slug))
     usage = Usage(
         organisation=organisation,
         component=component,
@@ -215,6 +218,6 @@ def withdraw_usage(
     require_member(actor, organisation, at_least=OrgRole.EDITOR)
     usage = _published(session, organisation).get(component_slug)
     if usage is None:
-        raise NotFound(component_slug)
+        raise NotFound(FieldError(ErrorCode.USAGE_NOT_PUBLISHED, slug=component_slug))
     session.delete(usage)
     session.flush()
