@@ -81,20 +81,20 @@ def pytest_configure(config: pytest.Config) -> None:
 # A single slow test elsewhere carries `@pytest.mark.slow` itself.
 SLOW_FILES = frozenset(
     {
-        "tests/web/test_hostile_input.py",
-        "tests/catalogue/test_storage.py",
-        "tests/catalogue/test_cli_progress.py",
+        "tests/catalogue/web/test_web_hostile_input.py",
+        "tests/catalogue/test_migrate.py",
+        "tests/catalogue/cli/test_progress.py",
         "tests/test_typing.py",
-        "tests/catalogue/test_derived_facts.py",
-        "tests/search/test_multiwriter.py",
+        "tests/catalogue/services/test_facts.py",
+        "tests/catalogue/search/test_sync_multiwriter.py",
         "tests/bench/test_http_catalogue.py",
-        "tests/search/test_rebuild_parallel.py",
-        "tests/web/test_unknowns.py",
-        "tests/catalogue/test_dependency_walks.py",
-        "tests/contribute/test_public_privacy.py",
-        "tests/search/test_whoosh_ranking.py",
-        "tests/catalogue/test_landscape_cli.py",
-        "tests/contribute/test_two_nodes.py",
+        "tests/catalogue/search/test_whoosh_writing.py",
+        "tests/catalogue/web/test_web_unknowns.py",
+        "tests/catalogue/services/test_graphs_walks.py",
+        "tests/catalogue/web/test_web_public_privacy.py",
+        "tests/catalogue/search/test_whoosh_ranking.py",
+        "tests/catalogue/cli/test_landscape.py",
+        "tests/test_app_two_nodes.py",
     }
 )
 

@@ -11,7 +11,7 @@ sorting and writing the postings. Both are per-token Python work, so two things 
   bounded LRU cache (the catalogue's vocabulary repeats). The postings are then assembled as
   Whoosh's formats assemble them (``Positions`` and ``Frequency`` word_values, with the
   positions StopFilter's ``renumber`` gives). Any other field keeps Whoosh's own ``index``.
-  tests/search/test_rebuild_parallel.py checks that the index is the same, posting for
+  tests/catalogue/search/test_whoosh_writing.py checks that the index is the same, posting for
   posting, as the one Whoosh's own analysis writes.
 * **Two segments written side by side.** The documents are cut into two contiguous halves:
   this process writes the first into one segment while a worker process writes the second

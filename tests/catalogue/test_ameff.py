@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from catalogue import ameff
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 FILES = Path(__file__).resolve().parent / "ameff"
 GEMMA_FILE = FILES / "gemeente-met-gemma.xml"
 

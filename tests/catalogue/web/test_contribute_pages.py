@@ -1,0 +1,101 @@
+"""The public side of contributing: the status partial for the component page (with the reason
+of a rejection), the revision history, and the pages in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from catalogue.models import Role
+from catalogue.services import accounts, submissions
+from catalogue.services.components import get_component
+from catalogue.web.context import db_session
+from tests.accounts import COMPONENT, Account, make_account, sign_in
+
+
+def _rejected_change(app: Any, people: dict[str, Account]) -> int:
+    with app.extensions["catalogue_db"].session() as session:
+        maintainer = accounts.get_user(session, people["maintainer"].id)
+        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        submissions.save_step(
+            session,
+            change.id,
+            "licence",
+            {"license": "MIT"},
+            actor=maintainer,
+            lock_version=change.version,
+        )
+        submissions.submit_for_review(session, change.id, actor=maintainer)
+        submissions.reject(
+            session,
+            change.id,
+            actor=accounts.get_user(session, people["reviewer"].id),
+            reason="De repository heeft een EUPL-licentie.",
+        )
+        return change.id
+
+
+def test_the_status_partial_shows_the_last_decision_and_its_reason_to_everyone(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
+    _rejected_change(app, accounts_of)
+    with app.test_request_context("/"):
+        html = render_template(
+            "contribute/_status.html", component=get_component(db_session(), COMPONENT)
+        )
+    assert "afgewezen" in html and "De repository heeft een EUPL-licentie." in html
+    assert f"/componenten/{COMPONENT}/geschiedenis" in html
+    assert "Wijziging voorstellen" not in html  # anonymous: no edit link
+
+
+def test_the_history_shows_who_changed_what_and_where_values_came_from(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
+    with app.extensions["catalogue_db"].session() as session:
+        maintainer = accounts.get_user(session, accounts_of["maintainer"].id)
+        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        submissions.save_step(
+            session,
+            change.id,
+            "hosting",
+            {"hosting_models": ["saas"]},
+            actor=maintainer,
+            lock_version=change.version,
+        )
+        submissions.submit_for_review(session, change.id, actor=maintainer)
+        submissions.approve(
+            session, change.id, actor=accounts.get_user(session, accounts_of["reviewer"].id)
+        )
+    page = app.test_client().get(f"/componenten/{COMPONENT}/geschiedenis").get_data(as_text=True)
+    assert "Versie 1" in page
+    # People by name and organisation, never by e-mail address.
+    assert f"medewerker {accounts_of['maintainer'].id} (" in page
+    assert f"medewerker {accounts_of['reviewer'].id} (" in page
+    assert "@example.org" not in page
+    assert f"bijdrage #{change.id}" in page  # the source of the changed field
+    english = (
+        app.test_client()
+        .get(f"/componenten/{COMPONENT}/geschiedenis?lang=en")
+        .get_data(as_text=True)
+    )
+    assert "Version 1" in english and "Approved by" in english
+
+
+def test_the_contributing_pages_are_in_english_on_request(
+    app: Any, accounts_of: dict[str, Account]
+) -> None:
+    client = sign_in(app.test_client(), accounts_of["maintainer"])
+    page = client.get("/bijdragen?lang=en").get_data(as_text=True)
+    assert (
+        "<h1>Contribute</h1>" in page
+        and "My contributions" in page
+        and "Mijn bijdragen" not in page
+    )
+    login = app.test_client().get("/login?lang=en").get_data(as_text=True)
+    assert "<h1>Log in</h1>" in login and "E-mail address" in login
+    dutch = app.test_client().get("/login").get_data(as_text=True)
+    assert "<h1>Inloggen</h1>" in dutch
+    reviewer = make_account(app, Role.REVIEWER, email="en-reviewer@example.org")
+    queue = sign_in(app.test_client(), reviewer).get("/beoordelen?lang=en").get_data(as_text=True)
+    assert "Waiting for review" in queue

@@ -1,0 +1,106 @@
+"""Cached pages never outlive the data they show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalogue.services.components import apply_document, document_of, get_component
+from catalogue.services.state import current_generation
+
+
+def _rename(app: Any, slug: str, name: str) -> None:
+    with app.extensions["catalogue_db"].session() as session:
+        document = document_of(get_component(session, slug))
+        apply_document(session, {**document, "name": name}, source_ref="test")
+
+
+def test_a_change_shows_at_once_on_a_cached_page(app: Any, client: Any) -> None:
+    first = client.get("/componenten/open-notificaties").get_data(as_text=True)
+    assert client.get("/componenten/open-notificaties").get_data(as_text=True) == first
+    _rename(app, "open-notificaties", "Open Notificaties Hernoemd")
+    assert "Open Notificaties Hernoemd" in client.get("/componenten/open-notificaties").get_data(
+        as_text=True
+    )
+    # The search page and the pages of other components are stale too, and are rebuilt.
+    assert "Open Notificaties Hernoemd" in client.get("/componenten/open-zaak").get_data(
+        as_text=True
+    )
+
+
+def test_every_catalogue_flush_raises_the_generation(app: Any) -> None:
+    with app.extensions["catalogue_db"].session() as session:
+        before = current_generation(session)
+    _rename(app, "open-zaak", "Open Zaak")  # same name, but the row is written
+    with app.extensions["catalogue_db"].session() as session:
+        after = current_generation(session)
+        session.rollback()
+    assert after > before
+
+
+def test_a_rolled_back_change_leaves_the_generation(app: Any) -> None:
+    database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        before = current_generation(session)
+    session = database.session_factory()
+    try:
+        component = get_component(session, "open-zaak")
+        component.software_version = "rolled back"
+        session.flush()
+        session.rollback()
+    finally:
+        session.close()
+    with database.session() as check:
+        assert current_generation(check) == before
+
+
+def test_anonymous_pages_carry_no_csrf_token(client: Any) -> None:
+    html = client.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' not in html
+    assert "Set-Cookie" not in client.get("/componenten/open-zaak").headers
+
+
+def test_cache_can_be_switched_off(app_factory: Any, database_url: str, tmp_path: Any) -> None:
+    app = app_factory(database_url, tmp_path, PAGE_CACHE_SIZE=0)
+    try:
+        assert "catalogue_page_cache" not in app.extensions
+        assert app.test_client().get("/componenten/open-zaak").status_code == 200
+    finally:
+        app.extensions["catalogue_db"].dispose()
+
+
+def test_a_signed_in_reader_neither_fills_nor_reads_the_cache(app: Any, client: Any) -> None:
+    from catalogue.models import Role
+    from tests.accounts import make_account, sign_in
+
+    member = sign_in(app.test_client(), make_account(app, Role.MAINTAINER))
+    private = member.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' in private
+    public = client.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' not in public
+    # The anonymous page is now cached; the member still gets their own page.
+    assert 'name="csrf-token"' in member.get("/componenten/open-zaak").get_data(as_text=True)
+
+
+def test_a_gemma_change_shows_at_once_in_a_graph(app: Any, client: Any) -> None:
+    """The graph reads GEMMA's relations once per generation; a change is a new generation."""
+    from sqlalchemy import select
+
+    from catalogue.models import GemmaElement
+    from catalogue.services.graphs import component_graph
+
+    database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        graph = component_graph(session, "open-zaak")
+    needed = next(e for e in graph.edges if e.kind == "depends_on")
+    old_name = graph.node(needed.target).label
+    assert old_name in client.get("/componenten/open-zaak").get_data(as_text=True)
+    with database.session() as session:
+        element = session.scalar(
+            select(GemmaElement).where(GemmaElement.gemma_id == needed.target[2:])
+        )
+        element.name = "Hernoemde GEMMA-voorziening"
+    html = client.get("/componenten/open-zaak").get_data(as_text=True)
+    assert "Hernoemde GEMMA-voorziening" in html
+    with database.session() as session:
+        renamed = component_graph(session, "open-zaak")
+    assert renamed.node(needed.target).label == "Hernoemde GEMMA-voorziening"
