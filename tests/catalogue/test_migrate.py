@@ -18,6 +18,7 @@ from catalogue.services.components import apply_document, document_of, get_compo
 from catalogue.services.exporting import export, snapshot
 from catalogue.services.seeding import read_catalogue_file, seed
 from tests.conftest import ROOT
+from tests.factories import make_component
 
 DATA_DIR = ROOT / "data"
 
@@ -170,10 +171,12 @@ def test_a_document_survives_storage(app: Any) -> None:
 
 def test_second_writer_gets_a_conflict_not_a_silent_overwrite(app: Any) -> None:
     database = app.extensions["catalogue_db"]
+    with database.session() as session:
+        made = make_component(session).slug
     first, second = database.session_factory(), database.session_factory()
     try:
-        mine = first.scalar(select(Component).where(Component.slug == "open-zaak"))
-        theirs = second.scalar(select(Component).where(Component.slug == "open-zaak"))
+        mine = first.scalar(select(Component).where(Component.slug == made))
+        theirs = second.scalar(select(Component).where(Component.slug == made))
         mine.software_version = "mine"
         first.commit()
         theirs.software_version = "theirs"
@@ -184,7 +187,7 @@ def test_second_writer_gets_a_conflict_not_a_silent_overwrite(app: Any) -> None:
         first.close()
         second.close()
     with database.session() as session:
-        assert get_component(session, "open-zaak").software_version == "mine"
+        assert get_component(session, made).software_version == "mine"
 
 
 def test_seed_is_idempotent(empty_database_url: str) -> None:

@@ -6,12 +6,19 @@ from typing import Any
 
 from catalogue.services.components import apply_document, document_of, get_component
 from catalogue.services.state import current_generation
+from tests.factories import make_component
 
 
 def _rename(app: Any, slug: str, name: str) -> None:
     with app.extensions["catalogue_db"].session() as session:
         document = document_of(get_component(session, slug))
         apply_document(session, {**document, "name": name}, source_ref="test")
+
+
+def _made(app: Any) -> str:
+    """The slug of a component made through the factory and committed."""
+    with app.extensions["catalogue_db"].session() as session:
+        return make_component(session).slug
 
 
 def test_a_change_shows_at_once_on_a_cached_page(app: Any, client: Any) -> None:
@@ -28,9 +35,11 @@ def test_a_change_shows_at_once_on_a_cached_page(app: Any, client: Any) -> None:
 
 
 def test_every_catalogue_flush_raises_the_generation(app: Any) -> None:
+    made = _made(app)
     with app.extensions["catalogue_db"].session() as session:
         before = current_generation(session)
-    _rename(app, "open-zaak", "Open Zaak")  # same name, but the row is written
+        name = get_component(session, made).name
+    _rename(app, made, name)  # same name, but the row is written
     with app.extensions["catalogue_db"].session() as session:
         after = current_generation(session)
         session.rollback()
@@ -38,12 +47,13 @@ def test_every_catalogue_flush_raises_the_generation(app: Any) -> None:
 
 
 def test_a_rolled_back_change_leaves_the_generation(app: Any) -> None:
+    made = _made(app)
     database = app.extensions["catalogue_db"]
     with database.session() as session:
         before = current_generation(session)
     session = database.session_factory()
     try:
-        component = get_component(session, "open-zaak")
+        component = get_component(session, made)
         component.software_version = "rolled back"
         session.flush()
         session.rollback()
@@ -53,17 +63,18 @@ def test_a_rolled_back_change_leaves_the_generation(app: Any) -> None:
         assert current_generation(check) == before
 
 
-def test_anonymous_pages_carry_no_csrf_token(client: Any) -> None:
-    html = client.get("/componenten/open-zaak").get_data(as_text=True)
+def test_anonymous_pages_carry_no_csrf_token(app: Any, client: Any) -> None:
+    made = _made(app)
+    html = client.get(f"/componenten/{made}").get_data(as_text=True)
     assert 'name="csrf-token"' not in html
-    assert "Set-Cookie" not in client.get("/componenten/open-zaak").headers
+    assert "Set-Cookie" not in client.get(f"/componenten/{made}").headers
 
 
 def test_cache_can_be_switched_off(app_factory: Any, database_url: str, tmp_path: Any) -> None:
     app = app_factory(database_url, tmp_path, PAGE_CACHE_SIZE=0)
     try:
         assert "catalogue_page_cache" not in app.extensions
-        assert app.test_client().get("/componenten/open-zaak").status_code == 200
+        assert app.test_client().get(f"/componenten/{_made(app)}").status_code == 200
     finally:
         app.extensions["catalogue_db"].dispose()
 
@@ -72,13 +83,14 @@ def test_a_signed_in_reader_neither_fills_nor_reads_the_cache(app: Any, client: 
     from catalogue.models import Role
     from tests.accounts import make_account, sign_in
 
+    made = _made(app)
     member = sign_in(app.test_client(), make_account(app, Role.MAINTAINER))
-    private = member.get("/componenten/open-zaak").get_data(as_text=True)
+    private = member.get(f"/componenten/{made}").get_data(as_text=True)
     assert 'name="csrf-token"' in private
-    public = client.get("/componenten/open-zaak").get_data(as_text=True)
+    public = client.get(f"/componenten/{made}").get_data(as_text=True)
     assert 'name="csrf-token"' not in public
     # The anonymous page is now cached; the member still gets their own page.
-    assert 'name="csrf-token"' in member.get("/componenten/open-zaak").get_data(as_text=True)
+    assert 'name="csrf-token"' in member.get(f"/componenten/{made}").get_data(as_text=True)
 
 
 def test_a_gemma_change_shows_at_once_in_a_graph(app: Any, client: Any) -> None:
