@@ -23,8 +23,9 @@ from catalogue.models import (
 )
 from catalogue.services import accounts, curation, disputes, submissions
 from catalogue.services.components import get_component
-from tests.accounts import COMPONENT, Account, make_account
+from tests.accounts import COMPONENT, MUNICIPALITY, Account, make_account
 from tests.conftest import ROOT
+from tests.factories import make_component
 
 pytestmark = pytest.mark.both_backends
 
@@ -46,6 +47,12 @@ def people(app: Any, backend: str) -> dict[str, Account]:
 
 def _user(session: Any, account: Account) -> Any:
     return accounts.get_user(session, account.id)
+
+
+def _own_component(app: Any) -> str:
+    """The slug of a component the maintainers' municipality maintains, made for this test."""
+    with app.extensions["catalogue_db"].session() as session:
+        return make_component(session, maintaining_organisation=MUNICIPALITY).slug
 
 
 def test_a_publiccode_submission_is_previewed_fixed_submitted_and_published(
@@ -162,12 +169,14 @@ def test_a_form_submission_makes_claims_that_name_who_made_them(
 def test_an_edit_stays_unpublished_until_approved_and_conflicts_after_another_change(
     app: Any, people: dict[str, Account]
 ) -> None:
+    made = _own_component(app)
     database = app.extensions["catalogue_db"]
     with database.session() as session:
         maintainer = _user(session, people["maintainer"])
-        before = get_component(session, COMPONENT).license
-        first = submissions.start_update(session, COMPONENT, actor=maintainer)
-        second = submissions.start_update(session, COMPONENT, actor=maintainer)
+        renamed = get_component(session, made).name + " (nieuw)"
+        before = get_component(session, made).license
+        first = submissions.start_update(session, made, actor=maintainer)
+        second = submissions.start_update(session, made, actor=maintainer)
         submissions.save_step(
             session,
             first.id,
@@ -180,13 +189,13 @@ def test_an_edit_stays_unpublished_until_approved_and_conflicts_after_another_ch
             session,
             second.id,
             "basics",
-            {"name": "Signalen (nieuw)", "url": get_component(session, COMPONENT).url},
+            {"name": renamed, "url": get_component(session, made).url},
             actor=maintainer,
             lock_version=second.version,
         )
         submissions.submit_for_review(session, first.id, actor=maintainer)
         submissions.submit_for_review(session, second.id, actor=maintainer)
-        assert get_component(session, COMPONENT).license == before  # still the published one
+        assert get_component(session, made).license == before  # still the published one
         ids = first.id, second.id
     with database.session() as session:
         reviewer = _user(session, people["reviewer"])
@@ -204,9 +213,9 @@ def test_an_edit_stays_unpublished_until_approved_and_conflicts_after_another_ch
         ]  # only its own change, not the old licence
         submissions.rebase(session, ids[1], actor=reviewer)
         submissions.approve(session, ids[1], actor=reviewer)
-        component = get_component(session, COMPONENT)
+        component = get_component(session, made)
         assert component.license == "MIT"  # rebase keeps the published change ...
-        assert component.name == "Signalen (nieuw)"  # ... and this submission's own
+        assert component.name == renamed  # ... and this submission's own
         numbers = session.scalars(
             select(Revision.number).where(Revision.component_id == component.id)
         )
@@ -214,9 +223,10 @@ def test_an_edit_stays_unpublished_until_approved_and_conflicts_after_another_ch
 
 
 def test_a_rejection_and_its_reason_are_public(app: Any, people: dict[str, Account]) -> None:
+    made = _own_component(app)
     with app.extensions["catalogue_db"].session() as session:
         maintainer = _user(session, people["maintainer"])
-        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        change = submissions.start_update(session, made, actor=maintainer)
         submissions.submit_for_review(session, change.id, actor=maintainer)
         reviewer = _user(session, people["reviewer"])
         with pytest.raises(ValidationError):
@@ -224,24 +234,23 @@ def test_a_rejection_and_its_reason_are_public(app: Any, people: dict[str, Accou
         submissions.reject(
             session, change.id, actor=reviewer, reason="De licentie klopt niet met de repository."
         )
-        status = submissions.latest_status(session, get_component(session, COMPONENT))
+        status = submissions.latest_status(session, get_component(session, made))
         assert status is not None and status.status == "rejected"
         assert status.reason == "De licentie klopt niet met de repository."
-    page = app.test_client().get(f"/componenten/{COMPONENT}/geschiedenis")
+    page = app.test_client().get(f"/componenten/{made}/geschiedenis")
     assert page.status_code == 200
 
 
 def test_maintainers_only_touch_their_own_organisations_components(
     app: Any, people: dict[str, Account]
 ) -> None:
+    made = _own_component(app)
     with app.extensions["catalogue_db"].session() as session:
         with pytest.raises(NotAuthorized):
-            submissions.start_update(session, COMPONENT, actor=_user(session, people["supplier"]))
+            submissions.start_update(session, made, actor=_user(session, people["supplier"]))
         with pytest.raises(NotAuthorized):
             submissions.approve(session, 1, actor=_user(session, people["maintainer"]))
-        assert submissions.start_update(
-            session, COMPONENT, actor=_user(session, people["reviewer"])
-        )
+        assert submissions.start_update(session, made, actor=_user(session, people["reviewer"]))
 
 
 def test_the_api_replaces_its_own_open_submission_instead_of_piling_up(
