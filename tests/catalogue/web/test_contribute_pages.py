@@ -11,13 +11,20 @@ from catalogue.models import Role
 from catalogue.services import accounts, submissions
 from catalogue.services.components import get_component
 from catalogue.web.context import db_session
-from tests.accounts import COMPONENT, Account, make_account, sign_in
+from tests.accounts import MUNICIPALITY, Account, make_account, sign_in
+from tests.factories import make_component
 
 
-def _rejected_change(app: Any, people: dict[str, Account]) -> int:
+def _own_component(app: Any) -> str:
+    """The slug of a component the maintainers' municipality maintains, made for this test."""
+    with app.extensions["catalogue_db"].session() as session:
+        return make_component(session, maintaining_organisation=MUNICIPALITY).slug
+
+
+def _rejected_change(app: Any, people: dict[str, Account], slug: str) -> int:
     with app.extensions["catalogue_db"].session() as session:
         maintainer = accounts.get_user(session, people["maintainer"].id)
-        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        change = submissions.start_update(session, slug, actor=maintainer)
         submissions.save_step(
             session,
             change.id,
@@ -39,22 +46,24 @@ def _rejected_change(app: Any, people: dict[str, Account]) -> int:
 def test_the_status_partial_shows_the_last_decision_and_its_reason_to_everyone(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
-    _rejected_change(app, accounts_of)
+    made = _own_component(app)
+    _rejected_change(app, accounts_of, made)
     with app.test_request_context("/"):
         html = render_template(
-            "contribute/_status.html", component=get_component(db_session(), COMPONENT)
+            "contribute/_status.html", component=get_component(db_session(), made)
         )
     assert "afgewezen" in html and "De repository heeft een EUPL-licentie." in html
-    assert f"/componenten/{COMPONENT}/geschiedenis" in html
+    assert f"/componenten/{made}/geschiedenis" in html
     assert "Wijziging voorstellen" not in html  # anonymous: no edit link
 
 
 def test_the_history_shows_who_changed_what_and_where_values_came_from(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
+    made = _own_component(app)
     with app.extensions["catalogue_db"].session() as session:
         maintainer = accounts.get_user(session, accounts_of["maintainer"].id)
-        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        change = submissions.start_update(session, made, actor=maintainer)
         submissions.save_step(
             session,
             change.id,
@@ -67,7 +76,7 @@ def test_the_history_shows_who_changed_what_and_where_values_came_from(
         submissions.approve(
             session, change.id, actor=accounts.get_user(session, accounts_of["reviewer"].id)
         )
-    page = app.test_client().get(f"/componenten/{COMPONENT}/geschiedenis").get_data(as_text=True)
+    page = app.test_client().get(f"/componenten/{made}/geschiedenis").get_data(as_text=True)
     assert "Versie 1" in page
     # People by name and organisation, never by e-mail address.
     assert f"medewerker {accounts_of['maintainer'].id} (" in page
@@ -75,9 +84,7 @@ def test_the_history_shows_who_changed_what_and_where_values_came_from(
     assert "@example.org" not in page
     assert f"bijdrage #{change.id}" in page  # the source of the changed field
     english = (
-        app.test_client()
-        .get(f"/componenten/{COMPONENT}/geschiedenis?lang=en")
-        .get_data(as_text=True)
+        app.test_client().get(f"/componenten/{made}/geschiedenis?lang=en").get_data(as_text=True)
     )
     assert "Version 1" in english and "Approved by" in english
 
