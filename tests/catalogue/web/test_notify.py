@@ -22,7 +22,8 @@ from aiosmtpd.controller import Controller
 from catalogue.errors import ValidationError
 from catalogue.models import Role, Submission
 from catalogue.services import accounts, notices, submissions
-from tests.accounts import COMPONENT, PASSWORD, Account, csrf_of, login, make_account, sign_in
+from tests.accounts import MUNICIPALITY, PASSWORD, Account, csrf_of, login, make_account, sign_in
+from tests.factories import make_component
 
 NEW_PASSWORD = "Een ander lang wachtwoord voor de proef 2027"  # noqa: S105 - a test password
 
@@ -88,10 +89,18 @@ def mail_app(
     close_app(application)
 
 
-def _open_change(app: Any, maintainer: Account) -> int:
+def _own_component(app: Any) -> str:
+    """The slug of a component the maintainers' municipality maintains, made for this test."""
+    with app.extensions["catalogue_db"].session() as session:
+        return make_component(session, maintaining_organisation=MUNICIPALITY).slug
+
+
+def _open_change(app: Any, maintainer: Account, slug: str | None = None) -> int:
+    """An open change to ``slug`` (by default a component made for it) by ``maintainer``."""
+    slug = slug or _own_component(app)
     with app.extensions["catalogue_db"].session() as session:
         user = accounts.get_user(session, maintainer.id)
-        change = submissions.start_update(session, COMPONENT, actor=user)
+        change = submissions.start_update(session, slug, actor=user)
         return int(change.id)
 
 
@@ -123,9 +132,10 @@ def _decide(client: Any, submission_id: int, decision: str, reason: str = "") ->
 
 
 def _decided_in_the_past(app: Any, maintainer: Account, reviewer: Account, days: float) -> None:
+    slug = _own_component(app)
     with app.extensions["catalogue_db"].session() as session:
         author = accounts.get_user(session, maintainer.id)
-        change = submissions.start_update(session, COMPONENT, actor=author)
+        change = submissions.start_update(session, slug, actor=author)
         submissions.submit_for_review(session, change.id, actor=author)
         submissions.request_changes(
             session, change.id, actor=accounts.get_user(session, reviewer.id), reason="graag X"
@@ -187,7 +197,8 @@ def test_approval_leaves_one_state_published_on_with_a_link_and_mails_the_author
 ) -> None:
     inbox, _port = smtp
     maintainer = accounts_of["maintainer"]
-    number = _open_change(mail_app, maintainer)
+    made = _own_component(mail_app)
+    number = _open_change(mail_app, maintainer, made)
     author = sign_in(mail_app.test_client(), maintainer)
     _submit(author, number)
     reviewer = sign_in(mail_app.test_client(), accounts_of["reviewer"])
@@ -196,12 +207,12 @@ def test_approval_leaves_one_state_published_on_with_a_link_and_mails_the_author
     page = author.get(f"/bijdragen/{number}").get_data(as_text=True)
     today = dt.datetime.now(dt.UTC).strftime("%d-%m-%Y")
     assert f"Gepubliceerd op {today}" in page
-    assert f'href="/componenten/{COMPONENT}"' in page
+    assert f'href="/componenten/{made}"' in page
     assert "nog niets gepubliceerd" not in page and "proefrit" not in page
     assert "Geen verschil met de gepubliceerde versie" not in page
     published = [m for m in inbox.to(maintainer.email) if "Gepubliceerd" in m["Subject"]]
     assert len(published) == 1
-    assert f"http://localhost/componenten/{COMPONENT}" in Inbox.body(published[0])
+    assert f"http://localhost/componenten/{made}" in Inbox.body(published[0])
 
 
 @pytest.mark.both_backends
