@@ -16,7 +16,17 @@ from catalogue.errors import NotAuthorized
 from catalogue.models import AuditEvent, OrgRole, Role, Submission, User
 from catalogue.services import accounts, disputes, submissions
 from catalogue.services.components import get_component
-from tests.accounts import COMPONENT, PASSWORD, Account, csrf_of, login, make_account, sign_in
+from tests.accounts import (
+    COMPONENT,
+    MUNICIPALITY,
+    PASSWORD,
+    Account,
+    csrf_of,
+    login,
+    make_account,
+    sign_in,
+)
+from tests.factories import make_component
 
 
 def _register(client: Any, email: str, organisation_id: int) -> Any:
@@ -297,9 +307,11 @@ def test_finding_4_a_reviewer_who_changed_a_submission_cannot_approve_it(
     second = make_account(app, Role.REVIEWER, email="tweede@example.org")
     database = app.extensions["catalogue_db"]
     with database.session() as session:
+        made = make_component(session, maintaining_organisation=MUNICIPALITY).slug
+    with database.session() as session:
         maintainer = accounts.get_user(session, accounts_of["maintainer"].id)
         reviewer = accounts.get_user(session, accounts_of["reviewer"].id)
-        change = submissions.start_update(session, COMPONENT, actor=maintainer)
+        change = submissions.start_update(session, made, actor=maintainer)
         submissions.save_step(
             session,
             change.id,
