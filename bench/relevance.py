@@ -43,7 +43,7 @@ from catalogue.search.interfaces import SearchQuery, SearchResults  # noqa: E402
 from catalogue.search.recovery import search_with_recovery  # noqa: E402
 
 BLOCK = "relevance"
-JUDGEMENTS = ROOT / "tests" / "search" / "relevance" / "judgements.yaml"
+JUDGEMENTS = ROOT / "tests" / "catalogue" / "search" / "relevance" / "judgements.yaml"
 PERFORMANCE = ROOT / "docs" / "performance.md"
 DEFAULT_POSTGRES_URL = os.environ.get(
     "CATALOGUE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
