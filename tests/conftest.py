@@ -97,6 +97,12 @@ SLOW_FILES = frozenset(
         "tests/catalogue/search/test_whoosh_ranking.py",
         "tests/catalogue/cli/test_landscape.py",
         "tests/test_app_two_nodes.py",
+        # The four heaviest of the quick run (issue 9, --durations on -n 2): an SMTP server, an
+        # HTTP server, the advisor's CLI as subprocesses, and seven accounts per landscape test.
+        "tests/catalogue/web/test_notify.py",
+        "tests/catalogue/services/test_harvesting.py",
+        "tests/advisor/test_main.py",
+        "tests/catalogue/web/test_landscape.py",
     }
 )
 
