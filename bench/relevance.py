@@ -3,10 +3,10 @@
 Run ``python bench/relevance.py``: the real catalogue is seeded into a throw-away SQLite file,
 its documents are indexed by both backends (Whoosh in a temporary directory; PostgreSQL in a
 database ``cw_relevance_<pid>`` on ``--postgres-url``, dropped at the end), and every query of
-``tests/search/relevance/judgements.yaml`` is searched as the site searches it (the backend's
+``tests/catalogue/search/relevance/judgements.yaml`` is searched as the site searches it (the backend's
 search with the fallbacks of catalogue/search/recovery.py, page 1, 20 per page, Dutch). The
 figures go to stdout and, as Markdown, into ``docs/performance.md`` between
-``<!-- relevance:start -->`` and ``<!-- relevance:end -->``; tests/search/test_relevance_set.py
+``<!-- relevance:start -->`` and ``<!-- relevance:end -->``; tests/catalogue/search/test_query_relevance_set.py
 fails when a backend's figures there get worse.
 
 The measures
@@ -43,7 +43,7 @@ from catalogue.search.interfaces import SearchQuery, SearchResults  # noqa: E402
 from catalogue.search.recovery import search_with_recovery  # noqa: E402
 
 BLOCK = "relevance"
-JUDGEMENTS = ROOT / "tests" / "search" / "relevance" / "judgements.yaml"
+JUDGEMENTS = ROOT / "tests" / "catalogue" / "search" / "relevance" / "judgements.yaml"
 PERFORMANCE = ROOT / "docs" / "performance.md"
 DEFAULT_POSTGRES_URL = os.environ.get(
     "CATALOGUE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -194,14 +194,14 @@ def markdown(
         "",
         f"Measured by `python bench/relevance.py` on the seeded catalogue ({context['documents']} "
         f"components) with the {len(judged)} judged queries of "
-        "`tests/search/relevance/judgements.yaml` (GEMMA reference-component names, common "
+        "`tests/catalogue/search/relevance/judgements.yaml` (GEMMA reference-component names, common "
         "words of municipal work, Dutch compounds and their parts, stop words, typos; each with "
         "the components it should find, graded 2 or 1). Each query is searched as the site "
         "searches it: every word, then any word, then the spelling correction "
         "(catalogue/search/recovery.py). nDCG@5: gain 2^grade - 1, discount log2(rank + 1), "
         "divided by the ideal order's; zero-result rate: the share of queries that find "
         f"nothing. Python {context['python']}, {context['postgres']}. "
-        "tests/search/test_relevance_set.py fails when either figure of either backend gets "
+        "tests/catalogue/search/test_query_relevance_set.py fails when either figure of either backend gets "
         "worse than below.",
         "",
         "| backend | nDCG@5 | zero-result rate | queries with nDCG@5 < 0.5 |",

@@ -9,7 +9,7 @@
 # Dutch is the source language, so only English has a catalogue. After step 2, translate every
 # empty msgstr and every entry marked "#, fuzzy" in the .po, remove the fuzzy mark, and run this
 # script again so the .mo is current. Commit the .pot, .po and .mo: the app needs no build step.
-# tests/web/test_i18n.py fails while a message is untranslated or fuzzy, or the .mo is stale.
+# tests/catalogue/test_i18n.py fails while a message is untranslated or fuzzy, or the .mo is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import shutil
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,20 +83,26 @@ def pytest_configure(config: pytest.Config) -> None:
 # A single slow test elsewhere carries `@pytest.mark.slow` itself.
 SLOW_FILES = frozenset(
     {
-        "tests/web/test_hostile_input.py",
-        "tests/catalogue/test_storage.py",
-        "tests/catalogue/test_cli_progress.py",
+        "tests/catalogue/web/test_web_hostile_input.py",
+        "tests/catalogue/test_migrate.py",
+        "tests/catalogue/cli/test_progress.py",
         "tests/test_typing.py",
-        "tests/catalogue/test_derived_facts.py",
-        "tests/search/test_multiwriter.py",
+        "tests/catalogue/services/test_facts.py",
+        "tests/catalogue/search/test_sync_multiwriter.py",
         "tests/bench/test_http_catalogue.py",
-        "tests/search/test_rebuild_parallel.py",
-        "tests/web/test_unknowns.py",
-        "tests/catalogue/test_dependency_walks.py",
-        "tests/contribute/test_public_privacy.py",
-        "tests/search/test_whoosh_ranking.py",
-        "tests/catalogue/test_landscape_cli.py",
-        "tests/contribute/test_two_nodes.py",
+        "tests/catalogue/search/test_whoosh_writing.py",
+        "tests/catalogue/web/test_web_unknowns.py",
+        "tests/catalogue/services/test_graphs_walks.py",
+        "tests/catalogue/web/test_web_public_privacy.py",
+        "tests/catalogue/search/test_whoosh_ranking.py",
+        "tests/catalogue/cli/test_landscape.py",
+        "tests/test_app_two_nodes.py",
+        # The four heaviest of the quick run (issue 9, --durations on -n 2): an SMTP server, an
+        # HTTP server, the advisor's CLI as subprocesses, and seven accounts per landscape test.
+        "tests/catalogue/web/test_notify.py",
+        "tests/catalogue/services/test_harvesting.py",
+        "tests/advisor/test_main.py",
+        "tests/catalogue/web/test_landscape.py",
     }
 )
 
@@ -119,11 +127,49 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 class PostgresServer:
-    """An AUTOCOMMIT engine on the server and the databases this run created on it."""
+    """An AUTOCOMMIT engine on the server and the databases this run created on it.
+
+    A test's own database is dropped on a background thread as soon as the test is done
+    (``finished``): on PostgreSQL 15 every DROP DATABASE waits for a checkpoint, about a second
+    on a busy server, and a worker used to spend minutes at the end of the run dropping its
+    databases one by one. ``close`` drops whatever is left (the templates, and any database the
+    thread could not drop)."""
 
     def __init__(self) -> None:
         self.engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
         self.created: list[str] = []
+        self.dropped: set[str] = set()
+        self._finished: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
+
+    def drop(self, name: str) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.dropped.add(name)
+
+    def finished(self, url: str) -> None:
+        """The test that used the database at ``url`` is done with it: drop it in the background."""
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_finished, daemon=True)
+            self._dropper.start()
+        self._finished.put(str(make_url(url).database))
+
+    def _drop_finished(self) -> None:
+        while (name := self._finished.get()) is not None:
+            try:
+                self.drop(name)
+            except Exception:  # noqa: BLE001, S112 - close() drops it again and reports then
+                continue
+
+    def close(self) -> None:
+        """Wait for the background drops, then drop every database still there."""
+        if self._dropper is not None:
+            self._finished.put(None)
+            self._dropper.join()
+        for name in reversed(self.created):
+            if name not in self.dropped:
+                self.drop(name)
+        self.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -143,10 +189,7 @@ def postgres_server() -> Iterator[PostgresServer]:
             pytest.fail(reason)
         pytest.skip(reason)
     yield server
-    with engine.connect() as connection:
-        for name in reversed(server.created):
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    server.close()
 
 
 def create_postgres_database(server: PostgresServer, *, template: str | None = None) -> str:
@@ -193,29 +236,40 @@ def postgres_template(postgres_server: PostgresServer) -> str:
 
 
 @pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A private, seeded database for this test."""
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         target = tmp_path / "catalogue.db"
         shutil.copyfile(template, target)
-        return f"sqlite:///{target}"
+        yield f"sqlite:///{target}"
+        return
     server = request.getfixturevalue("postgres_server")
-    return create_postgres_database(server, template=request.getfixturevalue("postgres_template"))
+    url = create_postgres_database(server, template=request.getfixturevalue("postgres_template"))
+    yield url
+    server.finished(url)
 
 
 @pytest.fixture
-def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def empty_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
     """A private database with nothing in it, not even the schema."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.db'}"
-    return create_postgres_database(request.getfixturevalue("postgres_server"))
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = create_postgres_database(server)
+    yield url
+    server.finished(url)
 
 
 @pytest.fixture
-def empty_postgres_url(postgres_server: PostgresServer) -> str:
+def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     """A fresh, empty PostgreSQL database, whatever the ``backend``."""
-    return create_postgres_database(postgres_server)
+    url = create_postgres_database(postgres_server)
+    yield url
+    postgres_server.finished(url)
 
 
 # ---------------------------------------------------------------- app and clients

@@ -17,7 +17,7 @@ computed per posting list with array arithmetic:
 
 Any other kind of query (phrases, prefixes, wildcards, fuzzy terms, another weighting model)
 raises ``Unsupported`` and the caller leaves the ranking to Whoosh's collector.
-tests/search/test_whoosh_ranking.py checks scores and order against that collector.
+tests/catalogue/search/test_whoosh_ranking.py checks scores and order against that collector.
 """
 
 from __future__ import annotations

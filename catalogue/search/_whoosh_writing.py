@@ -27,7 +27,7 @@ Both are per-token Python work, so:
   (idf and mean field length are sums over the segments) are the same, so the ranking is the
   same.
 
-tests/search/test_rebuild_parallel.py checks that the index is the same, posting for posting
+tests/catalogue/search/test_whoosh_writing.py checks that the index is the same, posting for posting
 (stored fields, field lengths and totals too), as the one Whoosh's own writer makes of the
 same documents, in one process and in two. Writing the postings also looks up each posting's
 field length in a file; those columns are read once, whole (``_ReadLengthsOnce``).

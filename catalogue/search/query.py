@@ -248,7 +248,7 @@ def word_query(word: str, schema: Schema, parser: qparser.QueryParser) -> wq.Que
     Whoosh's parser runs a dozen plugins over the text for the same result and took about
     0.6 ms per word, most of a short query's time. Anything the parser might read otherwise (a
     field that parses itself, an analyzer that gives several tokens, an operator word, no term
-    at all) goes to the parser. tests/search/test_query.py checks that both give equal queries
+    at all) goes to the parser. tests/catalogue/search/test_query.py checks that both give equal queries
     for every word of the catalogue.
     """
     if word in OPERATORS or not _PLAIN_WORD.fullmatch(word):

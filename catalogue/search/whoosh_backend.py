@@ -466,7 +466,7 @@ class WhooshBackend:
         sortedby, reverse = SORT_COLUMNS.get(query.sort, (None, False))
         # Every match is ranked (limit=None): with a limit, Whoosh's collector can leave a
         # better-scoring document out of the top of a query with NOT (Whoosh 2.7.5; seen in
-        # tests/search/test_whoosh_ranking.py). All matches are scored either way.
+        # tests/catalogue/search/test_whoosh_ranking.py). All matches are scored either way.
         results = generation.searcher.search(
             text_query,
             limit=None,

@@ -103,7 +103,7 @@ def test_procurement_officer_compares_three_and_downloads_csv(
     download_info.value.save_as(target)
     raw = target.read_bytes()
     assert raw.startswith("\ufeff".encode())
-    # Dutch-locale Excel splits on ";" (tests/web/test_compare.py parses it as Excel does).
+    # Dutch-locale Excel splits on ";" (tests/catalogue/web/test_compare.py parses it as Excel does).
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8").removeprefix("\ufeff")), delimiter=";"))
     header = next(row for row in rows if row[1:] == headers)
     licence = dict(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from ..web.test_sources import harvest
+from tests.catalogue.web.test_sources import harvest
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,7 @@ import pytest
 from catalogue import component_document, documents
 from catalogue.errors import ENGLISH, ErrorCode, FieldError, ValidationError
 from catalogue.services.seeding import read_catalogue_file
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def _valid() -> dict[str, Any]:

@@ -12,8 +12,8 @@ import pytest
 
 from catalogue import config
 from catalogue.config import SETTINGS, ConfigurationError, from_environment
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY = re.compile(r"^[A-Z][A-Z0-9_]+$")
 # Variables that configure the test run, not the app.
 TEST_ONLY = {

@@ -1,0 +1,40 @@
+"""The embedded vocabularies are exactly what scripts/publiccode_vocab.py generates."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "publiccode_vocab", ROOT / "scripts" / "publiccode_vocab.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_vocabulary_module_is_what_the_generator_makes() -> None:
+    generator = _generator()
+    if not (generator.ISO_CODES / "iso_3166-1.json").exists():
+        pytest.skip("Debian iso-codes is not installed (apt-get install iso-codes)")
+    assert generator.generate() == (ROOT / "catalogue" / "publiccode" / "vocab.py").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_generator_notices_a_hand_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generator = _generator()
+    if not (generator.ISO_CODES / "iso_3166-1.json").exists():
+        pytest.skip("Debian iso-codes is not installed (apt-get install iso-codes)")
+    edited = tmp_path / "vocab.py"
+    edited.write_text(generator.generate().replace('"gdpr"', '"gdpr2"'), encoding="utf-8")
+    monkeypatch.setattr(generator, "MODULE", edited)
+    monkeypatch.setattr(generator, "ROOT", tmp_path)
+    assert generator.main(["--check"]) == 1

@@ -1,0 +1,196 @@
+""" "Did you mean" from the stored texts (catalogue/search/_whoosh_spelling.py) suggests what
+Whoosh's own corrector suggested from the former ``spelling`` and ``spelling_en`` fields.
+
+The reference index is the one the backend wrote before: its schema plus the two spelling
+fields (RegexTokenizer | LowercaseFilter, frequencies), filled with documents.spelling_text,
+written by Whoosh's own writer. Both indexes hold the seeded catalogue's documents, once in
+one segment and once in two (a two-process rebuild; Whoosh then compared words by another
+distance), and again after documents were deleted and re-added (their words stay counted until
+their segment is merged). The words and their frequencies must be the same, and so must the
+suggestion for every probe: misspellings made from the catalogue's own words (a letter left
+out, doubled, changed, two letters swapped) and words that are no misspelling of anything.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import TEXT
+
+from catalogue.search import documents as docs
+from catalogue.search._whoosh_spelling import SpellingWords
+from catalogue.search.interfaces import SearchQuery
+from catalogue.search.query import correctable, max_edits
+from catalogue.search.sync import load_documents
+from catalogue.search.whoosh_backend import WhooshBackend, _codec, fields_of, make_schema
+from tests.conftest import DATA_DIR
+
+FIELDS = {"nl": "spelling", "en": "spelling_en"}
+PROBES = 400
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: Any) -> list[dict[str, Any]]:
+    """The seeded catalogue's search documents."""
+    from catalogue.db import Database
+    from catalogue.migrate import upgrade
+    from catalogue.services.seeding import seed
+
+    path = tmp_path_factory.mktemp("spelling") / "catalogue.db"
+    database = Database(f"sqlite:///{path}")
+    try:
+        upgrade(database.engine)
+        with database.session() as session:
+            seed(session, DATA_DIR)
+            session.commit()
+            return load_documents(session)
+    finally:
+        database.dispose()
+
+
+def _reference_schema() -> Any:
+    schema = make_schema()
+    for field in FIELDS.values():
+        schema.add(field, TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), phrase=False))
+    return schema
+
+
+def _reference_fields(document: dict[str, Any]) -> dict[str, Any]:
+    fields = fields_of(document)
+    for language, field in FIELDS.items():
+        fields[field] = docs.spelling_text(document, language)
+    return fields
+
+
+def _write_reference(root: Path, parts: list[list[dict[str, Any]]]) -> Path:
+    """The former index: one commit (one segment) per part."""
+    directory = root / "gen-reference"
+    directory.mkdir(parents=True)
+    ix = index.create_in(str(directory), _reference_schema())
+    for part in parts:
+        writer = ix.writer(codec=_codec())
+        for document in part:
+            writer.add_document(**_reference_fields(document))
+        writer.commit(merge=False)
+    (root / "current").symlink_to(directory.name)
+    return directory
+
+
+def _replace(directory: Path, documents: list[dict[str, Any]]) -> None:
+    """Delete and re-add ``documents`` in the reference index, as ``backend.index`` does."""
+    writer = index.open_dir(str(directory)).writer(codec=_codec())
+    for document in documents:
+        writer.update_document(**_reference_fields(document))
+    writer.commit(merge=False)
+
+
+def _probes(words: list[str], seed: int) -> list[str]:
+    """Misspellings of the catalogue's words, and words far from all of them."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible probes, not secrets
+    long_words = [word for word in words if len(word) >= 4 and word.isalpha()]
+    probes = ["xyzzyq", "qqqqqqq", "zzzz", "archieved", "notificaites", "zaakafhandeling"]
+    while len(probes) < PROBES:
+        word = rng.choice(long_words)
+        at = rng.randrange(1, len(word))
+        kind = rng.randrange(4)
+        if kind == 0:
+            probe = word[:at] + word[at + 1 :]
+        elif kind == 1:
+            probe = word[:at] + word[at] + word[at:]
+        elif kind == 2:
+            probe = word[:at] + rng.choice("aeiounrst") + word[at + 1 :]
+        else:
+            at = min(at, len(word) - 2)
+            probe = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        probes.append(probe)
+    return [probe for probe in probes if correctable(probe)]
+
+
+def _compare(backend: WhooshBackend, reference: Path, seed: int) -> int:
+    """Words, frequencies and suggestions of both; the number of probes that got one."""
+    suggested = 0
+    with index.open_dir(str(reference)).searcher() as searcher:
+        reader = searcher.reader()
+        with backend._searcher() as ours:
+            vocabularies = SpellingWords().vocabularies(ours)
+            assert len(reader.leaf_readers()) == len(ours.reader().leaf_readers())
+        for language, field in FIELDS.items():
+            vocabulary = vocabularies[language]
+            expected = {term: reader.frequency(field, term) for term in reader.field_terms(field)}
+            assert dict(vocabulary.words) == expected, language
+            corrector = searcher.corrector(field)
+            for probe in _probes(sorted(expected), seed):
+                assert (probe in vocabulary) == ((field, probe) in reader), probe
+                whooshs = corrector.suggest(probe, limit=1, maxdist=max_edits(probe), prefix=1)
+                ours_ = vocabulary.suggest(probe, maxdist=max_edits(probe), prefix=1)
+                assert ours_ == (whooshs[0] if whooshs else None), (language, probe)
+                suggested += ours_ is not None
+    return suggested
+
+
+@pytest.mark.parametrize(("parallel_from", "segments"), [(None, 1), (2, 2)])
+def test_suggestions_are_whooshs_own(
+    documents: list[dict[str, Any]], tmp_path: Path, parallel_from: int | None, segments: int
+) -> None:
+    backend = WhooshBackend(tmp_path / "index", parallel_from=parallel_from)
+    backend.rebuild(documents)
+    middle = (len(documents) + 1) // 2
+    parts = [documents] if segments == 1 else [documents[:middle], documents[middle:]]
+    reference = _write_reference(tmp_path / "reference", parts)
+    try:
+        assert _compare(backend, reference, seed=segments) > PROBES // 4
+
+        # Replaced documents: the old versions' words stay counted, in both.
+        changed = []
+        for document in documents[:5]:
+            document = dict(document, name=f"{document['name']} Vervangen", short_nl="")
+            changed.append(document)
+        backend.index(changed)
+        _replace(reference, changed)
+        assert _compare(backend, reference, seed=segments + 10) > PROBES // 4
+    finally:
+        backend.close()
+
+
+def test_the_search_suggests_from_the_words_of_the_live_segments(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    backend = WhooshBackend(tmp_path / "index", parallel_from=None)
+    backend.rebuild(documents)
+    try:
+        query = SearchQuery(q="notificaites")
+        assert backend.search(query).suggestion == "notificaties"
+        # A word only a new document has is offered as soon as the document is indexed.
+        new = dict(documents[0], id="900001", slug="nieuw", name="Kwartelkoning")
+        assert backend.search(SearchQuery(q="kwartelkonnig")).suggestion is None
+        backend.index([new])
+        assert backend.search(SearchQuery(q="kwartelkonnig")).suggestion == "kwartelkoning"
+        # A rebuild without it starts from its own segments.
+        backend.rebuild(documents)
+        assert backend.search(SearchQuery(q="kwartelkonnig")).suggestion is None
+        assert backend.search(query).suggestion == "notificaties"
+    finally:
+        backend.close()
+
+
+def test_an_index_written_with_the_spelling_fields_is_rebuilt(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    _write_reference(root, [documents[:3]])
+    backend = WhooshBackend(root)
+    try:
+        # Other field names: not this backend's index, so the service rebuilds it.
+        assert not backend.available()
+        backend.rebuild(documents)
+        assert backend.available()
+        assert not (root / "gen-reference").exists()
+    finally:
+        backend.close()
+    shutil.rmtree(root)

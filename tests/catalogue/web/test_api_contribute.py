@@ -1,0 +1,210 @@
+"""The write API for maintainers' CI and its OpenAPI description, the create-user command, and
+bandit's verdict on the code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import jsonschema_rs  # installed with schemathesis, the API's conformance tool
+from sqlalchemy import select
+
+from catalogue.models import Role, Submission, SubmissionStatus, User
+from catalogue.services import accounts
+from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
+from catalogue.web.openapi import SCHEMAS
+from tests.accounts import COMPONENT, make_account
+from tests.conftest import ROOT
+
+SIGNALEN = ROOT / "data" / "publiccode" / "dutch" / "Amsterdam__signals-frontend.yml"
+BROKEN = b"name: [unclosed\n"
+
+
+def _token(app: Any, account: Any) -> str:
+    with app.extensions["catalogue_db"].session() as session:
+        _row, secret = accounts.create_token(
+            session,
+            actor=accounts.get_user(session, account.id),
+            name="ci",
+            scopes=["submissions:write"],
+        )
+    return secret
+
+
+def _conforms(body: Any, schema: dict[str, Any]) -> None:
+    jsonschema_rs.validator_for(schema).validate(body)
+
+
+def _schema(path: str, method: str, status: str) -> dict[str, Any]:
+    """The answer's schema, with the document's generated schemas its ``$ref`` points into."""
+    schema = contribute_paths()[path][method]["responses"][status]["content"]["application/json"][
+        "schema"
+    ]
+    return {**schema, "components": {"schemas": SCHEMAS}}
+
+
+def test_validate_returns_located_issues_in_both_languages(client: Any) -> None:
+    response = client.post(
+        "/api/v1/validate", data=SIGNALEN.read_bytes(), content_type="application/yaml"
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    _conforms(body, _schema("/validate", "post", "200"))
+    assert body["accepted"] and body["warnings"]
+    assert all(w["line"] and w["message"] and w["message_nl"] for w in body["warnings"] if w["key"])
+    broken = client.post("/api/v1/validate", data=BROKEN).get_json()
+    _conforms(broken, _schema("/validate", "post", "200"))
+    assert not broken["accepted"] and broken["errors"]
+    old_version = (
+        ROOT / "data" / "publiccode" / "dutch" / "ConductionNL__bag_publiccode.yml"
+    ).read_bytes()
+    lenient = client.post("/api/v1/validate", data=old_version).get_json()
+    strict = client.post("/api/v1/validate?mode=strict", data=old_version).get_json()
+    assert lenient["valid"] and strict["mode"] == "strict" and not strict["valid"]
+    empty = client.post("/api/v1/validate", data=b"")
+    assert empty.status_code == 422 and empty.mimetype == "application/problem+json"
+
+
+def test_put_publiccode_submits_an_update_for_review(app: Any) -> None:
+    maintainer = make_account(app, Role.MAINTAINER)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {_token(app, maintainer)}"}
+    response = client.put(
+        f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=headers
+    )
+    assert response.status_code == 202, response.get_data(as_text=True)
+    body = response.get_json()
+    _conforms(body, _schema("/components/{slug}/publiccode", "put", "202"))
+    assert (
+        body["status"] == SubmissionStatus.SUBMITTED and response.headers["Location"] == body["url"]
+    )
+    with app.extensions["catalogue_db"].session() as session:
+        submission = session.get(Submission, body["submission"])
+        assert submission.origin == "api" and submission.raw_text == SIGNALEN.read_text(
+            encoding="utf-8"
+        )
+    # Problems are problem+json with the right status.
+    assert (
+        client.put(
+            f"/api/v1/components/{COMPONENT}/publiccode", data=BROKEN, headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.put(
+            "/api/v1/components/open-zaak/publiccode", data=SIGNALEN.read_bytes(), headers=headers
+        ).status_code
+        == 403
+    )  # not Amsterdam's component
+    assert (
+        client.put(
+            "/api/v1/components/bestaat-niet/publiccode",
+            data=SIGNALEN.read_bytes(),
+            headers=headers,
+        ).status_code
+        == 404
+    )
+    for bad in ({}, {"Authorization": "Bearer cw_nope"}, {"Authorization": "Basic abc"}):
+        refused = client.put(
+            f"/api/v1/components/{COMPONENT}/publiccode", data=SIGNALEN.read_bytes(), headers=bad
+        )
+        assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+
+
+def test_the_openapi_description_covers_the_routes(app: Any) -> None:
+    paths = contribute_paths()
+    routes = {
+        rule.rule.removeprefix("/api/v1").replace("<slug>", "{slug}")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api_contribute.")
+    }
+    assert routes == set(paths)
+    put = paths["/components/{slug}/publiccode"]["put"]
+    assert put["security"] == [{"personalToken": []}]
+    assert contribute_security_schemes()["personalToken"]["scheme"] == "bearer"
+    for operation in (paths["/validate"]["post"], put):
+        assert {"422", "429"} <= set(operation["responses"])
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": contribute_security_schemes(),
+            "responses": {"Problem": {"description": "problem"}},
+        },
+    }
+    json.dumps(document)  # plain data
+
+
+def test_create_user_makes_the_first_admin(app: Any, runner: Any) -> None:
+    result = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--role",
+            "admin",
+            "--email",
+            "Beheer@Example.org",
+            "--organisation",
+            "GM0363",
+        ],
+        input="een lange goede zin hier\neen lange goede zin hier\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Two-factor login is required" in result.output
+    with app.extensions["catalogue_db"].session() as session:
+        user = session.scalar(select(User).where(User.email == "beheer@example.org"))
+        assert user is not None and user.role == "admin" and user.organisation_confirmed
+    prompted = runner.invoke(
+        args=["catalogue", "create-user"],
+        input="tweede@example.org\nconduction\neen lange goede zin hier\neen lange goede zin hier\n",
+    )
+    assert prompted.exit_code == 0, prompted.output
+    weak = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--email",
+            "x@example.org",
+            "--organisation",
+            "GM0363",
+            "--password",
+            "kort",
+        ]
+    )
+    assert weak.exit_code != 0 and "password" in weak.output
+    unknown = runner.invoke(
+        args=[
+            "catalogue",
+            "create-user",
+            "--email",
+            "y@example.org",
+            "--organisation",
+            "nergens",
+            "--password",
+            "een lange goede zin hier",
+        ]
+    )
+    assert unknown.exit_code != 0 and "no organisation" in unknown.output
+
+
+def test_bandit_finds_nothing_of_high_severity() -> None:
+    completed = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-m", "bandit", "-r", "catalogue", "advisor", "-lll", "-q", "-f", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(completed.stdout)
+    assert report["errors"] == [], report["errors"]
+    high = [
+        f"{r['filename']}:{r['line_number']} {r['test_id']} {r['issue_text']}"
+        for r in report["results"]
+        if r["issue_severity"] == "HIGH"
+    ]
+    assert high == []
+    assert report["metrics"]["_totals"]["loc"] > 1000  # it really looked at the code
