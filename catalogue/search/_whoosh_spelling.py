@@ -15,7 +15,7 @@ within ``maxdist`` edits that share the first ``prefix`` characters, the most fr
 equally frequent ones the last in sort order. Whoosh counted edits as Levenshtein distance in
 an index of one segment (its automaton) and as Damerau-Levenshtein distance (a swap of two
 neighbouring characters is one edit) over several segments (its reader's word-by-word scan);
-so does this. tests/catalogue/search/test_spelling.py compares the two, word for word.
+so does this. tests/catalogue/search/test_whoosh_spelling.py compares the two, word for word.
 """
 
 from __future__ import annotations
