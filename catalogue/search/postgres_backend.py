@@ -2,7 +2,7 @@
 
 The table ``search.component_document`` is created by migration 0002 on PostgreSQL only, in its
 own schema so the ORM metadata (the default schema) is the same on SQLite and PostgreSQL. It is
-described here with Core, on its own MetaData.
+described with Core, on its own MetaData, in _postgres_sql.py with the statements below.
 
 Texts are indexed with the ``dutch`` configuration, English descriptions with ``english``; each
 field gets the tsvector weight (A-C) that matches its place in query.SEARCH_BOOSTS, and an exact
@@ -21,47 +21,45 @@ a text only the second runs.
 
 What the counts and the page order need of all documents (facet values, labels, the order by
 name and by last update, and the spelling vocabulary) is derived once per generation and kept
-in a ``_State``. A statement that reports another generation than the kept state's is not used:
-the state is derived again and the search run in one REPEATABLE READ transaction (one
-snapshot), so counts and hits always describe the same documents, whoever wrote them.
+in a ``_State`` (_postgres_state.py). A statement that reports another generation than the kept
+state's is not used: the state is derived again and the search run in one REPEATABLE READ
+transaction (one snapshot), so counts and hits always describe the same documents, whoever
+wrote them.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import difflib
-import functools
-import html
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import psycopg
-from sqlalchemy import (
-    Column,
-    ColumnElement,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    bindparam,
-    delete,
-    func,
-    literal_column,
-    select,
-    text,
-    true,
-)
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, insert
+from sqlalchemy import Engine, bindparam, delete, select, text, true
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 
 from catalogue.search import documents as docs
+from catalogue.search._postgres_sql import (
+    _GENERATION,
+    _UNRANKED,
+    _matching,
+    _page_statement,
+    _row,
+    _snippet,
+    _tsvector,
+    component_document,
+)
+from catalogue.search._postgres_sql import HEADLINE_OPTIONS as HEADLINE_OPTIONS
+from catalogue.search._postgres_sql import SEARCH_SCHEMA as SEARCH_SCHEMA
+from catalogue.search._postgres_sql import START as START
+from catalogue.search._postgres_sql import STOP as STOP
+from catalogue.search._postgres_sql import config_of as config_of
+from catalogue.search._postgres_sql import metadata as metadata
+from catalogue.search._postgres_sql import weight_of as weight_of
+from catalogue.search._postgres_state import _facet_values, _restrict, _State
 from catalogue.search.interfaces import (
-    FacetValue,
     Hit,
     IndexReport,
     SearchDocument,
@@ -69,388 +67,10 @@ from catalogue.search.interfaces import (
     SearchResults,
     SearchUnavailable,
 )
-from catalogue.search.query import (
-    ENGLISH_FIELDS,
-    FACETS,
-    SEARCH_BOOSTS,
-    SEARCH_FIELDS,
-    UNKNOWN,
-    correctable,
-    exact_key,
-    plan_text,
-    sort_facet_values,
-    tsquery_text,
-    words,
-)
+from catalogue.search.query import correctable, exact_key, plan_text, tsquery_text, words
 
-SEARCH_SCHEMA = "search"
 # Added to the rank of an exact name or alias match: more than any ts_rank can reach (<= 1).
 EXACT_BONUS = 10.0
-# Markers ts_headline puts around matches; documents never contain control characters
-# (query.normalise_text removes them), so after escaping they can only be ours.
-START, STOP = "\x02", "\x03"
-HEADLINE_OPTIONS = (
-    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, "
-    'FragmentDelimiter=" … "'
-)
-
-metadata = MetaData(schema=SEARCH_SCHEMA)
-component_document = Table(
-    "component_document",
-    metadata,
-    Column("component_id", Integer, primary_key=True),
-    Column("slug", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("exact", ARRAY(Text), nullable=False),
-    Column("body", JSONB, nullable=False),
-    Column("facets", JSONB, nullable=False),
-    Column("tsv", TSVECTOR, nullable=False),
-    Column("updated_at", DateTime(timezone=True)),
-    Column("version", Integer, nullable=False),
-    Column("digest", Text, nullable=False),
-)
-
-
-def weight_of(field: str) -> str:
-    """The tsvector weight class of a field, from its boost."""
-    boost = SEARCH_BOOSTS[field]
-    return "A" if boost >= 5 else "B" if boost >= 2 else "C"
-
-
-def config_of(field: str) -> str:
-    """The text search configuration of a field."""
-    return "english" if field in ENGLISH_FIELDS else "dutch"
-
-
-def _tsvector() -> ColumnElement[Any]:
-    parts = [
-        func.setweight(
-            func.to_tsvector(
-                literal_column(f"'{config_of(field)}'::regconfig"), bindparam(f"text_{field}")
-            ),
-            literal_column(f"'{weight_of(field)}'"),
-        )
-        for field in SEARCH_FIELDS
-    ]
-    vector = parts[0]
-    for part in parts[1:]:
-        vector = vector.op("||")(part)
-    return vector
-
-
-def _row(document: SearchDocument) -> dict[str, Any]:
-    document = dict(document)
-    body = dict(document)
-    body["spelling"] = docs.spelling_text(document, "nl")
-    body["spelling_en"] = docs.spelling_text(document, "en")
-    updated = document.get("updated_at")
-    row: dict[str, Any] = {
-        "component_id": int(document["id"]),
-        "slug": document["slug"],
-        "name": document["name"],
-        "exact": list(document.get("exact") or []),
-        "body": body,
-        "facets": document.get("facets") or {},
-        "updated_at": dt.datetime.fromisoformat(updated) if updated else None,
-        "version": int(document.get("version") or 0),
-        "digest": document["digest"],
-    }
-    for field in SEARCH_FIELDS:
-        row[f"text_{field}"] = docs.text_of(document, field)
-    return row
-
-
-# ---------------------------------------------------------------- derived data per generation
-#
-# The documents are numbered by their position in the state's ascending ids; sets of documents
-# are numpy boolean arrays over those positions.
-
-
-@dataclasses.dataclass(frozen=True)
-class _FacetIndex:
-    """One facet's values over the documents of a state."""
-
-    # The values; a value's index in this list is its number below.
-    values: list[str]
-    numbers: dict[str, int]
-    # One (document, value number) pair per value a document has.
-    pair_doc: np.ndarray
-    pair_value: np.ndarray
-    # The documents of each value: value_docs[starts[v]:starts[v + 1]].
-    value_docs: np.ndarray
-    starts: np.ndarray
-    # The label every document with the value gives it (the value itself when none gives one);
-    # None when the documents differ, see ``mixed``.
-    labels: list[str | None]
-    # value number -> [(label, the documents that give it)], by label, where documents differ.
-    mixed: dict[int, list[tuple[str, np.ndarray]]]
-    # Each value's place in query.sort_facet_values' order among values of equal count
-    # ("unknown" last, then by label); only used when no value has ``mixed`` labels.
-    tie_order: np.ndarray
-
-    @classmethod
-    def build(cls, found: dict[str, list[tuple[int, str | None]]]) -> _FacetIndex:
-        """From value -> [(document, its label or None)], documents ascending."""
-        values = sorted(found)
-        numbers = {value: number for number, value in enumerate(values)}
-        pair_doc: list[int] = []
-        pair_value: list[int] = []
-        starts = [0]
-        labels: list[str | None] = []
-        mixed: dict[int, list[tuple[str, np.ndarray]]] = {}
-        for number, value in enumerate(values):
-            given = found[value]
-            pair_doc += [document for document, _label in given]
-            pair_value += [number] * len(given)
-            starts.append(len(pair_doc))
-            distinct = {label for _document, label in given}
-            if len(distinct) == 1:
-                only = distinct.pop()
-                labels.append(value if only is None else only)
-            else:
-                labels.append(None)
-                by_label: dict[str, list[int]] = {}
-                for document, label in given:
-                    if label is not None:
-                        by_label.setdefault(label, []).append(document)
-                mixed[number] = [
-                    (label, np.asarray(documents, dtype=np.int32))
-                    for label, documents in sorted(by_label.items())
-                ]
-        docs_array = np.asarray(pair_doc, dtype=np.int32)
-        tie_order = np.zeros(len(values), dtype=np.int64)
-        ordered = sorted(
-            range(len(values)),
-            key=lambda n: (values[n] == UNKNOWN, (labels[n] or "").casefold(), n),
-        )
-        tie_order[ordered] = np.arange(len(values))
-        return cls(
-            values=values,
-            numbers=numbers,
-            pair_doc=docs_array,
-            pair_value=np.asarray(pair_value, dtype=np.int32),
-            value_docs=docs_array,
-            starts=np.asarray(starts, dtype=np.int64),
-            labels=labels,
-            mixed=mixed,
-            tie_order=tie_order,
-        )
-
-    def having(self, chosen: Iterable[str], size: int) -> np.ndarray:
-        """The documents with any of the ``chosen`` values."""
-        selected = np.zeros(size, dtype=bool)
-        for value in chosen:
-            number = self.numbers.get(value)
-            if number is not None:
-                selected[self.value_docs[self.starts[number] : self.starts[number + 1]]] = True
-        return selected
-
-    def counts(
-        self, candidates: np.ndarray, counted: np.ndarray | None = None
-    ) -> list[tuple[str, str, int]]:
-        """(value, label, count) of every value some of the ``candidates`` have; ``counted``
-        are the counts per value number when the caller has them already."""
-        if counted is None:
-            counted = np.bincount(
-                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
-            )
-        present = np.flatnonzero(counted)
-        values, labels = self.values, self.labels
-        found = [
-            (values[number], labels[number], count)
-            for number, count in zip(present.tolist(), counted[present].tolist(), strict=True)
-        ]
-        for at, number in enumerate(present.tolist() if self.mixed else ()):
-            if number in self.mixed:
-                value, _label, count = found[at]
-                label = next(
-                    (name for name, docs_ in self.mixed[number] if candidates[docs_].any()), value
-                )
-                found[at] = (value, label, count)
-        return found
-
-    def facet_values(
-        self, candidates: np.ndarray, counted: np.ndarray | None, selected: set[str]
-    ) -> list[FacetValue]:
-        """The facet's values among ``candidates`` in query.sort_facet_values' order, and the
-        ``selected`` values none of them has (count 0, so they can be unticked)."""
-        if counted is None:
-            counted = np.bincount(
-                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
-            )
-        missing = sorted(
-            value
-            for value in selected
-            if (number := self.numbers.get(value)) is None or not counted[number]
-        )
-        # A selected value with no results keeps its box.
-        zero = sort_facet_values((value, self.label_anywhere(value), 0) for value in missing)
-        if self.mixed:
-            found = self.counts(candidates, counted) + zero
-            return [
-                FacetValue(v, label, n, v in selected) for v, label, n in sort_facet_values(found)
-            ]
-        present = np.flatnonzero(counted)
-        numbers = present[np.lexsort((self.tie_order[present], -counted[present]))]
-        values, labels = self.values, self.labels
-        shown = [
-            FacetValue(values[number], labels[number], count, values[number] in selected)
-            for number, count in zip(numbers.tolist(), counted[numbers].tolist(), strict=True)
-        ]
-        return shown + [FacetValue(value, label, 0, True) for value, label, _count in zero]
-
-    def label_anywhere(self, value: str) -> str:
-        """The label of ``value`` in any document (the least if they differ)."""
-        number = self.numbers.get(value)
-        if number is None:
-            return value
-        label = self.labels[number]
-        if label is None:
-            return self.mixed[number][0][0] if self.mixed[number] else value
-        return label
-
-
-@dataclasses.dataclass
-class _State:
-    """What the searches derive from all documents, for one generation of the table."""
-
-    generation: int | None
-    # The component ids, ascending.
-    ids: np.ndarray
-    # Each document's place in the order by lower(name) and in the order by last update (both
-    # as PostgreSQL sorts, ties by id), so pages are cut in Python as SQL would cut them.
-    by_name: np.ndarray
-    by_update: np.ndarray
-    # The documents whose name or an alias is exactly this key (query.exact_key).
-    exact: dict[str, np.ndarray]
-    facets: dict[str, _FacetIndex]
-    # Every facet's pairs in one pair of arrays (value numbers shifted by the facet's offset),
-    # to count all facets that share their candidates at once.
-    pair_doc: np.ndarray = dataclasses.field(init=False)
-    pair_value: np.ndarray = dataclasses.field(init=False)
-    offsets: dict[str, int] = dataclasses.field(init=False)
-    # The words of every document per reading language, for "did you mean"; read when first
-    # needed.
-    vocabulary: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.offsets = {}
-        offset = 0
-        for name, index in self.facets.items():
-            self.offsets[name] = offset
-            offset += len(index.values)
-        self.pair_doc = np.concatenate(
-            [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int32)]
-        )
-        self.pair_value = np.concatenate(
-            [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
-            or [np.zeros(0, dtype=np.int32)]
-        )
-
-    @property
-    def size(self) -> int:
-        """The number of documents."""
-        return len(self.ids)
-
-    @classmethod
-    def load(cls, connection: Any) -> _State:
-        """The state as ``connection``'s snapshot sees it (call it in the transaction that
-        then searches, or in a REPEATABLE READ one)."""
-        generation = connection.exec_driver_sql(_GENERATION).scalar()
-        rows = connection.exec_driver_sql(
-            "SELECT component_id, facets, body -> 'labels', exact, "
-            "row_number() OVER (ORDER BY lower(name), component_id), "
-            "row_number() OVER (ORDER BY updated_at DESC NULLS LAST, component_id) "
-            "FROM search.component_document ORDER BY component_id"
-        ).all()
-        size = len(rows)
-        found: dict[str, dict[str, list[tuple[int, str | None]]]] = {f.name: {} for f in FACETS}
-        exact: dict[str, list[int]] = {}
-        for position, (_id, facets, labels, keys, _name, _update) in enumerate(rows):
-            for key in keys or ():
-                exact.setdefault(key, []).append(position)
-            facets = facets or {}
-            labels = labels or {}
-            for facet in FACETS:
-                given = labels.get(facet.name) or {}
-                values = found[facet.name]
-                for value in facets.get(facet.name) or ():
-                    label = given.get(value)
-                    values.setdefault(value, []).append(
-                        (position, None if label is None else str(label))
-                    )
-        return cls(
-            generation=generation,
-            ids=np.fromiter((row[0] for row in rows), dtype=np.int64, count=size),
-            by_name=np.fromiter((row[4] for row in rows), dtype=np.int64, count=size),
-            by_update=np.fromiter((row[5] for row in rows), dtype=np.int64, count=size),
-            exact={key: np.asarray(where, dtype=np.int64) for key, where in exact.items()},
-            facets={name: _FacetIndex.build(values) for name, values in found.items()},
-        )
-
-    def positions(self, ids: bytes) -> np.ndarray | None:
-        """The positions of the ids in ``ids`` (4-byte big-endian integers, as int4send gives
-        them); None when one of them is not a document of this state."""
-        found = np.frombuffer(ids, dtype=">i4").astype(np.int64)
-        if not len(found):
-            return np.zeros(0, dtype=np.int64)
-        if not self.size:
-            return None
-        positions = np.searchsorted(self.ids, found)
-        positions[positions >= self.size] = 0
-        if not np.array_equal(self.ids[positions], found):
-            return None
-        return positions
-
-    def selections(self, filters: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
-        """Per filtered facet, the documents with any of the selected values (OR in a facet)."""
-        return {
-            facet.name: self.facets[facet.name].having(chosen, self.size)
-            for facet in FACETS
-            if (chosen := filters.get(facet.name))
-        }
-
-    def id_bits(self, selected: np.ndarray) -> bytes:
-        """The documents in ``selected`` as a bit string indexed by component id (bit ``i`` of
-        byte ``b`` is id ``8 * b + i``), for ``get_bit`` in SQL."""
-        top = int(self.ids[-1]) + 1 if self.size else 1
-        bits = np.zeros(top, dtype=bool)
-        bits[self.ids[selected]] = True
-        return np.packbits(bits, bitorder="little").tobytes()
-
-
-def _restrict(
-    documents: np.ndarray, selections: Mapping[str, np.ndarray], *, exclude: str | None = None
-) -> np.ndarray:
-    """``documents`` within every selection but ``exclude``'s (AND across facets)."""
-    for name, selected in selections.items():
-        if name != exclude:
-            documents = documents & selected
-    return documents
-
-
-def _facet_values(
-    state: _State, matched: np.ndarray, selections: Mapping[str, np.ndarray], query: SearchQuery
-) -> dict[str, list[FacetValue]]:
-    """The drill-sideways counts of every facet over the text matches ``matched``."""
-    facets: dict[str, list[FacetValue]] = {}
-    passing = _restrict(matched, selections)
-    # Every facet without a filter counts the same candidates: count them all at once.
-    shared = np.bincount(
-        state.pair_value[passing[state.pair_doc]],
-        minlength=sum(len(index.values) for index in state.facets.values()),
-    )
-    for facet in FACETS:
-        index = state.facets[facet.name]
-        selected = set(query.filters.get(facet.name, ()))
-        if facet.name in selections:
-            candidates = _restrict(matched, selections, exclude=facet.name)
-            facets[facet.name] = index.facet_values(candidates, None, selected)
-        else:
-            offset = state.offsets[facet.name]
-            counted = shared[offset : offset + len(index.values)]
-            facets[facet.name] = index.facet_values(passing, counted, selected)
-    return facets
 
 
 def _page(keys: list[np.ndarray], start: int, stop: int) -> np.ndarray:
@@ -464,82 +84,6 @@ def _page(keys: list[np.ndarray], start: int, stop: int) -> np.ndarray:
         order = np.lexsort([key[keep] for key in reversed(keys)])
         return keep[order[start:stop]]
     return np.lexsort(list(reversed(keys)))[start:stop]
-
-
-# ---------------------------------------------------------------- the statements
-
-_GENERATION = "SELECT generation FROM search.state WHERE id = 1"
-_ALLOWED = "(d.component_id < %(nbits)s AND get_bit(%(allowed)s, d.component_id) = 1)"
-# Not ranked: documents that do not pass the filters.
-_UNRANKED = -1.0
-
-
-def _parser(syntax: bool) -> str:
-    """The function that reads ``%(q)s``: what the user typed (websearch syntax), or the words
-    as query.tsquery_text put them."""
-    return "websearch_to_tsquery" if syntax else "to_tsquery"
-
-
-@functools.cache
-def _matching(filtered: bool, syntax: bool = True) -> str:
-    """The statement that matches the text: the generation, the ids of every match and their
-    ``ts_rank`` (``_UNRANKED`` for those the filters leave out), as two strings of binary
-    numbers. The exact-name bonus is added in Python (``_State.exact``)."""
-    allowed = _ALLOWED if filtered else "true"
-    parse = _parser(syntax)
-    return (
-        f"WITH query AS MATERIALIZED (SELECT {parse}('dutch', %(q)s) || "  # noqa: S608 - constants only
-        f"{parse}('english', %(q)s) AS tsq) "
-        f"SELECT ({_GENERATION}) AS generation, "
-        "string_agg(int4send(d.component_id), '') AS ids, "
-        f"string_agg(float4send(CASE WHEN {allowed} THEN ts_rank(d.tsv, query.tsq) "
-        f"ELSE {_UNRANKED}::real END), '') AS ranks "
-        "FROM search.component_document AS d, query WHERE d.tsv @@ query.tsq"
-    )
-
-
-# The text a snippet is cut from: the short description, features and long description of the
-# first language (the asked one, then the others) that has any; and its configuration.
-_SNIPPET_TEXT = (
-    "LEFT JOIN LATERAL (SELECT l.cfg, l.txt FROM (SELECT s.n, "
-    "CASE WHEN s.lang = 'en' THEN 'english' ELSE 'dutch' END AS cfg, "
-    "concat_ws(' ', nullif(d.body ->> ('short_' || s.lang), ''), "
-    "nullif((SELECT string_agg(f.item, ' ' ORDER BY f.n) FROM jsonb_array_elements_text("
-    "d.body -> ('features_' || s.lang)) WITH ORDINALITY AS f(item, n)), ''), "
-    "nullif(d.body ->> ('long_' || s.lang), '')) AS txt "
-    "FROM unnest(CAST(%(langs)s AS text[])) WITH ORDINALITY AS s(lang, n)) AS l "
-    "WHERE l.txt <> '' ORDER BY l.n LIMIT 1) AS src ON true"
-)
-
-
-@functools.cache
-def _page_statement(has_text: bool, syntax: bool = True) -> str:
-    """The statement that reads a page of hits: the generation, then per id in ``page`` (in
-    that order) its slug, name, highlighted text and the short description to fall back on."""
-    headline = (
-        "ts_headline(CAST(src.cfg AS regconfig), src.txt, "
-        f"{_parser(syntax)}(CAST(src.cfg AS regconfig), %(q)s), %(options)s)"
-        if has_text
-        else "NULL::text"
-    )
-    shorts = ", ".join(f"nullif(d.body ->> 'short_{language}', '')" for language in docs.LANGUAGES)
-    return (
-        f"SELECT 0::bigint AS n, ({_GENERATION}) AS generation, NULL::text AS slug, "  # noqa: S608 - constants only
-        "NULL::text AS name, NULL::text AS headline, NULL::text AS fallback "
-        "UNION ALL "
-        f"SELECT p.n, NULL, d.slug, d.name, {headline}, "
-        f"coalesce(nullif(d.body ->> ('short_' || %(lang)s), ''), {shorts}, '') "
-        "FROM unnest(CAST(%(page)s AS integer[])) WITH ORDINALITY AS p(id, n) "
-        "JOIN search.component_document AS d ON d.component_id = p.id "
-        f"{_SNIPPET_TEXT if has_text else ''} ORDER BY n"
-    )
-
-
-def _snippet(headline: str | None, fallback: str) -> str:
-    if headline and START in headline:
-        escaped = html.escape(headline, quote=False)
-        return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
-    return html.escape(_shorten(fallback), quote=False)
 
 
 class PostgresBackend:
@@ -796,9 +340,3 @@ class PostgresBackend:
                     continue
             corrected.append(word)
         return " ".join(corrected) if replaced else None
-
-
-def _shorten(value: str, limit: int = 240) -> str:
-    if len(value) <= limit:
-        return value
-    return value[:limit].rsplit(" ", 1)[0] + " …"

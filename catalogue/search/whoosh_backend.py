@@ -13,36 +13,40 @@ that still has the old segments open keeps reading them (unlinked files stay rea
 open); a search that resolved ``current`` just before the swap and finds its directory gone
 retries on the new one. A rebuild of ``PARALLEL_FROM`` documents or more is written as two
 segments by a second process while this one reads the documents (_whoosh_writing.py).
+
+The schema and a document's fields are in _whoosh_schema.py; a page of hits with its highlighted
+snippets is made in _whoosh_hits.py, the facet counts in _whoosh_facets.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import html
 import json
 import os
 import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight, index
+from whoosh import index
 from whoosh import query as wq
-from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
+from catalogue.search._whoosh_hits import SNIPPET_FIELDS as SNIPPET_FIELDS
+from catalogue.search._whoosh_hits import SNIPPET_LENGTH as SNIPPET_LENGTH
+from catalogue.search._whoosh_hits import SORT_COLUMNS as SORT_COLUMNS
+from catalogue.search._whoosh_hits import HitsMixin
+from catalogue.search._whoosh_hits import MarkFormatter as MarkFormatter
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
+from catalogue.search._whoosh_schema import POSTING_BLOCK as POSTING_BLOCK
+from catalogue.search._whoosh_schema import _codec, fields_of, make_schema
 from catalogue.search._whoosh_spelling import SpellingWords, Vocabulary
 from catalogue.search._whoosh_writing import (
     REBUILD_LIMIT_MB,
@@ -60,15 +64,11 @@ from catalogue.search.interfaces import (
     SearchUnavailable,
 )
 from catalogue.search.query import (
-    ENGLISH_FIELDS,
-    EXACT_FIELD,
     FACETS,
-    SEARCH_FIELDS,
     build_query,
     correctable,
     label_of,
     max_edits,
-    normalise_text,
     sort_facet_values,
     words,
 )
@@ -79,117 +79,13 @@ GENERATION_PREFIX = "gen-"
 OPEN_ATTEMPTS = 3
 # Incremental updates are merged into fewer segments once there are this many.
 MERGE_AFTER_SEGMENTS = 10
-# Whole fields of a hit are shown when nothing in them is highlighted, cut to this length.
-SNIPPET_LENGTH = 240
-# Fields a snippet is taken from, per reading language, best first.
-SNIPPET_FIELDS = {
-    language: [
-        f"{kind}_{lang}"
-        for lang in (language, *(other for other in docs.LANGUAGES if other != language))
-        for kind in ("short", "features", "long")
-    ]
-    for language in docs.LANGUAGES
-}
-
-# The sortable column of each sort but relevance, and whether it runs backwards.
-SORT_COLUMNS: dict[str, tuple[str, bool]] = {
-    "name": ("name_sort", False),
-    "updated": ("updated", True),
-}
-
-# Documents per block of a posting list written by a rebuild (Whoosh's default is 128).
-POSTING_BLOCK = 1024
 
 # A rebuild of fewer documents stays in one process: starting the writing process costs a few
 # tenths of a second.
 PARALLEL_FROM = 2_000
 
-# One token per line, case kept: facet values are keys, not words.
-_LINES = RegexTokenizer(r"[^\n]+")
 
-
-def make_schema() -> Schema:
-    """The index schema: Dutch and English stemming per text field, facets as whole values.
-
-    The words "did you mean" offers are no field of their own: they are counted from the
-    stored texts (_whoosh_spelling.py). An index written with the former ``spelling`` fields
-    has other field names, so ``available()`` is False for it and it is rebuilt."""
-    dutch, english = LanguageAnalyzer("nl"), LanguageAnalyzer("en")
-    fields: dict[str, Any] = {
-        "id": ID(stored=True, unique=True),
-        # Never searched (the query parser has no field syntax): shown, or sorted on.
-        "slug": STORED(),
-        "name_sort": _column_only(ID(sortable=True)),
-        EXACT_FIELD: TEXT(analyzer=RegexTokenizer(r"[^\n]+") | LowercaseFilter(), phrase=False),
-        "updated": _column_only(DATETIME(sortable=True)),
-        "updated_at": STORED(),
-        "version": STORED(),
-        "digest": STORED(),
-        "labels": STORED(),
-    }
-    for field in SEARCH_FIELDS:
-        fields[field] = TEXT(analyzer=english if field in ENGLISH_FIELDS else dutch, stored=True)
-    for facet in FACETS:
-        fields[facet.field] = _unscored(TEXT(analyzer=_LINES, phrase=False))
-    return Schema(**fields)
-
-
-def _column_only(field: Any) -> Any:
-    """``field`` as a sortable column without terms: sorting reads the column alone, and the
-    terms (eight per date, for range queries) would only make a rebuild write more."""
-    field.indexed = False
-    return field
-
-
-def _unscored(field: Any) -> Any:
-    """``field`` without field lengths: facet values filter and are counted, never scored."""
-    field.scorable = False
-    return field
-
-
-class MarkFormatter(highlight.Formatter):
-    """Highlights as ``<mark>``; every other character is HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
-
-
-def _datetime(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    # Whoosh stores naive datetimes; the document's timestamp is UTC.
-    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def fields_of(document: SearchDocument) -> dict[str, Any]:
-    """The Whoosh fields of a search document."""
-    document = dict(document)
-    fields: dict[str, Any] = {
-        "id": str(document["id"]),
-        "slug": str(document["slug"]),
-        "name_sort": normalise_text(str(document["name"])).casefold(),
-        EXACT_FIELD: "\n".join(document.get("exact") or []),
-        "updated_at": document.get("updated_at"),
-        "version": document.get("version"),
-        "digest": document.get("digest"),
-        "labels": json.dumps(document.get("labels") or {}, ensure_ascii=False),
-    }
-    updated = _datetime(document.get("updated_at"))
-    if updated is not None:
-        fields["updated"] = updated
-    for field in SEARCH_FIELDS:
-        fields[field] = docs.text_of(document, field)
-    for facet in FACETS:
-        fields[facet.field] = "\n".join(document.get("facets", {}).get(facet.name) or [])
-    return fields
-
-
-class WhooshBackend:
+class WhooshBackend(HitsMixin):
     """Search documents in a Whoosh index that is swapped in whole on a rebuild."""
 
     name = "whoosh"
@@ -369,164 +265,6 @@ class WhooshBackend:
                 )
         suggestion = self._suggest(generation, query) if not total and query.q else None
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
-
-    def _ranked_hits(
-        self,
-        generation: Generation,
-        ranked: Ranked,
-        everything: int,
-        query: SearchQuery,
-        page: tuple[int, int],
-        text_query: wq.Query,
-        selections: dict[str, int],
-    ) -> list[Hit]:
-        """A page of hits from the array ranking."""
-        ranker = generation.ranker
-        candidates = generation.to_array(everything)
-        column = SORT_COLUMNS.get(query.sort)
-        if column is None:
-            docnums = ranker.top(ranked, candidates, page[1])
-        else:
-            docnums = ranker.sorted_by(column[0], candidates, page[1], reverse=column[1])
-        # Whoosh highlights, in every hit, the query terms that matched some result
-        # (Results.matched_terms). A field can only show a highlight where it holds such a
-        # term, or where the term is a stop word's form (highlighting keeps stop words; the
-        # index does not), so other fields are not analysed at all.
-        words: dict[str, set[str]] = {}
-        for (field, text), found in ranked.terms.items():
-            if (found & candidates).any():
-                words.setdefault(field, set()).add(text)
-        # Whoosh's collector also counts a term whose matcher is parked on a collected
-        # document inside an And that does not match it: when an And below an Or runs out,
-        # the side that is left stays where its last skip put it, and the Or may still match
-        # that document by another part ("objecttypen" matched whole, while the And of its
-        # parts "object" and "typen" ended with "object" parked there). Only a term that
-        # occurs in a result without being one of the words can be such a term; then the
-        # words are Whoosh's own (an unscored pass of its matchers, which move as they do
-        # when scored).
-        if any(
-            text not in words.get(field, ()) and (found & ranked.matched & candidates).any()
-            for (field, text), found in ranked.postings.items()
-        ):
-            words = self._collected_words(generation, text_query, everything, selections)
-        occurs = {
-            field: np.logical_or.reduce([ranked.postings[(field, text)] for text in texts])
-            for field, texts in words.items()
-        }
-        anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
-        hits = []
-        for docnum in docnums[page[0] : page[1]].tolist():
-            stored = generation.stored_fields(docnum)
-
-            def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
-                if field not in words or (field not in anywhere and not occurs[field][docnum]):
-                    return ""
-                return self._highlight(field, stored[field], frozenset(words[field]))
-
-            hits.append(
-                Hit(
-                    slug=stored["slug"],
-                    name=stored["name"],
-                    score=0.0 if column else float(ranked.scores[docnum]),
-                    snippet_html=_snippet(stored, query, highlighted),
-                )
-            )
-        return hits
-
-    def _collected_words(
-        self,
-        generation: Generation,
-        text_query: wq.Query,
-        everything: int,
-        selections: dict[str, int],
-    ) -> dict[str, set[str]]:
-        """The terms Whoosh's collector reports as matched (Results.matched_terms), by field."""
-        results = generation.searcher.search(
-            text_query,
-            limit=None,
-            scored=False,
-            filter=generation.docnums(everything) if selections else None,
-            terms=True,
-        )
-        words: dict[str, set[str]] = {}
-        for field, btext in results.matched_terms():
-            words.setdefault(field, set()).add(self.schema[field].from_bytes(btext))
-        return words
-
-    def _collected_hits(
-        self,
-        generation: Generation,
-        text_query: wq.Query,
-        everything: int,
-        selections: dict[str, int],
-        query: SearchQuery,
-        page: tuple[int, int],
-    ) -> list[Hit]:
-        """A page of hits ranked by Whoosh's collector (queries the arrays do not rank)."""
-        sortedby, reverse = SORT_COLUMNS.get(query.sort, (None, False))
-        # Every match is ranked (limit=None): with a limit, Whoosh's collector can leave a
-        # better-scoring document out of the top of a query with NOT (Whoosh 2.7.5; seen in
-        # tests/catalogue/search/test_whoosh_ranking.py). All matches are scored either way.
-        results = generation.searcher.search(
-            text_query,
-            limit=None,
-            filter=generation.docnums(everything) if selections else None,
-            sortedby=sortedby,
-            reverse=reverse,
-            terms=True,
-        )
-        results.formatter = MarkFormatter()
-        results.fragmenter = _fragmenter()
-        hits = []
-        for number in range(page[0], min(page[1], results.scored_length())):
-            hit = results[number]
-            # When sorted, Whoosh puts the sort key where the score would be.
-            score = hit.score if isinstance(hit.score, int | float) and not sortedby else 0.0
-            hits.append(
-                Hit(
-                    slug=hit["slug"],
-                    name=hit["name"],
-                    score=float(score),
-                    snippet_html=_snippet(
-                        hit, query, lambda field, hit=hit: str(hit.highlights(field, top=2))
-                    ),
-                )
-            )
-        return hits
-
-    def _stop_forms(self, field: str) -> frozenset[str]:
-        """The terms a field's analyser makes of its own stop words when it keeps them."""
-        forms = self._stop_form_cache.get(field)
-        if forms is None:
-            analyzer = self.schema[field].analyzer
-            stops = {
-                word
-                for item in getattr(analyzer, "items", ())
-                if isinstance(item, StopFilter)
-                for word in item.stops
-            }
-            forms = frozenset(
-                token.text for token in analyzer(" ".join(sorted(stops)), removestops=False)
-            )
-            self._stop_form_cache[field] = forms
-        return forms
-
-    def _highlight(self, field: str, text: str, words: frozenset[str]) -> str:
-        """What ``Hit.highlights(field, top=2)`` gives: the field re-analysed, the tokens that
-        are query terms marked, the best two fragments joined."""
-        highlighter = highlight.Highlighter(fragmenter=_fragmenter(), formatter=MarkFormatter())
-        tokens = self.schema[field].analyzer(
-            text, positions=True, chars=True, mode="index", removestops=False
-        )
-        tokens = highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
-        fragments = highlight.top_fragments(
-            highlighter.fragmenter.fragment_tokens(text, tokens),
-            2,
-            highlighter.scorer,
-            highlighter.order,
-            minscore=1,
-        )
-        return str(highlighter.formatter.format(fragments))
 
     def _facet_values(
         self,
@@ -728,36 +466,3 @@ def _files_of(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
             stat = entry.stat()
             files.append((entry.name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(files))
-
-
-def _codec() -> W3Codec:
-    """Whoosh's codec with posting blocks of up to POSTING_BLOCK documents, uncompressed: the
-    array ranking reads whole posting lists, and a block costs one read and one unpickling."""
-    return W3Codec(blocklimit=POSTING_BLOCK, compression=0)
-
-
-def _fragmenter() -> highlight.ContextFragmenter:
-    return highlight.ContextFragmenter(maxchars=300, surround=60)
-
-
-def _snippet(stored: Any, query: SearchQuery, highlighted: Callable[[str], str]) -> str:
-    """The first field (in the reading language first) with a highlighted query term, else the
-    short description cut to length. ``stored`` gives the stored fields."""
-    language = query.language if query.language in SNIPPET_FIELDS else "nl"
-    if query.q:
-        for field in SNIPPET_FIELDS[language]:
-            if stored.get(field):
-                marked = highlighted(field)
-                if marked:
-                    return marked
-    for field in SNIPPET_FIELDS[language]:
-        text = stored.get(field)
-        if text and field.startswith("short_"):
-            return html.escape(_shorten(text), quote=False)
-    return ""
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= SNIPPET_LENGTH:
-        return text
-    return text[:SNIPPET_LENGTH].rsplit(" ", 1)[0] + " …"
