@@ -6,6 +6,8 @@ import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from catalogue.search import SearchService
 from catalogue.search.interfaces import SearchQuery
@@ -44,3 +46,22 @@ def searching_meanwhile(service: SearchService) -> Iterator[tuple[list[str], lis
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def seeded_documents(directory: Path) -> list[dict[str, Any]]:
+    """The seeded catalogue's search documents, read from a real SQLite database made in
+    ``directory`` (for module fixtures that build their own index)."""
+    from catalogue.db import Database
+    from catalogue.migrate import upgrade
+    from catalogue.search.sync import load_documents
+    from catalogue.services.seeding import seed
+
+    database = Database(f"sqlite:///{directory / 'catalogue.db'}")
+    try:
+        upgrade(database.engine)
+        with database.session() as session:
+            seed(session, DATA_DIR)
+            session.commit()
+            return load_documents(session)
+    finally:
+        database.dispose()

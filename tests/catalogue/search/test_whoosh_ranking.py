@@ -26,9 +26,8 @@ from hypothesis import strategies as st
 from catalogue.search._whoosh_ranking import Unsupported
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import build_query, words
-from catalogue.search.sync import load_documents
 from catalogue.search.whoosh_backend import WhooshBackend
-from tests.conftest import DATA_DIR
+from tests.searching import seeded_documents
 
 # Query texts: words, inflections, two and three words, operators, names, English, nothing.
 QUERIES = [
@@ -80,20 +79,7 @@ def _variants(documents: list[dict[str, Any]], count: int) -> list[dict[str, Any
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: Any) -> list[dict[str, Any]]:
     """The seeded catalogue's documents, read from a real SQLite database once per module."""
-    from catalogue.db import Database
-    from catalogue.migrate import upgrade
-    from catalogue.services.seeding import seed
-
-    path = tmp_path_factory.mktemp("ranking") / "catalogue.db"
-    database = Database(f"sqlite:///{path}")
-    try:
-        upgrade(database.engine)
-        with database.session() as session:
-            seed(session, DATA_DIR)
-            session.commit()
-            return load_documents(session)
-    finally:
-        database.dispose()
+    return seeded_documents(tmp_path_factory.mktemp("ranking"))
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,8 @@ from catalogue.search import documents as docs
 from catalogue.search._whoosh_spelling import SpellingWords
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import correctable, max_edits
-from catalogue.search.sync import load_documents
 from catalogue.search.whoosh_backend import WhooshBackend, _codec, fields_of, make_schema
-from tests.conftest import DATA_DIR
+from tests.searching import seeded_documents
 
 FIELDS = {"nl": "spelling", "en": "spelling_en"}
 PROBES = 400
@@ -38,20 +37,7 @@ PROBES = 400
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: Any) -> list[dict[str, Any]]:
     """The seeded catalogue's search documents."""
-    from catalogue.db import Database
-    from catalogue.migrate import upgrade
-    from catalogue.services.seeding import seed
-
-    path = tmp_path_factory.mktemp("spelling") / "catalogue.db"
-    database = Database(f"sqlite:///{path}")
-    try:
-        upgrade(database.engine)
-        with database.session() as session:
-            seed(session, DATA_DIR)
-            session.commit()
-            return load_documents(session)
-    finally:
-        database.dispose()
+    return seeded_documents(tmp_path_factory.mktemp("spelling"))
 
 
 def _reference_schema() -> Any:
