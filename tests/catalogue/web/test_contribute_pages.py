@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from catalogue.models import Role
 from catalogue.services import accounts, submissions
 from tests.accounts import MUNICIPALITY, Account, make_account, sign_in
@@ -102,3 +104,38 @@ def test_the_contributing_pages_are_in_english_on_request(
     reviewer = make_account(app, Role.REVIEWER, email="en-reviewer@example.org")
     queue = sign_in(app.test_client(), reviewer).get("/beoordelen?lang=en").get_data(as_text=True)
     assert "Waiting for review" in queue
+
+
+@pytest.mark.both_backends
+def test_the_panel_counts_the_open_disputes_in_both_languages(app: Any) -> None:
+    """Open disputes are counted on the component page (a dismissed one is not), in Dutch and
+    in English, with the link to where they are listed."""
+    from catalogue.models import Dispute, DisputeStatus
+    from catalogue.services.components import get_component
+
+    made = _own_component(app)
+
+    def panel(lang: str) -> str:
+        page = app.test_client().get(f"/componenten/{made}?lang={lang}").get_data(as_text=True)
+        start = page.index('<section class="contribution-status"')
+        return page[start : page.index("</section>", start)]
+
+    assert "betwist" not in panel("nl")
+    with app.extensions["catalogue_db"].session() as session:
+        component_id = get_component(session, made).id
+        for status in (DisputeStatus.OPEN, DisputeStatus.OPEN, DisputeStatus.DISMISSED):
+            session.add(
+                Dispute(
+                    component_id=component_id,
+                    claim_kind="standard",
+                    claim_ref="x",
+                    claim_label="x",
+                    raised_by_label="gemeente",
+                    reason="klopt niet",
+                    status=status,
+                )
+            )
+    assert "2 claims worden betwist." in panel("nl")
+    english = panel("en")
+    assert "2 claims are disputed." in english
+    assert f"/componenten/{made}/geschiedenis#betwistingen" in english
