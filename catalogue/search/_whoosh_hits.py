@@ -88,11 +88,16 @@ class HitsMixin:
         # the side that is left stays where its last skip put it, and the Or may still match
         # that document by another part ("objecttypen" matched whole, while the And of its
         # parts "object" and "typen" ended with "object" parked there). Only a term that
-        # occurs in a result without being one of the words can be such a term; then the
-        # words are Whoosh's own (an unscored pass of its matchers, which move as they do
-        # when scored).
+        # occurs in a result without being one of the words can be such a term, and it only
+        # changes a snippet of this page where one of the page's documents holds it (or
+        # everywhere, if it is a stop word's form). Then the words are Whoosh's own (an
+        # unscored pass of its matchers, which move as they do when scored; about 1 search in
+        # 100, and the slowest part of one).
+        shown = docnums[page[0] : page[1]]
         if any(
-            text not in words.get(field, ()) and (found & ranked.matched & candidates).any()
+            text not in words.get(field, ())
+            and (found[shown].any() or text in self._stop_forms(field))
+            and (found & ranked.matched & candidates).any()
             for (field, text), found in ranked.postings.items()
         ):
             words = self._collected_words(generation, text_query, everything, selections)
@@ -102,7 +107,7 @@ class HitsMixin:
         }
         anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
         hits = []
-        for docnum in docnums[page[0] : page[1]].tolist():
+        for docnum in shown.tolist():
             stored = generation.stored_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:

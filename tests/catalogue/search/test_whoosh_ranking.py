@@ -201,6 +201,47 @@ def _assert_same_hits(mine: list[Any], theirs: list[Any]) -> None:
             assert hit.score == pytest.approx(expected.score, rel=TOLERANCE, abs=TOLERANCE)
 
 
+# Words whose compound parts leave a matcher of Whoosh's parked on a result (see
+# _whoosh_hits._ranked_hits): the page's snippets then need Whoosh's own matched terms.
+PARKED = [("objecttypen", 1, "nl"), ("objecttypen", 2, "nl"), ("zaaktypen", 2, "en")]
+
+
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries for which the backend ran Whoosh's unscored pass (it still runs)."""
+    seen: list[str] = []
+    collected = WhooshBackend._collected_words
+
+    def counted(self: WhooshBackend, generation: Any, text_query: Any, *args: Any) -> Any:
+        seen.append(str(text_query))
+        return collected(self, generation, text_query, *args)
+
+    monkeypatch.setattr(WhooshBackend, "_collected_words", counted)
+    return seen
+
+
+@pytest.mark.parametrize(("q", "page", "language"), PARKED)
+def test_parked_terms_are_highlighted_as_whoosh_does(
+    backends: Any, passes: list[str], q: str, page: int, language: str
+) -> None:
+    arrays, collector = backends
+    query = SearchQuery(q=q, per_page=10, page=page, language=language)
+    mine, theirs = arrays.search(query), collector.search(query)
+    assert passes, "the query no longer needs Whoosh's matched terms: pick another"
+    _assert_same_hits(mine.hits, theirs.hits)
+
+
+def test_pages_without_a_parked_term_skip_the_pass(backends: Any, passes: list[str]) -> None:
+    """The unscored pass runs only when a parked term is on the page: "objecttypen" has one on
+    its first Dutch page, not on its third."""
+    arrays, collector = backends
+    far = SearchQuery(q="objecttypen", per_page=10, page=3, language="nl")
+    mine, theirs = arrays.search(far), collector.search(far)
+    assert mine.hits
+    _assert_same_hits(mine.hits, theirs.hits)
+    assert not passes
+
+
 @pytest.mark.parametrize(
     "filters",
     [
