@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from catalogue.search._whoosh_ranking import Ranker
-from catalogue.search.query import FACETS, label_of
+from catalogue.search.query import FACETS, UNKNOWN, label_of
 
 # How many documents' stored fields an opened index keeps decoded.
 STORED_DOCUMENTS = 4_096
@@ -29,6 +30,22 @@ STORED_DOCUMENTS = 4_096
 _BITS: tuple[tuple[int, ...], ...] = tuple(
     tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)
 )
+
+
+@dataclass(frozen=True)
+class FacetOrder:
+    """A facet field's values (by number), their labels, and each value's place among values
+    of equal count."""
+
+    values: list[str]
+    labels: list[str]
+    tie: np.ndarray
+    numbers: dict[str, int]
+
+    def ranked(self, counted: np.ndarray) -> list[int]:
+        """The numbers of the values with a count, most frequent first, ties in order."""
+        present = np.flatnonzero(counted)
+        return present[np.lexsort((self.tie[present], -counted[present]))].tolist()
 
 
 class Generation:
@@ -46,6 +63,7 @@ class Generation:
         self._ranker: Ranker | None = None
         self._value_pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self._value_labels: dict[tuple[str, str], str] = {}
+        self._orders: dict[str, FacetOrder] = {}
         # A hit's stored fields (its texts, for the snippet) are unpickled and decompressed
         # once per opened index, not on every page they appear on; bounded, as the documents
         # people find are a small part of a large catalogue.
@@ -182,12 +200,28 @@ class Generation:
                 matched &= mask
         return matched
 
-    def counts(self, field: str, candidates: np.ndarray) -> list[tuple[str, int]]:
-        """(value, count) of each value of ``field`` among ``candidates`` (a bool array by
-        docnum), for the values that occur there."""
+    def counts(self, field: str, candidates: np.ndarray) -> np.ndarray:
+        """The count of each value of ``field`` (by its number, see ``order``) among
+        ``candidates`` (a bool array by docnum)."""
         docs, value_numbers, values = self._pairs(field)
-        counts = np.bincount(value_numbers[candidates[docs]], minlength=len(values))
-        return [(values[number], int(counts[number])) for number in np.flatnonzero(counts)]
+        return np.bincount(value_numbers[candidates[docs]], minlength=len(values))
+
+    def order(self, facet: str, field: str) -> FacetOrder:
+        """A facet field's values by number, their labels, and their order among values of
+        equal count (query.sort_facet_values': "unknown" last, then by name), read once."""
+        order = self._orders.get(field)
+        if order is None:
+            values = self._pairs(field)[2]
+            labels = [self.label(facet, field, value) for value in values]
+            ties = sorted(
+                range(len(values)), key=lambda n: (values[n] == UNKNOWN, labels[n].casefold(), n)
+            )
+            tie = np.empty(len(values), dtype=np.int64)
+            tie[np.asarray(ties, dtype=np.int64)] = np.arange(len(values), dtype=np.int64)
+            numbers = {value: number for number, value in enumerate(values)}
+            order = FacetOrder(values, labels, tie, numbers)
+            self._orders[field] = order
+        return order
 
     def _pairs(self, field: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """A facet field as (docnum, value number) pairs, and the values by number."""

@@ -30,6 +30,10 @@ class SearchQuery:
     per_page: int = 20
     language: str = "nl"
     match: Match = "all"
+    # At most this many of a facet's unselected values, most frequent first (the selected ones
+    # always come along); None for all. A backend may return more; ``facet_totals`` says how
+    # many there are in all.
+    facet_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class SearchResults:
     total: int
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
+    # How many values each facet has in all, where ``facets`` lists fewer (facet_limit).
+    facet_totals: dict[str, int] = field(default_factory=dict)
     degraded: bool = False
     relaxed: bool = False
     corrected: str | None = None

@@ -245,7 +245,7 @@ class WhooshBackend(HitsMixin):
         selections = generation.selections(query.filters)
         everything = generation.restrict(matched, selections)
         total = everything.bit_count()
-        facets = self._facet_values(searcher, generation, matched, selections, query)
+        facets, totals = self._facet_values(searcher, generation, matched, selections, query)
 
         hits: list[Hit] = []
         pages = max(1, -(-total // query.per_page))
@@ -264,7 +264,9 @@ class WhooshBackend(HitsMixin):
                     generation, ranked, everything, query, page, text_query, selections
                 )
         suggestion = self._suggest(generation, query) if not total and query.q else None
-        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+        return SearchResults(
+            hits=hits, total=total, facets=facets, suggestion=suggestion, facet_totals=totals
+        )
 
     def _facet_values(
         self,
@@ -273,28 +275,49 @@ class WhooshBackend(HitsMixin):
         matched: int,
         selections: dict[str, int],
         query: SearchQuery,
-    ) -> dict[str, list[FacetValue]]:
+    ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
+        """Per facet, its values in query.sort_facet_values' order (with ``facet_limit``: the
+        selected ones and that many others) and how many values it has in all."""
         facets: dict[str, list[FacetValue]] = {}
+        totals: dict[str, int] = {}
         arrays: dict[int, np.ndarray] = {}
+        limit = query.facet_limit
         for facet in FACETS:
             # Drill sideways: the text and every filter but this facet's own.
             candidates = generation.restrict(matched, selections, exclude=facet.name)
             if candidates not in arrays:
                 arrays[candidates] = generation.to_array(candidates)
-            found = {
-                value: (generation.label(facet.name, facet.field, value), count)
-                for value, count in generation.counts(facet.field, arrays[candidates])
-            }
+            counted = generation.counts(facet.field, arrays[candidates])
+            order = generation.order(facet.name, facet.field)
+            ranked = order.ranked(counted)
             selected = set(query.filters.get(facet.name, ()))
-            for value in selected - set(found):
-                # A selected value with no results keeps its box, so it can be unticked.
-                found[value] = (self._label_anywhere(searcher, facet.field, facet.name, value), 0)
-            ordered = sort_facet_values((v, label, count) for v, (label, count) in found.items())
-            facets[facet.name] = [
-                FacetValue(value=v, label=label, count=count, selected=v in selected)
-                for v, label, count in ordered
+            shown = ranked
+            if limit is not None and len(ranked) > limit + len(selected):
+                # The first ``limit`` unselected values are among the first limit + selected;
+                # a selected value further down keeps its place after them.
+                numbers = {order.numbers[v] for v in selected if v in order.numbers}
+                shown = ranked[: limit + len(selected)]
+                beyond = numbers - set(shown)
+                shown += [n for n in ranked[len(shown) :] if n in beyond] if beyond else []
+            values = [
+                FacetValue(
+                    value=order.values[n],
+                    label=order.labels[n],
+                    count=int(counted[n]),
+                    selected=order.values[n] in selected,
+                )
+                for n in shown
             ]
-        return facets
+            # A selected value with no results keeps its box, so it can be unticked.
+            missing = sort_facet_values(
+                (value, self._label_anywhere(searcher, facet.field, facet.name, value), 0)
+                for value in sorted(selected)
+                if value not in order.numbers or not counted[order.numbers[value]]
+            )
+            values += [FacetValue(v, label, count, True) for v, label, count in missing]
+            facets[facet.name] = values
+            totals[facet.name] = len(ranked) + len(missing)
+        return facets, totals
 
     @staticmethod
     def _label_anywhere(searcher: Searcher, field: str, facet: str, value: str) -> str:

@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from catalogue.i18n import request_translations
 from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
@@ -139,6 +140,8 @@ def _query() -> SearchQuery:
         page=_page(),
         per_page=int(current_app.config["PER_PAGE"]),
         language=str(g.get("lang", "nl")),
+        # The page shows at most this many values of a facet besides the chosen ones.
+        facet_limit=VISIBLE_VALUES + MORE_VALUES,
     )
 
 
@@ -177,12 +180,31 @@ def _label(facet: Facet, value: FacetValue, translated: dict[tuple[str, str], st
     key = (facet.name, value.value)
     found = translated.get(key)
     if found is None:
-        if value.value == UNKNOWN:
-            found = _("onbekend")
-        else:
-            found = str(CODE_LABELS[facet.name].get(value.value, value.label))
+        found = _coded_labels().get(key)
+        if found is None:
+            found = value.label
         translated[key] = found
     return found
+
+
+def _coded_labels() -> dict[tuple[str, str], str]:
+    """ "onbekend" and every code's label, translated once per language (kept on the
+    language's translations object, as catalogue/i18n.py keeps its messages)."""
+    translations = request_translations()
+    kept: dict[tuple[str, str], str] | None = translations.__dict__.get(_CODED_LABELS)
+    if kept is None:
+        kept = {
+            (facet.name, code): str(label)
+            for facet in FACETS
+            if facet.coded
+            for code, label in CODE_LABELS[facet.name].items()
+        }
+        kept.update({(facet.name, UNKNOWN): _("onbekend") for facet in FACETS})
+        translations.__dict__[_CODED_LABELS] = kept
+    return kept
+
+
+_CODED_LABELS = "_componentenwijzer_coded_labels"
 
 
 def _option_id(facet: Facet, value: str) -> str:
@@ -230,6 +252,7 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
         # Only the values the page shows become options: a facet can have hundreds.
         shown = room + MORE_VALUES
         other_values = [v for v in values if not v.selected]
+        total = results.facet_totals.get(facet.name, len(values))
         chosen = [_option(facet, v, translated) for v in chosen_values]
         others = [_option(facet, v, translated) for v in other_values[:shown]]
         visible = chosen + others[:room]
@@ -240,10 +263,10 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
                 legend=str(LEGENDS[facet.name]),
                 visible=visible,
                 more=more,
-                total=len(values),
+                total=total,
                 all_url=(
                     search_url(query, endpoint="search.facet_values", param=facet.param)
-                    if len(other_values) > shown
+                    if total - len(chosen_values) > shown
                     else None
                 ),
                 visible_html=_checkboxes(facet.param, visible),
@@ -364,7 +387,7 @@ def facet_values(param: str) -> Response:
     if facet is None:
         abort(404)
     query = _query()
-    results = search_catalogue(replace(query, page=1, per_page=1))
+    results = search_catalogue(replace(query, page=1, per_page=1, facet_limit=None))
     options = _options(facet, results)
     kept = [
         (other.param, value)
