@@ -22,7 +22,7 @@ tests/catalogue/search/test_whoosh_ranking.py checks scores and order against th
 
 from __future__ import annotations
 
-import functools
+import collections
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +34,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-# Posting lists an opened index keeps decoded (see Ranker).
-POSTING_LISTS = 512
+# Postings an opened index keeps scored (see Ranker): about 16 bytes each, so 32 MB at most.
+SCORED_POSTINGS = 2_000_000
 
 # A field length is stored as one byte; this table decodes every byte value at once.
 _LENGTH_OF_BYTE = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float64)
@@ -93,9 +93,13 @@ class Ranker:
         self._bm25 = weighting if type(weighting) is scoring.BM25F else None
         self._lengths: dict[str, np.ndarray] = {}
         self._ranks: dict[str, np.ndarray] = {}
-        # A term's posting list is read (a pickle per block) once per opened index and kept
-        # as arrays; bounded, as people ask for a few hundred words far more than the rest.
-        self._postings = functools.lru_cache(maxsize=POSTING_LISTS)(self._read_postings)
+        # A term's posting list is read (a pickle per block) and scored once per opened index
+        # and kept as arrays (its scores depend on nothing else); bounded by the number of
+        # postings kept, as people ask for a few hundred words far more than the rest.
+        self._scored: collections.OrderedDict[Key, tuple[np.ndarray, np.ndarray] | None] = (
+            collections.OrderedDict()
+        )
+        self._scored_postings = 0
 
     # ------------------------------------------------------------ scoring
 
@@ -183,21 +187,51 @@ class Ranker:
 
     def _term(self, fieldname: str, text: str, postings: dict[Key, np.ndarray] | None) -> _Node:
         node = self._empty()
+        scored = self._scored_term(fieldname, text)
+        if scored is None:
+            return node
+        docnums, scores = scored
+        node.scores[docnums] = scores
+        node.matched[docnums] = True
+        if postings is not None:
+            key = (fieldname, text)
+            postings[key] = node.matched if key not in postings else postings[key] | node.matched
+            node.terms = {key: node.matched}
+        return node
+
+    def _scored_term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The document numbers and scores of a term's live postings (None: it has none),
+        computed once per opened index while there is room (least recently used goes first)."""
+        key = (fieldname, text)
+        if key in self._scored:
+            self._scored.move_to_end(key)
+            return self._scored[key]
+        scored = self._score_term(fieldname, text)
+        size = _size(scored)
+        if size <= SCORED_POSTINGS:
+            self._scored[key] = scored
+            self._scored_postings += size
+            while self._scored_postings > SCORED_POSTINGS:
+                _key, dropped = self._scored.popitem(last=False)
+                self._scored_postings -= _size(dropped)
+        return scored
+
+    def _score_term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         schema = self.searcher.schema
         if fieldname not in schema:
-            return node
+            return None
         field_type = schema[fieldname]
         try:
             btext = field_type.to_bytes(text)
         except ValueError:
-            return node
+            return None
         if (fieldname, btext) not in self.searcher.reader():
-            return node
+            return None
         if not field_type.scorable:
             raise Unsupported(f"unscorable field {fieldname}")
-        docnums, weights = self._postings(fieldname, btext)
+        docnums, weights = self._read_postings(fieldname, btext)
         if not len(docnums):
-            return node
+            return None
         bm25 = self._bm25
         if bm25 is None:
             raise Unsupported(type(self.searcher.weighting).__name__)
@@ -207,15 +241,9 @@ class Ranker:
         k1 = bm25.K1
         length = self.lengths(fieldname)[docnums]
         # scoring.bm25, operation for operation, so the floats are the ones Whoosh computes.
-        node.scores[docnums] = idf * (
-            (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average))
-        )
-        node.matched[docnums] = True
-        if postings is not None:
-            key = (fieldname, text)
-            postings[key] = node.matched if key not in postings else postings[key] | node.matched
-            node.terms = {key: node.matched}
-        return node
+        scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average)))
+        scores.flags.writeable = False
+        return docnums, scores
 
     def _read_postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (of the whole index) and weights of a term's live postings
@@ -289,6 +317,12 @@ class Ranker:
             ranks[np.array(order, dtype=np.int64)] = np.arange(self.size, dtype=np.int64)
             self._ranks[column] = ranks
         return ranks
+
+
+def _size(scored: tuple[np.ndarray, np.ndarray] | None) -> int:
+    """What a kept term counts against SCORED_POSTINGS: its postings, and 1 for a term that
+    has none (so words nobody has keep no unbounded memory either)."""
+    return 1 if scored is None else max(1, len(scored[0]))
 
 
 def _blocks(matcher: Any) -> Iterator[tuple[Any, Any]]:

@@ -314,3 +314,42 @@ def test_a_not_query_keeps_its_best_documents_on_the_first_page(backends: Any) -
         for hit, (slug, score) in zip(hits, best, strict=True):
             assert hit.score == pytest.approx(score, rel=TOLERANCE, abs=TOLERANCE)
             assert hit.slug == slug or slug in {h.slug for h in hits}
+
+
+@pytest.mark.parametrize("bound", [300, 10**9])
+def test_scored_postings_stay_within_their_bound(
+    backends: Any, monkeypatch: pytest.MonkeyPatch, bound: int
+) -> None:
+    """Terms are scored once per opened index and kept while there is room. With room for
+    everything, asking the same queries again scores no term twice; with room for 300
+    postings, terms are dropped (least recently used first) and scored again when asked for,
+    and the kept postings stay within the bound. Either way every query ranks as Whoosh's
+    collector does."""
+    import catalogue.search._whoosh_ranking as ranking
+
+    monkeypatch.setattr(ranking, "SCORED_POSTINGS", bound)
+    scored: list[tuple[str, str]] = []
+    score_term = ranking.Ranker._score_term
+
+    def counted(self: Any, fieldname: str, text: str) -> Any:
+        scored.append((fieldname, text))
+        return score_term(self, fieldname, text)
+
+    monkeypatch.setattr(ranking.Ranker, "_score_term", counted)
+    arrays, collector = backends
+    arrays.close()  # a fresh ranker
+    for _round in range(2):
+        for q in ("zaak", "api", "open zaak", "formulieren", "xyzzy"):
+            query = SearchQuery(q=q, per_page=10)
+            mine, theirs = arrays.search(query), collector.search(query)
+            assert mine.total == theirs.total
+            _assert_same_hits(mine.hits, theirs.hits)
+    with arrays._open() as generation:
+        ranker = generation.ranker
+        kept = sum(ranking._size(found) for found in ranker._scored.values())
+        assert kept == ranker._scored_postings <= bound
+    again = len(scored) - len(set(scored))
+    if bound == 300:
+        assert again > 0
+    else:
+        assert again == 0
