@@ -4,7 +4,9 @@ A refused field carries a :class:`FieldError`: a stable :class:`ErrorCode` and i
 so does a refused action (``NotFound``, ``NotAuthorized``, ``Conflict``), as its one argument.
 The pages show the code's message in the reader's language (one gettext table,
 ``catalogue/web/messages.py``); the API and the CLI, which speak English, show the English text
-below, which is also what a ``FieldError`` is as a string.
+below, which is also what a ``FieldError`` is as a string. The API's problem+json sends the code
+and its parameters beside that text (``code``/``params`` for the ``detail``, ``codes`` for each
+message in ``errors``; ``catalogue/web/errors.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Conflict(CatalogueError):
 
 class ErrorCode(StrEnum):
     """Why a service refused a field or an action. The values are stable: clients and tests may
-    rely on them."""
+    rely on them (the API sends them in its problem+json, and lists them in its OpenAPI
+    document)."""
 
     # accounts
     EMAIL_INVALID = "email_invalid"
@@ -171,6 +174,32 @@ class ErrorCode(StrEnum):
     MEMBERSHIP_NOT_CONFIRMED = "membership_not_confirmed"
     GEMMA_ELEMENT_UNKNOWN = "gemma_element_unknown"
     ORGANISATION_NOT_FOUND = "organisation_not_found"
+    # comparing components
+    COMPARE_COUNT = "compare_count"
+    # the API's own refusals of a request (catalogue/web/api.py, api_contribute.py)
+    API_TOKEN_REQUIRED = "api_token_required"
+    API_TOKEN_INVALID = "api_token_invalid"
+    PUBLICCODE_BODY_REQUIRED = "publiccode_body_required"
+    PUBLICCODE_NOT_READABLE = "publiccode_not_readable"
+    PROFILE_BODY_REQUIRED = "profile_body_required"
+    REPLACEMENT_SHAPE = "replacement_shape"
+    WHOLE_NUMBER_RANGE = "whole_number_range"
+    CHOICE_UNKNOWN = "choice_unknown"
+    TEXT_TOO_LONG = "text_too_long"
+    # harvesting: what a fetch met, kept on the source (HarvestSource.last_errors)
+    FETCH_HTTP_STATUS = "fetch_http_status"
+    FETCH_FAILED = "fetch_failed"
+    FETCH_TOO_MANY_REDIRECTS = "fetch_too_many_redirects"
+    FETCH_RETRY_BEYOND_BUDGET = "fetch_retry_beyond_budget"
+    FETCH_TOO_LARGE = "fetch_too_large"
+    FETCH_TOO_LARGE_AT_LEAST = "fetch_too_large_at_least"
+    FORGE_NOT_JSON = "forge_not_json"
+    FORGE_NOT_LIST = "forge_not_list"
+    HARVEST_FILE_GONE = "harvest_file_gone"
+    HARVEST_FILE_GONE_SINCE = "harvest_file_gone_since"
+    HARVEST_HTML_PAGE = "harvest_html_page"
+    HARVEST_OTHER_REPOSITORY = "harvest_other_repository"
+    HARVEST_FILE_REFUSED = "harvest_file_refused"
 
 
 # The English text of each code, for the API, the CLI and the logs; ``{name}`` is a parameter.
@@ -344,6 +373,40 @@ ENGLISH: dict[ErrorCode, str] = {
     ),
     ErrorCode.GEMMA_ELEMENT_UNKNOWN: "no {kind} {slug!r}",
     ErrorCode.ORGANISATION_NOT_FOUND: "no organisation {organisation!r}",
+    ErrorCode.COMPARE_COUNT: "choose {minimum} to {maximum} different components, not {count}",
+    ErrorCode.API_TOKEN_REQUIRED: "send a personal API token as 'Authorization: Bearer <token>'",
+    ErrorCode.API_TOKEN_INVALID: "this token is unknown, expired or revoked",
+    ErrorCode.PUBLICCODE_BODY_REQUIRED: "send the publiccode.yml as the request body",
+    ErrorCode.PUBLICCODE_NOT_READABLE: "the file cannot be read as a publiccode.yml",
+    ErrorCode.PROFILE_BODY_REQUIRED: "send a JSON object with the profile",
+    ErrorCode.REPLACEMENT_SHAPE: 'must be {{"remove": id, "add": id}}',
+    ErrorCode.WHOLE_NUMBER_RANGE: "must be a whole number from {minimum} to {maximum}",
+    ErrorCode.CHOICE_UNKNOWN: "must be one of {choices}",
+    ErrorCode.TEXT_TOO_LONG: "at most {maximum} characters",
+    ErrorCode.FETCH_HTTP_STATUS: "the server answered HTTP {status}",
+    ErrorCode.FETCH_FAILED: "the request failed: {error}",
+    ErrorCode.FETCH_TOO_MANY_REDIRECTS: "more than {maximum} redirects",
+    ErrorCode.FETCH_RETRY_BEYOND_BUDGET: (
+        "HTTP {status}; Retry-After {seconds} s falls outside the time budget"
+    ),
+    ErrorCode.FETCH_TOO_LARGE: "the file is too large ({size} bytes; the limit is {limit} bytes)",
+    ErrorCode.FETCH_TOO_LARGE_AT_LEAST: (
+        "the file is too large (more than {size} bytes; the limit is {limit} bytes)"
+    ),
+    ErrorCode.FORGE_NOT_JSON: "the forge's answer is not JSON",
+    ErrorCode.FORGE_NOT_LIST: "the forge's answer is not a list",
+    ErrorCode.HARVEST_FILE_GONE: "HTTP {status}: the file cannot be found (any more)",
+    ErrorCode.HARVEST_FILE_GONE_SINCE: (
+        "HTTP {status}: the file cannot be found (any more); "
+        "{name} has not been found at the source since {since}"
+    ),
+    ErrorCode.HARVEST_HTML_PAGE: (
+        "this is an HTML page, not a publiccode.yml (point to the raw file)"
+    ),
+    ErrorCode.HARVEST_OTHER_REPOSITORY: (
+        "this file describes {named}, not {registered}, for which the source was registered"
+    ),
+    ErrorCode.HARVEST_FILE_REFUSED: "not imported: {message}",
 }
 
 
@@ -363,6 +426,14 @@ class FieldError(str):
         error.code = code
         error.params = params
         return error
+
+    def params_as_json(self) -> dict[str, Any]:
+        """The parameters as JSON holds them: text, numbers, true/false and null as they are,
+        anything else (a date) as its text."""
+        return {
+            name: value if value is None or isinstance(value, str | int | float) else str(value)
+            for name, value in self.params.items()
+        }
 
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         # copy and pickle rebuild the error from its code, not from its English text.

@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from catalogue.errors import ErrorCode, FieldError
 from catalogue.publiccode import MAX_BYTES
 
 PROJECT = "Componentenwijzer-harvester/1.0"
@@ -36,17 +37,20 @@ class BudgetExhausted(Exception):
 class UnsafeURL(ValueError):
     """A maintainer-registered URL that is not https or does not resolve to public addresses.
 
+    ``reason`` is the refusal (a ``source_*`` error code, with the host and address it concerns);
     ``code`` says which rule it broke: not-https, credentials, no-host, unresolvable, not-public.
     """
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
+    def __init__(self, reason: FieldError, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
         self.code = code
 
 
 @dataclass
 class Fetched:
-    """What one GET returned (after redirects and retries)."""
+    """What one GET returned (after redirects and retries); ``error`` says what went wrong, as an
+    error code with its parameters (a ``FieldError``: as text, its English message)."""
 
     url: str
     status: int | None
@@ -54,7 +58,7 @@ class Fetched:
     content_type: str = ""
     etag: str | None = None
     last_modified: str | None = None
-    error: str | None = None
+    error: FieldError | None = None
     links: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,29 +75,25 @@ def check_public_url(url: str, *, resolve: Callable[..., Any] = socket.getaddrin
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "https":
-        msg = "de bron moet een https-adres zijn"
-        raise UnsafeURL(msg, "not-https")
+        raise UnsafeURL(FieldError(ErrorCode.SOURCE_NOT_HTTPS), "not-https")
     if parts.username or parts.password:
-        msg = "een bronadres mag geen gebruikersnaam of wachtwoord bevatten"
-        raise UnsafeURL(msg, "credentials")
+        raise UnsafeURL(FieldError(ErrorCode.SOURCE_CREDENTIALS), "credentials")
     host = parts.hostname
     if not host:
-        msg = "het bronadres heeft geen hostnaam"
-        raise UnsafeURL(msg, "no-host")
+        raise UnsafeURL(FieldError(ErrorCode.SOURCE_NO_HOST), "no-host")
     try:
         infos = resolve(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as error:
-        msg = f"de hostnaam {host} bestaat niet ({error})"
-        raise UnsafeURL(msg, "unresolvable") from error
+        reason = FieldError(ErrorCode.SOURCE_UNRESOLVABLE, host=host, error=str(error))
+        raise UnsafeURL(reason, "unresolvable") from error
     addresses = {info[4][0] for info in infos}
     if not addresses:
-        msg = f"de hostnaam {host} heeft geen adres"
-        raise UnsafeURL(msg, "unresolvable")
+        raise UnsafeURL(FieldError(ErrorCode.SOURCE_UNRESOLVABLE, host=host), "unresolvable")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if not ip.is_global or ip.is_multicast:
-            msg = f"{host} wijst naar een niet-openbaar adres ({ip})"
-            raise UnsafeURL(msg, "not-public")
+            reason = FieldError(ErrorCode.SOURCE_NOT_PUBLIC, host=host, address=str(ip))
+            raise UnsafeURL(reason, "not-public")
 
 
 class Fetcher:
@@ -153,7 +153,7 @@ class Fetcher:
                 try:
                     check_public_url(current)
                 except UnsafeURL as error:
-                    return Fetched(url=current, status=None, error=str(error))
+                    return Fetched(url=current, status=None, error=error.reason)
             response = self._with_retries(current, send)
             if isinstance(response, Fetched):
                 return response
@@ -162,7 +162,11 @@ class Fetcher:
                 response.close()
                 continue
             return self._read(current, response)
-        return Fetched(url=current, status=None, error=f"meer dan {MAX_REDIRECTS} doorverwijzingen")
+        return Fetched(
+            url=current,
+            status=None,
+            error=FieldError(ErrorCode.FETCH_TOO_MANY_REDIRECTS, maximum=MAX_REDIRECTS),
+        )
 
     def _with_retries(self, url: str, headers: dict[str, str]) -> requests.Response | Fetched:
         attempt = 0
@@ -180,7 +184,7 @@ class Fetcher:
                     stream=True,
                 )
             except requests.RequestException as error:
-                problem = f"{type(error).__name__}: {error}"
+                problem = _failed(error)
                 if attempt >= self.retries:
                     return Fetched(url=url, status=None, error=problem)
                 self._wait(self.backoff * 2**attempt)
@@ -196,7 +200,11 @@ class Fetcher:
                 return Fetched(
                     url=url,
                     status=response.status_code,
-                    error=f"HTTP {response.status_code}; Retry-After {delay:.0f} s valt buiten het tijdsbudget",
+                    error=FieldError(
+                        ErrorCode.FETCH_RETRY_BEYOND_BUDGET,
+                        status=response.status_code,
+                        seconds=round(delay),
+                    ),
                 )
             self._wait(delay)
             attempt += 1
@@ -217,7 +225,11 @@ class Fetcher:
         )
         try:
             if response.status_code != 200:
-                result.error = f"HTTP {response.status_code} {response.reason or ''}".strip()
+                result.error = FieldError(
+                    ErrorCode.FETCH_HTTP_STATUS,
+                    status=response.status_code,
+                    reason=response.reason or "",
+                )
                 return result
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
@@ -234,7 +246,7 @@ class Fetcher:
             result.body = b"".join(chunks)
             return result
         except requests.RequestException as error:
-            result.error = f"{type(error).__name__}: {error}"
+            result.error = _failed(error)
             return result
         finally:
             response.close()
@@ -244,9 +256,14 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
     yield from response.iter_content(chunk_size=65536)
 
 
-def _too_large(size: int, limit: int, *, at_least: bool = False) -> str:
-    more = "meer dan " if at_least else ""
-    return f"het bestand is te groot ({more}{size} bytes; de grens is {limit} bytes)"
+def _too_large(size: int, limit: int, *, at_least: bool = False) -> FieldError:
+    code = ErrorCode.FETCH_TOO_LARGE_AT_LEAST if at_least else ErrorCode.FETCH_TOO_LARGE
+    return FieldError(code, size=size, limit=limit)
+
+
+def _failed(error: Exception) -> FieldError:
+    """A request that got no answer: the exception's kind and text (technical, in English)."""
+    return FieldError(ErrorCode.FETCH_FAILED, error=f"{type(error).__name__}: {error}")
 
 
 def retry_after(value: str | None) -> float | None:
@@ -360,10 +377,10 @@ def _pages(
         try:
             page = json.loads(fetched.body)
         except ValueError:
-            fetched.error = "het antwoord van de forge is geen JSON"
+            fetched.error = FieldError(ErrorCode.FORGE_NOT_JSON)
             return items, fetched
         if not isinstance(page, list):
-            fetched.error = "het antwoord van de forge is geen lijst"
+            fetched.error = FieldError(ErrorCode.FORGE_NOT_LIST)
             return items, fetched
         items.extend(page)
         next_url = (fetched.links.get("next") or {}).get("url")

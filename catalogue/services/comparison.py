@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advisor.model import Obligation
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.models import Component, GemmaRelation, GemmaRelationKind, OfferKind
 from catalogue.services.components import get_component
 from catalogue.services.graphs import GRAPHS, component_key
@@ -76,9 +76,13 @@ def parse_selection(slugs: Sequence[str]) -> list[str]:
     """The distinct slugs asked for, in order; 2 to 4 of them or a ValidationError."""
     chosen = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
     if not MIN_COMPONENTS <= len(chosen) <= MAX_COMPONENTS:
-        raise ValidationError(
-            {"c": [f"choose {MIN_COMPONENTS} to {MAX_COMPONENTS} components, not {len(chosen)}"]}
+        refused = FieldError(
+            ErrorCode.COMPARE_COUNT,
+            minimum=MIN_COMPONENTS,
+            maximum=MAX_COMPONENTS,
+            count=len(chosen),
         )
+        raise ValidationError({"c": [refused]})
     return chosen
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.services import gemma as gemma_service
 from catalogue.services import organisations as organisation_service
 from catalogue.services.component_read import read_component
@@ -30,12 +30,13 @@ def _int_argument(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
+    refused = FieldError(ErrorCode.WHOLE_NUMBER_RANGE, minimum=low, maximum=high)
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: [f"must be a whole number from {low} to {high}"]}) from None
+        raise ValidationError({name: [refused]}) from None
     if not low <= value <= high:
-        raise ValidationError({name: [f"must be a whole number from {low} to {high}"]})
+        raise ValidationError({name: [refused]})
     return value
 
 
@@ -141,9 +142,8 @@ def organisations() -> Response:
     """Municipalities, suppliers and other organisations; ``kind`` filters."""
     kind = request.args.get("kind")
     if kind is not None and kind not in serializers.ORGANISATION_KINDS:
-        raise ValidationError(
-            {"kind": [f"must be one of {', '.join(serializers.ORGANISATION_KINDS)}"]}
-        )
+        choices = ", ".join(serializers.ORGANISATION_KINDS)
+        raise ValidationError({"kind": [FieldError(ErrorCode.CHOICE_UNKNOWN, choices=choices)]})
     page, per_page = _paging()
     items, total = organisation_service.list_organisations(
         db_session(), kind=kind, page=page, per_page=per_page
@@ -169,7 +169,7 @@ def advice() -> Response:
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationError({"body": ["send a JSON object with the profile"]})
+        raise ValidationError({"body": [FieldError(ErrorCode.PROFILE_BODY_REQUIRED)]})
     body = dict(body)
     replace = body.pop("replace", None)
     replacement = None
@@ -179,7 +179,7 @@ def advice() -> Response:
             and isinstance(replace.get("remove"), str)
             and isinstance(replace.get("add"), str)
         ):
-            raise ValidationError({"replace": ['must be {"remove": id, "add": id}']})
+            raise ValidationError({"replace": [FieldError(ErrorCode.REPLACEMENT_SHAPE)]})
         replacement = (replace["remove"], replace["add"])
     profile = advice_service.profile_from_mapping(body)
     result = advice_service.advise(db_session(), profile, replace=replacement)

@@ -35,7 +35,7 @@ def _body() -> bytes:
     return request.get_data(cache=False)[: MAX_BYTES + 1]
 
 
-def _unauthorized(detail: str) -> Response:
+def _unauthorized(detail: FieldError) -> Response:
     response = problem(401, detail)
     response.headers["WWW-Authenticate"] = 'Bearer realm="componentenwijzer"'
     return response
@@ -53,7 +53,7 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
             header = request.headers.get("Authorization", "")
             kind, _, token = header.partition(" ")
             if kind.lower() != "bearer" or not token.strip():
-                return _unauthorized("send a personal API token as 'Authorization: Bearer <token>'")
+                return _unauthorized(FieldError(ErrorCode.API_TOKEN_REQUIRED))
             database = db_session()
             try:
                 user = accounts.user_for_token(
@@ -64,7 +64,7 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
                 raise
             database.commit()
             if user is None:
-                return _unauthorized("this token is unknown, expired or revoked")
+                return _unauthorized(FieldError(ErrorCode.API_TOKEN_INVALID))
             if not has(user, permission):
                 raise NotAuthorized(
                     FieldError(ErrorCode.TOKEN_MAY_NOT, permission=permission.value)
@@ -89,7 +89,7 @@ def validate() -> Response:
     """Check a publiccode.yml (the request body) and return its located errors and warnings."""
     data = _body()
     if not data.strip():
-        raise ValidationError({"body": ["send the publiccode.yml as the request body"]})
+        raise ValidationError({"body": [FieldError(ErrorCode.PUBLICCODE_BODY_REQUIRED)]})
     strict = request.args.get("mode") == "strict"
     result = submissions.check_publiccode(data) if not strict else _strict(data)
     issues = submissions.issues_of(result)
@@ -104,6 +104,22 @@ def validate() -> Response:
     return jsonify(verdict.model_dump(mode="json"))
 
 
+def _unreadable(issue: Issue) -> dict[str, Any]:
+    """The code of one parser error in a refused file (``publiccode_unreadable``), with the
+    issue's place, its text in both languages and the parser's own code (``issue``)."""
+    return {
+        "code": ErrorCode.PUBLICCODE_UNREADABLE.value,
+        "params": {
+            "key": issue.key,
+            "line": issue.line,
+            "column": issue.column,
+            "message": issue.message,
+            "message_nl": issue.message_nl,
+            "issue": issue.code,
+        },
+    }
+
+
 def _strict(data: bytes) -> Any:
     from catalogue.publiccode import parse
 
@@ -116,15 +132,16 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
     """Submit the component's publiccode.yml (the body) as an update for review."""
     data = _body()
     if not data.strip():
-        raise ValidationError({"body": ["send the publiccode.yml as the request body"]})
+        raise ValidationError({"body": [FieldError(ErrorCode.PUBLICCODE_BODY_REQUIRED)]})
     result = submissions.check_publiccode(data)
     if result.record is None:
         issues = [_issue(i) for i in submissions.issues_of(result) if i["level"] == "error"]
         return problem(
             422,
-            "the file cannot be read as a publiccode.yml",
+            FieldError(ErrorCode.PUBLICCODE_NOT_READABLE),
             issues=[i.model_dump(mode="json") for i in issues],
             errors={"publiccode": [i.message for i in issues]},
+            codes={"publiccode": [_unreadable(i) for i in issues]},
         )
     database = db_session()
     submission = submissions.start_from_publiccode(

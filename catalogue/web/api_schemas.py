@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from advisor.model import Hosting, Status
+from catalogue.errors import ErrorCode
 
 
 class Answer(BaseModel):
@@ -126,8 +127,18 @@ class OrganisationDetail(Organisation):
     maintains: list[str] = Field(default_factory=list)
 
 
+class Coded(BaseModel):
+    """The stable code of one message, with the values its text names; ``code`` is null for a
+    message that has none."""
+
+    code: ErrorCode | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
 class Problem(BaseModel):
-    """An error, as RFC 9457 problem details; ``errors`` names each refused field."""
+    """An error, as RFC 9457 problem details. ``errors`` names each refused field with its
+    messages in English; ``codes`` gives the code of each message, in the same place. ``code``
+    and ``params`` are those of ``detail``, when it has a code."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -135,7 +146,10 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str = ""
+    code: ErrorCode | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
     errors: dict[str, list[str]] = Field(default_factory=dict)
+    codes: dict[str, list[Coded]] = Field(default_factory=dict)
 
 
 class FacetValue(BaseModel):

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from catalogue.errors import ValidationError
 from catalogue.services import comparison as comparison_service
 from catalogue.services.comparison import Cell, Comparison, Row
 from catalogue.web import labels
@@ -115,12 +114,9 @@ def _download(body: bytes, result: Comparison, extension: str, mimetype: str) ->
 
 
 def _comparison() -> Comparison:
-    slugs = request.args.getlist("c")
-    try:
-        comparison_service.parse_selection(slugs)
-    except ValidationError as error:
-        raise ValidationError({"c": [_("Kies 2 tot 4 verschillende componenten.")]}) from error
-    return localised(comparison_service.compare(db_session(), slugs))
+    # Too few or too many components is the service's ValidationError (compare_count), which the
+    # error page words in the reader's language (catalogue/web/messages.py).
+    return localised(comparison_service.compare(db_session(), request.args.getlist("c")))
 
 
 @bp.get("/vergelijk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
@@ -9,8 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from catalogue.db import UNAVAILABLE_ERRORS
-from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
-from catalogue.web.messages import translate, translate_error
+from catalogue.errors import Conflict, FieldError, NotAuthorized, NotFound, ValidationError
+from catalogue.web.messages import translate
 
 # Seconds a client should wait before trying again when the database is away.
 RETRY_AFTER_SECONDS = 30
@@ -47,20 +48,43 @@ def _titles() -> dict[int, str]:
 
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> Response:
-    """Render an error in the form the client asked for."""
+    """Render an error in the form the client asked for.
+
+    ``detail``, and each message of ``errors`` (field -> messages), may be a
+    :class:`~catalogue.errors.FieldError`. The API answers its English text with its code beside
+    it: ``code`` and ``params`` for the detail, and ``codes`` (field -> ``{"code", "params"}``,
+    in the same place as the message in ``errors``; ``code`` null for a message without one).
+    A page shows the messages in the reader's language.
+    """
     title = _titles().get(status, _("Fout"))
+    errors = extra.get("errors")
     if wants_json():
-        body = {"type": "about:blank", "title": title, "status": status}
+        body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
         if detail:
-            body["detail"] = detail
+            body["detail"] = str(detail)
+            if isinstance(detail, FieldError):
+                body.update(coded(detail))
+        if isinstance(errors, Mapping) and "codes" not in extra:
+            body["codes"] = {field: [coded(m) for m in ms] for field, ms in errors.items()}
         body.update(extra)
         response = jsonify(body)
         response.status_code = status
         response.mimetype = "application/problem+json"
         return response
+    if detail:
+        detail = translate(detail)
+    if isinstance(errors, Mapping):
+        extra["errors"] = {field: [translate(m) for m in ms] for field, ms in errors.items()}
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
     html = render_template(template, status=status, title=title, detail=detail, **extra)
     return Response(html, status=status, mimetype="text/html")
+
+
+def coded(message: str) -> dict[str, Any]:
+    """``{"code", "params"}`` of a message: a FieldError's code and parameters, else null."""
+    if not isinstance(message, FieldError):
+        return {"code": None, "params": {}}
+    return {"code": message.code.value, "params": message.params_as_json()}
 
 
 def _rollback() -> None:
@@ -81,18 +105,15 @@ def init_app(app: Flask) -> None:
         status = next(
             STATUS_BY_ERROR[kind] for kind in type(error).__mro__ if kind in STATUS_BY_ERROR
         )
-        # The API speaks English (a FieldError is its English text); a page, the reader's language.
-        detail = str(error) if wants_json() else translate_error(error)
-        return problem(status, detail or None)
+        # A refused action carries its FieldError as its one argument: the API answers its
+        # English text and code, a page its message in the reader's language (problem()).
+        reason = error.args[0] if len(error.args) == 1 else None
+        return problem(status, reason if isinstance(reason, FieldError) else str(error) or None)
 
     @app.errorhandler(ValidationError)
     def _validation_error(error: ValidationError) -> Response:
         _rollback()
-        if wants_json():
-            # The API speaks English: a FieldError is its English text, its code stays stable.
-            return problem(422, None, errors=error.errors)
-        translated = {field: [translate(m) for m in ms] for field, ms in error.errors.items()}
-        return problem(422, None, errors=translated)
+        return problem(422, None, errors=error.errors)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

@@ -2,11 +2,13 @@
 
 Services refuse a field or an action with a :class:`~catalogue.errors.FieldError` (a stable code
 and its parameters, ``catalogue/errors.py``); :func:`translate` gives its message in the reader's
-language, :func:`translate_error` that of a refused action.
+language, :func:`translate_error` that of a refused action, :func:`translate_stored` that of a
+refusal kept in the database as ``{"code", "params", "message"}`` (the harvester's on a source).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import get_locale
@@ -212,6 +214,54 @@ MESSAGES: dict[ErrorCode, Any] = {
     ),
     ErrorCode.GEMMA_ELEMENT_UNKNOWN: _l("Dit GEMMA-element bestaat niet: %(slug)s."),
     ErrorCode.ORGANISATION_NOT_FOUND: _l("Deze organisatie bestaat niet: %(organisation)s."),
+    # comparing components
+    ErrorCode.COMPARE_COUNT: _l(
+        "Kies %(minimum)s tot %(maximum)s verschillende componenten. U koos er %(count)s."
+    ),
+    # the API's own refusals of a request
+    ErrorCode.API_TOKEN_REQUIRED: _l(
+        "Stuur een persoonlijke API-sleutel mee, als 'Authorization: Bearer <sleutel>'."
+    ),
+    ErrorCode.API_TOKEN_INVALID: _l(
+        "Deze sleutel kennen we niet, of hij is verlopen of ingetrokken."
+    ),
+    ErrorCode.PUBLICCODE_BODY_REQUIRED: _l(
+        "Stuur de publiccode.yml mee als inhoud van het verzoek."
+    ),
+    ErrorCode.PUBLICCODE_NOT_READABLE: _l("Dit bestand is niet te lezen als publiccode.yml."),
+    ErrorCode.PROFILE_BODY_REQUIRED: _l("Stuur het profiel mee als JSON-object."),
+    ErrorCode.REPLACEMENT_SHAPE: _l('Geef de vervanging als {"remove": id, "add": id}.'),
+    ErrorCode.WHOLE_NUMBER_RANGE: _l("Geef een heel getal van %(minimum)s tot en met %(maximum)s."),
+    ErrorCode.CHOICE_UNKNOWN: _l("Kies een van deze waarden: %(choices)s."),
+    ErrorCode.TEXT_TOO_LONG: _l("Gebruik hoogstens %(maximum)s tekens."),
+    # harvesting: what a fetch met
+    ErrorCode.FETCH_HTTP_STATUS: _l("De server antwoordde met HTTP %(status)s."),
+    ErrorCode.FETCH_FAILED: _l("Het ophalen lukte niet: %(error)s"),
+    ErrorCode.FETCH_TOO_MANY_REDIRECTS: _l("Meer dan %(maximum)s keer doorverwezen."),
+    ErrorCode.FETCH_RETRY_BEYOND_BUDGET: _l(
+        "HTTP %(status)s. De server vroeg %(seconds)s seconden te wachten; "
+        "dat past niet meer in de tijd van deze run."
+    ),
+    ErrorCode.FETCH_TOO_LARGE: _l(
+        "Het bestand is te groot (%(size)s bytes; de grens is %(limit)s bytes)."
+    ),
+    ErrorCode.FETCH_TOO_LARGE_AT_LEAST: _l(
+        "Het bestand is te groot (meer dan %(size)s bytes; de grens is %(limit)s bytes)."
+    ),
+    ErrorCode.FORGE_NOT_JSON: _l("Het antwoord van de forge is geen JSON."),
+    ErrorCode.FORGE_NOT_LIST: _l("Het antwoord van de forge is geen lijst."),
+    ErrorCode.HARVEST_FILE_GONE: _l("HTTP %(status)s: het bestand is niet (meer) te vinden."),
+    ErrorCode.HARVEST_FILE_GONE_SINCE: _l(
+        "HTTP %(status)s: het bestand is niet (meer) te vinden. "
+        "%(name)s is niet meer gevonden bij de bron sinds %(since)s."
+    ),
+    ErrorCode.HARVEST_HTML_PAGE: _l(
+        "Dit is een HTML-pagina, geen publiccode.yml. Verwijs naar het ruwe bestand."
+    ),
+    ErrorCode.HARVEST_OTHER_REPOSITORY: _l(
+        "Dit bestand beschrijft %(named)s, niet %(registered)s, waarvoor de bron is aangemeld."
+    ),
+    ErrorCode.HARVEST_FILE_REFUSED: _l("Niet opgenomen: %(message)s"),
 }
 
 
@@ -230,6 +280,27 @@ def translate_error(error: Exception) -> str:
     """A refused action (``NotFound``, ``NotAuthorized``, ``Conflict``) in the reader's language."""
     reason = error.args[0] if len(error.args) == 1 else None
     return translate(reason) if isinstance(reason, FieldError) else str(error)
+
+
+def translate_stored(entry: object) -> str:
+    """A stored refusal (``{"code", "params", "message", ...}``, as the harvester keeps them in
+    ``HarvestSource.last_errors``) in the reader's language. An entry stored before codes were
+    (a plain text, or a dict with only its ``message``), or with a code or parameters this
+    version does not know, reads as it was stored."""
+    if isinstance(entry, str):
+        return entry
+    if not isinstance(entry, Mapping):
+        return str(entry)
+    stored = str(entry.get("message") or "")
+    try:
+        code = ErrorCode(entry.get("code"))
+    except ValueError:
+        return stored
+    params = entry.get("params")
+    try:
+        return translate(FieldError(code, **(params if isinstance(params, Mapping) else {})))
+    except (KeyError, IndexError, TypeError, ValueError):
+        return stored
 
 
 def _in_language(params: dict[str, Any]) -> dict[str, Any]:

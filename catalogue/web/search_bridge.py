@@ -8,7 +8,7 @@ from typing import Any
 from flask import g
 from werkzeug.datastructures import MultiDict
 
-from catalogue.errors import ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, SearchQuery
 from catalogue.search.query import FACETS, normalise_text, parse_filters
@@ -16,6 +16,8 @@ from catalogue.services.components import components_by_slugs
 from catalogue.web.context import db_session
 
 PARAMETER_OF = {facet.param: facet.name for facet in FACETS}
+# The longest query the API searches for (the OpenAPI document says the same).
+MAX_QUERY = 200
 
 
 def search_for_api(arguments: MultiDict[str, str], *, page: int, per_page: int) -> dict[str, Any]:
@@ -23,11 +25,12 @@ def search_for_api(arguments: MultiDict[str, str], *, page: int, per_page: int) 
     search the catalogue, and answer ``{"components", "total", "facets", "degraded", "relaxed",
     "corrected"}`` (``relaxed`` and ``corrected``: see catalogue/search/recovery.py)."""
     q = normalise_text(arguments.get("q"))
-    if len(arguments.get("q") or "") > 200:
-        raise ValidationError({"q": ["at most 200 characters"]})
+    if len(arguments.get("q") or "") > MAX_QUERY:
+        raise ValidationError({"q": [FieldError(ErrorCode.TEXT_TOO_LONG, maximum=MAX_QUERY)]})
     sort = arguments.get("sort") or ("relevance" if q else "name")
     if sort not in SORTS:
-        raise ValidationError({"sort": [f"must be one of {', '.join(SORTS)}"]})
+        choices = ", ".join(SORTS)
+        raise ValidationError({"sort": [FieldError(ErrorCode.CHOICE_UNKNOWN, choices=choices)]})
     if sort == "relevance" and not q:
         sort = "name"
     filters = parse_filters(lambda param: arguments.getlist(PARAMETER_OF[param]))

@@ -17,6 +17,7 @@ from catalogue.services.permissions import Permission, require_component_editor
 from catalogue.web.auth import actor, requires
 from catalogue.web.context import db_session
 from catalogue.web.forms import Form, handle_form
+from catalogue.web.messages import translate_stored
 from catalogue.web.page_cache import cached_page
 
 bp = Blueprint("sources", __name__)
@@ -104,7 +105,8 @@ def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    """Register /bronnen and the labels its templates and the component page use."""
+    """Register /bronnen and the labels (and ``stored_error``, a source's last errors in the
+    reader's language) its templates and the component page use."""
     app.jinja_env.globals.update(
         harvest_status_label=_label(HARVEST_STATUS),
         fact_label=_label(FACT),
@@ -112,5 +114,7 @@ def init_app(app: Flask) -> None:
         derived_status_label=_label(DERIVED_STATUS),
         registered_by_label=_label(REGISTERED_BY),
         is_derived_source=is_derived_source,
+        # A harvest error kept on a source (code and parameters) in the reader's language.
+        stored_error=translate_stored,
     )
     app.register_blueprint(bp)

@@ -16,15 +16,6 @@ from catalogue.services.harvesting.sources import FAILED, STATUSES
 from catalogue.services.harvesting.store import _source_row
 from catalogue.services.permissions import Permission, require, require_component_editor
 
-# The rule an unsafe URL broke (``UnsafeURL.code``) as the code of the refusal.
-URL_RULES: dict[str, ErrorCode] = {
-    "not-https": ErrorCode.SOURCE_NOT_HTTPS,
-    "credentials": ErrorCode.SOURCE_CREDENTIALS,
-    "no-host": ErrorCode.SOURCE_NO_HOST,
-    "unresolvable": ErrorCode.SOURCE_UNRESOLVABLE,
-    "not-public": ErrorCode.SOURCE_NOT_PUBLIC,
-}
-
 
 def register_source(
     session: Session,
@@ -37,9 +28,9 @@ def register_source(
     """A maintainer registers the publiccode.yml URL of their component (SSRF-checked).
 
     Only https URLs whose host resolves to public addresses only are accepted; anything else is
-    a ValidationError on ``url`` whose message carries the broken rule (``URL_RULES``). The
-    harvester checks again at every fetch, so a name that later points inward is still refused.
-    Flushes.
+    a ValidationError on ``url`` with the broken rule's code (``UnsafeURL.reason``:
+    ``source_not_https``, ``source_not_public``, ...). The harvester checks again at every
+    fetch, so a name that later points inward is still refused. Flushes.
     """
     require(actor, Permission.SUBMIT)
     component = get_component(session, slug)
@@ -48,7 +39,7 @@ def register_source(
     try:
         check(url)
     except UnsafeURL as error:
-        raise ValidationError({"url": [FieldError(URL_RULES[error.code])]}) from error
+        raise ValidationError({"url": [error.reason]}) from error
     row = _source_row(session, url)
     if row is not None and row.component_id not in (None, component.id):
         raise ValidationError({"url": [FieldError(ErrorCode.SOURCE_TAKEN)]})

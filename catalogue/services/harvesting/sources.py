@@ -7,9 +7,13 @@ from typing import Any
 
 import yaml
 
+from catalogue.errors import FieldError
+
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
 SOURCE_KEYS = ("url", "github_org", "gitlab_group")
+# The keys of an error or warning in the report (the CLI's --json, HarvestRun.results).
+ISSUE_KEYS = ("key", "line", "column", "message")
 
 
 GONE = frozenset({404, 410})
@@ -27,7 +31,12 @@ class SourceSpec:
 
 @dataclass
 class SourceResult:
-    """The outcome of one source: the contract's JSON object."""
+    """The outcome of one source: the contract's JSON object.
+
+    An error met while fetching or importing also carries ``code``, ``params`` and ``url``
+    (:func:`coded_issue`), which the source keeps (``HarvestSource.last_errors``) so pages can
+    word it in the reader's language; the report shows the contract's keys only.
+    """
 
     source: str
     status: str
@@ -41,8 +50,8 @@ class SourceResult:
             "source": self.source,
             "status": self.status,
             "component": self.component,
-            "errors": self.errors,
-            "warnings": self.warnings,
+            "errors": [_reported(item) for item in self.errors],
+            "warnings": [_reported(item) for item in self.warnings],
         }
 
 
@@ -51,6 +60,29 @@ def issue(
 ) -> dict[str, Any]:
     """One error or warning in the contract's shape."""
     return {"key": key, "line": line, "column": column, "message": message}
+
+
+def coded_issue(
+    error: FieldError,
+    *,
+    url: str,
+    key: str = "",
+    line: int | None = None,
+    column: int | None = None,
+) -> dict[str, Any]:
+    """An error the source keeps: the contract's keys (``message`` is the English text) with the
+    error's ``code`` and ``params`` and the ``url`` it concerns (the source, or where a redirect
+    led)."""
+    return {
+        **issue(str(error), key=key, line=line, column=column),
+        "code": error.code.value,
+        "params": error.params_as_json(),
+        "url": url,
+    }
+
+
+def _reported(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item.get(key) for key in ISSUE_KEYS}
 
 
 def read_sources(text: str, name: str) -> tuple[list[SourceSpec], list[SourceResult]]:

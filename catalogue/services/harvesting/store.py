@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalogue.errors import ErrorCode, FieldError
 from catalogue.harvest_fetch import Fetched
 from catalogue.models import Component, HarvestSource, HarvestSourceKind, ImportRecord
 from catalogue.publiccode import parse
@@ -19,6 +20,7 @@ from catalogue.services.harvesting.sources import (
     UNCHANGED,
     UPDATED,
     SourceResult,
+    coded_issue,
     issue,
 )
 from catalogue.services.importing import import_publiccode
@@ -67,22 +69,24 @@ def harvest_fetched(
         result.status = UNCHANGED
     elif fetched.status in GONE and fetched.error:
         since = row.missing_since if row is not None and row.missing_since else today
-        message = f"{fetched.error}: het bestand is niet (meer) te vinden"
-        if known is not None:
-            message += f"; {known.name} is niet meer gevonden bij de bron sinds {since.isoformat()}"
-        result.errors.append(issue(message))
+        gone = (
+            FieldError(
+                ErrorCode.HARVEST_FILE_GONE_SINCE,
+                status=fetched.status,
+                name=known.name,
+                since=since.isoformat(),
+            )
+            if known is not None
+            else FieldError(ErrorCode.HARVEST_FILE_GONE, status=fetched.status)
+        )
+        result.errors.append(coded_issue(gone, url=fetched.url))
         if row is not None and known is not None and not dry_run:
             row.missing_since = since
     elif fetched.error:
-        result.errors.append(issue(fetched.error))
+        result.errors.append(coded_issue(fetched.error, url=fetched.url))
     elif _is_html(fetched):
-        result.errors.append(
-            issue(
-                "dit is een HTML-pagina, geen publiccode.yml (verwijs naar het ruwe bestand)",
-                line=1,
-                column=1,
-            )
-        )
+        page = FieldError(ErrorCode.HARVEST_HTML_PAGE)
+        result.errors.append(coded_issue(page, url=fetched.url, line=1, column=1))
     else:
         _import(session, url, fetched, row, result, dry_run=dry_run)
 
@@ -116,20 +120,17 @@ def _import(
         parsed = parse(fetched.body)
         named = str((parsed.record or {}).get("url") or "")
         if parsed.record is not None and normalise_repository_url(named) != row.component.url:
-            result.errors.append(
-                issue(
-                    f"dit bestand beschrijft {named}, niet {row.component.url}, waarvoor de bron "
-                    "is aangemeld",
-                    key="url",
-                )
+            other = FieldError(
+                ErrorCode.HARVEST_OTHER_REPOSITORY, named=named, registered=row.component.url
             )
+            result.errors.append(coded_issue(other, url=url, key="url"))
             return
     outcome = import_publiccode(
         session, fetched.body, source=url, dry_run=dry_run, actor="harvester"
     )
     result.warnings = [_issue_of(i) for i in outcome.result.warnings]
     if not outcome.accepted:
-        result.errors = [_issue_of(i) for i in outcome.result.errors]
+        result.errors = [_refused(i, url) for i in outcome.result.errors]
         return
     result.errors = []
     result.status = CREATED if outcome.created else UPDATED
@@ -141,6 +142,17 @@ def _import(
 
 def _issue_of(item: Any) -> dict[str, Any]:
     return issue(item.message, key=item.key or "", line=item.line, column=item.column)
+
+
+def _refused(item: Any, url: str) -> dict[str, Any]:
+    """A parser's error that kept the file out, with its text in both languages and its code."""
+    refused = FieldError(
+        ErrorCode.HARVEST_FILE_REFUSED,
+        message=item.message,
+        message_nl=item.message_nl,
+        issue=item.code,
+    )
+    return coded_issue(refused, url=url, key=item.key or "", line=item.line, column=item.column)
 
 
 def _remember(

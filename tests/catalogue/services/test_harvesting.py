@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from werkzeug import Request, Response
 
+from catalogue.errors import ErrorCode
 from catalogue.harvest_fetch import Fetcher, UnsafeURL, check_public_url, retry_after
 from catalogue.models import (
     Component,
@@ -120,6 +121,19 @@ def test_real_files_create_and_update_and_each_failure_fails_alone(
         sources = {s.url: s for s in session.scalars(select(HarvestSource))}
         assert sources[urls["crawler"]].component_id == component.id
         assert sources[urls["weg"]].last_status == "failed"
+        # Each source keeps its errors as codes with parameters and the URL they concern.
+        kept = {name: sources[urls[name]].last_errors[0] for name in ("weg", "page", "broken")}
+        assert {name: (e["code"], e["url"]) for name, e in kept.items()} == {
+            "weg": ("harvest_file_gone", urls["weg"]),
+            "page": ("harvest_html_page", urls["page"]),
+            "broken": ("harvest_file_refused", urls["broken"]),
+        }
+        assert kept["weg"]["params"] == {"status": 404}
+        # The parser's error, in both its languages and with its own code.
+        assert kept["broken"]["params"]["issue"] == "yaml-syntax"
+        assert kept["broken"]["params"]["message_nl"].startswith("De YAML klopt niet")
+        assert kept["broken"]["message"] == broken["message"]
+        assert sources[urls["crawler"]].last_errors == []
         run = session.scalars(select(HarvestRun)).one()
         assert run.counts == {"created": 1, "updated": 1, "unchanged": 0, "failed": 4}
         assert session.scalars(select(HarvestLock)).all() == []
@@ -196,11 +210,25 @@ def test_a_disappeared_file_deletes_nothing_and_says_since_when(
     assert second[0]["status"] == "failed"
     assert second[0]["component"] == first[0]["component"]
     today = dt.date.today().isoformat()  # noqa: DTZ011
-    assert f"niet meer gevonden bij de bron sinds {today}" in second[0]["errors"][0]["message"]
+    # The report speaks English (the CLI's language); the pages word the code (test_sources.py).
+    assert f"has not been found at the source since {today}" in second[0]["errors"][0]["message"]
     assert _count(harvest_app, Component) == components
     with harvest_app.extensions["catalogue_db"].session() as session:
         source = session.scalars(select(HarvestSource)).one()
         assert source.missing_since == dt.date.today()  # noqa: DTZ011
+        name = session.scalar(select(Component.name).where(Component.slug == first[0]["component"]))
+        # The source keeps the code, its parameters and the URL, not words in one language.
+        assert source.last_errors == [
+            {
+                "key": "",
+                "line": None,
+                "column": None,
+                "message": second[0]["errors"][0]["message"],
+                "code": "harvest_file_gone_since",
+                "params": {"status": 404, "name": name, "since": today},
+                "url": source.url,
+            }
+        ]
 
 
 def test_retries_on_503_honour_retry_after(
@@ -231,6 +259,8 @@ def test_retry_after_beyond_the_budget_fails_that_source(httpserver: HTTPServer)
     fetched = fetcher.get(httpserver.url_for("/p.yml"))
     assert fetched.status == 429
     assert fetched.error is not None and "Retry-After" in fetched.error
+    assert fetched.error.code == ErrorCode.FETCH_RETRY_BEYOND_BUDGET
+    assert fetched.error.params == {"status": 429, "seconds": 3600}
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
@@ -242,7 +272,9 @@ def test_the_importers_size_limit_holds_while_streaming(httpserver: HTTPServer) 
 
     httpserver.expect_request("/big.yml").respond_with_handler(endless)
     fetched = Fetcher(contact_url=CONTACT).get(httpserver.url_for("/big.yml"))
-    assert fetched.error is not None and "te groot" in fetched.error
+    assert fetched.error is not None and fetched.error.code == ErrorCode.FETCH_TOO_LARGE_AT_LEAST
+    assert fetched.error.params["limit"] == MAX_BYTES < fetched.error.params["size"]
+    assert "too large" in fetched.error  # its English text, as the CLI reports it
     assert fetched.body == b""
 
 
@@ -411,12 +443,15 @@ def _resolver(address: str) -> Any:
     ],
 )
 def test_maintainer_sources_must_be_https_to_public_addresses(url: str, address: str) -> None:
-    with pytest.raises(UnsafeURL):
+    with pytest.raises(UnsafeURL) as refused:
         check_public_url(url, resolve=_resolver(address))
+    # The refusal is the broken rule's code, the same a maintainer's form shows.
+    rule = refused.value.code.replace("-", "_")
+    assert refused.value.reason.code == ErrorCode(f"source_{rule}")
 
 
 def test_a_public_https_source_passes(app: Any) -> None:
-    from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError
+    from catalogue.errors import FieldError, NotAuthorized, ValidationError
     from catalogue.models import Role
     from catalogue.services import accounts
     from tests.accounts import make_account
@@ -466,6 +501,9 @@ def test_the_cli_may_fetch_loopback_but_a_maintainer_source_may_not(
     assert report[0]["status"] == "failed"
     assert "https" in report[0]["errors"][0]["message"]
     assert len(httpserver.log) == 0
+    with harvest_app.extensions["catalogue_db"].session() as session:
+        kept = session.scalars(select(HarvestSource)).one().last_errors
+    assert [(e["code"], e["url"]) for e in kept] == [("source_not_https", loopback)]
 
     code, report, _ = _harvest(harvest_app, tmp_path, f"- url: {loopback}\n")
     assert code == 0
@@ -492,6 +530,11 @@ def test_a_maintainer_source_may_only_update_its_own_component(harvest_app: Any)
         assert result.status == "failed"
         assert result.errors[0]["key"] == "url"
         assert "open-zaak" in result.errors[0]["message"]
+        assert result.errors[0]["code"] == "harvest_other_repository"
+        assert result.errors[0]["params"]["registered"] == backend.url
+        assert "open-zaak" in result.errors[0]["params"]["named"]
         session.flush()
+        session.expire(row)  # read back what the database keeps
+        assert row.last_errors == result.errors
         now = session.scalar(select(Component.version).where(Component.slug == "open-zaak"))
         assert now == version

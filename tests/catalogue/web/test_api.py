@@ -109,3 +109,117 @@ def test_openapi_document_is_3_1_and_lists_every_route(app: Any, client: Any) ->
         (path, method) for path, methods in document["paths"].items() for method in methods
     }
     assert routes == documented
+
+
+def _refusals() -> list[tuple[str, str, str, dict[str, Any], str]]:
+    """(path, field, code, params, English) of each refusal of a request's parameters."""
+    from catalogue.search.interfaces import SORTS
+    from catalogue.web.serializers import ORGANISATION_KINDS
+
+    kinds, sorts = ", ".join(ORGANISATION_KINDS), ", ".join(SORTS)
+    return [
+        (
+            "/api/v1/components?per_page=0",
+            "per_page",
+            "whole_number_range",
+            {"minimum": 1, "maximum": 100},
+            "must be a whole number from 1 to 100",
+        ),
+        (
+            "/api/v1/standards?page=abc",
+            "page",
+            "whole_number_range",
+            {"minimum": 1, "maximum": 100_000},
+            "must be a whole number from 1 to 100000",
+        ),
+        (
+            "/api/v1/organisations?kind=x",
+            "kind",
+            "choice_unknown",
+            {"choices": kinds},
+            f"must be one of {kinds}",
+        ),
+        (
+            "/api/v1/components?sort=x",
+            "sort",
+            "choice_unknown",
+            {"choices": sorts},
+            f"must be one of {sorts}",
+        ),
+        (
+            "/api/v1/components?q=" + "a" * 201,
+            "q",
+            "text_too_long",
+            {"maximum": 200},
+            "at most 200 characters",
+        ),
+    ]
+
+
+def test_each_refused_parameter_has_its_code_beside_its_english_text(client: Any) -> None:
+    for path, field, code, params, english in _refusals():
+        response = client.get(path)
+        assert response.status_code == 422, path
+        body = response.get_json()
+        assert body["errors"] == {field: [english]}, path
+        assert body["codes"] == {field: [{"code": code, "params": params}]}, path
+
+
+@pytest.mark.both_backends
+def test_a_refused_advice_request_has_its_code(client: Any) -> None:
+    not_an_object = client.post("/api/v1/advice", json=["gemeente"])
+    assert not_an_object.status_code == 422
+    body = not_an_object.get_json()
+    assert body["errors"] == {"body": ["send a JSON object with the profile"]}
+    assert body["codes"] == {"body": [{"code": "profile_body_required", "params": {}}]}
+    shape = client.post("/api/v1/advice", json={"replace": {"remove": 1}})
+    assert shape.status_code == 422
+    body = shape.get_json()
+    assert body["errors"] == {"replace": ['must be {"remove": id, "add": id}']}
+    assert body["codes"]["replace"][0]["code"] == "replacement_shape"
+    # A service's refusal of the profile carries its code too, in the same place as its text.
+    unknown = client.post("/api/v1/advice", json={"municipality": "GM9999"}).get_json()
+    assert unknown["errors"] == {"municipality": ["unknown CBS code 'GM9999'"]}
+    assert unknown["codes"] == {
+        "municipality": [{"code": "municipality_unknown", "params": {"cbs_code": "GM9999"}}]
+    }
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize(
+    ("path", "code", "params", "detail"),
+    [
+        (
+            "/api/v1/components/bestaat-niet",
+            "component_unknown",
+            {"slug": "bestaat-niet"},
+            "no component 'bestaat-niet'",
+        ),
+        (
+            "/api/v1/organisations/bestaat-niet",
+            "organisation_not_found",
+            {"organisation": "bestaat-niet"},
+            "no organisation 'bestaat-niet'",
+        ),
+    ],
+)
+def test_a_missing_record_has_its_code_beside_the_english_detail(
+    client: Any, path: str, code: str, params: dict[str, Any], detail: str
+) -> None:
+    response = client.get(path, headers={"Accept-Language": "nl"})
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert (body["detail"], body["code"], body["params"]) == (detail, code, params)
+    assert "codes" not in body  # no refused fields
+
+
+def test_the_problem_schema_lists_every_error_code(client: Any) -> None:
+    from catalogue.errors import ErrorCode
+
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert set(schemas["ErrorCode"]["enum"]) == {code.value for code in ErrorCode}
+    problem = schemas["Problem"]["properties"]
+    assert {"errors", "codes", "code", "params"} <= set(problem)
+    assert problem["codes"]["additionalProperties"]["items"] == {
+        "$ref": "#/components/schemas/Coded"
+    }

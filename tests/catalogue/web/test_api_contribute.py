@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import jsonschema_rs  # installed with schemathesis, the API's conformance tool
+import pytest
 from sqlalchemy import select
 
 from catalogue.models import Role, Submission, SubmissionStatus, User
@@ -208,3 +209,77 @@ def test_bandit_finds_nothing_of_high_severity() -> None:
     ]
     assert high == []
     assert report["metrics"]["_totals"]["loc"] > 1000  # it really looked at the code
+
+
+@pytest.mark.both_backends
+def test_each_refusal_of_the_write_api_has_its_code_beside_its_english_text(app: Any) -> None:
+    maintainer = make_account(app, Role.MAINTAINER)
+    client = app.test_client()
+    url = f"/api/v1/components/{COMPONENT}/publiccode"
+
+    def refusal(response: Any) -> dict[str, Any]:
+        assert response.mimetype == "application/problem+json"
+        return dict(response.get_json())
+
+    # No token, and a token nobody made: 401 with the code of why.
+    for headers, code, detail in (
+        ({}, "api_token_required", "send a personal API token as 'Authorization: Bearer <token>'"),
+        (
+            {"Authorization": "Bearer cw_nope"},
+            "api_token_invalid",
+            "this token is unknown, expired or revoked",
+        ),
+    ):
+        response = client.put(url, data=SIGNALEN.read_bytes(), headers=headers)
+        assert response.status_code == 401
+        body = refusal(response)
+        assert (body["detail"], body["code"], body["params"]) == (detail, code, {})
+
+    headers = {"Authorization": f"Bearer {_token(app, maintainer)}"}
+    for response in (
+        client.put(url, data=b" \n", headers=headers),
+        client.post("/api/v1/validate"),
+    ):
+        assert response.status_code == 422
+        body = refusal(response)
+        assert body["errors"] == {"body": ["send the publiccode.yml as the request body"]}
+        assert body["codes"] == {"body": [{"code": "publiccode_body_required", "params": {}}]}
+
+    # A file the parser cannot read: its code, and each parser error's place and texts.
+    unreadable = client.put(url, data=BROKEN, headers=headers)
+    assert unreadable.status_code == 422
+    body = refusal(unreadable)
+    assert body["detail"] == "the file cannot be read as a publiccode.yml"
+    assert body["code"] == "publiccode_not_readable"
+    assert len(body["codes"]["publiccode"]) == len(body["errors"]["publiccode"]) == 1
+    coded = body["codes"]["publiccode"][0]
+    issue = body["issues"][0]
+    assert coded == {
+        "code": "publiccode_unreadable",
+        "params": {
+            "key": issue["key"],
+            "line": issue["line"],
+            "column": issue["column"],
+            "message": body["errors"]["publiccode"][0],
+            "message_nl": issue["message_nl"],
+            "issue": issue["code"],
+        },
+    }
+    assert issue["code"] == "yaml-syntax" and issue["line"] == 2  # the unclosed list ends there
+
+    # A service's refusal of the action: another organisation's component, an unknown one.
+    other = refusal(
+        client.put(
+            "/api/v1/components/open-zaak/publiccode", data=SIGNALEN.read_bytes(), headers=headers
+        )
+    )
+    assert other["status"] == 403 and other["code"] == "own_organisation_components"
+    missing = refusal(
+        client.put(
+            "/api/v1/components/bestaat-niet/publiccode",
+            data=SIGNALEN.read_bytes(),
+            headers=headers,
+        )
+    )
+    assert missing["status"] == 404
+    assert (missing["code"], missing["params"]) == ("component_unknown", {"slug": "bestaat-niet"})

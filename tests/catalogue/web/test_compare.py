@@ -184,6 +184,30 @@ def test_wrong_number_of_components_is_a_clear_422(client: Any, query: str) -> N
     assert "2" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("query", "count"), [("", 0), ("c=open-zaak&c=open-zaak", 1), ("c=a&c=b&c=c&c=d&c=e", 5)]
+)
+def test_the_wrong_number_is_worded_in_the_readers_language_from_its_code(
+    client: Any, query: str, count: int
+) -> None:
+    """The service refuses with compare_count (2 to 4, and how many were chosen); the page words
+    it through messages.py in Dutch or English, a JSON client gets the code and English."""
+    dutch = client.get(f"/vergelijk?{query}").get_data(as_text=True)
+    assert f"Kies 2 tot 4 verschillende componenten. U koos er {count}." in dutch
+    english = client.get(f"/vergelijk.csv?{query}&lang=en")
+    assert english.status_code == 422
+    assert f"Choose 2 to 4 different components. You chose {count}." in english.get_data(
+        as_text=True
+    )
+    problem = client.get(f"/vergelijk?{query}", headers={"Accept": "application/json"})
+    assert problem.status_code == 422 and problem.mimetype == "application/problem+json"
+    body = problem.get_json()
+    assert body["errors"] == {"c": [f"choose 2 to 4 different components, not {count}"]}
+    assert body["codes"] == {
+        "c": [{"code": "compare_count", "params": {"minimum": 2, "maximum": 4, "count": count}}]
+    }
+
+
 def test_unknown_component_is_a_404(client: Any) -> None:
     assert client.get("/vergelijk?c=open-zaak&c=bestaat-niet").status_code == 404
 

@@ -43,11 +43,39 @@ def test_bronnen_before_any_harvest(client: Any) -> None:
     assert "No sources have been harvested yet." in english
 
 
+# What the 404 and the broken YAML of harvest() say, in each language, and what they must not.
+ERRORS_IN = {
+    "nl": ["het bestand is niet (meer) te vinden", "De YAML klopt niet", "Niet opgenomen"],
+    "en": ["the file cannot be found (any more)", "YAML syntax error", "Not imported"],
+}
+
+
+@pytest.mark.both_backends
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("nl", ["<h1>Bronnen</h1>", "nieuw opgenomen", "mislukt", "regel 3, kolom 1", "HTTP 404"]),
-        ("en", ["<h1>Sources</h1>", "newly added", "failed", "line 3, column 1", "HTTP 404"]),
+        (
+            "nl",
+            [
+                "<h1>Bronnen</h1>",
+                "nieuw opgenomen",
+                "mislukt",
+                "regel 3, kolom 1",
+                "HTTP 404",
+                *ERRORS_IN["nl"],
+            ],
+        ),
+        (
+            "en",
+            [
+                "<h1>Sources</h1>",
+                "newly added",
+                "failed",
+                "line 3, column 1",
+                "HTTP 404",
+                *ERRORS_IN["en"],
+            ],
+        ),
     ],
 )
 def test_bronnen_lists_every_source_with_status_time_and_error(
@@ -65,8 +93,48 @@ def test_bronnen_lists_every_source_with_status_time_and_error(
     for url in urls.values():
         assert url in page
     assert [w for w in words if w not in page] == []
+    other = "en" if lang == "nl" else "nl"
+    assert [w for w in ERRORS_IN[other] if w in page] == []  # the errors are in one language
     assert "UTC" in page
     assert "@" not in page.split("<main")[1].split("</main>")[0]  # no e-mail addresses
+
+
+@pytest.mark.both_backends
+def test_errors_kept_before_codes_read_as_they_were_stored(app: Any, client: Any) -> None:
+    """A source's last errors stored as text (before codes), or with a code or parameters this
+    version does not know, are shown as stored, in either language; a coded one is worded."""
+    from catalogue.models import HarvestSource, HarvestSourceKind
+
+    stored = [
+        {"key": "", "line": 2, "column": 1, "message": "het bestand is weg (oude melding)"},
+        "een platte tekst van vroeger",
+        {"code": "a_code_from_later", "params": {}, "message": "a message from later"},
+        {"code": "harvest_file_gone", "params": {}, "message": "its parameters are missing"},
+        {"code": "harvest_html_page", "params": {}, "message": "English, stored", "url": "x"},
+    ]
+    with app.extensions["catalogue_db"].session() as session:
+        session.add(
+            HarvestSource(
+                url="https://example.org/oud/publiccode.yml",
+                registered_by=HarvestSourceKind.OPERATOR,
+                last_status="failed",
+                last_errors=stored,
+            )
+        )
+        session.commit()
+    for lang, page_words, html in (
+        ("nl", "regel 2, kolom 1", "Dit is een HTML-pagina, geen publiccode.yml."),
+        ("en", "line 2, column 1", "This is an HTML page, not a publiccode.yml."),
+    ):
+        page = client.get(f"/bronnen?lang={lang}").get_data(as_text=True)
+        as_stored = [
+            "het bestand is weg (oude melding)",
+            "een platte tekst van vroeger",
+            "a message from later",
+            "its parameters are missing",
+        ]
+        assert [w for w in [page_words, html, *as_stored] if w not in page] == []
+        assert "English, stored" not in page
 
 
 def test_the_component_page_shows_its_last_harvest_and_a_disappearance(
