@@ -172,19 +172,12 @@ def search_url(
     return url_for(endpoint, **values, **arguments)
 
 
-def _label(facet: Facet, value: FacetValue, translated: dict[tuple[str, str], str]) -> str:
-    """The name of a facet value on the page; ``translated`` keeps this request's translated
-    labels (a page lists a few hundred values, mostly of the same few codes)."""
+def _label(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]) -> str:
+    """The name of a facet value on the page: a code's or "onbekend"'s from ``coded``
+    (:func:`_coded_labels`), else the name the catalogue gives it."""
     if value.value != UNKNOWN and not facet.coded:
         return value.label
-    key = (facet.name, value.value)
-    found = translated.get(key)
-    if found is None:
-        found = _coded_labels().get(key)
-        if found is None:
-            found = value.label
-        translated[key] = found
-    return found
+    return coded.get((facet.name, value.value), value.label)
 
 
 def _coded_labels() -> dict[tuple[str, str], str]:
@@ -225,10 +218,10 @@ def _element_id(param: str, value: str) -> str:
     return f"filter-{param}-{digest}"
 
 
-def _option(facet: Facet, value: FacetValue, translated: dict[tuple[str, str], str]) -> FacetOption:
+def _option(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]) -> FacetOption:
     return FacetOption(
         value=value.value,
-        label=_label(facet, value, translated),
+        label=_label(facet, value, coded),
         count=value.count,
         selected=value.selected,
         id=_option_id(facet, value.value),
@@ -236,13 +229,13 @@ def _option(facet: Facet, value: FacetValue, translated: dict[tuple[str, str], s
 
 
 def _options(facet: Facet, results: SearchResults) -> list[FacetOption]:
-    translated: dict[tuple[str, str], str] = {}
-    return [_option(facet, v, translated) for v in results.facets.get(facet.name, [])]
+    coded = _coded_labels()
+    return [_option(facet, v, coded) for v in results.facets.get(facet.name, [])]
 
 
 def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     groups = []
-    translated: dict[tuple[str, str], str] = {}
+    coded = _coded_labels()
     for facet in FACETS:
         values = results.facets.get(facet.name, [])
         if not values:
@@ -253,8 +246,8 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
         shown = room + MORE_VALUES
         other_values = [v for v in values if not v.selected]
         total = results.facet_totals.get(facet.name, len(values))
-        chosen = [_option(facet, v, translated) for v in chosen_values]
-        others = [_option(facet, v, translated) for v in other_values[:shown]]
+        chosen = [_option(facet, v, coded) for v in chosen_values]
+        others = [_option(facet, v, coded) for v in other_values[:shown]]
         visible = chosen + others[:room]
         more = others[room:shown]
         groups.append(
