@@ -30,7 +30,7 @@ TRANSLATIONS: Final = Path(__file__).resolve().parent / "translations"
 DOMAIN: Final = "messages"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
+def N_(message: str) -> str:
     """Mark a Dutch msgid for extraction; it is translated where it is shown."""
     return message
 
