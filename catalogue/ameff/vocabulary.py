@@ -1,5 +1,6 @@
 """What the reader and the writer share: the namespaces, the property names in Dutch and
-English, and the values a reading holds (applications, reference components, findings).
+English, the values a reading holds (applications, reference components, findings), and the
+texts of the reader's findings and refusals.
 
 Pure: standard library only (and the gettext catalogue, read by ``catalogue/issue_texts.py``).
 """
