@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refresh the translations after changing user-facing text.
 #
-#   1. extract every _()/gettext/ngettext/_l string from app.py, catalogue/ and templates/
+#   1. extract every _()/gettext/ngettext/_l/N_ string from app.py, catalogue/ and templates/
 #      into catalogue/translations/messages.pot (the rules are in babel.cfg);
 #   2. merge that into each language's messages.po (or create it the first time);
 #   3. compile each messages.po into the messages.mo the app loads.
@@ -23,7 +23,7 @@ VERSION="$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml
 
 "$PYBABEL" extract \
   --mapping-file=babel.cfg \
-  --keywords="_l lazy_gettext" \
+  --keywords="_l lazy_gettext N_" \
   --project=Componentenwijzer \
   --version="$VERSION" \
   --copyright-holder="Componentenwijzer" \

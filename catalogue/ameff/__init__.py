@@ -26,7 +26,8 @@ the applications out by reference-component group, so it opens in Archi.
 
 This package is pure: standard library and lxml only; no Flask, no database. By responsibility:
 
-- ``vocabulary``: namespaces, property names, and the values a reading holds;
+- ``vocabulary``: namespaces, property names, the values a reading holds, and the texts of its
+  findings and refusals (Dutch msgids of the one gettext catalogue, by code);
 - ``reader``: safe parsing, the schema check (``schema_problems``) and ``read``;
 - ``writer``: ``write``.
 
@@ -45,6 +46,7 @@ from catalogue.ameff.vocabulary import (
     OBJECT_ID,
     PROPERTY_FIELDS,
     SCHEMA_DIR,
+    TEXTS,
     XML_NS,
     XSI,
     AmeffError,
@@ -64,6 +66,7 @@ __all__ = [
     "OBJECT_ID",
     "PROPERTY_FIELDS",
     "SCHEMA_DIR",
+    "TEXTS",
     "XML_NS",
     "XSI",
     "AmeffError",

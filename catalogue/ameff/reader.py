@@ -62,36 +62,20 @@ def _parser() -> etree.XMLParser:
 
 def _parse(data: bytes) -> Any:
     if len(data) > MAX_BYTES:
-        raise AmeffError(
-            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-            f"het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB",
-        )
+        raise AmeffError("too-large", limit=MAX_BYTES // (1024 * 1024))
     if not data.strip():
-        raise AmeffError("the file is empty", "het bestand is leeg")
+        raise AmeffError("empty")
     try:
         tree = etree.fromstring(data, _parser()).getroottree()  # noqa: S320 - parser refuses DTDs, entities, network
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (None, None)
-        raise AmeffError(
-            f"this is not well-formed XML: {error.msg}",
-            f"dit is geen goed gevormde XML: {error.msg}",
-            line=line,
-            column=column,
-        ) from error
+        raise AmeffError("not-xml", line=line, column=column, error=error.msg) from error
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise AmeffError(
-            "the file declares a DTD (<!DOCTYPE>); exchange files need none and we refuse them",
-            "het bestand bevat een DTD (<!DOCTYPE>); uitwisselbestanden hebben die niet nodig en we weigeren ze",
-            line=1,
-            column=1,
-        )
+        raise AmeffError("dtd", line=1, column=1)
     root = tree.getroot()
     if root.tag != f"{{{NS}}}model":
         raise AmeffError(
-            f"this is no ArchiMate 3 exchange file: the root is {root.tag!r}, not <model> in {NS}",
-            f"dit is geen ArchiMate 3-uitwisselbestand: de basis is {root.tag!r}, niet <model> in {NS}",
-            line=root.sourceline,
-            column=1,
+            "not-exchange-file", line=root.sourceline, column=1, root=str(root.tag), namespace=NS
         )
     return tree
 
@@ -130,12 +114,7 @@ def _validate(tree: Any) -> list[Finding]:
     if schema.validate(tree):
         return []
     return [
-        Finding(
-            None,
-            f"line {entry.line}: schema: {entry.message}",
-            f"regel {entry.line}: schema: {entry.message}",
-            line=entry.line,
-        )
+        Finding(None, "schema", {"line": entry.line, "problem": entry.message}, line=entry.line)
         for entry in schema.error_log
     ]
 
@@ -238,14 +217,7 @@ def read(
             refs_by_element[identifier] = reference
             continue
         if not name:
-            warnings.append(
-                Finding(
-                    identifier,
-                    "application without a name; it was left out",
-                    "applicatie zonder naam; die is niet meegenomen",
-                    element.sourceline,
-                )
-            )
+            warnings.append(Finding(identifier, "application-without-name", {}, element.sourceline))
             ignored += 1
             continue
         applications[identifier] = _application(
@@ -307,16 +279,8 @@ def _reference_of(
             return by_guid[guid]
         if name and name.strip().casefold() in by_name:
             break  # recognised by name below; the Object ID is only unknown to us
-        warnings.append(
-            Finding(
-                identifier,
-                f"Object ID {value.strip()!r} is not a GEMMA reference component we know; "
-                "the element is read as an application",
-                f"Object ID {value.strip()!r} is geen GEMMA-referentiecomponent die wij kennen; "
-                "het element is gelezen als applicatie",
-                element.sourceline,
-            )
-        )
+        params = {"value": value.strip()}
+        warnings.append(Finding(identifier, "unknown-object-id", params, element.sourceline))
         return None
     if name and name.strip().casefold() in by_name:
         return by_name[name.strip().casefold()]
@@ -335,8 +299,8 @@ def _application(
     app.notes = _text_of(element.findall(_q("documentation"))) or None
     line = element.sourceline
 
-    def warn(message: str, message_nl: str) -> None:
-        warnings.append(Finding(identifier, message, message_nl, line))
+    def warn(code: str, value: str) -> None:
+        warnings.append(Finding(identifier, code, {"value": value}, line))
 
     for prop_name, raw in properties:
         key = prop_name.strip().casefold()
@@ -355,21 +319,14 @@ def _application(
         elif target == "hosting":
             hosting = _HOSTING_SPELLINGS.get(value.casefold())
             if hosting is None:
-                warn(
-                    f"hosting {value!r} is none of SaaS, PaaS, IaaS or on-premise; kept as a note",
-                    f"hosting {value!r} is geen SaaS, PaaS, IaaS of on-premise; bewaard als notitie",
-                )
+                warn("unknown-hosting", value)
                 app.properties[prop_name] = raw
             else:
                 app.hosting = hosting
         elif target == "contract_end":
             date = _read_date(value) or _read_dutch_date(value)
             if date is None:
-                warn(
-                    f"contract end {value!r} is no date (YYYY-MM-DD or dd-mm-yyyy); kept as a note",
-                    f"einddatum contract {value!r} is geen datum (JJJJ-MM-DD of dd-mm-jjjj); "
-                    "bewaard als notitie",
-                )
+                warn("contract-end-not-date", value)
                 app.properties[prop_name] = raw
             else:
                 app.contract_end = date
@@ -377,10 +334,7 @@ def _application(
             if re.fullmatch(r"\d{1,3}", value):
                 app.notice_months = int(value)
             else:
-                warn(
-                    f"notice period {value!r} is not a whole number of months; kept as a note",
-                    f"opzegtermijn {value!r} is geen heel aantal maanden; bewaard als notitie",
-                )
+                warn("notice-not-months", value)
                 app.properties[prop_name] = raw
     app.component = matcher.match(app.url, name)
     return app

@@ -1,7 +1,8 @@
 """What the reader and the writer share: the namespaces, the property names in Dutch and
-English, and the values a reading holds (applications, reference components, findings).
+English, the values a reading holds (applications, reference components, findings), and the
+texts of the reader's findings and refusals.
 
-Pure: standard library only.
+Pure: standard library only (and the gettext catalogue, read by ``catalogue/issue_texts.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from catalogue.issue_texts import N_, gettext_in, render
 
 MAX_BYTES: Final = 5 * 1024 * 1024
 NS: Final = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -44,28 +47,91 @@ EXPORT_NAMES: Final = {
 }
 
 
+# The texts of the reader's refusals and findings, by code: Dutch msgids of the one gettext
+# catalogue (their English is in messages.po; catalogue/issue_texts.py).
+TEXTS: Final[dict[str, str]] = {
+    # refusals (AmeffError)
+    "too-large": N_("het bestand is groter dan %(limit)s MB"),
+    "empty": N_("het bestand is leeg"),
+    "not-xml": N_("dit is geen goed gevormde XML: %(error)s"),
+    "dtd": N_(
+        "het bestand bevat een DTD (<!DOCTYPE>); uitwisselbestanden hebben die niet nodig en we "
+        "weigeren ze"
+    ),
+    "not-exchange-file": N_(
+        "dit is geen ArchiMate 3-uitwisselbestand: de basis is '%(root)s', niet <model> in "
+        "%(namespace)s"
+    ),
+    # findings
+    "schema": N_("regel %(line)s: schema: %(problem)s"),
+    "application-without-name": N_("applicatie zonder naam; die is niet meegenomen"),
+    "unknown-object-id": N_(
+        "Object ID '%(value)s' is geen GEMMA-referentiecomponent die wij kennen; het element is "
+        "gelezen als applicatie"
+    ),
+    "unknown-hosting": N_(
+        "hosting '%(value)s' is geen SaaS, PaaS, IaaS of on-premise; bewaard als notitie"
+    ),
+    "contract-end-not-date": N_(
+        "einddatum contract '%(value)s' is geen datum (JJJJ-MM-DD of dd-mm-jjjj); bewaard als "
+        "notitie"
+    ),
+    "notice-not-months": N_(
+        "opzegtermijn '%(value)s' is geen heel aantal maanden; bewaard als notitie"
+    ),
+}
+
+
+def _text(code: str, params: dict[str, Any], language: str) -> str:
+    return render(TEXTS[code], params, gettext_in(language))
+
+
 class AmeffError(Exception):
-    """The file cannot be read at all: too big, not XML, a DTD, not an exchange file."""
+    """The file cannot be read at all: too big, not XML, a DTD, not an exchange file.
+
+    ``code`` (a key of ``TEXTS``) and ``params`` say why; ``message`` and ``message_nl`` word it.
+    """
 
     def __init__(
-        self, message: str, message_nl: str, *, line: int | None = None, column: int | None = None
+        self, code: str, *, line: int | None = None, column: int | None = None, **params: Any
     ) -> None:
-        self.message = message
-        self.message_nl = message_nl
+        self.code = code
+        self.params = params
         self.line = line
         self.column = column
         where = f" (line {line}, column {column})" if line is not None else ""
-        super().__init__(message + where)
+        super().__init__(self.message + where)
+
+    @property
+    def message(self) -> str:
+        """Why, in English."""
+        return _text(self.code, self.params, "en")
+
+    @property
+    def message_nl(self) -> str:
+        """Why, in Dutch."""
+        return _text(self.code, self.params, "nl")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A value or a part of the file that could not be read as meant."""
+    """A value or a part of the file that could not be read as meant: a stable ``code`` (a key
+    of ``TEXTS``) and its ``params``, worded as ``message`` (English) and ``message_nl``."""
 
     element: str | None
-    message: str
-    message_nl: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
     line: int | None = None
+
+    @property
+    def message(self) -> str:
+        """The finding in English."""
+        return _text(self.code, self.params, "en")
+
+    @property
+    def message_nl(self) -> str:
+        """The finding in Dutch."""
+        return _text(self.code, self.params, "nl")
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of the CLI's ``--json`` output: the element and the message."""

@@ -81,44 +81,53 @@ class _Reader(_ExtensionReader):
         version: str | None = doc.get("publiccodeYmlVersion")
         if version is None or version == "":
             if "publiccodeYmlVersion" not in self.broken_sections:
-                self.report(
-                    "missing-key",
-                    "publiccodeYmlVersion",
-                    self.locate("publiccodeYmlVersion"),
-                    "publiccodeYmlVersion is a required field"
-                    + ("." if self.strict else "; the file was read as the latest version 0."),
-                    "Het veld publiccodeYmlVersion ontbreekt"
-                    + (
-                        ". Het is verplicht."
-                        if self.strict
-                        else ". Het bestand is gelezen als de nieuwste versie 0."
-                    ),
-                )
+                where = self.locate("publiccodeYmlVersion")
+                if self.strict:
+                    self.report(
+                        "missing-key", "publiccodeYmlVersion", where, name="publiccodeYmlVersion"
+                    )
+                else:
+                    self.report(
+                        "missing-key", "publiccodeYmlVersion", where, "missing-key.version-latest"
+                    )
             return None
         where = self.locate("publiccodeYmlVersion")
         if version not in SUPPORTED_VERSIONS:
             supported = ", ".join(sorted(SUPPORTED_VERSIONS, key=_version_key))
-            self.report(
-                "unsupported-version",
-                "publiccodeYmlVersion",
-                where,
-                f"unsupported version: '{version}'. Supported versions: {supported}"
-                + ("." if self.strict else f"; read as version {LATEST_VERSION}."),
-                f"Versie '{version}' wordt niet ondersteund. Goede versies zijn: {supported}."
-                + ("" if self.strict else f" Het bestand is gelezen als versie {LATEST_VERSION}."),
-            )
+            if self.strict:
+                self.report(
+                    "unsupported-version",
+                    "publiccodeYmlVersion",
+                    where,
+                    version=version,
+                    supported=supported,
+                )
+            else:
+                self.report(
+                    "unsupported-version",
+                    "publiccodeYmlVersion",
+                    where,
+                    "unsupported-version.read-as",
+                    version=version,
+                    supported=supported,
+                    latest=LATEST_VERSION,
+                )
         elif version != "0":
             read_as = not version.startswith(LATEST_VERSION)
-            self.report(
-                "old-version",
-                "publiccodeYmlVersion",
-                where,
-                f"v{version} is not the latest version, use '0'."
-                + (f" Parsing this file as v{LATEST_VERSION}." if read_as else ""),
-                f'Schrijf publiccodeYmlVersion: "0" in plaats van "{version}".'
-                + (f" Het bestand is gelezen als versie {LATEST_VERSION}." if read_as else ""),
-                level="advice",
-            )
+            if read_as:
+                self.report(
+                    "old-version",
+                    "publiccodeYmlVersion",
+                    where,
+                    "old-version.read-as",
+                    level="advice",
+                    version=version,
+                    latest=LATEST_VERSION,
+                )
+            else:
+                self.report(
+                    "old-version", "publiccodeYmlVersion", where, level="advice", version=version
+                )
         return version
 
     def name(self, doc: dict[str, Any]) -> str | None:
@@ -134,14 +143,7 @@ class _Reader(_ExtensionReader):
             self.missing("url", level="fatal")
             return None
         if not _is_url(url):
-            self.report(
-                "invalid-url",
-                "url",
-                self.locate("url"),
-                f"url must be a valid URL (found '{url}').",
-                f"Het veld url moet een geldig webadres zijn (nu: '{url}').",
-                level="fatal",
-            )
+            self.report("invalid-url", "url", self.locate("url"), level="fatal", value=url)
             return None
         self.not_https(url, "url")
         return url
@@ -157,13 +159,8 @@ class _Reader(_ExtensionReader):
             if _is_url(url):
                 result.append(url)
                 continue
-            self.report(
-                "invalid-url",
-                path,
-                self.locate(path),
-                f"{path} must be a valid URL (found '{url}').",
-                f"{path} moet een geldig webadres zijn (nu: '{url}').",
-            )
+            where = self.locate(path)
+            self.report("invalid-url", path, where, "invalid-url.based-on", path=path, value=url)
             self.keep(path, url)
         return result
 
@@ -173,47 +170,21 @@ class _Reader(_ExtensionReader):
         where = self.locate(path)
         lowered = value.lower()
         if lowered.startswith("file:"):
-            self.report(
-                "invalid-logo",
-                path,
-                where,
-                "is a file:// URL. Only relative paths or HTTP(s) URLs allowed.",
-                "Het logo is een file://-adres. Gebruik een pad binnen de repository of een "
-                "https://-adres.",
-            )
+            self.report("invalid-logo", path, where, "invalid-logo.file")
             self.keep(path, value)
             return None
         if value.startswith("/"):
-            self.report(
-                "invalid-logo",
-                path,
-                where,
-                "is an absolute path. Only relative paths or HTTP(s) URLs allowed.",
-                "Het logo staat als absoluut pad. Gebruik een pad binnen de repository of een "
-                "https://-adres.",
-            )
+            self.report("invalid-logo", path, where, "invalid-logo.absolute")
             self.keep(path, value)
             return None
         is_url = _SCHEME.fullmatch(value.partition(":")[0]) is not None and "://" in value
         if is_url and not _is_http_url(value):
-            self.report(
-                "invalid-logo",
-                path,
-                where,
-                f"{path} must be a relative path or an HTTP(s) URL (found '{value}').",
-                f"{path} moet een pad binnen de repository of een https://-adres zijn.",
-            )
+            self.report("invalid-logo", path, where, "invalid-logo.scheme", path=path, value=value)
             self.keep(path, value)
             return None
         file_path = urlsplit(value).path if is_url else value
         if not file_path.lower().endswith(LOGO_EXTENSIONS):
-            self.report(
-                "invalid-logo",
-                path,
-                where,
-                f"invalid file extension for: {value} (use SVG, SVGZ or PNG).",
-                f"Het logo {value} heeft geen goed bestandstype. Gebruik SVG, SVGZ of PNG.",
-            )
+            self.report("invalid-logo", path, where, "invalid-logo.extension", value=value)
         if is_url:
             self.not_https(value, path)
         return value
@@ -221,14 +192,8 @@ class _Reader(_ExtensionReader):
     def software_type(self, value: str | None) -> str | None:
         legacy = _LEGACY_SOFTWARE_TYPES.get((value or "").lower())
         if legacy is not None and value not in SOFTWARE_TYPES:
-            self.report(
-                "legacy-value",
-                "softwareType",
-                self.locate("softwareType"),
-                f"softwareType '{value}' is not in the current standard; read as '{legacy}'.",
-                f"softwareType '{value}' hoort niet bij de huidige standaard. Het is gelezen "
-                f"als '{legacy}'.",
-            )
+            where = self.locate("softwareType")
+            self.report("legacy-value", "softwareType", where, value=value, legacy=legacy)
             return legacy
         return self.choice(value, "softwareType", SOFTWARE_TYPES)
 
@@ -243,15 +208,7 @@ class _Reader(_ExtensionReader):
         for index, category in enumerate(value or []):
             path = f"categories[{index}]"
             if category not in vocab.CATEGORIES:
-                self.report(
-                    "unknown-category",
-                    path,
-                    self.locate(path),
-                    f"{path} must be a valid category (see https://github.com/publiccodeyml/"
-                    f"publiccode.yml/blob/main/docs/standard/categories-list.rst); "
-                    f"found '{category}'.",
-                    f"'{category}' staat niet in de lijst met categorieën van de standaard.",
-                )
+                self.report("unknown-category", path, self.locate(path), path=path, value=category)
             result.append(category)
         return result
 
@@ -264,13 +221,7 @@ class _Reader(_ExtensionReader):
             if _MIME.fullmatch(mime):
                 result.append(mime)
                 continue
-            self.report(
-                "invalid-mime-type",
-                path,
-                self.locate(path),
-                f"{path} is not a valid MIME type (found '{mime}').",
-                f"'{mime}' is geen geldig bestandstype (MIME-type), zoals application/json.",
-            )
+            self.report("invalid-mime-type", path, self.locate(path), path=path, value=mime)
             self.keep(path, mime)
         return result
 
@@ -280,13 +231,8 @@ class _Reader(_ExtensionReader):
         for index, scope in enumerate(section.get("scope") or []):
             path = f"intendedAudience.scope[{index}]"
             if scope not in vocab.SCOPES:
-                self.report(
-                    "unknown-scope",
-                    path,
-                    self.locate(path),
-                    f"scope[{index}] must be a valid scope (found '{scope}').",
-                    f"'{scope}' staat niet in de lijst met doelgroepen (scope) van de standaard.",
-                )
+                where = self.locate(path)
+                self.report("unknown-scope", path, where, name=f"scope[{index}]", value=scope)
             scopes.append(scope)
         return {
             "scope": scopes,
@@ -308,9 +254,9 @@ class _Reader(_ExtensionReader):
                     "lowercase-country",
                     path,
                     self.locate(path),
-                    f"Lowercase country codes are DEPRECATED. Use uppercase instead ('{upper}').",
-                    f"Landcodes schrijft u met hoofdletters: '{upper}' in plaats van '{country}'.",
                     level="advice",
+                    upper=upper,
+                    value=country,
                 )
                 result.append(upper)
             else:
@@ -318,9 +264,8 @@ class _Reader(_ExtensionReader):
                     "invalid-country",
                     path,
                     self.locate(path),
-                    f"{key}[{index}] must be a valid ISO 3166-1 alpha-2 two-letter country code "
-                    f"(found '{country}').",
-                    f"'{country}' is geen geldige landcode. Gebruik twee hoofdletters, zoals NL.",
+                    name=f"{key}[{index}]",
+                    value=country,
                 )
                 self.keep(path, country)
         return result
@@ -343,25 +288,12 @@ class _Reader(_ExtensionReader):
                 continue
             if ident.startswith("alias:"):
                 if ident.removeprefix("alias:") not in vocab.ALIASES:
-                    self.report(
-                        "unknown-alias",
-                        path,
-                        self.locate(path),
-                        "id contains an unknown alias (see https://github.com/publiccodeyml/"
-                        f"publiccode.yml/blob/main/docs/standard/aliases-list.rst): '{ident}'.",
-                        f"'{ident}' is geen bekende alias. Gebruik een alias uit de lijst van "
-                        "de standaard, of een volledige URI.",
-                    )
+                    self.report("unknown-alias", path, self.locate(path), value=ident)
                     self.keep(path, ident)
                     continue
             elif not _is_uri(ident):
-                self.report(
-                    "invalid-uri",
-                    path,
-                    self.locate(path),
-                    f"id must be an alias:<name> or a valid URI (found '{ident}').",
-                    f"'{ident}' moet een alias:<naam> of een geldige URI zijn.",
-                )
+                where = self.locate(path)
+                self.report("invalid-uri", path, where, "invalid-uri.supports", value=ident)
                 self.keep(path, ident)
                 continue
             result.append(ident)

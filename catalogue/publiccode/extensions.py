@@ -12,7 +12,6 @@ from catalogue.publiccode.schema import (
     _NL_GEMMA_LISTS,
     _NL_GEMMA_TEXTS,
     _STRS,
-    COMMON_GROUND_LAYERS,
 )
 from catalogue.publiccode.sections import _SectionReader
 
@@ -27,40 +26,34 @@ class _ExtensionReader(_SectionReader):
         if "it" in self.key_nodes:
             self.deprecated_country("it")
             if "IT" in self.key_nodes:
-                self.report(
-                    "duplicate-key",
-                    "it",
-                    self.locate("it"),
-                    "'IT' key already present. Remove this key.",
-                    "Er staat al een 'IT'-deel in het bestand. Haal het 'it'-deel weg.",
-                )
+                self.report("duplicate-key", "it", self.locate("it"), "duplicate-key.it")
         section_name = "IT" if upper is not None else "it"
         section = upper if upper is not None else lower
         if section is None:
             return None
         version = section.get("countryExtensionVersion")
         if version is not None and version not in ("0.2", "1.0"):
+            path = f"{section_name}.countryExtensionVersion"
             self.report(
                 "invalid-value",
-                f"{section_name}.countryExtensionVersion",
-                self.locate(f"{section_name}.countryExtensionVersion"),
-                'countryExtensionVersion must be one of the following: "0.2" or "1.0".',
-                'countryExtensionVersion moet "0.2" of "1.0" zijn.',
+                path,
+                self.locate(path),
+                "invalid-value.country-extension-version",
             )
         codice = (section.get("riuso") or {}).get("codiceIPA")
         if f"{section_name}.riuso.codiceIPA" in self.key_nodes:
-            self.deprecated(
-                f"{section_name}.riuso.codiceIPA",
-                f"'organisation.uri' and set it to 'urn:x-italian-pa:{codice or ''}'",
+            path = f"{section_name}.riuso.codiceIPA"
+            self.report(
+                "deprecated-key",
+                path,
+                self.locate(path),
+                "deprecated-key.codice-ipa",
+                level="advice",
+                code=codice or "",
             )
         if codice and not _IPA_CODE.fullmatch(codice):
-            self.report(
-                "invalid-value",
-                f"{section_name}.riuso.codiceIPA",
-                self.locate(f"{section_name}.riuso.codiceIPA"),
-                "codiceIPA must be a valid Italian Public Administration Code (iPA).",
-                "codiceIPA moet een geldige Italiaanse overheidscode (iPA) zijn.",
-            )
+            path = f"{section_name}.riuso.codiceIPA"
+            self.report("invalid-value", path, self.locate(path), "invalid-value.codice-ipa")
         # The section is a mapping (read with .get above), so _plain gives a dict.
         return cast("dict[str, Any]", _plain(self.value_nodes[section_name]))
 
@@ -69,10 +62,9 @@ class _ExtensionReader(_SectionReader):
             "lowercase-country",
             key,
             self.locate(key),
-            "Lowercase country codes are DEPRECATED and will be removed in the future. "
-            f"Use '{key.upper()}' instead.",
-            f"Schrijf de landcode van dit deel met hoofdletters: '{key.upper()}'.",
+            "lowercase-country.section",
             level="advice",
+            upper=key.upper(),
         )
 
     def dutch(self, doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -85,16 +77,7 @@ class _ExtensionReader(_SectionReader):
         if self.strict:
             self.unknown(key, node, name)
             return None
-        self.report(
-            "country-extension",
-            name,
-            key,
-            f"The '{name}' section is not part of the publiccode.yml standard; it was read as "
-            "the Dutch extension (Common Ground, GEMMA, UPL).",
-            f"Het deel '{name}' hoort niet bij de publiccode.yml-standaard. Het is gelezen als "
-            "de Nederlandse uitbreiding (Common Ground, GEMMA, UPL).",
-            level="advice",
-        )
+        self.report("country-extension", name, key, level="advice", name=name)
         result: dict[str, Any] = {
             "common_ground_layer": None,
             "gemma": {
@@ -112,7 +95,7 @@ class _ExtensionReader(_SectionReader):
         if node.kind == "scalar" and node.type == "null":
             return result
         if node.kind != "map":
-            self.wrong_type(node, name, key, "a mapping")
+            self.wrong_type(node, name, key, "mapping")
             return result
         for sub_key, value in node.pairs:
             sub = sub_key.text if sub_key.kind == "scalar" else "?"
@@ -138,7 +121,7 @@ class _ExtensionReader(_SectionReader):
         if _is_empty(node):
             return
         if node.kind != "map":
-            self.wrong_type(node, path, self.key_nodes[path], "a mapping")
+            self.wrong_type(node, path, self.key_nodes[path], "mapping")
             self.keep(path, _plain(node))
             return
         for sub_key, value in node.pairs:
@@ -156,7 +139,7 @@ class _ExtensionReader(_SectionReader):
         if _is_empty(node):
             return
         if node.kind != "map":
-            self.wrong_type(node, path, self.key_nodes[path], "a mapping")
+            self.wrong_type(node, path, self.key_nodes[path], "mapping")
             self.keep(path, _plain(node))
             return
         for sub_key, value in node.pairs:
@@ -167,13 +150,7 @@ class _ExtensionReader(_SectionReader):
             lowered = sub.lower()
             if lowered in ("layertype", "layer"):
                 if sub != "layerType":
-                    self.report(
-                        "key-case",
-                        sub_path,
-                        sub_key,
-                        f'"{sub}" was read as "layerType".',
-                        f'"{sub}" is gelezen als "layerType". Let op de schrijfwijze.',
-                    )
+                    self.report("key-case", sub_path, sub_key, "key-case.layer-type", name=sub)
                 result["common_ground_layer"] = self.nl_layer(value, sub_path)
             elif lowered == "intendedorganisations":
                 result["intended_organisations"] = self.nl_texts(value, sub_path)
@@ -188,22 +165,11 @@ class _ExtensionReader(_SectionReader):
             return None
         layer = _LAYER_WORDS.get(text.strip().lower())
         if layer is None:
-            self.report(
-                "unknown-layer",
-                path,
-                node,
-                f"'{text}' is not a Common Ground layer ({', '.join(COMMON_GROUND_LAYERS)}).",
-                f"'{text}' is geen laag van het Common Ground-model (interactie, proces, "
-                "integratie, services of data).",
-            )
+            self.report("unknown-layer", path, node, value=text)
             self.keep(path, text)
         elif layer != text:
             self.report(
-                "nonstandard-value",
-                path,
-                node,
-                f"Common Ground layer '{text}' was read as '{layer}'.",
-                f"De Common Ground-laag '{text}' is gelezen als '{layer}'.",
+                "nonstandard-value", path, node, "nonstandard-value.layer", value=text, layer=layer
             )
         return layer
 
@@ -211,7 +177,7 @@ class _ExtensionReader(_SectionReader):
         if _is_empty(node):
             return
         if node.kind != "map":
-            self.wrong_type(node, path, self.key_nodes[path], "a mapping")
+            self.wrong_type(node, path, self.key_nodes[path], "mapping")
             self.keep(path, _plain(node))
             return
         gemma = result["gemma"]

@@ -71,15 +71,7 @@ def _decode(data: bytes | str) -> str:
         if len(raw) > MAX_BYTES:
             raise PubliccodeError(_too_large(len(raw)))
         if raw.startswith(_UTF16_32_BOMS) and not raw.startswith(b"\xef\xbb\xbf"):
-            raise PubliccodeError(
-                _issue(
-                    "not-utf8",
-                    "",
-                    (1, 1),
-                    "The file is UTF-16 or UTF-32 encoded; publiccode.yml must be UTF-8.",
-                    "Het bestand is opgeslagen als UTF-16 of UTF-32. Sla het op als UTF-8.",
-                )
-            )
+            raise PubliccodeError(_issue("not-utf8", "", (1, 1), "not-utf8.utf16"))
         if b"\x00" in raw:
             index = raw.index(b"\x00")
             line = raw.count(b"\n", 0, index) + 1
@@ -94,13 +86,7 @@ def _decode(data: bytes | str) -> str:
             raise PubliccodeError(_not_utf8((line, column), raw[exc.start])) from None
     else:
         raise PubliccodeError(
-            _issue(
-                "not-a-mapping",
-                "",
-                None,
-                f"Expected the file contents as bytes or text, got {type(data).__name__}.",
-                "De inhoud van het bestand ontbreekt of heeft een verkeerde vorm.",
-            )
+            _issue("not-a-mapping", "", None, "not-a-mapping.input", type=type(data).__name__)
         )
     text = text.removeprefix("\ufeff")
     bad = _NOT_PRINTABLE.search(text)
@@ -109,50 +95,25 @@ def _decode(data: bytes | str) -> str:
         if bad.group() == "\x00":
             raise PubliccodeError(_binary(where))
         codepoint = f"U+{ord(bad.group()):04X}"
-        raise PubliccodeError(
-            _issue(
-                "control-character",
-                "",
-                where,
-                f"The file contains the control character {codepoint}, which YAML does not allow.",
-                f"In het bestand staat een verboden teken ({codepoint}). Haal het weg.",
-            )
-        )
+        raise PubliccodeError(_issue("control-character", "", where, codepoint=codepoint))
     return text
 
 
 def _too_large(size: int) -> Issue:
-    return _issue(
-        "too-large",
-        "",
-        None,
-        f"The file is at least {size} bytes; the limit is {MAX_BYTES} bytes.",
-        f"Het bestand is te groot (minstens {size} bytes). Het mag hoogstens {MAX_BYTES} "
-        "bytes zijn.",
-    )
+    return _issue("too-large", "", None, size=size, limit=MAX_BYTES)
 
 
 def _not_utf8(where: tuple[int, int], byte: int | None = None) -> Issue:
-    shown = f" (byte 0x{byte:02X})" if byte is not None else ""
+    line, column = where
+    if byte is None:
+        return _issue("not-utf8", "", where, line=line, column=column)
     return _issue(
-        "not-utf8",
-        "",
-        where,
-        f"The file is not valid UTF-8{shown} at line {where[0]}, column {where[1]}; "
-        "save it as UTF-8.",
-        f"Het bestand is niet opgeslagen als UTF-8{shown}. De fout staat in regel {where[0]}, "
-        f"kolom {where[1]}. Sla het bestand op als UTF-8.",
+        "not-utf8", "", where, "not-utf8.byte", byte=f"0x{byte:02X}", line=line, column=column
     )
 
 
 def _binary(where: tuple[int, int]) -> Issue:
-    return _issue(
-        "binary",
-        "",
-        where,
-        "The file contains NUL bytes: it is a binary file, not YAML text.",
-        "Dit is geen tekstbestand: er staan NUL-bytes in. Een publiccode.yml is gewone tekst.",
-    )
+    return _issue("binary", "", where)
 
 
 def _loader_class() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
@@ -212,16 +173,7 @@ def _compose(text: str) -> tuple[_Node | None, list[Issue]]:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    warnings.append(
-                        _issue(
-                            "multiple-documents",
-                            "",
-                            where,
-                            "The file holds more than one YAML document; only the first is read.",
-                            "Het bestand bevat meer dan één YAML-document. Alleen het eerste "
-                            "is gelezen.",
-                        )
-                    )
+                    warnings.append(_issue("multiple-documents", "", where))
                     break
             elif isinstance(event, yaml.AliasEvent):
                 raise PubliccodeError(_alias_issue(where, event.anchor, alias=True))
@@ -246,44 +198,33 @@ def _compose(text: str) -> tuple[_Node | None, list[Issue]]:
                     attach(node)
                     stack.append(node)
                     if len(stack) > MAX_DEPTH:
-                        raise PubliccodeError(
-                            _issue(
-                                "too-deep",
-                                "",
-                                where,
-                                f"The YAML nests deeper than {MAX_DEPTH} levels.",
-                                f"De YAML is te diep genest (meer dan {MAX_DEPTH} niveaus).",
-                            )
-                        )
+                        raise PubliccodeError(_issue("too-deep", "", where, limit=MAX_DEPTH))
             elif isinstance(event, yaml.CollectionEndEvent):
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where_err = (mark.line + 1, mark.column + 1) if mark is not None else None
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        problem = (exc.problem or "invalid YAML") + (f" ({exc.context})" if exc.context else "")
+        if where_err is None:
+            raise PubliccodeError(
+                _issue("yaml-syntax", "", None, "yaml-syntax.unlocated", problem=problem)
+            ) from None
         raise PubliccodeError(
             _issue(
                 "yaml-syntax",
                 "",
                 where_err,
-                f"YAML syntax error: {problem}{context}.",
-                "De YAML klopt niet: "
-                + (f"kijk in regel {where_err[0]}, kolom {where_err[1]}." if where_err else "")
-                + " Vaak is het inspringen (spaties vooraan) niet goed.",
+                "yaml-syntax.located",
+                problem=problem,
+                line=where_err[0],
+                column=where_err[1],
             )
         ) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         where_err = _position_in_text(text, position) if isinstance(position, int) else None
         raise PubliccodeError(
-            _issue(
-                "yaml-syntax",
-                "",
-                where_err,
-                f"YAML error: {exc}",
-                "Het bestand kan niet als YAML gelezen worden.",
-            )
+            _issue("yaml-syntax", "", where_err, "yaml-syntax.error", error=str(exc))
         ) from None
     finally:
         close = getattr(events, "close", None)
@@ -293,22 +234,9 @@ def _compose(text: str) -> tuple[_Node | None, list[Issue]]:
 
 
 def _alias_issue(where: tuple[int, int], anchor: str | None, *, alias: bool) -> Issue:
-    what = f"alias *{anchor}" if alias else f"anchor &{anchor}"
-    return _issue(
-        "alias-not-allowed",
-        "",
-        where,
-        f"YAML anchors and aliases are not allowed ({what}); write the value out in full.",
-        f"YAML-ankers en -verwijzingen (&naam, *naam) zijn niet toegestaan ({what}). "
-        "Schrijf de waarde voluit.",
-    )
+    template = "alias-not-allowed.alias" if alias else "alias-not-allowed.anchor"
+    return _issue("alias-not-allowed", "", where, template, anchor=str(anchor))
 
 
 def _tag_issue(where: tuple[int, int], tag: str) -> Issue:
-    return _issue(
-        "yaml-tag",
-        "",
-        where,
-        f"The YAML tag {tag} is ignored; the value is read as plain data.",
-        f"De YAML-tag {tag} wordt genegeerd. De waarde is gelezen als gewone tekst.",
-    )
+    return _issue("yaml-tag", "", where, tag=tag)

@@ -1,27 +1,45 @@
-"""The results of a parse and the located, bilingual issues they carry."""
+"""The results of a parse and the located issues they carry, each worded in English and Dutch
+from the one gettext catalogue (``texts``)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from catalogue.issue_texts import gettext_in
 from catalogue.publiccode.nodes import _Node
+from catalogue.publiccode.texts import text
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in a publiccode.yml file, located where possible."""
+    """One problem found in a publiccode.yml file, located where possible.
+
+    ``code`` is stable (clients and tests may rely on it); ``template`` names the issue's text
+    (``texts.TEXTS``) and ``params`` fill it (JSON-safe values). ``message`` (English) and
+    ``message_nl`` (Dutch) are that text worded from the catalogue.
+    """
 
     key: str
     line: int | None
     column: int | None
-    message: str
-    message_nl: str
     code: str
+    template: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """The text in English."""
+        return text(self.template, self.params, gettext_in("en"))
+
+    @property
+    def message_nl(self) -> str:
+        """The text in Dutch."""
+        return text(self.template, self.params, gettext_in("nl"))
 
     def as_dict(self) -> dict[str, object]:
-        """Return the issue as a plain dict (for JSON and templates)."""
+        """Return the issue as a plain dict (for JSON and templates): the texts in both
+        languages as worded now, and the template and params to word it again."""
         return {
             "key": self.key,
             "line": self.line,
@@ -29,6 +47,8 @@ class Issue:
             "message": self.message,
             "message_nl": self.message_nl,
             "code": self.code,
+            "template": self.template,
+            "params": dict(self.params),
         }
 
 
@@ -51,7 +71,16 @@ class PubliccodeError(Exception):
         self.issue = issue
 
 
-def _issue(code: str, key: str, where: _Node | tuple[int, int] | None, en: str, nl: str) -> Issue:
+def _issue(
+    code: str,
+    key: str,
+    where: _Node | tuple[int, int] | None,
+    template: str | None = None,
+    /,
+    **params: Any,
+) -> Issue:
+    """An issue with its code, place, text (``template``, the code when not given) and the
+    parameters of that text."""
     line: int | None
     column: int | None
     if isinstance(where, _Node):
@@ -60,24 +89,5 @@ def _issue(code: str, key: str, where: _Node | tuple[int, int] | None, en: str, 
         line = column = None
     else:
         line, column = where
-    return Issue(key=key, line=line, column=column, message=en, message_nl=nl, code=code)
-
-
-def _expected_nl(expected: str) -> str:
-    return {
-        "text": "tekst",
-        "a list": "een lijst",
-        "a mapping": "een groep velden",
-        "true or false": "true of false",
-        "a text key": "een veldnaam als tekst",
-    }.get(expected, expected)
-
-
-def _nl_when(when: str) -> str:
-    match = re.search(r'"type" is "(\w+)"', when)
-    return f' als type "{match.group(1)}" is' if match else ""
-
-
-def _quoted_list(values: tuple[str, ...] | list[str]) -> str:
-    quoted = [f'"{value}"' for value in values]
-    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+    values = {name: list(v) if isinstance(v, tuple) else v for name, v in params.items()}
+    return Issue(key, line, column, code, template or code, values)

@@ -52,17 +52,10 @@ def _plain(node: _Node) -> Any:
     return node.text
 
 
-def _describe(node: _Node) -> str:
+def _kind(node: _Node) -> str:
+    """The kind of value a node holds, as a term of the issues' texts (``texts.TERMS``)."""
     if node.kind == "map":
-        return "a mapping"
+        return "mapping"
     if node.kind == "seq":
-        return "a list"
-    return {"bool": "true/false", "int": "a number", "float": "a number"}.get(node.type, "text")
-
-
-def _describe_nl(node: _Node) -> str:
-    if node.kind == "map":
-        return "een groep velden"
-    if node.kind == "seq":
-        return "een lijst"
-    return {"bool": "ja/nee", "int": "een getal", "float": "een getal"}.get(node.type, "tekst")
+        return "list"
+    return {"bool": "bool", "int": "number", "float": "number"}.get(node.type, "text")

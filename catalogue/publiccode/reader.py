@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from catalogue.publiccode.formats import _IPA_CODE, _is_date, _is_http_url, _is_uri, _join
 from catalogue.publiccode.loader import _YAML11_FALSE, _YAML11_TRUE
-from catalogue.publiccode.messages import Issue, _expected_nl, _issue, _nl_when, _quoted_list
-from catalogue.publiccode.nodes import _describe, _describe_nl, _Node, _plain
+from catalogue.publiccode.messages import Issue, _issue
+from catalogue.publiccode.nodes import _kind, _Node, _plain
 from catalogue.publiccode.schema import _BAD, _Spec
 
 _Level = Literal["fatal", "deviation", "advice"]
@@ -36,13 +36,15 @@ class _ReaderBase:
         code: str,
         key: str,
         where: _Node | None,
-        en: str,
-        nl: str,
+        template: str | None = None,
+        /,
         *,
         level: _Level = "deviation",
+        **params: Any,
     ) -> None:
-        """Record an issue: fatal ones are errors, deviations are errors only in strict mode."""
-        issue = _issue(code, key, where if where is not None else self.root, en, nl)
+        """Record an issue (its text: ``template``, else the code; ``texts.TEXTS``): fatal ones
+        are errors, deviations are errors only in strict mode."""
+        issue = _issue(code, key, where if where is not None else self.root, template, **params)
         if level == "fatal" or (level == "deviation" and self.strict):
             self.errors.append(issue)
         else:
@@ -61,38 +63,41 @@ class _ReaderBase:
         if value is not None and value is not _BAD:
             self.extra[path] = value
 
-    def missing(self, path: str, *, level: _Level = "deviation", when: str = "") -> None:
+    def missing(
+        self, path: str, *, level: _Level = "deviation", when_type: str | None = None
+    ) -> None:
+        """A required key is missing (``when_type``: required when "type" has that value)."""
         name = path.rpartition(".")[2]
-        self.report(
-            "missing-key",
-            path,
-            self.locate(path),
-            f"{name} is a required field{when}.",
-            f"Het veld {name} ontbreekt. Het is verplicht{_nl_when(when)}.",
-            level=level,
-        )
+        if when_type is None:
+            self.report("missing-key", path, self.locate(path), level=level, name=name)
+        else:
+            self.report(
+                "missing-key",
+                path,
+                self.locate(path),
+                "missing-key.when-type",
+                level=level,
+                name=name,
+                type=when_type,
+            )
 
     def empty_list(self, path: str, present: bool) -> None:
         name = path.rpartition(".")[2]
-        self.report(
-            "empty-list" if present else "missing-key",
-            path,
-            self.locate(path),
-            f"{name} must contain more than 0 items.",
-            f"De lijst {name} moet minstens één waarde hebben.",
-        )
+        code = "empty-list" if present else "missing-key"
+        self.report(code, path, self.locate(path), "empty-list", name=name)
 
     def deprecated(self, path: str, instead: str = "") -> None:
-        hint = f"Use {instead} instead." if instead else "It's safe to drop it."
-        hint_nl = f"Gebruik voortaan {instead}." if instead else "U kunt het veld weghalen."
-        self.report(
-            "deprecated-key",
-            path,
-            self.locate(path),
-            f"This key is DEPRECATED and will be removed in the future. {hint}",
-            f"Dit veld is verouderd en verdwijnt in de toekomst. {hint_nl}",
-            level="advice",
-        )
+        if instead:
+            self.report(
+                "deprecated-key",
+                path,
+                self.locate(path),
+                "deprecated-key.instead",
+                level="advice",
+                instead=instead,
+            )
+        else:
+            self.report("deprecated-key", path, self.locate(path), level="advice")
 
     # -- typed decoding ----------------------------------------------------------------------
 
@@ -104,15 +109,7 @@ class _ReaderBase:
         if spec.kind == "str":
             if node.kind == "scalar":
                 if spec.version and node.type in ("int", "float") and not self.strict:
-                    self.report(
-                        "number-for-string",
-                        path,
-                        node,
-                        f"{node.text} is written as a number; write version numbers as quoted "
-                        f'text ("{node.text}") so that 1.10 and 1.1 stay different.',
-                        f"{node.text} staat er als getal. Zet versienummers tussen "
-                        f'aanhalingstekens ("{node.text}"), anders wordt 1.10 gelezen als 1.1.',
-                    )
+                    self.report("number-for-string", path, node, value=node.text)
                 return node.text
             return self.wrong_type(node, path, key_node, "text")
         if spec.kind == "bool":
@@ -132,24 +129,17 @@ class _ReaderBase:
                 if spec.kind == "str_or_list":
                     return [node.text]
                 if not self.strict:
-                    self.report(
-                        "string-for-list",
-                        path,
-                        node,
-                        f"{path} should be a list; the single value was read as a list of one.",
-                        f"{path} moet een lijst zijn. De ene waarde is gelezen als een lijst "
-                        "met één waarde.",
-                    )
+                    self.report("string-for-list", path, node, path=path)
                     return [node.text]
-            return self.wrong_type(node, path, key_node, "a list")
+            return self.wrong_type(node, path, key_node, "list")
         if spec.kind == "map":
             assert spec.item is not None  # noqa: S101 - the schema always sets it for maps
             if node.kind != "map":
-                return self.wrong_type(node, path, key_node, "a mapping")
+                return self.wrong_type(node, path, key_node, "mapping")
             result: dict[str, Any] = {}
             for key, value_node in node.pairs:
                 if key.kind != "scalar":
-                    self.wrong_type(key, path, key, "a text key")
+                    self.wrong_type(key, path, key, "text-key")
                     continue
                 item_path = _join(path, key.text)
                 self.key_nodes[item_path] = key
@@ -160,7 +150,7 @@ class _ReaderBase:
                     result[key.text] = value
             return result
         if node.kind != "map":
-            return self.wrong_type(node, path, key_node, "a mapping")
+            return self.wrong_type(node, path, key_node, "mapping")
         return self.decode_struct(node, spec, path)
 
     def decode_bool(self, node: _Node, path: str, key_node: _Node | None) -> Any:
@@ -170,16 +160,10 @@ class _ReaderBase:
             word = node.text.strip().lower()
             if word in _YAML11_TRUE or word in _YAML11_FALSE:
                 value = word in _YAML11_TRUE
-                self.report(
-                    "yaml11-bool",
-                    path,
-                    node,
-                    f"'{node.text}' was read as {str(value).lower()}; write true or false.",
-                    f"'{node.text}' is gelezen als {'ja' if value else 'nee'}. "
-                    "Schrijf true of false.",
-                )
+                template = "yaml11-bool.true" if value else "yaml11-bool.false"
+                self.report("yaml11-bool", path, node, template, value=node.text)
                 return value
-        return self.wrong_type(node, path, key_node, "true or false")
+        return self.wrong_type(node, path, key_node, "true-or-false")
 
     def decode_struct(self, node: _Node, spec: _Spec, path: str) -> dict[str, Any]:
         assert spec.fields is not None  # noqa: S101 - only struct specs reach here
@@ -187,7 +171,7 @@ class _ReaderBase:
         lower_names = {name.lower(): name for name in spec.fields}
         for key, value_node in node.pairs:
             if key.kind != "scalar":
-                self.wrong_type(key, path, key, "a text key")
+                self.wrong_type(key, path, key, "text-key")
                 continue
             name = key.text
             if name not in spec.fields and path == "" and name in ("nl", "NL"):
@@ -199,14 +183,7 @@ class _ReaderBase:
                 canonical = lower_names[name.lower()]
                 # "It" is the official parser's own example of a wrongly cased section.
                 if not (path == "" and canonical in ("IT", "it")):
-                    self.report(
-                        "key-case",
-                        _join(path, name),
-                        key,
-                        f'unknown field "{name}"; read as "{canonical}" (keys are case-sensitive).',
-                        f'Onbekend veld "{name}". Het is gelezen als "{canonical}": let op '
-                        "hoofdletters en kleine letters.",
-                    )
+                    self.report("key-case", _join(path, name), key, name=name, canonical=canonical)
                     name = canonical
             full = _join(path, name)
             field_spec = spec.fields.get(name)
@@ -222,6 +199,7 @@ class _ReaderBase:
         return result
 
     def wrong_type(self, node: _Node, path: str, key_node: _Node | None, expected: str) -> Any:
+        """A value of the wrong kind (``expected``: a term of ``texts.TERMS``)."""
         # Name the key the way the official parser does: it looks up the key found on the
         # line where the offending value starts.
         key = path
@@ -230,14 +208,7 @@ class _ReaderBase:
                 key = _join(path, node.pairs[0][0].text)
             elif node.kind == "seq" and node.items:
                 key = f"{path}[0]"
-        self.report(
-            "wrong-type",
-            key,
-            node,
-            f"wrong type for this field: expected {expected}, found {_describe(node)}.",
-            f"Verkeerd soort waarde: hier hoort {_expected_nl(expected)}, maar er staat "
-            f"{_describe_nl(node)}.",
-        )
+        self.report("wrong-type", key, node, expected=expected, found=_kind(node))
         top = re.split(r"[.\[]", path, maxsplit=1)[0]
         if top:
             self.broken_sections.add(top)
@@ -246,23 +217,11 @@ class _ReaderBase:
         return _BAD
 
     def duplicate(self, key: _Node, path: str) -> None:
-        self.report(
-            "duplicate-key",
-            path,
-            key,
-            f'mapping key "{key.text}" is defined twice; the last value is used.',
-            f'Het veld "{key.text}" staat er twee keer. De laatste waarde telt.',
-        )
+        self.report("duplicate-key", path, key, name=key.text)
 
     def unknown(self, key: _Node, value: _Node, path: str) -> None:
-        self.report(
-            "unknown-key",
-            path,
-            key,
-            f'unknown field "{key.text}"' + ("" if self.strict else "; kept as extra data."),
-            f'Onbekend veld "{key.text}". Het hoort niet bij de standaard'
-            + ("." if self.strict else "; de inhoud is bewaard."),
-        )
+        template = "unknown-key" if self.strict else "unknown-key.kept"
+        self.report("unknown-key", path, key, template, name=key.text)
         self.keep(path, _plain(value))
 
     # -- values shared by the sections -----------------------------------------------------
@@ -271,13 +230,7 @@ class _ReaderBase:
         scheme = urlsplit(url).scheme.lower()
         if scheme in ("http", "git"):
             self.report(
-                "not-https",
-                path,
-                self.locate(path),
-                f"{path} uses {scheme}:// instead of https://; the link is kept.",
-                f"Het adres in {path} begint met {scheme}:// en niet met https://. "
-                "Het adres is bewaard.",
-                level="advice",
+                "not-https", path, self.locate(path), level="advice", path=path, scheme=scheme
             )
 
     def http_url(self, value: str | None, path: str) -> str | None:
@@ -286,12 +239,7 @@ class _ReaderBase:
         if not _is_http_url(value):
             name = path.rpartition(".")[2]
             self.report(
-                "invalid-url",
-                path,
-                self.locate(path),
-                f"{name} must be an HTTP URL (found '{value}').",
-                f"Het veld {name} moet een webadres zijn dat begint met https:// of http:// "
-                f"(nu: '{value}').",
+                "invalid-url", path, self.locate(path), "invalid-url.http", name=name, value=value
             )
             self.keep(path, value)
             return None
@@ -304,15 +252,8 @@ class _ReaderBase:
         if _is_date(value):
             return dt.date.fromisoformat(value)
         name = path.rpartition(".")[2]
-        self.report(
-            "invalid-date",
-            path,
-            self.locate(path),
-            f"{name} must be a date with format 'YYYY-MM-DD' (found '{value}')"
-            + ("." if self.strict else "; the value was dropped."),
-            f"{name} moet een datum zijn in de vorm JJJJ-MM-DD (nu: '{value}')"
-            + ("." if self.strict else ". De waarde is niet overgenomen."),
-        )
+        template = "invalid-date" if self.strict else "invalid-date.dropped"
+        self.report("invalid-date", path, self.locate(path), template, name=name, value=value)
         self.keep(path, value)
         return None
 
@@ -325,11 +266,7 @@ class _ReaderBase:
             return value
         name = path.rpartition(".")[2]
         self.report(
-            "invalid-value",
-            path,
-            self.locate(path),
-            f"{name} must be one of the following: {_quoted_list(allowed)} (found '{value}').",
-            f"{name} moet een van deze waarden hebben: {_quoted_list(allowed)} (nu: '{value}').",
+            "invalid-value", path, self.locate(path), name=name, allowed=allowed, value=value
         )
         self.keep(path, value)
         return None
@@ -339,24 +276,10 @@ class _ReaderBase:
             self.missing(path)
             return None
         if not _is_uri(uri):
-            self.report(
-                "invalid-uri",
-                path,
-                self.locate(path),
-                f"uri is not a valid URI (found '{uri}').",
-                f"'{uri}' is geen geldige URI. Gebruik bijvoorbeeld https://... of urn:...",
-            )
+            self.report("invalid-uri", path, self.locate(path), value=uri)
             self.keep(path, uri)
             return None
         prefix = "urn:x-italian-pa:"
         if uri.lower().startswith(prefix) and not _IPA_CODE.fullmatch(uri[len(prefix) :]):
-            self.report(
-                "invalid-uri",
-                path,
-                self.locate(path),
-                "uri must be a valid Italian Public Administration Code (iPA) with format "
-                "'urn:x-italian-pa:[codiceIPA]'.",
-                "Deze URI moet een Italiaanse overheidscode (iPA) bevatten: "
-                "urn:x-italian-pa:[code].",
-            )
+            self.report("invalid-uri", path, self.locate(path), "invalid-uri.ipa")
         return uri

@@ -27,15 +27,7 @@ class _SectionReader(_ReaderBase):
         # Undo the per-language reading of this section and read it once as one description.
         self.warnings = [w for w in self.warnings if not w.key.startswith("description.")]
         self.extra = {k: v for k, v in self.extra.items() if not k.startswith("description.")}
-        self.report(
-            "description-without-language",
-            "description",
-            self.locate("description"),
-            "description has no language level (e.g. description.en.shortDescription); "
-            "it was read as language 'und' (undetermined).",
-            "Bij description ontbreekt de taal (bijvoorbeeld description.nl.shortDescription). "
-            "De tekst is gelezen als taal 'und' (onbepaald).",
-        )
+        self.report("description-without-language", "description", self.locate("description"))
         key_node = self.key_nodes.get("description")
         self.key_nodes["description.und"] = key_node if key_node is not None else node
         description = self.decode(node, _DESCRIPTION, "description.und", key_node)
@@ -43,14 +35,8 @@ class _SectionReader(_ReaderBase):
 
     def descriptions(self, section: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         if not section:
-            self.report(
-                "empty-list" if "description" in self.key_nodes else "missing-key",
-                "description",
-                self.locate("description"),
-                "description must contain more than 0 items.",
-                "Er is geen beschrijving (description). Geef minstens één taal met een "
-                "beschrijving.",
-            )
+            code = "empty-list" if "description" in self.key_nodes else "missing-key"
+            self.report(code, "description", self.locate("description"), "description-empty")
             return {}
         result = {}
         for language, entry in section.items():
@@ -59,15 +45,23 @@ class _SectionReader(_ReaderBase):
                 fixed = language.replace("_", "-")
                 usable = not self.strict and _is_language_tag(fixed)
                 # Pointed at the description key itself, as the official parser does.
-                self.report(
-                    "invalid-language",
-                    "description",
-                    self.locate("description"),
-                    f"description must be a valid BCP 47 language (found '{language}')"
-                    + (f"; read as '{fixed}'." if usable else "."),
-                    f"'{language}' is geen geldige taalcode (BCP 47), zoals nl of en-GB"
-                    + (f". Gelezen als '{fixed}'." if usable else "."),
-                )
+                if usable:
+                    self.report(
+                        "invalid-language",
+                        "description",
+                        self.locate("description"),
+                        "invalid-language.description-read-as",
+                        value=language,
+                        fixed=fixed,
+                    )
+                else:
+                    self.report(
+                        "invalid-language",
+                        "description",
+                        self.locate("description"),
+                        "invalid-language.description",
+                        value=language,
+                    )
                 if usable:
                     tag = fixed
                 elif not self.strict:
@@ -92,14 +86,8 @@ class _SectionReader(_ReaderBase):
         if not long:
             self.missing(f"{path}.longDescription")
         elif _graphemes(long) < 150:
-            self.report(
-                "too-short",
-                f"{path}.longDescription",
-                self.locate(f"{path}.longDescription"),
-                f"longDescription must be at least 150 characters in length "
-                f"(found {_graphemes(long)}).",
-                f"longDescription moet minstens 150 tekens lang zijn (nu {_graphemes(long)}).",
-            )
+            where = self.locate(f"{path}.longDescription")
+            self.report("too-short", f"{path}.longDescription", where, count=_graphemes(long))
         elif _graphemes(long) > 10000:
             self.too_long(f"{path}.longDescription", 10000)
         features = entry.get("features")
@@ -127,13 +115,7 @@ class _SectionReader(_ReaderBase):
 
     def too_long(self, path: str, limit: int) -> None:
         name = path.rpartition(".")[2]
-        self.report(
-            "too-long",
-            path,
-            self.locate(path),
-            f"{name} must be a maximum of {limit} characters in length.",
-            f"{name} mag hoogstens {limit} tekens lang zijn.",
-        )
+        self.report("too-long", path, self.locate(path), name=name, limit=limit)
 
     # -- legal, organisation, maintenance, localisation, dependencies ------------------------
 
@@ -147,10 +129,8 @@ class _SectionReader(_ReaderBase):
                 "invalid-license",
                 "legal.license",
                 self.locate("legal.license"),
-                "license must be a valid license (see https://spdx.org/licenses); "
-                f"found '{license_expression}'" + ("." if self.strict else "; kept as written."),
-                f"'{license_expression}' is geen geldige SPDX-licentie, zoals EUPL-1.2"
-                + ("." if self.strict else ". De tekst is bewaard."),
+                "invalid-license" if self.strict else "invalid-license.kept",
+                value=license_expression,
             )
         if "legal.repoOwner" in self.key_nodes:
             self.deprecated("legal.repoOwner", "'organisation.name'")
@@ -185,28 +165,20 @@ class _SectionReader(_ReaderBase):
         contractors = section.get("contractors")
         contacts = section.get("contacts")
         if kind == "contract" and contractors is None:
-            self.missing("maintenance.contractors", when=' when "type" is "contract"')
+            self.missing("maintenance.contractors", when_type="contract")
         if kind not in (None, "contract") and contractors:
             self.report(
                 "excluded-key",
                 "maintenance.contractors",
                 self.locate("maintenance.contractors"),
-                'contractors must not be present unless "type" is "contract"'
-                + ("." if self.strict else "; they were kept."),
-                f'Er staan contractors (onderhoudspartijen) bij, maar type is "{kind}". '
-                'Dat mag alleen bij type "contract".'
-                + ("" if self.strict else " Ze zijn wel bewaard."),
+                "excluded-key.type" if self.strict else "excluded-key.kept",
+                type=kind,
             )
         elif kind not in (None, "contract") and contractors is not None and self.strict:
-            self.report(
-                "excluded-key",
-                "maintenance.contractors",
-                self.locate("maintenance.contractors"),
-                'contractors must not be present unless "type" is "contract".',
-                'Het veld contractors mag alleen bij type "contract".',
-            )
+            where = self.locate("maintenance.contractors")
+            self.report("excluded-key", "maintenance.contractors", where)
         if kind in ("internal", "community") and contacts is None:
-            self.missing("maintenance.contacts", when=f' when "type" is "{kind}"')
+            self.missing("maintenance.contacts", when_type=kind)
         result_contractors = []
         for index, contractor in enumerate(contractors or []):
             path = f"maintenance.contractors[{index}]"
@@ -245,13 +217,7 @@ class _SectionReader(_ReaderBase):
             return None
         if _EMAIL.fullmatch(value):
             return value
-        self.report(
-            "invalid-email",
-            path,
-            self.locate(path),
-            f"email must be a valid email address (found '{value}').",
-            f"'{value}' is geen geldig e-mailadres.",
-        )
+        self.report("invalid-email", path, self.locate(path), value=value)
         self.keep(path, value)
         return None
 
@@ -273,15 +239,19 @@ class _SectionReader(_ReaderBase):
                 continue
             fixed = language.replace("_", "-")
             usable = not self.strict and _is_language_tag(fixed)
-            self.report(
-                "invalid-language",
-                path,
-                self.locate(path),
-                f"availableLanguages[{index}] must be a valid BCP 47 language "
-                f"(found '{language}')" + (f"; read as '{fixed}'." if usable else "."),
-                f"'{language}' is geen geldige taalcode (BCP 47), zoals nl of en-GB"
-                + (f". Gelezen als '{fixed}'." if usable else "."),
-            )
+            name = f"availableLanguages[{index}]"
+            if usable:
+                self.report(
+                    "invalid-language",
+                    path,
+                    self.locate(path),
+                    "invalid-language.read-as",
+                    name=name,
+                    value=language,
+                    fixed=fixed,
+                )
+            else:
+                self.report("invalid-language", path, self.locate(path), name=name, value=language)
             if usable:
                 result.append(fixed)
             else:

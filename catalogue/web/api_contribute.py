@@ -79,7 +79,10 @@ def requires_token(permission: Permission, scope: accounts.TokenScope) -> Callab
 
 def _issue(issue: dict[str, Any]) -> Issue:
     return Issue.model_validate(
-        {key: issue.get(key) for key in ("key", "line", "column", "message", "message_nl", "code")}
+        {
+            key: issue.get(key)
+            for key in ("key", "line", "column", "message", "message_nl", "code", "params")
+        }
     )
 
 

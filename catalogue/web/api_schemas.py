@@ -162,7 +162,8 @@ class FacetValue(BaseModel):
 
 
 class Issue(Answer):
-    """A located problem in a publiccode.yml, in English and Dutch, with a stable code."""
+    """A located problem in a publiccode.yml, in English and Dutch, with a stable code and the
+    values its text names."""
 
     key: str
     line: int | None = None
@@ -170,6 +171,11 @@ class Issue(Answer):
     message: str
     message_nl: str | None = None
     code: str | None = None
+    params: dict[str, Any] | None = Field(
+        default=None,
+        description="The values the message names (the field, the value found, the values "
+        "allowed, ...), by name; null for an issue stored before they were kept.",
+    )
 
 
 class Verdict(Answer):

@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from catalogue.web.graph_svg import legend_swatch
+from catalogue.web.messages import ameff_message, publiccode_issue_message
 
 STATUS = {
     "concept": _l("concept"),
@@ -107,7 +108,7 @@ def query_with(**overrides: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Expose the label functions to every template."""
+    """Expose the label functions, and the words of the readers' issues, to every template."""
     app.jinja_env.globals.update(
         status_label=_label(STATUS),
         layer_label=_label(LAYER),
@@ -118,5 +119,7 @@ def init_app(app: Flask) -> None:
         query_with=query_with,
         legend_swatch=legend_swatch,
         weight_label=_label(WEIGHT),
+        publiccode_issue_message=publiccode_issue_message,
+        ameff_message=ameff_message,
         weight_word=weight_word,
     )

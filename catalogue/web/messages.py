@@ -4,6 +4,9 @@ Services refuse a field or an action with a :class:`~catalogue.errors.FieldError
 and its parameters, ``catalogue/errors.py``); :func:`translate` gives its message in the reader's
 language, :func:`translate_error` that of a refused action, :func:`translate_stored` that of a
 refusal kept in the database as ``{"code", "params", "message"}`` (the harvester's on a source).
+The pure readers' issues (a publiccode.yml's, an ArchiMate file's) have their texts in the same
+catalogue (``catalogue/publiccode/texts.py``, ``catalogue/ameff/vocabulary.py``);
+:func:`publiccode_issue_message` and :func:`ameff_message` word them in the reader's language.
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from catalogue import ameff
 from catalogue.errors import ErrorCode, FieldError
+from catalogue.issue_texts import render
+from catalogue.publiccode.texts import issue_text
 
 MESSAGES: dict[ErrorCode, Any] = {
     # accounts
@@ -303,10 +310,31 @@ def translate_stored(entry: object) -> str:
         return stored
 
 
+def publiccode_issue_message(issue: Mapping[str, Any]) -> str:
+    """A publiccode.yml issue (``Issue.as_dict()``, fresh or stored) in the reader's language,
+    worded anew from its template and params. One stored before those were kept reads as it
+    was worded then: ``message_nl`` on a Dutch page, ``message`` on an English one."""
+    worded = issue_text(issue, _)
+    if worded is not None:
+        return worded
+    if _dutch() and issue.get("message_nl"):
+        return str(issue["message_nl"])
+    return str(issue.get("message") or "")
+
+
+def ameff_message(item: ameff.Finding | ameff.AmeffError) -> str:
+    """A finding of the ArchiMate reader, or its refusal of a file, in the reader's language."""
+    return render(ameff.TEXTS[item.code], item.params, _)
+
+
+def _dutch() -> bool:
+    return str(get_locale() or "nl").startswith("nl")
+
+
 def _in_language(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters that are text in two languages (``message`` beside ``message_nl``, as the
     publiccode parser words its issues) in the reader's: the ``_nl`` one for Dutch."""
-    dutch = str(get_locale() or "nl").startswith("nl")
+    dutch = _dutch()
     return {
         key: params[f"{key}_nl"] if dutch and params.get(f"{key}_nl") else value
         for key, value in params.items()

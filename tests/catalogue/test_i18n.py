@@ -30,7 +30,7 @@ MO = PO.with_suffix(".mo")
 FIX = f"Run scripts/translations.sh, translate these in {PO.relative_to(ROOT)}, run it again:\n"
 
 # The same extra keywords scripts/translations.sh passes (babel.cfg names them too).
-KEYWORDS = "_l lazy_gettext"
+KEYWORDS = "_l lazy_gettext N_"
 
 # Translations that are rightly the same as the Dutch: names, loanwords, and the one message
 # whose source text is already English. Anything else equal to its msgid was not translated.

@@ -4,9 +4,11 @@ The dry run (:func:`preview`), the completeness score with its hints, the check 
 publiccode.yml file, and whether the component changed since the submission started.
 
 The issues found here carry an error code and its parameters (``code``/``params``), which the
-web layer words through gettext; those the publiccode.yml parser found (``file_issues``) come
-in English and Dutch (``message``/``message_nl``) as the parser words them. Completeness hints
-are codes the web layer words.
+web layer words through gettext; those the publiccode.yml parser found (``file_issues``) carry
+the parser's own code, the template of their text and its params (worded through the same
+catalogue), with the English and Dutch text as worded when the file was read
+(``message``/``message_nl``; issues stored before templates were kept have only those).
+Completeness hints are codes the web layer words.
 """
 
 from __future__ import annotations
@@ -218,10 +220,19 @@ def _issue(level: str, key: str, code: ErrorCode, /, **params: Any) -> dict[str,
     }
 
 
+_CHECK_CODES = frozenset(code.value for code in ErrorCode)
+
+
+def is_check_issue(issue: Mapping[str, Any]) -> bool:
+    """True for an issue of :func:`check_document` (an ``ErrorCode`` and its params); False for
+    one the publiccode parser found (its own codes, a template and params: ``Issue.as_dict``)."""
+    return issue.get("code") in _CHECK_CODES and "template" not in issue
+
+
 def issue_error(issue: Mapping[str, Any]) -> str:
     """An issue as a field's refusal: a ``FieldError`` for one of :func:`check_document`, the
     English text for one the publiccode parser stored (``message``/``message_nl``)."""
-    if "params" in issue:
+    if is_check_issue(issue):
         return FieldError(ErrorCode(issue["code"]), **issue["params"])
     return str(issue.get("message") or "")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +14,7 @@ from catalogue.models import SubmissionOrigin, SubmissionStatus
 from catalogue.services import submissions
 from catalogue.web import labels
 from catalogue.web.forms import translate
+from catalogue.web.messages import publiccode_issue_message
 
 # URL slug of each step -> the service's step.
 STEP_SLUGS = {
@@ -211,10 +212,9 @@ def comment_text(kind: str, body: str) -> str:
 
 
 def issue_message(issue: Mapping[str, Any]) -> str:
-    """An issue's message in the reader's language: a check's code through gettext, a
-    publiccode.yml issue in the language the parser wrote it in."""
-    if "params" in issue:
+    """An issue's message in the reader's language, through gettext: a check's from its error
+    code, a publiccode.yml issue's from its template (one stored before those were kept, as the
+    parser worded it then)."""
+    if submissions.is_check_issue(issue):
         return translate(submissions.issue_error(issue))
-    if g.get("lang", "nl") == "nl" and issue.get("message_nl"):
-        return str(issue["message_nl"])
-    return str(issue.get("message") or "")
+    return publiccode_issue_message(issue)

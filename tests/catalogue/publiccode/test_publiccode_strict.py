@@ -227,8 +227,18 @@ def test_issue_as_dict_has_the_contract_keys() -> None:
     result = parse((TESTDATA / "v0/invalid/name_missing.yml").read_bytes(), strict=True)
     issue = result.errors[0]
     assert isinstance(issue, Issue)
-    assert set(issue.as_dict()) == {"key", "line", "column", "message", "message_nl", "code"}
+    assert set(issue.as_dict()) == {
+        "key",
+        "line",
+        "column",
+        "message",
+        "message_nl",
+        "code",
+        "template",
+        "params",
+    }
     assert issue.message_nl and issue.message_nl != issue.message
+    assert issue.as_dict()["params"] == {"name": "name"}
 
 
 def _tsv_column(name: str, column: str) -> set[str]:

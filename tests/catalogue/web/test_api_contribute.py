@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.models import Role, Submission, SubmissionStatus, User
+from catalogue.publiccode import parse
 from catalogue.services import accounts
 from catalogue.web.api_contribute import contribute_paths, contribute_security_schemes
 from catalogue.web.openapi import SCHEMAS
@@ -66,6 +67,28 @@ def test_validate_returns_located_issues_in_both_languages(client: Any) -> None:
     assert lenient["valid"] and strict["mode"] == "strict" and not strict["valid"]
     empty = client.post("/api/v1/validate", data=b"")
     assert empty.status_code == 422 and empty.mimetype == "application/problem+json"
+
+
+def test_validate_gives_each_issue_its_code_and_params(client: Any) -> None:
+    data = SIGNALEN.read_bytes() + b"\ndevelopmentStatus: bogus\n"
+    body = client.post("/api/v1/validate", data=data).get_json()
+    _conforms(body, _schema("/validate", "post", "200"))
+    result = parse(data)
+    expected = [*result.errors, *result.warnings]
+    answered = [*body["errors"], *body["warnings"]]
+    # Each issue as the parser made it: its code, the values its text names, both texts.
+    assert [
+        (i["key"], i["code"], i["params"], i["message"], i["message_nl"]) for i in answered
+    ] == [(i.key, i.code, i.params, i.message, i.message_nl) for i in expected]
+    status = next(i for i in answered if i["code"] == "invalid-value")
+    assert status["key"] == "developmentStatus"
+    assert status["params"] == {
+        "name": "developmentStatus",
+        "allowed": ["concept", "development", "beta", "stable", "obsolete"],
+        "value": "bogus",
+    }
+    schema = SCHEMAS["Issue"]["properties"]["params"]
+    assert schema["anyOf"][0]["type"] == "object" and {"type": "null"} in schema["anyOf"]
 
 
 def test_put_publiccode_submits_an_update_for_review(app: Any) -> None:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from catalogue import ameff
@@ -464,3 +465,31 @@ def test_a_broken_upload_is_refused_with_its_line(app: Any, people: dict[str, Ac
     assert broken.status_code == 422
     assert "regel 2" in broken.get_data(as_text=True)
     assert _revisions(app) == []
+
+
+def test_findings_and_refusals_read_in_the_readers_language(
+    app: Any, people: dict[str, Account]
+) -> None:
+    reading = ameff.read(GEMMA_FILE.read_bytes(), reference_components=[], catalogue=[])
+    contract = next(w for w in reading.warnings if w.code == "contract-end-not-date")
+    with pytest.raises(ameff.AmeffError) as caught:
+        ameff.read(b"<model>\n<oops", reference_components=[], catalogue=[])
+    refusal = caught.value
+    for lang, shown, hidden in (
+        ("en", (contract.message, refusal.message), (contract.message_nl, refusal.message_nl)),
+        ("nl", (contract.message_nl, refusal.message_nl), (contract.message, refusal.message)),
+    ):
+        editor = _client(app, people["editor"])
+        path = f"{BASE}/importeren?lang={lang}"
+        token = csrf_of(editor, path)
+        pages = [
+            editor.post(
+                path,
+                data={"csrf_token": token, "file": (_bytes_io(data), "x.xml")},
+                content_type="multipart/form-data",
+            ).get_data(as_text=True)
+            for data in (GEMMA_FILE.read_bytes(), b"<model>\n<oops")
+        ]
+        for page, wanted, unwanted in zip(pages, shown, hidden, strict=True):
+            assert str(escape(wanted)) in page
+            assert str(escape(unwanted)) not in page
