@@ -9,12 +9,19 @@ distance), and again after documents were deleted and re-added (their words stay
 their segment is merged). The words and their frequencies must be the same, and so must the
 suggestion for every probe: misspellings made from the catalogue's own words (a letter left
 out, doubled, changed, two letters swapped) and words that are no misspelling of anything.
+
+The counting itself (segment_words cuts the texts at whitespace and tokenises each distinct
+piece once) must give exactly the counts of tokenising every field of every document on its
+own, deleted documents and later segments included, for awkward texts too.
 """
 
 from __future__ import annotations
 
 import random
 import shutil
+import sys
+import types
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +30,9 @@ from whoosh import index
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import TEXT
 
+from catalogue.search import _whoosh_spelling as spelling
 from catalogue.search import documents as docs
-from catalogue.search._whoosh_spelling import SpellingWords
+from catalogue.search._whoosh_spelling import SpellingWords, segment_words
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import correctable, max_edits
 from catalogue.search.whoosh_backend import WhooshBackend, _codec, fields_of, make_schema
@@ -180,3 +188,93 @@ def test_an_index_written_with_the_spelling_fields_is_rebuilt(
     finally:
         backend.close()
     shutil.rmtree(root)
+
+
+# Texts where cutting at whitespace, joining and lowercasing could go wrong: Unicode spaces
+# and line breaks, a zero-width space (no whitespace), dots and asterisks inside words, case
+# that lowercases by context (a final sigma) or to more characters (a dotted capital I).
+AWKWARD = (
+    "ΟΔΥΣΣΕΥΣ\u00a0İstanbul\u2028Straße\u200bǅemal\tfoo.bar. x..y a*b *c* 3.14,ok;"
+    " e.g. _onder_streept\u3000ΣΟΦΟΣ\x1cnaam\x85eind"
+)
+
+
+def _reference_words(reader: Any) -> dict[str, Counter[str]]:
+    """Per language, the words of every field of every document of one segment, deleted ones
+    included, each tokenised on its own by the former spelling fields' analyser."""
+    analyser = RegexTokenizer() | LowercaseFilter()
+    counts = {language: Counter[str]() for language in docs.LANGUAGES}
+    for docnum in range(reader.doc_count_all()):
+        stored = reader.stored_fields(docnum)
+        for language, counted in counts.items():
+            for field in docs.spelling_fields(language):
+                counted.update(token.text for token in analyser(str(stored.get(field) or "")))
+    return counts
+
+
+def test_no_word_holds_or_crosses_whitespace() -> None:
+    # segment_words cuts texts wherever str.split does; every such character ends a word.
+    spaces = [chr(code) for code in range(sys.maxunicode + 1) if len(f"a{chr(code)}b".split()) == 2]
+    assert "\n" in spaces
+    assert "\u00a0" in spaces
+    for space in spaces:
+        assert spelling._WORDS.findall(f"a.b*{space}*c.d") == ["a.b*", "*c.d"], hex(ord(space))
+
+
+@pytest.mark.parametrize("batch", [7, spelling._BATCH])
+def test_the_words_are_counted_per_document_and_field(
+    documents: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(spelling, "_BATCH", batch)
+    awkward = dict(documents[0], id="900002", slug="lastig", name=AWKWARD, short_nl=AWKWARD.upper())
+    awkward["features_en"] = ["ΣΟΦΟΣ.ΣΟΦΟΣ", "Ünïcödé\u2003wörds"]
+    backend = WhooshBackend(tmp_path / "index", parallel_from=2)
+    backend.rebuild([*documents, awkward])
+    try:
+        # Replaced and deleted documents in the first segments, their new versions in a third.
+        changed = [
+            dict(document, name=f"{document['name']} Vervangen", long_en="")
+            for document in documents[:9]
+        ]
+        backend.index([*changed, dict(awkward, name="Nieuw")])
+        backend.delete([documents[-1]["id"]])
+        with backend._searcher() as searcher:
+            leaves = [reader for reader, _offset in searcher.reader().leaf_readers()]
+            assert len(leaves) >= 3
+            assert any(reader.has_deletions() for reader in leaves)
+            totals = {language: Counter[str]() for language in docs.LANGUAGES}
+            for reader in leaves:
+                expected = _reference_words(reader)
+                assert segment_words(reader) == expected
+                # The same through the reader's public stored_fields alone.
+                public = types.SimpleNamespace(
+                    schema=reader.schema,
+                    doc_count_all=reader.doc_count_all,
+                    stored_fields=reader.stored_fields,
+                )
+                assert segment_words(public) == expected
+                for language, counted in expected.items():
+                    totals[language].update(counted)
+            vocabularies = SpellingWords().vocabularies(searcher)
+        for language, counted in totals.items():
+            assert vocabularies[language].words == counted, language
+        # The awkward words were counted, in the name (every language) or their own language.
+        names = {
+            "i\u0307stanbul",
+            "straße",
+            "\u01c6emal",
+            "foo.bar",
+            "x",
+            "y",
+            "a*b",
+            "*c*",
+            "3.14",
+            "ok",
+        }
+        names |= {"ΟΔΥΣΣΕΥΣ".lower(), "_onder_streept", "naam", "eind"}
+        assert names <= set(totals["en"]) & set(totals["nl"])
+        sophos = "ΣΟΦΟΣ".lower()
+        assert totals["nl"][sophos] > totals["en"][sophos] > 0
+        assert {"ΣΟΦΟΣ.ΣΟΦΟΣ".lower(), "ünïcödé", "wörds"} <= set(totals["en"]) - set(totals["nl"])
+    finally:
+        backend.close()
