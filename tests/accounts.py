@@ -5,7 +5,7 @@ Accounts are made through the real services (argon2 hashes, audit events). ``log
 client in through the real login form, TOTP code included; ``sign_in`` puts the account in the
 session directly, for the permission matrix where the login itself is not what is tested.
 
-argon2 is slow on purpose (about a quarter of a second a hash here), and the web tests make four
+argon2 is slow on purpose (0.3 s a hash on the 2-core test machine), and web tests make four
 to seven accounts each, all with ``PASSWORD``: ``make_account`` hashes it once per test process
 and gives every account that same real hash, which the login code verifies as usual.
 tests/catalogue/test_security.py checks that the hash has the production parameters and that a
