@@ -4,11 +4,20 @@ has the ``accounts_of`` and ``make_user`` fixtures built on these).
 Accounts are made through the real services (argon2 hashes, audit events). ``login`` logs a
 client in through the real login form, TOTP code included; ``sign_in`` puts the account in the
 session directly, for the permission matrix where the login itself is not what is tested.
+
+argon2 is slow on purpose (0.3 s a hash on the 2-core test machine), and web tests make four
+to seven accounts each, all with ``PASSWORD``: ``make_account`` hashes it once per test process
+and gives every account that same real hash, which the login code verifies as usual.
+tests/catalogue/test_security.py checks that the hash has the production parameters and that a
+registration outside ``make_account`` hashes afresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pyotp
@@ -16,6 +25,7 @@ from sqlalchemy import select
 
 from catalogue.models import Component, Organisation, Role, User
 from catalogue.services import accounts
+from catalogue.services.accounts import registration
 
 PASSWORD = "Vier lange woorden zijn sterk 2026"  # noqa: S105 - a test password
 # Signalen is maintained by the municipality of Amsterdam in the seed catalogue.
@@ -34,6 +44,23 @@ class Account:
     session_id: str
 
 
+@cache
+def _argon2_hash(password: str) -> str:
+    """The real argon2id hash of ``password`` with the production parameters, made once."""
+    return accounts.hash_password(password)
+
+
+@contextmanager
+def _hashing_each_password_once() -> Iterator[None]:
+    """While open, ``register`` takes its hash from ``_argon2_hash`` (see the module's doc)."""
+    hash_password = registration.hash_password
+    registration.hash_password = _argon2_hash
+    try:
+        yield
+    finally:
+        registration.hash_password = hash_password
+
+
 def make_account(
     app: Any,
     role: str = Role.MAINTAINER,
@@ -48,14 +75,15 @@ def make_account(
         column = Organisation.cbs_code if organisation.startswith("GM") else Organisation.slug
         found = session.scalar(select(Organisation).where(column == organisation))
         assert found is not None, organisation
-        user = accounts.register(
-            session,
-            email=email,
-            password=PASSWORD,
-            organisation_id=found.id,
-            role=role,
-            trusted=True,
-        )
+        with _hashing_each_password_once():
+            user = accounts.register(
+                session,
+                email=email,
+                password=PASSWORD,
+                organisation_id=found.id,
+                role=role,
+                trusted=True,
+            )
         wants_totp = totp if totp is not None else role != Role.MAINTAINER
         user.totp_secret = pyotp.random_base32() if wants_totp else None
         session.flush()

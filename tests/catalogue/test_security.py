@@ -161,6 +161,42 @@ def test_passwords_are_argon2_and_common_ones_are_refused(app: Any, client: Any)
     assert "komt te vaak voor" in response.get_data(as_text=True)
 
 
+def test_password_hashes_have_the_production_parameters(app: Any) -> None:
+    """argon2id with RFC 9106's low-memory profile (3 passes, 64 MiB, 4 lanes), which the login
+    code keeps (it rehashes a hash made with other parameters). The test accounts share one such
+    real hash (tests/accounts.py hashes ``PASSWORD`` once per process); a registration outside
+    ``make_account`` hashes afresh, so the sharing stays in the tests."""
+    from argon2 import PasswordHasher, Type, extract_parameters
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    first, second = make_account(app, Role.MAINTAINER), make_account(app, Role.REVIEWER)
+    with app.extensions["catalogue_db"].session() as session:
+        fresh = accounts.register(
+            session,
+            email="vers@example.org",
+            password=PASSWORD,
+            organisation_id=accounts.get_user(session, first.id).organisation_id,
+        )
+        stored = [accounts.get_user(session, a.id).password_hash for a in (first, second)]
+        stored.append(fresh.password_hash)
+    assert stored[0] == stored[1]
+    assert stored[2] != stored[0]
+    for hashed in stored:
+        parameters = extract_parameters(hashed)
+        assert parameters == RFC_9106_LOW_MEMORY
+        assert parameters.type is Type.ID
+        assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+            3,
+            65536,
+            4,
+        )
+        assert PasswordHasher().verify(hashed, PASSWORD)
+    for account in (first, second):
+        login(app.test_client(), account)
+        with app.extensions["catalogue_db"].session() as session:
+            assert accounts.get_user(session, account.id).password_hash == stored[0]
+
+
 def test_login_never_redirects_to_another_site(app: Any) -> None:
     account = make_account(app, Role.MAINTAINER)
     client = app.test_client()

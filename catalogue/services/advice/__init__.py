@@ -25,6 +25,8 @@ The package, in the order the advice is made:
 - ``profile``: the profile and its validation (``profile_from_mapping``);
 - ``facts``: what is read from the catalogue besides the instance (licences, published claims,
   unlinked functions, expected standards), and the capability prefixes ``RC`` and ``COMPONENT``;
+- ``gemma_graph``: GEMMA as the advisor's graph (reference components, dependencies,
+  specialisations, the chosen functions), and what is needed;
 - ``instance``: ``build_instance``, the catalogue and GEMMA as the advisor's Instance;
 - ``plan``: ``advise`` (score, solve, explain, order), what to verify, and the JSON answer.
 

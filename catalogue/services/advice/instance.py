@@ -1,14 +1,22 @@
-"""The catalogue and GEMMA as the advisor's Instance for one profile (see the package's doc)."""
+"""The catalogue and GEMMA as the advisor's Instance for one profile (see the package's doc).
+
+``build_instance`` runs the steps in order, each a small function that says what it reads and
+what it builds: the profile's municipality and GEMMA elements, the catalogue's components and
+the landscape, GEMMA as the advisor's graph (``gemma_graph``), what is needed, the candidates,
+and the constraints. The steps read the database in that order, so a profile with several
+mistakes is refused for the first one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from advisor.graph import ComponentGraph, NodeKind
-from advisor.model import Candidate, Constraints, Hosting, Instance, Landscape, Obligation, Status
+from advisor.graph import ComponentGraph
+from advisor.model import Candidate, Constraints, Hosting, Instance, Landscape, Status
 from catalogue.errors import ErrorCode, FieldError, ValidationError
 from catalogue.models import (
     Component,
@@ -31,12 +39,98 @@ from catalogue.services.advice.facts import (
     open_source,
     published_claims,
 )
+from catalogue.services.advice.gemma_graph import (
+    _gemma_elements,
+    _gemma_graph,
+    _gemma_names,
+    _needed,
+    _recommended_dependencies,
+    _with_generalisations,
+)
 from catalogue.services.advice.profile import HOSTING_FORMS, STATUSES, Profile
+
+
+def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
+    """Read the catalogue and GEMMA, and build the advisor's instance for ``profile``."""
+    municipality = _municipality(session, profile)
+    chosen = _chosen_elements(session, profile)
+    components = _components(session)
+    landscape, published = _landscape(session, profile, municipality, {c.slug for c in components})
+    element_by_id = _gemma_elements(session)
+    gemma = _gemma_graph(session, element_by_id, chosen.functions)
+    names = _gemma_names(element_by_id, chosen.functions)
+    needed = _needed(gemma, chosen.functions, chosen.named)
+    read = _candidates(
+        components, gemma, _required_standards(session, chosen.standards, element_by_id)
+    )
+    names.update(read.names)
+    instance = Instance(
+        components=tuple(read.candidates),
+        needs=frozenset(needed),
+        landscape=Landscape(
+            components=frozenset(landscape),
+            provides=frozenset(_with_generalisations(gemma, {RC + e.slug for e in chosen.covered})),
+        ),
+        constraints=_constraints(profile, read.missing_standards.keys()),
+    )
+    return CatalogueFacts(
+        instance=instance,
+        names=names,
+        municipality=municipality,
+        unknown_status=frozenset(read.unknown_status),
+        unknown_hosting=frozenset(read.unknown_hosting),
+        unknown_licence=frozenset(read.unknown_licence),
+        sources=read.sources,
+        missing_standards=read.missing_standards,
+        recommended_dependencies=_recommended_dependencies(gemma),
+        landscape=tuple(landscape),
+        published_claims=published,
+        unlinked=_unlinked_needs(session, chosen.functions, element_by_id),
+        expected_standards=_expected_standards(session, element_by_id),
+    )
+
+
+# ---------------------------------------------------------------- what the profile names
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The GEMMA elements a profile names, each list in the profile's order without repeats."""
+
+    functions: list[GemmaElement]  # the business functions to support
+    named: list[GemmaElement]  # the reference components asked for
+    covered: list[GemmaElement]  # the reference components the landscape already covers
+    standards: list[GemmaElement]  # the standards a candidate must claim
+
+
+def _municipality(session: Session, profile: Profile) -> Organisation | None:
+    """The organisation with the profile's CBS code, or None when the profile names none.
+
+    Reads one organisation; refuses a code no organisation has (``municipality``).
+    """
+    if not profile.municipality:
+        return None
+    municipality = session.scalar(
+        select(Organisation).where(Organisation.cbs_code == profile.municipality.upper())
+    )
+    if municipality is None:
+        raise ValidationError(
+            {
+                "municipality": [
+                    FieldError(ErrorCode.MUNICIPALITY_UNKNOWN, cbs_code=profile.municipality)
+                ]
+            }
+        )
+    return municipality
 
 
 def _elements(
     session: Session, kind: GemmaKind, slugs: Iterable[str], field_name: str
 ) -> list[GemmaElement]:
+    """The GEMMA elements of ``kind`` with these slugs, in their order, read in one statement.
+
+    Refuses (under ``field_name``) the slugs no element of that kind has.
+    """
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return []
@@ -54,39 +148,39 @@ def _elements(
     return [found[slug] for slug in wanted]
 
 
-def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
-    """Read the catalogue and GEMMA, and build the advisor's instance for ``profile``."""
-    municipality = None
-    if profile.municipality:
-        municipality = session.scalar(
-            select(Organisation).where(Organisation.cbs_code == profile.municipality.upper())
-        )
-        if municipality is None:
-            raise ValidationError(
-                {
-                    "municipality": [
-                        FieldError(ErrorCode.MUNICIPALITY_UNKNOWN, cbs_code=profile.municipality)
-                    ]
-                }
-            )
+def _chosen_elements(session: Session, profile: Profile) -> _Chosen:
+    """The business functions, reference components and standards the profile names.
 
-    functions = _elements(
-        session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions"
-    )
-    named = _elements(
-        session, GemmaKind.REFERENCE_COMPONENT, profile.reference_components, "reference_components"
-    )
-    covered = _elements(
-        session,
-        GemmaKind.REFERENCE_COMPONENT,
-        profile.landscape_reference_components,
-        "landscape_reference_components",
-    )
-    standards = _elements(
-        session, GemmaKind.STANDARD, profile.required_standards, "required_standards"
+    Reads one statement per non-empty list, and refuses an unknown slug under its field.
+    """
+    reference = GemmaKind.REFERENCE_COMPONENT
+    return _Chosen(
+        functions=_elements(
+            session, GemmaKind.BUSINESS_FUNCTION, profile.business_functions, "business_functions"
+        ),
+        named=_elements(session, reference, profile.reference_components, "reference_components"),
+        covered=_elements(
+            session,
+            reference,
+            profile.landscape_reference_components,
+            "landscape_reference_components",
+        ),
+        standards=_elements(
+            session, GemmaKind.STANDARD, profile.required_standards, "required_standards"
+        ),
     )
 
-    components = list(
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def _components(session: Session) -> list[Component]:
+    """Every catalogue component, with what the candidates are made of loaded in advance.
+
+    Reads the components with their realisations (and reference components), requirements,
+    standards, offers and usages (with organisations), so that no later step reads one by one.
+    """
+    return list(
         session.scalars(
             select(Component).options(
                 selectinload(Component.realisations).selectinload(Realisation.reference_component),
@@ -99,7 +193,17 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             )
         )
     )
-    slugs = {c.slug for c in components}
+
+
+def _landscape(
+    session: Session, profile: Profile, municipality: Organisation | None, slugs: set[str]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The components in use, and the published claims they were taken from (if they were).
+
+    The landscape is the profile's own list; when the profile does not give one, the components
+    the municipality publishes that it uses (read with their sources). Refuses a landscape or
+    excluded component that is not one of ``slugs``, the catalogue's components.
+    """
     published: dict[str, tuple[str, ...]] = {}
     if profile.landscape_components is None and municipality is not None:
         published = published_claims(session, municipality)
@@ -117,146 +221,87 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
             raise ValidationError(
                 {key: [FieldError(ErrorCode.COMPONENTS_UNKNOWN, slugs=", ".join(unknown))]}
             )
+    return landscape, published
 
-    element_by_id = {
-        e.id: e
-        for e in session.scalars(
-            select(GemmaElement).where(
-                GemmaElement.kind.in_([GemmaKind.REFERENCE_COMPONENT, GemmaKind.EXTERNAL_FACILITY])
-            )
-        )
-    }
-    # GEMMA as the advisor's graph: reference components (and national facilities, which
-    # every municipality has) as capabilities ``rc:<slug>``, with their dependencies and
-    # specialisations, and the chosen functions with the reference components supporting them.
-    gemma = ComponentGraph()
-    for element in element_by_id.values():
-        if RC + element.slug not in gemma:
-            gemma.add_reference_component(
-                RC + element.slug,
-                name=element.name,
-                external=element.kind == GemmaKind.EXTERNAL_FACILITY,
-            )
-    for relation in session.scalars(
-        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.DEPENDS_ON)
-    ):
-        consumer, provider = (
-            element_by_id.get(relation.source_id),
-            element_by_id.get(relation.target_id),
-        )
-        if consumer is None or provider is None or provider.kind != GemmaKind.REFERENCE_COMPONENT:
-            continue  # national facilities are available to every municipality
-        if consumer.id == provider.id:
-            continue
-        gemma.add_dependency(
-            RC + consumer.slug,
-            RC + provider.slug,
-            mandatory=Obligation.of(relation.role) is Obligation.VERPLICHT,
-        )
 
-    # A specialisation realises its general form too (Generiek zaakafhandelcomponent is a
-    # Zaakafhandelcomponent), so a component providing one provides the other.
-    for relation in session.scalars(
-        select(GemmaRelation).where(GemmaRelation.kind == GemmaRelationKind.SPECIALISATION_OF)
-    ):
-        special, broad = (
-            element_by_id.get(relation.source_id),
-            element_by_id.get(relation.target_id),
-        )
-        if special is not None and broad is not None:
-            gemma.add_specialisation(RC + special.slug, RC + broad.slug)
+# ---------------------------------------------------------------- the candidates
 
-    def with_generalisations(capabilities: set[str]) -> set[str]:
-        # A capability GEMMA does not hold (a catalogue component, an element of another
-        # kind) generalises to nothing.
-        return capabilities | gemma.with_generalisations(c for c in capabilities if c in gemma)
 
-    for function in functions:
-        gemma.add_function("bf:" + function.slug, name=function.name)
-    if functions:
-        function_of = {f.id: "bf:" + f.slug for f in functions}
-        for relation in session.scalars(
-            select(GemmaRelation).where(
-                GemmaRelation.kind == GemmaRelationKind.SUPPORTS_FUNCTION,
-                GemmaRelation.target_id.in_(list(function_of)),
-            )
-        ):
-            source = element_by_id.get(relation.source_id)
-            if source is not None and source.kind == GemmaKind.REFERENCE_COMPONENT:
-                gemma.link_function_to_reference(function_of[relation.target_id], RC + source.slug)
+@dataclass(frozen=True)
+class _RequiredStandards:
+    """The standards the profile requires, and where GEMMA says each applies.
 
-    names: dict[str, str] = {
-        RC + e.slug: e.name
-        for e in element_by_id.values()
-        if e.kind == GemmaKind.REFERENCE_COMPONENT
-    }
-    names.update({f"bf:{f.slug}": f.name for f in functions})
+    A required standard applies to a candidate only where GEMMA lists that standard for one of
+    the reference components it realises: a notification router need not speak the Zaken API.
+    """
 
-    # What is needed: the chosen reference components and those supporting the chosen
-    # functions, closed over mandatory GEMMA dependencies in one traversal.
-    needed = gemma.needs_closure(
-        functions=["bf:" + f.slug for f in functions],
-        reference_components=[RC + e.slug for e in named],
-    ).reference_components
+    names: dict[int, str]  # standard id -> name
+    of_reference: dict[str, set[int]]  # capability (rc:<slug>) -> required standards listed
 
-    required_standard_ids = {s.id: s.name for s in standards}
-    # A required standard applies to a candidate only where GEMMA lists that standard for one of
-    # the reference components it realises: a notification router need not speak the Zaken API.
-    standards_of_reference: dict[str, set[int]] = {}
+
+def _required_standards(
+    session: Session, standards: list[GemmaElement], element_by_id: Mapping[int, GemmaElement]
+) -> _RequiredStandards:
+    """The required standards, with the reference components GEMMA lists each for.
+
+    Reads the "standard" relations of the required standards (nothing when none is required).
+    """
+    names = {s.id: s.name for s in standards}
+    of_reference: dict[str, set[int]] = {}
     if standards:
         for relation in session.scalars(
             select(GemmaRelation).where(
                 GemmaRelation.kind == GemmaRelationKind.STANDARD,
-                GemmaRelation.target_id.in_(list(required_standard_ids)),
+                GemmaRelation.target_id.in_(list(names)),
             )
         ):
             source = element_by_id.get(relation.source_id)
             if source is not None:
-                standards_of_reference.setdefault(RC + source.slug, set()).add(relation.target_id)
-    candidates = []
-    unknown_status, unknown_hosting, unknown_licence = set(), set(), set()
-    sources: dict[str, str | None] = {}
-    missing_standards: dict[str, tuple[str, ...]] = {}
-    exclude = set(profile.exclude)
+                of_reference.setdefault(RC + source.slug, set()).add(relation.target_id)
+    return _RequiredStandards(names=names, of_reference=of_reference)
+
+
+@dataclass
+class _Candidates:
+    """The advisor's candidates, and what reading them taught about the catalogue's facts."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    unknown_status: set[str] = field(default_factory=set)
+    unknown_hosting: set[str] = field(default_factory=set)
+    unknown_licence: set[str] = field(default_factory=set)
+    sources: dict[str, str | None] = field(default_factory=dict)  # slug -> what was consulted
+    missing_standards: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # slug and component:<slug> -> name
+
+
+def _candidates(
+    components: list[Component], gemma: ComponentGraph, required: _RequiredStandards
+) -> _Candidates:
+    """One candidate per component, by slug, from what ``_components`` loaded (reads nothing).
+
+    Notes the components whose status, hosting or licence is unknown, the source of each, and
+    the required standards each lacks where they apply.
+    """
+    read = _Candidates()
     for component in sorted(components, key=lambda c: c.slug):
-        provides = with_generalisations(
-            {RC + r.reference_component.slug for r in component.realisations}
-        )
-        provides.add(COMPONENT + component.slug)
-        requires = {
-            COMPONENT + r.required_component.slug for r in component.requirements if not r.optional
-        }
-        for capability in provides:
-            if capability in gemma:
-                requires.update(gemma.dependencies_of(capability))
-        requires -= provides
-        hosting = {h["model"] for h in component.hosting_models or []}
-        hosting |= {o.kind for o in component.offers if o.kind in HOSTING_FORMS}
+        provides, requires = _capabilities(component, gemma)
+        hosting = _hosting(component)
         if not hosting:
-            unknown_hosting.add(component.slug)
+            read.unknown_hosting.add(component.slug)
         status: str | None = component.development_status
         if status not in (*STATUSES, "obsolete"):
-            unknown_status.add(component.slug)
+            read.unknown_status.add(component.slug)
             status = None
         is_open = open_source(component.license)
         if is_open is None:
-            unknown_licence.add(component.slug)
-        sources[component.slug] = component.source_ref
-        claimed = {s.standard_id for s in component.standards if s.standard_id}
-        applicable = set().union(*(standards_of_reference.get(cap, set()) for cap in provides))
-        lacking = tuple(
-            sorted(
-                name
-                for sid, name in required_standard_ids.items()
-                if sid in applicable and sid not in claimed
-            )
-        )
+            read.unknown_licence.add(component.slug)
+        read.sources[component.slug] = component.source_ref
+        lacking = _lacking_standards(component, provides, required)
         if lacking:
-            missing_standards[component.slug] = lacking
-            exclude.add(component.slug)
+            read.missing_standards[component.slug] = lacking
         # Only claims of use count as adoption: having commissioned a component is not using it.
         adopters = {u.organisation_id for u in component.usages if u.kind == UsageKind.USES}
-        candidates.append(
+        read.candidates.append(
             Candidate(
                 id=component.slug,
                 name=component.name,
@@ -273,42 +318,62 @@ def build_instance(session: Session, profile: Profile) -> CatalogueFacts:
                 standards=frozenset(s.name for s in component.standards),
             )
         )
-        names[component.slug] = component.name
-        names[COMPONENT + component.slug] = component.name
+        read.names[component.slug] = component.name
+        read.names[COMPONENT + component.slug] = component.name
+    return read
 
-    landscape_provides = with_generalisations({RC + e.slug for e in covered})
-    allowed = frozenset(Hosting(h) for h in HOSTING_FORMS if h not in profile.disallowed_hosting)
-    instance = Instance(
-        components=tuple(candidates),
-        needs=frozenset(needed),
-        landscape=Landscape(
-            components=frozenset(landscape),
-            provides=frozenset(landscape_provides),
-        ),
-        constraints=Constraints(
-            open_source_only=profile.open_source_only,
-            allowed_hosting=allowed,
-            min_status=Status(profile.min_status),
-            exclude=frozenset(exclude),
-            strict=profile.strict,
-        ),
+
+def _capabilities(component: Component, gemma: ComponentGraph) -> tuple[set[str], set[str]]:
+    """What a component provides and what it requires, as capability ids.
+
+    It provides the reference components it realises with their general forms, and itself
+    (``component:<slug>``); it requires the components it lists as not optional and the
+    mandatory GEMMA dependencies of what it provides, less what it provides itself.
+    """
+    provides = _with_generalisations(
+        gemma, {RC + r.reference_component.slug for r in component.realisations}
     )
-    return CatalogueFacts(
-        instance=instance,
-        names=names,
-        municipality=municipality,
-        unknown_status=frozenset(unknown_status),
-        unknown_hosting=frozenset(unknown_hosting),
-        unknown_licence=frozenset(unknown_licence),
-        sources=sources,
-        missing_standards=missing_standards,
-        recommended_dependencies={
-            capability: recommended
-            for capability in gemma.nodes(NodeKind.REFERENCE)
-            if (recommended := gemma.recommended_dependencies_of(capability))
-        },
-        landscape=tuple(landscape),
-        published_claims=published,
-        unlinked=_unlinked_needs(session, functions, element_by_id),
-        expected_standards=_expected_standards(session, element_by_id),
+    provides.add(COMPONENT + component.slug)
+    requires = {
+        COMPONENT + r.required_component.slug for r in component.requirements if not r.optional
+    }
+    for capability in provides:
+        if capability in gemma:
+            requires.update(gemma.dependencies_of(capability))
+    return provides, requires - provides
+
+
+def _hosting(component: Component) -> set[str]:
+    """The hosting forms a component's record states or its offers are (empty: unknown)."""
+    hosting = {h["model"] for h in component.hosting_models or []}
+    return hosting | {o.kind for o in component.offers if o.kind in HOSTING_FORMS}
+
+
+def _lacking_standards(
+    component: Component, provides: set[str], required: _RequiredStandards
+) -> tuple[str, ...]:
+    """The names of the required standards that apply to a component and that it does not claim,
+    sorted."""
+    claimed = {s.standard_id for s in component.standards if s.standard_id}
+    applicable = set().union(*(required.of_reference.get(cap, set()) for cap in provides))
+    return tuple(
+        sorted(
+            name for sid, name in required.names.items() if sid in applicable and sid not in claimed
+        )
+    )
+
+
+def _constraints(profile: Profile, lacking: Iterable[str]) -> Constraints:
+    """The profile's rules as the advisor's constraints (reads nothing).
+
+    The components that lack a required standard (``lacking``) are excluded beside those the
+    profile excludes.
+    """
+    allowed = frozenset(Hosting(h) for h in HOSTING_FORMS if h not in profile.disallowed_hosting)
+    return Constraints(
+        open_source_only=profile.open_source_only,
+        allowed_hosting=allowed,
+        min_status=Status(profile.min_status),
+        exclude=frozenset(profile.exclude) | frozenset(lacking),
+        strict=profile.strict,
     )
