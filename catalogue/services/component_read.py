@@ -2,21 +2,25 @@
 
 :func:`catalogue.services.components.get_component` loads a component for writing: a real ORM
 graph, one SELECT per collection and per linked row (about twenty in all). A page that only
-reads needs none of that. :func:`read_component` asks for the component row and, in the same
-SELECT, every child collection as a JSON array (a correlated subquery per collection:
-``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL), including the names and slugs of the
-rows they link to. The rows come back as detached model instances whose loaded attributes are
-set as committed values, so templates and serializers read them exactly like loaded ones.
+reads needs none of that. :func:`read_component` asks, in one SELECT, for the component row as a
+JSON object and every child collection as a JSON array (a correlated subquery per collection:
+``json_group_array`` on SQLite, ``json_agg`` on PostgreSQL), each row with the rows it links to
+(their names and slugs) as nested objects.
 
-The instances are read-only: they belong to no session, and their unloaded attributes (the
-linked rows' long texts, an import's raw file) are not there. Never write through them; a
-write starts from ``get_component``.
+The rows come back as :class:`Record` instances, not ORM instances: plain read-only objects
+whose attributes are named as the model's columns and relationships, so templates, the
+component document (``document_of``) and the serializers read them exactly like loaded models.
+Turning the JSON into ORM instances (an instance state and a committed value per attribute)
+cost more than the statement itself. A record belongs to no session and has only what was read
+(not the linked rows' long texts, nor an import's raw file). Never write through one; a write
+starts from ``get_component``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +36,8 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import Session, aliased, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalogue.errors import ErrorCode, FieldError, NotFound
@@ -68,6 +72,35 @@ _COMPONENT = ("id", "slug", "name")
 _SKIPPED = {ImportRecord: {"raw_text"}}
 
 
+class Record:
+    """A row as :func:`read_component` read it: one attribute per column read, and the linked
+    rows and collections read with it. Read-only; equal only to itself (as ORM instances are)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        msg = f"{type(self).__name__} is read-only"
+        raise AttributeError(msg)
+
+    def __delattr__(self, name: str) -> None:
+        msg = f"{type(self).__name__} is read-only"
+        raise AttributeError(msg)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={self.__dict__.get('id')!r}>"
+
+
+class ComponentRecord(Record):
+    """A component as read, with :meth:`Component.description`."""
+
+    descriptions: list[Any]
+
+    def description(self, language: str) -> Any:
+        """The description in ``language``, or None."""
+        for description in self.descriptions:
+            if description.language == language:
+                return description
+        return None
+
+
 @dataclass(frozen=True)
 class Contributions:
     """What the component page's contribution panel shows, read with the component.
@@ -79,22 +112,23 @@ class Contributions:
     ``open_submission_for`` and ``disputes.disputes_of`` read one statement each.
     """
 
-    last_submission: Submission | None
-    last_import: ImportRecord | None
+    last_submission: Any
+    last_import: Any
     under_review: bool
     open_disputes: int
 
 
 @dataclass(frozen=True)
 class ComponentRead:
-    """A component as its page reads it: the component with its collections loaded, its last
-    publiccode.yml import, its derived facts and its harvest sources; with ``contributions``
-    when asked for (the page's panel; the API document does not show it)."""
+    """A component as its page reads it: the component (a :class:`ComponentRecord`) with its
+    collections, its last publiccode.yml import, its derived facts and its harvest sources
+    (records too); with ``contributions`` when asked for (the page's panel; the API document
+    does not show it)."""
 
-    component: Component
-    latest_import: ImportRecord | None
-    derived_facts: list[DerivedFact]
-    harvest_sources: list[HarvestSource]
+    component: Any
+    latest_import: Any
+    derived_facts: list[Any]
+    harvest_sources: list[Any]
     contributions: Contributions | None = None
 
 
@@ -104,8 +138,8 @@ def _columns(model: type[Any], names: Sequence[str] | None = None) -> list[Any]:
     return [c for c in table.columns if (names is None or c.key in names) and c.key not in skipped]
 
 
-def _converter(column: Any) -> Callable[[Any], Any]:
-    """How a JSON value of ``column`` becomes what the ORM would have loaded."""
+def _converter(column: Any) -> Callable[[Any], Any] | None:
+    """How a JSON value of ``column`` becomes what the ORM would have loaded (None: as it is)."""
     kind = column.type
     if isinstance(kind, DateTime):
         return lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v
@@ -113,34 +147,73 @@ def _converter(column: Any) -> Callable[[Any], Any]:
         return lambda v: dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v
     if isinstance(kind, Boolean):
         return lambda v: None if v is None else bool(v)
-    return lambda v: v
+    return None
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A many-to-one link read along with a row: attribute, shape, and the join."""
+
+    attribute: str
+    shape: _Shape
+    foreign_key: str
 
 
 class _Shape:
-    """The columns of one model inside a JSON object, and how to turn the object back."""
+    """The columns of one model (and the rows it links to) inside a JSON object, and how the
+    object becomes a record."""
 
-    def __init__(self, model: type[Any], names: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        model: type[Any],
+        names: Sequence[str] | None = None,
+        links: tuple[_Link, ...] = (),
+        record: type[Record] = Record,
+    ) -> None:
         self.model = model
         self.columns = _columns(model, names)
-        self.convert = {c.key: _converter(c) for c in self.columns}
+        self.links = links
+        self.conversions = [
+            (c.key, convert) for c in self.columns if (convert := _converter(c)) is not None
+        ]
+        self.record = type(f"{model.__name__}Record", (record,), {"__module__": __name__})
 
-    def pairs(self, alias: Any, dialect: str, prefix: str = "") -> list[Any]:
-        """``'key', value`` arguments of json_object / json_build_object."""
+    def pairs(self, alias: Any, dialect: str) -> list[Any]:
+        """``'key', value`` arguments of json_object / json_build_object: the columns of
+        ``alias`` (the model's table when None), and each link as a nested object."""
         arguments: list[Any] = []
         for column in self.columns:
             value = getattr(alias, column.key) if alias is not None else column
             if dialect == "sqlite" and isinstance(column.type, JSON):
                 # Stored as text on SQLite: embed it as JSON, not as a string.
                 value = func.json(value)
-            arguments += [literal_column(f"'{prefix}{column.key}'"), value]
+            arguments += [literal_column(f"'{column.key}'"), value]
         return arguments
 
-    def build(self, data: dict[str, Any], prefix: str = "") -> Any:
-        """A detached instance holding the values of ``data``."""
-        instance = self.model.__mapper__.class_manager.new_instance()
-        for key, convert in self.convert.items():
-            set_committed_value(instance, key, convert(data.get(prefix + key)))
-        return instance
+    def joined(self, query: Any, dialect: str) -> tuple[Any, list[Any]]:
+        """``query`` joined to the linked rows, and the pairs of the model's JSON object."""
+        arguments = self.pairs(None, dialect)
+        for link in self.links:
+            target = aliased(link.shape.model)
+            linked = _object(dialect, link.shape.pairs(target, dialect))
+            arguments += [literal_column(f"'{link.attribute}'"), linked]
+            query = query.outerjoin(target, getattr(self.model, link.foreign_key) == target.id)
+        return query, arguments
+
+    def build(self, data: dict[str, Any]) -> Any:
+        """The record holding the values of ``data`` (decoded JSON, which it takes over)."""
+        for key, convert in self.conversions:
+            data[key] = convert(data[key])
+        for link in self.links:
+            linked = data[link.attribute]
+            data[link.attribute] = (
+                link.shape.build(linked)
+                if linked is not None and linked["id"] is not None
+                else None
+            )
+        record = object.__new__(self.record)
+        object.__setattr__(record, "__dict__", data)
+        return record
 
 
 def _object(dialect: str, arguments: list[Any], *, json: bool = False) -> ColumnElement[Any]:
@@ -158,22 +231,12 @@ def _array(dialect: str, element: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 @dataclass(frozen=True)
-class _Link:
-    """A many-to-one link read along with a child row: attribute, shape, and the join."""
-
-    attribute: str
-    shape: _Shape
-    foreign_key: str
-
-
-@dataclass(frozen=True)
 class _Collection:
-    """A child collection of the component, with the links each row carries."""
+    """A child collection of the component."""
 
     name: str
     shape: _Shape
     owner_key: str = "component_id"
-    links: tuple[_Link, ...] = ()
     order: Callable[[Any], Any] = lambda row: row.id
 
 
@@ -192,38 +255,48 @@ def _collections() -> tuple[_Collection, ...]:
         _Collection("software_dependencies", _Shape(SoftwareDependency)),
         _Collection(
             "requirements",
-            _Shape(ComponentRequirement),
-            links=(_Link("required_component", component, "required_component_id"),),
-        ),
-        _Collection(
-            "required_by",
-            _Shape(ComponentRequirement),
-            owner_key="required_component_id",
-            links=(_Link("component", component, "component_id"),),
-        ),
-        _Collection(
-            "standards",
-            _Shape(ComponentStandard),
-            links=(_Link("standard", element, "standard_id"),),
-        ),
-        _Collection(
-            "realisations",
-            _Shape(Realisation),
-            links=(
-                _Link("reference_component", element, "reference_component_id"),
-                _Link("via_interface", element, "via_interface_id"),
+            _Shape(
+                ComponentRequirement,
+                links=(_Link("required_component", component, "required_component_id"),),
             ),
         ),
         _Collection(
-            "offers", _Shape(Offer), links=(_Link("supplier", organisation, "supplier_id"),)
+            "required_by",
+            _Shape(ComponentRequirement, links=(_Link("component", component, "component_id"),)),
+            owner_key="required_component_id",
         ),
         _Collection(
-            "usages", _Shape(Usage), links=(_Link("organisation", organisation, "organisation_id"),)
+            "standards",
+            _Shape(ComponentStandard, links=(_Link("standard", element, "standard_id"),)),
+        ),
+        _Collection(
+            "realisations",
+            _Shape(
+                Realisation,
+                links=(
+                    _Link("reference_component", element, "reference_component_id"),
+                    _Link("via_interface", element, "via_interface_id"),
+                ),
+            ),
+        ),
+        _Collection(
+            "offers",
+            _Shape(Offer, links=(_Link("supplier", organisation, "supplier_id"),)),
+        ),
+        _Collection(
+            "usages",
+            _Shape(Usage, links=(_Link("organisation", organisation, "organisation_id"),)),
         ),
     )
 
 
 COLLECTIONS = _collections()
+# The component with its maintaining organisation (every column of it, as the ORM loads it).
+_COMPONENT_ROW = _Shape(
+    Component,
+    links=(_Link("maintaining_organisation", _Shape(Organisation), "maintaining_organisation_id"),),
+    record=ComponentRecord,
+)
 _IMPORT = _Shape(ImportRecord)
 _DERIVED = _Shape(DerivedFact)
 _HARVEST = _Shape(HarvestSource)
@@ -240,20 +313,15 @@ _SUBMISSION = _Shape(
         "decided_at",
         "decision_reason",
     ),
+    links=(_Link("organisation", _Shape(Organisation, ("id", "name")), "organisation_id"),),
 )
-_SUBMISSION_ORGANISATION = _Shape(Organisation, ("id", "name"))
 _STATUS_IMPORT = _Shape(ImportRecord, ("id", "accepted", "received_at", "source", "errors"))
 
 
 def _collection_rows(collection: _Collection, dialect: str) -> Any:
     """The correlated subquery that gives one collection of the component as a JSON array."""
     model = collection.shape.model
-    arguments = collection.shape.pairs(None, dialect)
-    query = select().select_from(model.__table__)
-    for number, link in enumerate(collection.links):
-        target = aliased(link.shape.model)
-        arguments += link.shape.pairs(target, dialect, prefix=f"{number}.")
-        query = query.outerjoin(target, getattr(model, link.foreign_key) == target.id)
+    query, arguments = collection.shape.joined(select().select_from(model.__table__), dialect)
     return (
         query.add_columns(_array(dialect, _object(dialect, arguments)))
         .where(getattr(model, collection.owner_key) == Component.id)
@@ -284,18 +352,9 @@ def _latest_import(dialect: str) -> Any:
 
 def _contribution_columns(dialect: str) -> list[Any]:
     """The panel's four columns (see :class:`Contributions`), correlated to the component."""
-    organisation = aliased(Organisation)
+    query, arguments = _SUBMISSION.joined(select().select_from(Submission.__table__), dialect)
     last_submission = (
-        select(
-            _object(
-                dialect,
-                _SUBMISSION.pairs(None, dialect)
-                + _SUBMISSION_ORGANISATION.pairs(organisation, dialect, prefix="0."),
-                json=True,
-            )
-        )
-        .select_from(Submission.__table__)
-        .outerjoin(organisation, Submission.organisation_id == organisation.id)
+        query.add_columns(_object(dialect, arguments, json=True))
         .where(
             Submission.component_id == Component.id,
             Submission.status != SubmissionStatus.CONCEPT,
@@ -327,18 +386,52 @@ def _contribution_columns(dialect: str) -> list[Any]:
 def _statement(dialect: str, contributions: bool) -> Any:
     """The one SELECT of :func:`read_component` for a dialect; built once (building it costs
     more than running it), the slug bound at execution."""
-    return (
-        select(
-            Component,
-            *(_collection_rows(c, dialect) for c in COLLECTIONS),
-            _latest_import(dialect),
-            _rows_of(DerivedFact, _DERIVED, dialect),
-            _rows_of(HarvestSource, _HARVEST, dialect),
-            *(_contribution_columns(dialect) if contributions else ()),
+    query, arguments = _COMPONENT_ROW.joined(select().select_from(Component.__table__), dialect)
+    return query.add_columns(
+        _object(dialect, arguments, json=True),
+        *(_collection_rows(c, dialect) for c in COLLECTIONS),
+        _latest_import(dialect),
+        _rows_of(DerivedFact, _DERIVED, dialect),
+        _rows_of(HarvestSource, _HARVEST, dialect),
+        *(_contribution_columns(dialect) if contributions else ()),
+    ).where(Component.slug == bindparam("slug"))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The statement as the driver takes it: its SQL text, and its parameters but the slug."""
+
+    sql: str
+    parameters: dict[str, Any]
+    # The parameters' order for a positional paramstyle (SQLite's ``?``); None when named.
+    order: tuple[str, ...] | None
+
+    def bound(self, slug: str) -> Any:
+        values = {**self.parameters, "slug": slug}
+        return values if self.order is None else tuple(values[key] for key in self.order)
+
+
+# (dialect, driver, paramstyle, contributions) -> the statement compiled for them.
+_COMPILED: dict[tuple[str, str, str, bool], _Compiled] = {}
+
+
+def _compiled(dialect: Dialect, contributions: bool) -> _Compiled:
+    """:func:`_statement` compiled once per kind of database and driver: SQLAlchemy's own
+    execution of a cached statement (its cache key, the parameters, a result type per column)
+    cost a third of a read."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle, contributions)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = _statement(dialect.name, contributions).compile(dialect=dialect)
+        found = _COMPILED.setdefault(
+            key,
+            _Compiled(
+                sql=str(compiled),
+                parameters=compiled.construct_params({"slug": ""}),
+                order=tuple(compiled.positiontup or ()) if compiled.positional else None,
+            ),
         )
-        .where(Component.slug == bindparam("slug"))
-        .options(joinedload(Component.maintaining_organisation))
-    )
+    return found
 
 
 def read_component(session: Session, slug: str, *, contributions: bool = False) -> ComponentRead:
@@ -347,54 +440,35 @@ def read_component(session: Session, slug: str, *, contributions: bool = False) 
     ``contributions``: also what the page's contribution panel shows (:class:`Contributions`),
     in the same statement.
     """
-    statement = _statement(session.get_bind().dialect.name, contributions)
-    row = session.execute(statement, {"slug": slug}).first()
+    connection = session.connection()
+    statement = _compiled(connection.dialect, contributions)
+    row = connection.exec_driver_sql(statement.sql, statement.bound(slug)).first()
     if row is None:
         raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
-    component = row[0]
+    # JSON comes as text from SQLite, already decoded from PostgreSQL's driver; no column is a
+    # JSON string, so text is always JSON to decode.
+    row = [json.loads(value) if isinstance(value, str) else value for value in row]
+    data = row[0]
     count = len(COLLECTIONS)
-    for collection, data in zip(COLLECTIONS, row[1 : 1 + count], strict=True):
-        set_committed_value(component, collection.name, _build(collection, data or []))
+    for collection, rows in zip(COLLECTIONS, row[1 : 1 + count], strict=True):
+        data[collection.name] = sorted(
+            (collection.shape.build(item) for item in rows or ()), key=collection.order
+        )
     latest, derived, harvest = row[1 + count : 4 + count]
     return ComponentRead(
-        component=component,
+        component=_COMPONENT_ROW.build(data),
         latest_import=_IMPORT.build(latest) if latest else None,
-        derived_facts=sort_derived_facts(_DERIVED.build(d) for d in derived or []),
-        harvest_sources=sorted((_HARVEST.build(h) for h in harvest or []), key=lambda h: h.url),
+        derived_facts=sort_derived_facts(_DERIVED.build(d) for d in derived or ()),
+        harvest_sources=sorted((_HARVEST.build(h) for h in harvest or ()), key=lambda h: h.url),
         contributions=_contributions(row[4 + count :]) if contributions else None,
     )
 
 
 def _contributions(columns: Sequence[Any]) -> Contributions:
-    submission_data, import_data, under_review, open_disputes = columns
-    submission = None
-    if submission_data:
-        submission = _SUBMISSION.build(submission_data)
-        organisation = (
-            _SUBMISSION_ORGANISATION.build(submission_data, prefix="0.")
-            if submission_data.get("0.id") is not None
-            else None
-        )
-        set_committed_value(submission, "organisation", organisation)
+    submission, import_data, under_review, open_disputes = columns
     return Contributions(
-        last_submission=submission,
+        last_submission=_SUBMISSION.build(submission) if submission else None,
         last_import=_STATUS_IMPORT.build(import_data) if import_data else None,
         under_review=bool(under_review),
         open_disputes=int(open_disputes or 0),
     )
-
-
-def _build(collection: _Collection, data: list[dict[str, Any]]) -> list[Any]:
-    rows = []
-    for item in data:
-        row = collection.shape.build(item)
-        for number, link in enumerate(collection.links):
-            prefix = f"{number}."
-            linked = (
-                link.shape.build(item, prefix=prefix)
-                if item.get(prefix + "id") is not None
-                else None
-            )
-            set_committed_value(row, link.attribute, linked)
-        rows.append(row)
-    return sorted(rows, key=collection.order)

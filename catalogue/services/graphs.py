@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -277,16 +277,17 @@ def _drawn(catalogue: CatalogueGraph, root: str, depth: int, breadth: int) -> De
 
 def component_graph(
     session: Session,
-    component: Component | str,
+    component: Any,
     *,
     depth: int = DEFAULT_DEPTH,
     breadth: int = DEFAULT_BREADTH,
 ) -> DependencyGraph:
     """What a component needs: other components, its reference components, and their GEMMA needs.
 
-    ``component`` is the component already read (a page has it) or its slug.
+    ``component`` is the component already read (a page has it: a model or the record
+    ``component_read`` reads) or its slug.
     """
-    if isinstance(component, Component):
+    if not isinstance(component, str):
         slug = component.slug
     else:
         slug = component

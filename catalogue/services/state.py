@@ -39,7 +39,12 @@ def current_generation(session: Session) -> int:
     held = session.info.get(_READ)
     if held is not None and held[0] is session.get_transaction():
         return int(held[1])
-    generation = session.scalar(_GENERATION) or 0
+    if session.autoflush:
+        # What the ORM's execution would do first: pending changes raise the generation.
+        session.flush()
+    # On the session's connection, without the rest of the ORM's execution (it cost twice the
+    # statement): one column is asked for, not instances.
+    generation = session.connection().execute(_GENERATION).scalar() or 0
     session.info[_READ] = (session.get_transaction(), generation)
     return generation
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
+from catalogue.i18n import request_translations
 from catalogue.web.graph_svg import legend_swatch
 from catalogue.web.messages import ameff_message, publiccode_issue_message
 
@@ -91,11 +92,38 @@ def weight_word(value: float) -> str:
     return f"{value:g}"
 
 
-def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
+# Per translations object (Flask-Babel keeps one per language): id of a lazy label -> (the
+# label, kept so its id is never reused, and its text). Bounded, like catalogue/i18n.py's.
+_TRANSLATED = "_componentenwijzer_labels"
+_TRANSLATED_MAX = 5000
+
+
+def translated(label: object) -> str:
+    """``str(label)`` in the request's language. A lazy label (``_l``) is translated once per
+    language and process instead of on every use: Flask-Babel looks the translations up again
+    through Flask's context locals each time (about 10 µs), and a component page shows a dozen
+    labels."""
+    if isinstance(label, str):
+        return label
+    translations = request_translations()
+    known: dict[int, tuple[object, str]] = translations.__dict__.setdefault(_TRANSLATED, {})
+    found = known.get(id(label))
+    if found is not None:
+        return found[1]
+    text = str(label)
+    if len(known) < _TRANSLATED_MAX:
+        known[id(label)] = (label, text)
+    return text
+
+
+def label_function(table: dict[str, object]):  # type: ignore[no-untyped-def]
+    """The template function that names a stored code from ``table`` in the reader's language
+    (the code itself when the table does not know it; None stays None)."""
+
     def label(code: str | None) -> str | None:
         if code is None:
             return None
-        return str(table.get(code, code))
+        return translated(table.get(code, code))
 
     return label
 
@@ -110,15 +138,15 @@ def query_with(**overrides: str) -> str:
 def init_app(app: Flask) -> None:
     """Expose the label functions, and the words of the readers' issues, to every template."""
     app.jinja_env.globals.update(
-        status_label=_label(STATUS),
-        layer_label=_label(LAYER),
-        hosting_label=_label(HOSTING),
-        basis_label=_label(BASIS),
-        organisation_kind_label=_label(ORGANISATION_KIND),
-        source_kind_label=_label(SOURCE_KIND),
+        status_label=label_function(STATUS),
+        layer_label=label_function(LAYER),
+        hosting_label=label_function(HOSTING),
+        basis_label=label_function(BASIS),
+        organisation_kind_label=label_function(ORGANISATION_KIND),
+        source_kind_label=label_function(SOURCE_KIND),
         query_with=query_with,
         legend_swatch=legend_swatch,
-        weight_label=_label(WEIGHT),
+        weight_label=label_function(WEIGHT),
         publiccode_issue_message=publiccode_issue_message,
         ameff_message=ameff_message,
         weight_word=weight_word,

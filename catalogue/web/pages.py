@@ -20,7 +20,7 @@ from catalogue.services import gemma as gemma_service
 from catalogue.services import graphs as graph_service
 from catalogue.services import organisations as organisation_service
 from catalogue.services.component_read import read_component
-from catalogue.web import context, labels
+from catalogue.web import context, labels, links
 from catalogue.web.context import db_session
 from catalogue.web.contribute.public_pages import contribution_panel
 from catalogue.web.graph_svg import render_svg
@@ -87,23 +87,29 @@ def component_detail(slug: str) -> str:
 def _graph_limits() -> dict[str, int]:
     """``diepte`` and ``breedte`` from the query; the service clamps them to sane bounds."""
     limits = {}
+    arguments = request.args
     for argument, key in (("diepte", "depth"), ("breedte", "breadth")):
+        if argument not in arguments:
+            # Asking for an absent argument costs Werkzeug an exception; most pages have none.
+            continue
         try:
-            limits[key] = int(request.args.get(argument, ""))
+            limits[key] = int(arguments[argument])
         except ValueError:
             continue
     return limits
 
 
 def _graph_context(graph: graph_service.DependencyGraph, name: str) -> dict[str, object]:
-    kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
+    kinds = {kind: labels.translated(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
     return {
         "graph": graph,
         "graph_svg": render_svg(
             graph, title=_("Afhankelijkheden van %(name)s", name=name), kind_labels=kinds
         ),
         "graph_kinds": kinds,
-        "graph_edges": {kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
+        "graph_edges": {
+            kind: labels.translated(label) for kind, label in labels.GRAPH_EDGE_KIND.items()
+        },
     }
 
 
@@ -212,4 +218,8 @@ def init_app(app: Flask) -> None:
     """Register the pages and the request session."""
     context.init_app(app)
     labels.init_app(app)
+    app.jinja_env.globals.update(slug_url=links.slug_url, graph_link=links.graph_link)
+    # A template's macros as a module (what ``{% from name import ... %}`` imports, without its
+    # comparison of every global on each render): ``template_module("macros/ui.html").value``.
+    app.jinja_env.globals["template_module"] = lambda name: app.jinja_env.get_template(name).module
     app.register_blueprint(bp)

@@ -17,6 +17,7 @@ from catalogue.services.permissions import Permission, require_component_editor
 from catalogue.web.auth import actor, requires
 from catalogue.web.context import db_session
 from catalogue.web.forms import Form, handle_form
+from catalogue.web.labels import label_function as _label
 from catalogue.web.messages import translate_stored
 from catalogue.web.page_cache import cached_page
 
@@ -95,13 +96,6 @@ def register(slug: str) -> Any:
     if response is not None:
         return response
     return render_template("sources/register.html", component=component, form=form), status
-
-
-def _label(table: dict[str, object]):  # type: ignore[no-untyped-def]
-    def label(code: str | None) -> str | None:
-        return None if code is None else str(table.get(code, code))
-
-    return label
 
 
 def init_app(app: Flask) -> None:

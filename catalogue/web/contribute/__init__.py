@@ -31,6 +31,7 @@ from catalogue.web.contribute.display import (
 )
 from catalogue.web.contribute.preview_pages import preview_context
 from catalogue.web.forms import ROLE_LABELS
+from catalogue.web.labels import translated
 
 __all__ = [
     "bp",
@@ -48,7 +49,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         submission_news=public_pages.submission_news,
-        submission_status_label=lambda code: str(STATUS_LABELS.get(code, code)),
+        submission_status_label=lambda code: translated(STATUS_LABELS.get(code, code)),
         origin_label=lambda code: str(ORIGIN_LABELS.get(code, code)),
         comment_kind_label=lambda code: str(COMMENT_KINDS.get(code, code)),
         comment_text=comment_text,

@@ -1,0 +1,52 @@
+"""Labels of stored codes: translated once per language, the same text as Flask-Babel gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template_string
+from flask_babel import force_locale
+
+from catalogue.web import labels
+
+
+def _texts() -> list[str | None]:
+    status = labels.label_function(labels.STATUS)
+    return [
+        status("stable"),
+        status("not-a-status"),
+        status(None),
+        labels.translated(labels.GRAPH_NODE_KIND["external_facility"]),
+        labels.translated("al tekst"),
+    ]
+
+
+def test_labels_are_flask_babels_text_in_the_readers_language(app: Any) -> None:
+    expected = {
+        "nl": ["stabiel", "not-a-status", None, "landelijke voorziening", "al tekst"],
+        "en": ["stable", "not-a-status", None, "national facility", "al tekst"],
+    }
+    # Twice each, in turns: what one language keeps is never what the other one shows.
+    for language in ["nl", "en", "nl", "en"]:
+        with app.test_request_context(f"/?lang={language}"):
+            app.preprocess_request()
+            assert _texts() == expected[language]
+            assert str(labels.STATUS["stable"]) == expected[language][0]
+            with force_locale("en" if language == "nl" else "nl"):
+                assert labels.translated(labels.STATUS["beta"]) == str(labels.STATUS["beta"])
+            assert (
+                labels.translated(labels.STATUS["beta"]) == {"nl": "bèta", "en": "beta"}[language]
+            )
+
+
+def test_templates_show_the_labels(app: Any) -> None:
+    for language, shown in [
+        ("en", "stable · SaaS (as a service)"),
+        ("nl", "stabiel · SaaS (als dienst)"),
+    ]:
+        with app.test_request_context(f"/?lang={language}"):
+            app.preprocess_request()
+            html = render_template_string(
+                "{{ status_label('stable') }} · {{ hosting_label('saas') }}"
+            )
+        assert html == shown
