@@ -11,6 +11,7 @@ message in ``errors``; ``catalogue/web/errors.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -85,6 +86,7 @@ class ErrorCode(StrEnum):
     APPLICATION_REFERENCES_UNKNOWN = "application_references_unknown"
     NOTICE_MONTHS_RANGE = "notice_months_range"
     USAGE_NOT_PUBLISHED = "usage_not_published"
+    LANDSCAPE_FILE_UNREADABLE = "landscape_file_unreadable"
     # advice: the profile and what it names
     PROFILE_FIELD_UNKNOWN = "profile_field_unknown"
     TEXTS_REQUIRED = "texts_required"
@@ -120,6 +122,7 @@ class ErrorCode(StrEnum):
     FILE_OF_OTHER_REPOSITORY = "file_of_other_repository"
     FILE_NOT_OF_COMPONENT = "file_not_of_component"
     PUBLICCODE_UNREADABLE = "publiccode_unreadable"
+    PUBLICCODE_ISSUE = "publiccode_issue"
     DATE_FORMAT = "date_format"
     LICENCE_INVALID = "licence_invalid"
     PUBLISHED_URL_FIXED = "published_url_fixed"
@@ -255,6 +258,7 @@ ENGLISH: dict[ErrorCode, str] = {
     ErrorCode.APPLICATION_REFERENCES_UNKNOWN: "unknown reference component: {gemma_ids}",
     ErrorCode.NOTICE_MONTHS_RANGE: "must be 0 to 120 months",
     ErrorCode.USAGE_NOT_PUBLISHED: "no usage of {slug!r} is published from this landscape",
+    ErrorCode.LANDSCAPE_FILE_UNREADABLE: "this file cannot be read: {message}",
     ErrorCode.PROFILE_FIELD_UNKNOWN: "unknown field",
     ErrorCode.TEXTS_REQUIRED: "must be a list of texts",
     ErrorCode.HOSTING_FORM_UNKNOWN: "{value!r} is not one of {choices}",
@@ -291,6 +295,7 @@ ENGLISH: dict[ErrorCode, str] = {
         "the url in this file is not the repository of {slug!r} ({url})"
     ),
     ErrorCode.PUBLICCODE_UNREADABLE: "{key} ({line}:{column}): {message}",
+    ErrorCode.PUBLICCODE_ISSUE: "{key} ({line}:{column}): {message}",
     ErrorCode.DATE_FORMAT: "give the date as YYYY-MM-DD",
     ErrorCode.LICENCE_INVALID: "not a valid SPDX licence expression",
     ErrorCode.PUBLISHED_URL_FIXED: (
@@ -429,11 +434,9 @@ class FieldError(str):
 
     def params_as_json(self) -> dict[str, Any]:
         """The parameters as JSON holds them: text, numbers, true/false and null as they are,
-        anything else (a date) as its text."""
-        return {
-            name: value if value is None or isinstance(value, str | int | float) else str(value)
-            for name, value in self.params.items()
-        }
+        lists and objects (a parser issue's own params) with their items so, anything else (a
+        date) as its text."""
+        return {name: _as_json(value) for name, value in self.params.items()}
 
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         # copy and pickle rebuild the error from its code, not from its English text.
@@ -441,6 +444,34 @@ class FieldError(str):
 
     def __repr__(self) -> str:
         return f"FieldError({self.code.value!r}, {self.params!r})"
+
+
+def _as_json(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    return str(value)
+
+
+def parser_issue(code: ErrorCode, issue: Mapping[str, Any], /, **params: Any) -> FieldError:
+    """A refusal that carries one of the publiccode.yml parser's issues (``Issue.as_dict()``,
+    fresh or stored): its texts as worded then (``message`` in English, ``message_nl``), the
+    parser's own code (``issue``), and the ``template`` and ``params`` the pages word it anew
+    from, in the reader's language (``messages.publiccode_issue_message``). An issue stored
+    before templates were kept has ``template`` and ``params`` null."""
+    values = issue.get("params")
+    return FieldError(
+        code,
+        **params,
+        message=str(issue.get("message") or ""),
+        message_nl=str(issue.get("message_nl") or ""),
+        issue=issue.get("code"),
+        template=issue.get("template"),
+        params=dict(values) if isinstance(values, Mapping) else None,
+    )
 
 
 class ValidationError(CatalogueError):

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
-from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError
+from catalogue.errors import ErrorCode, FieldError, NotAuthorized, ValidationError, parser_issue
 from catalogue.extensions import csrf
 from catalogue.models import SubmissionOrigin, User
 from catalogue.publiccode import MAX_BYTES
@@ -107,20 +107,18 @@ def validate() -> Response:
     return jsonify(verdict.model_dump(mode="json"))
 
 
-def _unreadable(issue: Issue) -> dict[str, Any]:
+def _unreadable(issue: dict[str, Any]) -> dict[str, Any]:
     """The code of one parser error in a refused file (``publiccode_unreadable``), with the
-    issue's place, its text in both languages and the parser's own code (``issue``)."""
-    return {
-        "code": ErrorCode.PUBLICCODE_UNREADABLE.value,
-        "params": {
-            "key": issue.key,
-            "line": issue.line,
-            "column": issue.column,
-            "message": issue.message,
-            "message_nl": issue.message_nl,
-            "issue": issue.code,
-        },
-    }
+    issue's place, its text in both languages, the parser's own code (``issue``), and the
+    ``template`` and ``params`` of its text (``errors.parser_issue``)."""
+    refused = parser_issue(
+        ErrorCode.PUBLICCODE_UNREADABLE,
+        issue,
+        key=issue.get("key"),
+        line=issue.get("line"),
+        column=issue.get("column"),
+    )
+    return {"code": refused.code.value, "params": refused.params_as_json()}
 
 
 def _strict(data: bytes) -> Any:
@@ -138,13 +136,14 @@ def put_publiccode(slug: str, *, token_user: User) -> Response:
         raise ValidationError({"body": [FieldError(ErrorCode.PUBLICCODE_BODY_REQUIRED)]})
     result = submissions.check_publiccode(data)
     if result.record is None:
-        issues = [_issue(i) for i in submissions.issues_of(result) if i["level"] == "error"]
+        refused = [i for i in submissions.issues_of(result) if i["level"] == "error"]
+        issues = [_issue(i) for i in refused]
         return problem(
             422,
             FieldError(ErrorCode.PUBLICCODE_NOT_READABLE),
             issues=[i.model_dump(mode="json") for i in issues],
             errors={"publiccode": [i.message for i in issues]},
-            codes={"publiccode": [_unreadable(i) for i in issues]},
+            codes={"publiccode": [_unreadable(i) for i in refused]},
         )
     database = db_session()
     submission = submissions.start_from_publiccode(

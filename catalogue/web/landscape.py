@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from catalogue import ameff
-from catalogue.errors import Conflict, ValidationError
+from catalogue.errors import Conflict, ErrorCode, FieldError, ValidationError
 from catalogue.models import OrgRole
 from catalogue.services import landscapes
 from catalogue.services.permissions import Permission
@@ -184,12 +184,27 @@ def save(code: str) -> Any:
             note=(form.file_name.data or "")[:200] or None,
         )
     except ameff.AmeffError as error:
-        raise ValidationError({"content": [str(error)]}) from error
+        raise ValidationError({"content": [_refusal(error)]}) from error
     except Conflict:
         session.rollback()
         return render_template("landscape/conflict.html", organisation=organisation, code=code), 409
     session.commit()
     return redirect(url_for("landscape.overview", code=code), 303)
+
+
+def _refusal(error: ameff.AmeffError) -> FieldError:
+    """The ArchiMate reader's refusal of a file as the field's refusal
+    (``landscape_file_unreadable``): the reader's own code (``reason``) and ``params``, the
+    place (``line``, ``column``; null when unknown) and its English text (``message``). The
+    page words it anew in the reader's language (``messages.translate``)."""
+    return FieldError(
+        ErrorCode.LANDSCAPE_FILE_UNREADABLE,
+        reason=error.code,
+        params=dict(error.params),
+        line=error.line,
+        column=error.column,
+        message=str(error),
+    )
 
 
 @bp.get(PREFIX + "/export.xml")

@@ -86,6 +86,7 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.USAGE_NOT_PUBLISHED: _l(
         "Het gebruik van %(slug)s is niet vanuit dit landschap gepubliceerd."
     ),
+    ErrorCode.LANDSCAPE_FILE_UNREADABLE: _l("Dit bestand kunnen we niet lezen: %(message)s"),
     # advice: the profile and what it names
     ErrorCode.PROFILE_FIELD_UNKNOWN: _l("Dit veld kennen we niet."),
     ErrorCode.TEXTS_REQUIRED: _l("Geef hier een lijst met teksten."),
@@ -129,6 +130,7 @@ MESSAGES: dict[ErrorCode, Any] = {
         "Het adres in dit bestand is niet de repository van %(slug)s (%(url)s)."
     ),
     ErrorCode.PUBLICCODE_UNREADABLE: _l("%(key)s (regel %(line)s, kolom %(column)s): %(message)s"),
+    ErrorCode.PUBLICCODE_ISSUE: _l("%(key)s (regel %(line)s, kolom %(column)s): %(message)s"),
     ErrorCode.DATE_FORMAT: _l("Geef de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-01."),
     ErrorCode.LICENCE_INVALID: _l("Dit is geen geldige SPDX-licentie. Bijvoorbeeld: EUPL-1.2."),
     ErrorCode.PUBLISHED_URL_FIXED: _l(
@@ -272,6 +274,13 @@ MESSAGES: dict[ErrorCode, Any] = {
 }
 
 
+# Codes whose ``message`` is a publiccode.yml parser's issue (``errors.parser_issue``): the
+# page words it anew from its template and params.
+PARSER_ISSUE_CODES = frozenset(
+    {ErrorCode.PUBLICCODE_UNREADABLE, ErrorCode.PUBLICCODE_ISSUE, ErrorCode.HARVEST_FILE_REFUSED}
+)
+
+
 def translate(message: str) -> str:
     """A service's refusal in the reader's language; a message without a code stays as it is."""
     if not isinstance(message, FieldError):
@@ -279,7 +288,7 @@ def translate(message: str) -> str:
     known = MESSAGES.get(message.code)
     if known is None:
         return str(message)
-    params = _in_language(message.params)
+    params = _in_language(message.code, message.params)
     return str(known) % params if params else str(known)
 
 
@@ -327,15 +336,32 @@ def ameff_message(item: ameff.Finding | ameff.AmeffError) -> str:
     return render(ameff.TEXTS[item.code], item.params, _)
 
 
+def _ameff_refusal_text(params: Mapping[str, Any]) -> str:
+    """``landscape_file_unreadable``'s reason in the reader's language, with its place; the
+    stored English when the reason or its params no longer fit a text."""
+    reason, values = params.get("reason"), params.get("params")
+    if not isinstance(reason, str) or reason not in ameff.TEXTS or not isinstance(values, Mapping):
+        return str(params.get("message") or "")
+    try:
+        text = render(ameff.TEXTS[reason], values, _)
+    except (KeyError, TypeError, ValueError):
+        return str(params.get("message") or "")
+    if params.get("line") is None:
+        return text
+    where = _("regel %(line)s, kolom %(column)s", line=params["line"], column=params.get("column"))
+    return f"{text} ({where})"
+
+
 def _dutch() -> bool:
     return str(get_locale() or "nl").startswith("nl")
 
 
-def _in_language(params: dict[str, Any]) -> dict[str, Any]:
-    """Parameters that are text in two languages (``message`` beside ``message_nl``, as the
-    publiccode parser words its issues) in the reader's: the ``_nl`` one for Dutch."""
-    dutch = _dutch()
-    return {
-        key: params[f"{key}_nl"] if dutch and params.get(f"{key}_nl") else value
-        for key, value in params.items()
-    }
+def _in_language(code: ErrorCode, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as the reader's message names them: the publiccode parser's issue a code
+    carries worded anew in the reader's language (or, stored before templates were kept, its
+    ``message_nl`` on a Dutch page), the ArchiMate reader's refusal likewise."""
+    if code in PARSER_ISSUE_CODES:
+        return {**params, "message": publiccode_issue_message(params)}
+    if code is ErrorCode.LANDSCAPE_FILE_UNREADABLE:
+        return {**params, "message": _ameff_refusal_text(params)}
+    return params

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import ErrorCode, FieldError
+from catalogue.errors import ErrorCode, FieldError, parser_issue
 from catalogue.harvest_fetch import Fetched
 from catalogue.models import Component, HarvestSource, HarvestSourceKind, ImportRecord
 from catalogue.publiccode import parse
@@ -145,13 +145,9 @@ def _issue_of(item: Any) -> dict[str, Any]:
 
 
 def _refused(item: Any, url: str) -> dict[str, Any]:
-    """A parser's error that kept the file out, with its text in both languages and its code."""
-    refused = FieldError(
-        ErrorCode.HARVEST_FILE_REFUSED,
-        message=item.message,
-        message_nl=item.message_nl,
-        issue=item.code,
-    )
+    """A parser's error that kept the file out: its text in both languages, the parser's code,
+    and the template and params ``/bronnen`` words it from in the reader's language."""
+    refused = parser_issue(ErrorCode.HARVEST_FILE_REFUSED, item.as_dict())
     return coded_issue(refused, url=url, key=item.key or "", line=item.line, column=item.column)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue import documents
-from catalogue.errors import ErrorCode, FieldError, ValidationError
+from catalogue.errors import ErrorCode, FieldError, ValidationError, parser_issue
 from catalogue.models import Component, DevelopmentStatus, Organisation, Submission, User
 from catalogue.publiccode import ParseResult, is_spdx_expression, parse
 from catalogue.services.components import document_of, find_by_url
@@ -127,10 +127,7 @@ def preview(session: Session, submission_id: int, *, actor: User) -> Preview:
     submission = get_submission(session, submission_id, actor=actor)
     current = current_document(session, submission)
     proposed = submission.document
-    file_issues = [dict(i) for i in submission.file_issues or []]
-    edited = set(submission.edited_fields or [])
-    resolved = [i for i in file_issues if field_of_key(str(i.get("key") or "")) in edited]
-    remaining = [i for i in file_issues if i not in resolved]
+    remaining, resolved = _file_issues(submission)
     return Preview(
         submission=submission,
         created=submission.component_id is None,
@@ -140,6 +137,23 @@ def preview(session: Session, submission_id: int, *, actor: User) -> Preview:
         completeness=completeness(proposed),
         stale=_is_stale(session, submission),
     )
+
+
+def _file_issues(submission: Submission) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The issues the parser stored with the submission's file: (remaining, resolved), those
+    whose field was edited since resolved."""
+    file_issues = [dict(i) for i in submission.file_issues or []]
+    edited = set(submission.edited_fields or [])
+    resolved = [i for i in file_issues if field_of_key(str(i.get("key") or "")) in edited]
+    return [i for i in file_issues if i not in resolved], resolved
+
+
+def blocking_issues(session: Session, submission: Submission) -> list[dict[str, Any]]:
+    """The errors that stop submitting and publishing, as the preview lists them: those the
+    parser stored with the file that no edit resolved, then those of :func:`check_document`."""
+    remaining, _resolved = _file_issues(submission)
+    issues = remaining + check_document(session, submission)
+    return [i for i in issues if i.get("level") == "error"]
 
 
 def check_document(session: Session, submission: Submission) -> list[dict[str, Any]]:
@@ -229,12 +243,25 @@ def is_check_issue(issue: Mapping[str, Any]) -> bool:
     return issue.get("code") in _CHECK_CODES and "template" not in issue
 
 
-def issue_error(issue: Mapping[str, Any]) -> str:
-    """An issue as a field's refusal: a ``FieldError`` for one of :func:`check_document`, the
-    English text for one the publiccode parser stored (``message``/``message_nl``)."""
+def issue_error(issue: Mapping[str, Any]) -> FieldError:
+    """An issue as a field's refusal: its own code for one of :func:`check_document`;
+    ``publiccode_issue`` for one the publiccode parser stored, with its place, its texts and
+    the template and params a page words it from (``errors.parser_issue``)."""
     if is_check_issue(issue):
         return FieldError(ErrorCode(issue["code"]), **issue["params"])
-    return str(issue.get("message") or "")
+    return _parser_error(ErrorCode.PUBLICCODE_ISSUE, issue)
+
+
+def _parser_error(code: ErrorCode, issue: Mapping[str, Any]) -> FieldError:
+    """A parser's issue as a refusal: its place (key, line and column, or ``(document)`` and
+    ``-`` where it has none), its texts, and what words it anew (``errors.parser_issue``)."""
+    return parser_issue(
+        code,
+        issue,
+        key=issue.get("key") or "(document)",
+        line=issue.get("line") or "-",
+        column=issue.get("column") or "-",
+    )
 
 
 def _organisation_exists(session: Session, reference: str) -> bool:
@@ -322,14 +349,7 @@ def _file_document(result: ParseResult) -> dict[str, Any]:
         raise ValidationError(
             {
                 "publiccode": [
-                    FieldError(
-                        ErrorCode.PUBLICCODE_UNREADABLE,
-                        key=issue.key or "(document)",
-                        line=issue.line or "-",
-                        column=issue.column or "-",
-                        message=issue.message,
-                        message_nl=issue.message_nl,
-                    )
+                    _parser_error(ErrorCode.PUBLICCODE_UNREADABLE, issue.as_dict())
                     for issue in result.errors
                 ]
             }

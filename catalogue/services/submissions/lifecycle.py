@@ -59,7 +59,7 @@ from catalogue.services.submissions.access import (
 from catalogue.services.submissions.checks import (
     _file_document,
     _is_stale,
-    check_document,
+    blocking_issues,
     conflict_view,
     issue_error,
     issues_of,
@@ -234,12 +234,7 @@ def submit_for_review(
     submission = get_submission(session, submission_id, actor=actor)
     _require_editor(actor, submission)
     _check_lock(submission, lock_version)
-    errors = [i for i in check_document(session, submission) if i["level"] == "error"]
-    if errors:
-        located: dict[str, list[str]] = {}
-        for issue in errors:
-            located.setdefault(issue["key"], []).append(issue_error(issue))
-        raise ValidationError(located)
+    _refuse_blocking(session, submission)
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = _now()
     submission.decision_reason = None
@@ -253,6 +248,16 @@ def submit_for_review(
     )
     _flush(session)
     return submission
+
+
+def _refuse_blocking(session: Session, submission: Submission) -> None:
+    """Raise ValidationError, located by key, when errors stop the submission (its file's
+    stored parser errors that no edit resolved, and what publishing would meet)."""
+    located: dict[str, list[str]] = {}
+    for issue in blocking_issues(session, submission):
+        located.setdefault(issue.get("key") or "publiccode", []).append(issue_error(issue))
+    if located:
+        raise ValidationError(located)
 
 
 def _reviewable(
@@ -287,9 +292,7 @@ def approve(
         raise NotAuthorized(FieldError(ErrorCode.FOUR_EYES))
     if _is_stale(session, submission):
         raise Conflict(FieldError(ErrorCode.COMPONENT_CHANGED))
-    errors = [i for i in check_document(session, submission) if i["level"] == "error"]
-    if errors:
-        raise ValidationError({i["key"]: [issue_error(i)] for i in errors})
+    _refuse_blocking(session, submission)
     current = current_document(session, submission)
     document = dict(submission.document)
     document.setdefault("source", source_label(submission))

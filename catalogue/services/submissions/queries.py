@@ -34,7 +34,12 @@ PICKER_LIMIT = 30
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """The last submission or import of a component, as everyone may see it."""
+    """The last submission or import of a component, as everyone may see it.
+
+    ``reason``: why a reviewer rejected a submission or asked for changes, as they wrote it.
+    ``issues``: why an import was rejected, its first stored parser errors
+    (``Issue.as_dict()``), which the page words in the reader's language.
+    """
 
     kind: str  # "submission" or "import"
     status: str
@@ -42,6 +47,7 @@ class PublicStatus:
     reason: str | None
     source: str | None
     submission_id: int | None = None
+    issues: tuple[dict[str, Any], ...] = ()
 
 
 def get_submission(session: Session, submission_id: int, *, actor: User) -> Submission:
@@ -274,18 +280,16 @@ def latest_status(
             )
         )
     if record is not None:
-        reason = None
-        if not record.accepted:
-            reason = "; ".join(
-                str(e.get("message_nl") or e.get("message")) for e in record.errors[:3]
-            )
         candidates.append(
             PublicStatus(
                 kind="import",
                 status="accepted" if record.accepted else "rejected",
                 when=record.received_at,
-                reason=reason,
+                reason=None,
                 source=record.source,
+                issues=()
+                if record.accepted
+                else tuple(dict(e) for e in (record.errors or [])[:3] if isinstance(e, dict)),
             )
         )
     if not candidates:

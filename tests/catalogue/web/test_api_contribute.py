@@ -268,7 +268,9 @@ def test_each_refusal_of_the_write_api_has_its_code_beside_its_english_text(app:
         assert body["errors"] == {"body": ["send the publiccode.yml as the request body"]}
         assert body["codes"] == {"body": [{"code": "publiccode_body_required", "params": {}}]}
 
-    # A file the parser cannot read: its code, and each parser error's place and texts.
+    # A file the parser cannot read: its code, and each parser error's place, texts, and the
+    # template and params of its text (a client may word it itself).
+    (parsed,) = parse(BROKEN).errors
     unreadable = client.put(url, data=BROKEN, headers=headers)
     assert unreadable.status_code == 422
     body = refusal(unreadable)
@@ -286,8 +288,12 @@ def test_each_refusal_of_the_write_api_has_its_code_beside_its_english_text(app:
             "message": body["errors"]["publiccode"][0],
             "message_nl": issue["message_nl"],
             "issue": issue["code"],
+            "template": parsed.template,
+            "params": issue["params"],
         },
     }
+    assert parsed.template == "yaml-syntax.located" and issue["params"] == parsed.params
+    assert set(parsed.params) == {"line", "column", "problem"}
     assert issue["code"] == "yaml-syntax" and issue["line"] == 2  # the unclosed list ends there
 
     # A service's refusal of the action: another organisation's component, an unknown one.

@@ -493,3 +493,62 @@ def test_findings_and_refusals_read_in_the_readers_language(
         for page, wanted, unwanted in zip(pages, shown, hidden, strict=True):
             assert str(escape(wanted)) in page
             assert str(escape(unwanted)) not in page
+
+
+@pytest.mark.both_backends
+def test_saving_a_broken_file_is_refused_with_a_code_worded_in_the_readers_language(
+    app: Any, people: dict[str, Account]
+) -> None:
+    """The save (the preview's form, sent with a file the reader refuses) answers the reader's
+    refusal as ``landscape_file_unreadable``: the page words it from its code and params in
+    the reader's language, the API's problem+json has the code beside the English text."""
+    import base64
+
+    broken = b"<model>\n<oops"
+    with pytest.raises(ameff.AmeffError) as caught:
+        ameff.read(broken, reference_components=[], catalogue=[])
+    refusal = caught.value
+    assert refusal.line is not None and refusal.message != refusal.message_nl
+    editor = _client(app, people["editor"])
+    content = base64.b64encode(broken).decode("ascii")
+    fields = {"content": content, "file_name": "x.xml", "lock_version": "0"}
+    place = {
+        "nl": f"regel {refusal.line}, kolom {refusal.column}",
+        "en": f"line {refusal.line}, column {refusal.column}",
+    }
+    for lang, shown, hidden in (
+        ("nl", f"Dit bestand kunnen we niet lezen: {refusal.message_nl}", refusal.message),
+        ("en", f"We cannot read this file: {refusal.message}", refusal.message_nl),
+    ):
+        path = f"{BASE}/opslaan?lang={lang}"
+        token = csrf_of(editor, f"{BASE}/importeren?lang={lang}")
+        page = editor.post(path, data={"csrf_token": token, **fields})
+        assert page.status_code == 422
+        html = page.get_data(as_text=True)
+        assert str(escape(f"{shown} ({place[lang]})")) in html
+        assert str(escape(hidden)) not in html
+
+    token = csrf_of(editor, f"{BASE}/importeren")
+    answer = editor.post(
+        f"{BASE}/opslaan",
+        data={"csrf_token": token, **fields},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    body = answer.get_json()
+    assert body["errors"] == {"content": [f"this file cannot be read: {refusal}"]}
+    assert body["codes"] == {
+        "content": [
+            {
+                "code": "landscape_file_unreadable",
+                "params": {
+                    "reason": refusal.code,
+                    "params": refusal.params,
+                    "line": refusal.line,
+                    "column": refusal.column,
+                    "message": str(refusal),
+                },
+            }
+        ]
+    }
+    assert _revisions(app) == []

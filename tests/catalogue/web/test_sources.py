@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import ROOT
 
 CRAWLER = ROOT / "data" / "publiccode" / "dutch" / "developer-overheid-nl__don-crawler.yml"
+BROKEN = "name: x\nurl: [unclosed\n"  # a YAML syntax error on line 3
 
 
 def harvest(
@@ -20,7 +22,7 @@ def harvest(
     from tests.conftest import close_app
 
     server.expect_request("/crawler.yml").respond_with_data(CRAWLER.read_bytes())
-    server.expect_request("/broken.yml").respond_with_data("name: x\nurl: [unclosed\n")
+    server.expect_request("/broken.yml").respond_with_data(BROKEN)
     server.expect_request("/weg.yml").respond_with_data("Not Found", status=404)
     urls = {name: server.url_for(f"/{name}.yml") for name in ("crawler", "broken", "weg")}
     sources = tmp_path / "SOURCES.yaml"
@@ -206,3 +208,42 @@ def test_another_organisation_may_not_register_a_source(app: Any) -> None:
     client = app.test_client()
     sign_in(client, make_account(app, Role.MAINTAINER, organisation="conduction"))
     assert client.get("/componenten/signalen-backend/bron").status_code == 403
+
+
+@pytest.mark.both_backends
+def test_a_refused_files_error_is_worded_anew_in_the_readers_language(
+    app: Any,
+    client: Any,
+    app_factory: Any,
+    database_url: str,
+    tmp_path: Path,
+    httpserver: HTTPServer,
+) -> None:
+    """The parser's error that kept a file out is kept with its template and params, and
+    ``/bronnen`` words it from them in the reader's language, not from the texts kept beside."""
+    from sqlalchemy import select
+
+    from catalogue.models import HarvestSource
+    from catalogue.publiccode import parse
+
+    urls = harvest(app_factory, database_url, tmp_path, httpserver)
+    (error,) = parse(BROKEN).errors
+    stale = {"message": "Stale English", "message_nl": "Verouderd Nederlands"}
+    with app.extensions["catalogue_db"].session() as session:
+        row = session.scalar(select(HarvestSource).where(HarvestSource.url == urls["broken"]))
+        assert row is not None
+        (kept,) = row.last_errors
+        assert kept["code"] == "harvest_file_refused"
+        params = kept["params"]
+        assert (params["issue"], params["template"]) == (error.code, error.template)
+        assert params["params"] == error.params
+        row.last_errors = [{**kept, "params": {**params, **stale}}]
+        session.commit()
+    for lang, shown, hidden in (
+        ("nl", f"Niet opgenomen: {error.message_nl}", error.message),
+        ("en", f"Not imported: {error.message}", error.message_nl),
+    ):
+        page = client.get(f"/bronnen?lang={lang}").get_data(as_text=True)
+        assert str(escape(shown)) in page
+        assert str(escape(hidden)) not in page
+        assert [t for t in stale.values() if t in page] == []
