@@ -139,6 +139,42 @@ def test_errors_kept_before_codes_read_as_they_were_stored(app: Any, client: Any
         assert "English, stored" not in page
 
 
+@pytest.mark.both_backends
+def test_the_component_page_words_its_sources_errors_in_the_readers_language(
+    app: Any, client: Any
+) -> None:
+    """The component page's "Laatste harvest" words a coded error anew in the page's language
+    and shows an error stored as text (before codes) as it was stored."""
+    from sqlalchemy import select
+
+    from catalogue.models import Component, HarvestSource, HarvestSourceKind
+
+    with app.extensions["catalogue_db"].session() as session:
+        component = session.scalars(select(Component).where(Component.slug == "open-zaak")).one()
+        session.add(
+            HarvestSource(
+                url="https://example.org/open-zaak/publiccode.yml",
+                registered_by=HarvestSourceKind.OPERATOR,
+                component_id=component.id,
+                last_status="failed",
+                last_errors=[
+                    {"code": "harvest_html_page", "params": {}, "message": "English, stored"},
+                    "een platte tekst van vroeger",
+                ],
+            )
+        )
+        session.commit()
+    for lang, worded in (
+        ("nl", "Dit is een HTML-pagina, geen publiccode.yml."),
+        ("en", "This is an HTML page, not a publiccode.yml."),
+    ):
+        page = client.get(f"/componenten/open-zaak?lang={lang}").get_data(as_text=True)
+        harvest = page.split("Laatste harvest" if lang == "nl" else "Last harvest")[1]
+        assert worded in harvest
+        assert "een platte tekst van vroeger" in harvest
+        assert "English, stored" not in page
+
+
 def test_the_component_page_shows_its_last_harvest_and_a_disappearance(
     client: Any, app_factory: Any, database_url: str, tmp_path: Path, httpserver: HTTPServer
 ) -> None:
