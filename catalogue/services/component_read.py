@@ -211,7 +211,7 @@ class _Shape:
                 if linked is not None and linked["id"] is not None
                 else None
             )
-        record = object.__new__(self.record)
+        record: Any = object.__new__(self.record)
         object.__setattr__(record, "__dict__", data)
         return record
 
@@ -442,12 +442,12 @@ def read_component(session: Session, slug: str, *, contributions: bool = False) 
     """
     connection = session.connection()
     statement = _compiled(connection.dialect, contributions)
-    row = connection.exec_driver_sql(statement.sql, statement.bound(slug)).first()
-    if row is None:
+    found = connection.exec_driver_sql(statement.sql, statement.bound(slug)).first()
+    if found is None:
         raise NotFound(FieldError(ErrorCode.COMPONENT_UNKNOWN, slug=slug))
     # JSON comes as text from SQLite, already decoded from PostgreSQL's driver; no column is a
     # JSON string, so text is always JSON to decode.
-    row = [json.loads(value) if isinstance(value, str) else value for value in row]
+    row = [json.loads(value) if isinstance(value, str) else value for value in found]
     data = row[0]
     count = len(COLLECTIONS)
     for collection, rows in zip(COLLECTIONS, row[1 : 1 + count], strict=True):

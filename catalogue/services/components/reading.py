@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Result, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import ErrorCode, FieldError, NotFound
@@ -144,15 +146,62 @@ def _result_cards_statement() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class _CardsSQL:
+    """result_cards' statement as the driver takes it, for a number of slugs: its SQL text, and
+    per placeholder (in order when the paramstyle is positional) which slug it takes."""
+
+    sql: str
+    slot: dict[str, int]
+    order: tuple[str, ...] | None
+
+    def bound(self, slugs: list[str]) -> Any:
+        values = {name: slugs[index] for name, index in self.slot.items()}
+        return values if self.order is None else tuple(values[name] for name in self.order)
+
+
+# (dialect, driver, paramstyle, number of slugs) -> the statement expanded for them.
+_CARDS_SQL: dict[tuple[str, str, str, int], _CardsSQL] = {}
+
+
+def _cards_sql(dialect: Dialect, count: int) -> _CardsSQL:
+    """:func:`_result_cards_statement` expanded for ``count`` slugs, compiled once per
+    database, driver and count (a page asks for at most PER_PAGE): SQLAlchemy's execution of
+    the cached statement cost more than the database's own work."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle, count)
+    found = _CARDS_SQL.get(key)
+    if found is None:
+        expanded = (
+            _result_cards_statement()
+            .compile(dialect=dialect)
+            .construct_expanded_state({"slugs": [str(index) for index in range(count)]})
+        )
+        found = _CARDS_SQL.setdefault(
+            key,
+            _CardsSQL(
+                sql=expanded.statement,
+                slot={name: int(value) for name, value in expanded.parameters.items()},
+                order=tuple(expanded.positiontup) if expanded.positiontup is not None else None,
+            ),
+        )
+    return found
+
+
 def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
     """The result card of each component with one of these slugs, by slug (one statement)."""
     if not slugs:
         return {}
+    if session.autoflush:
+        # What the ORM's execution would do first.
+        session.flush()
+    connection = session.connection()
+    statement = _cards_sql(connection.dialect, len(slugs))
+    sql, parameters = statement.sql, statement.bound(slugs)
     # The outer joins leave the Realisation and GemmaElement columns None for a component
-    # without links; SQLAlchemy's types do not say so, hence the cast.
+    # without links; the driver's rows say nothing of types, hence the cast.
     rows = cast(
-        "Result[str, str | None, str | None, str | None, int | None, str | None, str | None]",
-        session.execute(_result_cards_statement(), {"slugs": slugs}),
+        "Iterable[tuple[str, str | None, str | None, str | None, int | None, str | None, str | None]]",
+        connection.exec_driver_sql(sql, parameters),
     )
     facts: dict[str, tuple[str | None, str | None]] = {}
     main: dict[str, tuple[tuple[int, int], tuple[str, str]]] = {}
