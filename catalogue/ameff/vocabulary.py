@@ -86,7 +86,24 @@ def _text(code: str, params: dict[str, Any], language: str) -> str:
     return render(TEXTS[code], params, gettext_in(language))
 
 
-class AmeffError(Exception):
+class _Worded:
+    """``message`` (English) and ``message_nl`` (Dutch) of a ``code`` with its ``params``."""
+
+    code: str
+    params: dict[str, Any]
+
+    @property
+    def message(self) -> str:
+        """In English."""
+        return _text(self.code, self.params, "en")
+
+    @property
+    def message_nl(self) -> str:
+        """In Dutch."""
+        return _text(self.code, self.params, "nl")
+
+
+class AmeffError(_Worded, Exception):
     """The file cannot be read at all: too big, not XML, a DTD, not an exchange file.
 
     ``code`` (a key of ``TEXTS``) and ``params`` say why; ``message`` and ``message_nl`` word it.
@@ -102,19 +119,9 @@ class AmeffError(Exception):
         where = f" (line {line}, column {column})" if line is not None else ""
         super().__init__(self.message + where)
 
-    @property
-    def message(self) -> str:
-        """Why, in English."""
-        return _text(self.code, self.params, "en")
-
-    @property
-    def message_nl(self) -> str:
-        """Why, in Dutch."""
-        return _text(self.code, self.params, "nl")
-
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(_Worded):
     """A value or a part of the file that could not be read as meant: a stable ``code`` (a key
     of ``TEXTS``) and its ``params``, worded as ``message`` (English) and ``message_nl``."""
 
@@ -122,16 +129,6 @@ class Finding:
     code: str
     params: dict[str, Any] = field(default_factory=dict, hash=False)
     line: int | None = None
-
-    @property
-    def message(self) -> str:
-        """The finding in English."""
-        return _text(self.code, self.params, "en")
-
-    @property
-    def message_nl(self) -> str:
-        """The finding in Dutch."""
-        return _text(self.code, self.params, "nl")
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of the CLI's ``--json`` output: the element and the message."""
