@@ -63,7 +63,7 @@ class Generation:
         self._ranker: Ranker | None = None
         self._value_pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self._value_labels: dict[tuple[str, str], str] = {}
-        self._orders: dict[str, FacetOrder] = {}
+        self._orders: dict[tuple[str, str], FacetOrder] = {}
         # A hit's stored fields (its texts, for the snippet) are unpickled and decompressed
         # once per opened index, not on every page they appear on; bounded, as the documents
         # people find are a small part of a large catalogue.
@@ -209,7 +209,7 @@ class Generation:
     def order(self, facet: str, field: str) -> FacetOrder:
         """A facet field's values by number, their labels, and their order among values of
         equal count (query.sort_facet_values': "unknown" last, then by name), read once."""
-        order = self._orders.get(field)
+        order = self._orders.get((facet, field))
         if order is None:
             values = self._pairs(field)[2]
             labels = [self.label(facet, field, value) for value in values]
@@ -220,7 +220,7 @@ class Generation:
             tie[np.asarray(ties, dtype=np.int64)] = np.arange(len(values), dtype=np.int64)
             numbers = {value: number for number, value in enumerate(values)}
             order = FacetOrder(values, labels, tie, numbers)
-            self._orders[field] = order
+            self._orders[(facet, field)] = order
         return order
 
     def _pairs(self, field: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
