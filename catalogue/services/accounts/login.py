@@ -49,54 +49,51 @@ def authenticate(
     lookup = bool(address) and "\x00" not in address
     user = session.scalar(select(User).where(User.email == address)) if lookup else None
     if user is None:
-        try:
-            _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
-        except VerificationError:
-            pass
-        audit.record(
-            session,
-            AuditKind.LOGIN_FAILED,
-            actor_label=address or None,
-            detail={"reason": "unknown account"},
-            remote_addr=remote_addr,
-        )
+        _spend_a_check(password)
+        _failed(session, "unknown account", remote_addr, label=address or None)
         return None
     if lockout_attempts > 0 and _is_locked(session, user, lockout_attempts, lockout_minutes):
-        try:
-            _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
-        except VerificationError:
-            pass
-        audit.record(
-            session,
-            AuditKind.LOGIN_FAILED,
-            actor=user,
-            detail={"reason": "locked"},
-            remote_addr=remote_addr,
-        )
+        _spend_a_check(password)
+        _failed(session, "locked", remote_addr, user=user)
         return None
     try:
         _hasher.verify(user.password_hash, password[:PASSWORD_MAX_LENGTH])
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        audit.record(
-            session,
-            AuditKind.LOGIN_FAILED,
-            actor=user,
-            detail={"reason": "wrong password"},
-            remote_addr=remote_addr,
-        )
+        _failed(session, "wrong password", remote_addr, user=user)
         return None
     if not user.active:
-        audit.record(
-            session,
-            AuditKind.LOGIN_FAILED,
-            actor=user,
-            detail={"reason": "inactive"},
-            remote_addr=remote_addr,
-        )
+        _failed(session, "inactive", remote_addr, user=user)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def _spend_a_check(password: str) -> None:
+    """As long as a password check takes, so timing tells nothing about why a login failed."""
+    try:
+        _hasher.verify(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
+    except VerificationError:
+        pass
+
+
+def _failed(
+    session: Session,
+    reason: str,
+    remote_addr: str | None,
+    *,
+    user: User | None = None,
+    label: str | None = None,
+) -> None:
+    """Log a failed login of ``user`` (or of the address ``label`` that has no account)."""
+    audit.record(
+        session,
+        AuditKind.LOGIN_FAILED,
+        actor=user,
+        actor_label=label,
+        detail={"reason": reason},
+        remote_addr=remote_addr,
+    )
 
 
 def _is_locked(session: Session, user: User, attempts: int, minutes: int) -> bool:
@@ -116,13 +113,7 @@ def _is_locked(session: Session, user: User, attempts: int, minutes: int) -> boo
 
 def record_refused_login(session: Session, email: str, *, remote_addr: str | None = None) -> None:
     """Log a login refused before its password was checked (a control character, say)."""
-    audit.record(
-        session,
-        AuditKind.LOGIN_FAILED,
-        actor_label=normalise_email(email)[:254] or None,
-        detail={"reason": "invalid input"},
-        remote_addr=remote_addr,
-    )
+    _failed(session, "invalid input", remote_addr, label=normalise_email(email)[:254] or None)
 
 
 def complete_login(session: Session, user: User, *, remote_addr: str | None = None) -> None:
