@@ -133,6 +133,13 @@ def login(client: Any, account: Account, *, remember: bool = False) -> Any:
     return response
 
 
+def new_submission(client: Any) -> int:
+    """Start a new submission as the signed-in ``client``; its number."""
+    created = client.post("/bijdragen/nieuw", data={"csrf_token": csrf_of(client, "/bijdragen")})
+    assert created.status_code == 302, created.status_code
+    return int(created.headers["Location"].split("/")[2])
+
+
 def component_id(app: Any, slug: str = COMPONENT) -> int:
     """The id of a seeded component."""
     with app.extensions["catalogue_db"].session() as session:

@@ -26,7 +26,16 @@ from catalogue.models import (
 )
 from catalogue.services import accounts, submissions
 from catalogue.services.facts import is_derived_source
-from tests.accounts import COMPONENT, PASSWORD, Account, csrf_of, login, make_account, sign_in
+from tests.accounts import (
+    COMPONENT,
+    PASSWORD,
+    Account,
+    csrf_of,
+    login,
+    make_account,
+    new_submission,
+    sign_in,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 REQUIRE_SERVICES = os.environ.get("CATALOGUE_REQUIRE_POSTGRES") == "1"
@@ -220,10 +229,7 @@ def test_hostile_html_in_descriptions_stays_inert_in_the_preview_and_when_publis
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
     author = sign_in(app.test_client(), accounts_of["maintainer"])
-    location = author.post(
-        "/bijdragen/nieuw", data={"csrf_token": csrf_of(author, "/bijdragen")}
-    ).headers["Location"]
-    number = int(location.split("/")[2])
+    number = new_submission(author)
     token = csrf_of(author, "/bijdragen")
     assert (
         author.post(
@@ -410,10 +416,7 @@ def test_two_people_saving_one_submission_get_a_conflict_with_both_versions(
 ) -> None:
     colleague = make_user(Role.MAINTAINER, email="collega@example.org")
     first, second = (sign_in(app.test_client(), a) for a in (accounts_of["maintainer"], colleague))
-    location = first.post(
-        "/bijdragen/nieuw", data={"csrf_token": csrf_of(first, "/bijdragen")}
-    ).headers["Location"]
-    number = int(location.split("/")[2])
+    number = new_submission(first)
 
     def save(client: Any, name: str) -> Any:
         return client.post(
@@ -677,12 +680,8 @@ def test_a_step_with_nonsense_values_is_refused_with_reasons(
     app: Any, accounts_of: dict[str, Account]
 ) -> None:
     client = sign_in(app.test_client(), accounts_of["maintainer"])
+    number = new_submission(client)
     token = csrf_of(client, "/bijdragen")
-    number = int(
-        client.post("/bijdragen/nieuw", data={"csrf_token": token})
-        .headers["Location"]
-        .split("/")[2]
-    )
     cases = {
         "basis": {"name": "", "url": "javascript:alert(1)"},
         "licentie": {"license": "Not-A-Licence-9"},

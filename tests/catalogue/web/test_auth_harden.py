@@ -24,6 +24,7 @@ from tests.accounts import (
     csrf_of,
     login,
     make_account,
+    new_submission,
     sign_in,
 )
 from tests.factories import make_component
@@ -405,10 +406,7 @@ def test_a_step_posted_without_its_version_is_refused_as_stale_and_changes_nothi
 ) -> None:
     """The step form's optimistic lock no longer lapses when ``lock_version`` is left out."""
     author = sign_in(app.test_client(), accounts_of["maintainer"])
-    location = author.post(
-        "/bijdragen/nieuw", data={"csrf_token": csrf_of(author, "/bijdragen")}
-    ).headers["Location"]
-    number = int(location.split("/")[2])
+    number = new_submission(author)
     path = f"/bijdragen/{number}/basis"
     fields = {"csrf_token": csrf_of(author, path), "url": "https://example.org/lock/repository"}
     with app.extensions["catalogue_db"].session() as session:
