@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, render_template, request, url_for
 
 from catalogue.services import accounts, audit, curation
 from catalogue.services.permissions import Permission
-from catalogue.web.auth import actor, remote_addr, requires
+from catalogue.web.auth import actor, remote_addr, requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.forms import (
     MergeComponentsForm,
@@ -26,8 +26,7 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 @requires(Permission.MANAGE_USERS)
 def index() -> str:
     """What an admin can do here, and the latest events of the audit log."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     return render_template(
         "admin/index.html", events=audit.recent(db_session(), actor=user, limit=20)
     )
@@ -37,8 +36,7 @@ def index() -> str:
 @requires(Permission.MANAGE_USERS)
 def users() -> str:
     """Every account with its role and organisation."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     return render_template("admin/users.html", users=accounts.list_users(db_session(), actor=user))
 
 

@@ -69,6 +69,15 @@ def actor() -> User | None:
     return None
 
 
+def signed_in() -> User:
+    """The logged-in account of a view that ``@requires`` a permission (which let only
+    logged-in accounts in); refused, not assumed, if there is none."""
+    user = actor()
+    if user is None:
+        raise NotAuthorized(FieldError(ErrorCode.LOGIN_REQUIRED))
+    return user
+
+
 def remote_addr() -> str | None:
     """The client address, for the audit log."""
     return request.remote_addr
@@ -289,8 +298,7 @@ def logout() -> Response:
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def logout_everywhere() -> Response:
     """End every other session and remember cookie of this account; this one stays."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     if ActionForm().validate_on_submit():
         database = db_session()
         accounts.end_other_sessions(database, user, remote_addr=remote_addr())
@@ -436,8 +444,7 @@ def reset_password(token: str) -> Any:
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def change_password() -> Any:
     """Change one's password: the current one first; other sessions end, this one goes on."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
@@ -487,8 +494,7 @@ def registered() -> str:
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def account() -> str:
     """Two-factor login and personal API tokens."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     return render_template(
         "auth/account.html",
         user=user,
@@ -504,8 +510,7 @@ def account() -> str:
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def create_token() -> Any:
     """Make a personal API token and show it once (never stored, never put in the session)."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     form = TokenForm()
     database = db_session()
     new_token = None
@@ -549,8 +554,7 @@ def create_token() -> Any:
 @requires(Permission.MANAGE_OWN_ACCOUNT)
 def revoke_token(token_id: int) -> Response:
     """Revoke one of your tokens."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     if ActionForm().validate_on_submit():
         database = db_session()
         accounts.revoke_token(database, token_id, actor=user, remote_addr=remote_addr())

@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, render_template, url_for
 
 from catalogue.services import accounts
 from catalogue.services.permissions import Permission
-from catalogue.web.auth import actor, remote_addr, requires
+from catalogue.web.auth import remote_addr, requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.forms import ORG_ROLE_LABELS, MembershipForm, handle_form
 
@@ -20,8 +20,7 @@ bp = Blueprint("members", __name__, url_prefix="/organisatie/leden")
 
 
 def _page(form: MembershipForm | None = None, chosen: int | None = None, status: int = 200) -> Any:
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     database = db_session()
     return render_template(
         "members/index.html",
@@ -44,8 +43,7 @@ def index() -> Any:
 @requires(Permission.CONFIRM_MEMBERS)
 def decide(user_id: int) -> Any:
     """Confirm, refuse or remove one account's membership."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     form = MembershipForm()
     database = db_session()
 

@@ -15,7 +15,7 @@ from catalogue.services import disputes as dispute_service
 from catalogue.services import submissions
 from catalogue.services.permissions import Permission
 from catalogue.web import notify
-from catalogue.web.auth import actor, remote_addr, requires
+from catalogue.web.auth import remote_addr, requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.contribute import preview_context
 from catalogue.web.forms import (
@@ -35,8 +35,7 @@ bp = Blueprint("review", __name__, url_prefix="/beoordelen")
 @requires(Permission.REVIEW)
 def queue() -> str:
     """Submissions waiting for review, the latest decisions, and open disputes."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     database = db_session()
     waiting, decided = submissions.review_queue(database, actor=user)
     open_disputes = dispute_service.open_disputes(database, actor=user)
@@ -49,8 +48,7 @@ def queue() -> str:
 @requires(Permission.REVIEW)
 def detail(submission_id: int) -> Any:
     """A submission with its diff, issues and comments, and the decision form."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     context = preview_context(submission_id)
     form = DecisionForm(data={"lock_version": context["submission"].version})
@@ -116,8 +114,7 @@ def detail(submission_id: int) -> Any:
 @requires(Permission.RESOLVE_DISPUTE)
 def dispute(dispute_id: int) -> Any:
     """A dispute about a claim, and the form to uphold or dismiss it."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     item = dispute_service.get_dispute(database, dispute_id)
     form = ResolveDisputeForm()

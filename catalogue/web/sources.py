@@ -14,7 +14,7 @@ from catalogue.services import components as component_service
 from catalogue.services import harvesting
 from catalogue.services.facts import is_derived_source
 from catalogue.services.permissions import Permission, require_component_editor
-from catalogue.web.auth import actor, requires
+from catalogue.web.auth import requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.forms import Form, handle_form
 from catalogue.web.labels import label_function as _label
@@ -82,8 +82,7 @@ class SourceForm(Form):
 @requires(Permission.SUBMIT)
 def register(slug: str) -> Any:
     """A maintainer registers where the harvester finds their component's publiccode.yml."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     component = component_service.get_component(db_session(), slug)
     require_component_editor(user, component.maintaining_organisation_id)
     form = SourceForm()

@@ -14,7 +14,7 @@ from catalogue.errors import ErrorCode, FieldError, NotFound, ValidationError
 from catalogue.models import Submission
 from catalogue.services import submissions
 from catalogue.services.permissions import Permission
-from catalogue.web.auth import actor, requires
+from catalogue.web.auth import requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.contribute.blueprint import bp
 from catalogue.web.contribute.display import SLUG_OF_STEP, STEP_SLUGS, STEP_TITLES
@@ -134,8 +134,7 @@ def step(submission_id: int, slug: str) -> Any:
     step_name = STEP_SLUGS.get(slug)
     if step_name is None:
         raise NotFound(FieldError(ErrorCode.STEP_UNKNOWN, step=slug))
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     submission = submissions.get_submission(database, submission_id, actor=user)
     if submission.status not in submissions.EDITABLE:

@@ -13,7 +13,7 @@ from catalogue.models import SubmissionStatus
 from catalogue.services import notices, submissions
 from catalogue.services.permissions import Permission, has
 from catalogue.web import notify
-from catalogue.web.auth import actor, remote_addr, requires
+from catalogue.web.auth import remote_addr, requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.contribute.blueprint import bp
 from catalogue.web.contribute.display import (
@@ -28,8 +28,7 @@ from catalogue.web.forms import ActionForm, CommentForm, lock_of
 
 def preview_context(submission_id: int) -> dict[str, Any]:
     """What the preview shows; the review detail page shows the same."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     result = submissions.preview(db_session(), submission_id, actor=user)
     hints = [
         (str(HINTS[h.code][0]), h.points, SLUG_OF_STEP[HINTS[h.code][1]])
@@ -66,8 +65,7 @@ def preview(submission_id: int) -> str:
 @requires(Permission.SUBMIT)
 def submit(submission_id: int) -> Any:
     """Hand the concept to the reviewers."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -95,8 +93,7 @@ def submit(submission_id: int) -> Any:
 @requires(Permission.SUBMIT)
 def conflict(submission_id: int) -> str:
     """Both versions: the one published now and the one proposed, with who changed what."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     view = submissions.conflict_view(db_session(), submission_id, actor=user)
     return render_template(
         "contribute/conflict.html",
@@ -109,8 +106,7 @@ def conflict(submission_id: int) -> str:
 @requires(Permission.SUBMIT)
 def rebase(submission_id: int) -> Response:
     """Start again from the version published now, keeping this submission's own changes."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     if not ActionForm().validate_on_submit():
         abort(400)
     database = db_session()
@@ -125,8 +121,7 @@ def rebase(submission_id: int) -> Response:
 @requires(Permission.COMMENT)
 def comment(submission_id: int) -> Any:
     """Comment on a submission (author's organisation and reviewers)."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     form = CommentForm()
     database = db_session()
     if form.validate_on_submit():

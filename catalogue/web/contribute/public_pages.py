@@ -14,7 +14,7 @@ from catalogue.services import disputes as dispute_service
 from catalogue.services import notices, submissions
 from catalogue.services.component_read import ComponentRead
 from catalogue.services.permissions import Permission, has, require_component_editor
-from catalogue.web.auth import actor, remote_addr, requires
+from catalogue.web.auth import actor, remote_addr, requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.contribute.blueprint import bp
 from catalogue.web.forms import DisputeForm, handle_form, options
@@ -38,8 +38,7 @@ def history(slug: str) -> str:
 @requires(Permission.DISPUTE)
 def dispute(slug: str) -> Any:
     """A municipality disputes a reference-component or standard claim."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     component = component_service.get_component(database, slug)
     claims = dispute_service.claims_of(component)

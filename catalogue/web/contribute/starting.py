@@ -15,7 +15,7 @@ from catalogue.services import components as component_service
 from catalogue.services import notices, submissions
 from catalogue.services.permissions import Permission, require_component_editor
 from catalogue.web import notify
-from catalogue.web.auth import actor, requires
+from catalogue.web.auth import requires, signed_in
 from catalogue.web.context import db_session
 from catalogue.web.contribute.blueprint import bp
 from catalogue.web.contribute.display import issue_message
@@ -26,8 +26,7 @@ from catalogue.web.forms import ActionForm, PubliccodeForm, lock_of, translate
 @requires(Permission.SUBMIT)
 def index() -> str:
     """My submissions and my organisation's, and the ways to start a new one."""
-    user = actor()
-    assert user is not None  # noqa: S101 - @requires let only logged-in users in
+    user = signed_in()
     database = db_session()
     items = submissions.my_submissions(database, actor=user)
     # What was new is marked on this visit; from now on it is seen, and the badge goes.
@@ -50,8 +49,7 @@ def index() -> str:
 @requires(Permission.SUBMIT)
 def start() -> Response:
     """Start a concept for a new component and go to the first step."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     if not ActionForm().validate_on_submit():
         abort(400)
     database = db_session()
@@ -64,8 +62,7 @@ def start() -> Response:
 @requires(Permission.SUBMIT)
 def start_update(slug: str) -> Any:
     """Propose a change to a published component: it stays visible until the change is approved."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     component = component_service.get_component(database, slug)
     require_component_editor(user, component.maintaining_organisation_id)
@@ -83,8 +80,7 @@ def start_update(slug: str) -> Any:
 @requires(Permission.SUBMIT)
 def upload() -> Any:
     """Upload or paste a publiccode.yml; it goes through the lenient importer to the preview."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     form = PubliccodeForm()
     target = request.args.get("component") or None
     rejected: list[dict[str, Any]] = []
@@ -182,8 +178,7 @@ def _reupload_page(submission_id: int, data: bytes | str, name: str, user: Any) 
 @requires(Permission.SUBMIT)
 def reupload(submission_id: int) -> Any:
     """A new version of the file for an open submission: first the difference, then save."""
-    user = actor()
-    assert user is not None  # noqa: S101
+    user = signed_in()
     database = db_session()
     submission = submissions.get_submission(database, submission_id, actor=user)
     if submission.status not in submissions.EDITABLE:

@@ -425,3 +425,15 @@ def test_a_step_posted_without_its_version_is_refused_as_stale_and_changes_nothi
         path, data={**fields, "name": "Met versie", "lock_version": current.group(1)}
     )
     assert saved.status_code in (200, 302)
+
+
+def test_signed_in_refuses_a_request_without_an_account(app: Any) -> None:
+    """A view behind ``@requires`` reads its account with ``signed_in``; should it ever run
+    without one, it is refused (log in first), not carried on with None."""
+    from catalogue.errors import ErrorCode, NotAuthorized
+    from catalogue.web.auth import signed_in
+
+    with app.test_request_context("/bijdragen"):
+        with pytest.raises(NotAuthorized) as refused:
+            signed_in()
+    assert refused.value.args[0].code is ErrorCode.LOGIN_REQUIRED
