@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,7 @@ def test_architect_gets_an_explained_plan_and_exports_it(
     page.get_by_label("Alleen zekere feiten").check()
     page.get_by_role("button", name="Maak het plan").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Uw plan: Gemeente Buren"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw plan: Gemeente Buren")
     # Step 3 was left empty, so the plan starts from what Buren publishes that it uses (Open
     # Zaak and Open Notificaties, per their publiccode.yml usedBy) and does not introduce them.
     roadmap = page.locator("ol.waves")
@@ -116,7 +117,8 @@ def test_the_plan_link_reproduces_the_plan(page: Any, live_server: str) -> None:
     url = live_server + "/advies/plan?referentie=zaakregistratiecomponent"
     page.goto(url)
     first = page.locator("ol.waves").inner_text()
-    page.get_by_role("link", name="Link naar dit plan (bewaren of delen)").click()
+    with page.expect_navigation():  # the link's own page is read, not the one before it
+        page.get_by_role("link", name="Link naar dit plan (bewaren of delen)").click()
     assert page.locator("ol.waves").inner_text() == first
 
 

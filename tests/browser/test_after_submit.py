@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.db import Database
@@ -146,7 +147,7 @@ def test_the_maintainers_path_after_submit(
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"{live_server}/login?lang={language}")
-        assert page.get_by_role("link", name=text["forgot"]).is_visible()
+        expect(page.get_by_role("link", name=text["forgot"])).to_be_visible()
         page.get_by_label(text["email"]).fill(email)
         page.get_by_label(text["password"], exact=True).fill(PASSWORD)
         page.get_by_role("button", name=text["login"]).click()
@@ -159,9 +160,9 @@ def test_the_maintainers_path_after_submit(
         number = int(page.url.rsplit("/", 1)[1])
         page.get_by_role("button", name=text["submit"]).click()
         page.wait_for_url(re.compile(r"ingediend=1"))
-        assert page.get_by_text(text["submitted"]).is_visible()
-        assert page.get_by_role("heading", name=text["next"]).is_visible()
-        assert page.get_by_text(text["no_mail"]).first.is_visible()
+        expect(page.get_by_text(text["submitted"])).to_be_visible()
+        expect(page.get_by_role("heading", name=text["next"])).to_be_visible()
+        expect(page.get_by_text(text["no_mail"]).first).to_be_visible()
         assert_accessible(page)
 
         _request_changes(database_url, number)
@@ -184,7 +185,7 @@ def test_the_maintainers_path_after_submit(
         )
         page.get_by_label(text["paste"]).fill(corrected)
         page.get_by_role("button", name=text["difference"]).click()
-        assert page.get_by_role("heading", name=text["kept"]).is_visible()
+        expect(page.get_by_role("heading", name=text["kept"])).to_be_visible()
         assert_accessible(page)
         page.get_by_role("button", name=text["save"]).click()
         page.wait_for_url(re.compile(rf"/bijdragen/{number}\?bijgewerkt=1"))

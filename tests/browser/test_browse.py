@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def test_home_and_a_component_page_are_accessible(
     page.get_by_label("Zoek een component").fill("zaak")
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="Open Zaak", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Open Zaak"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open Zaak")
     assert_accessible(page)
 
 

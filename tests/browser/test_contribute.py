@@ -15,6 +15,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue.db import Database
@@ -86,7 +87,7 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     warnings = page.get_by_role("table", name=re.compile("^Waarschuwingen"))
     licence_row = warnings.get_by_role("row").filter(has_text="legal.license")
     assert "Het veld license ontbreekt" in licence_row.inner_text()
-    assert page.get_by_text("Vul een geldige SPDX-licentie in").is_visible()
+    expect(page.get_by_text("Vul een geldige SPDX-licentie in")).to_be_visible()
     assert_accessible(page)
 
     # ... fixes the licence in the form (an SPDX check refuses nonsense first) ...
@@ -94,7 +95,7 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     assert_accessible(page)
     page.get_by_label("Licentie (SPDX)").fill("Geen licentie")
     page.get_by_role("button", name="Opslaan en controleren").click()
-    assert page.get_by_text("Dit is geen geldige SPDX-licentie").first.is_visible()
+    expect(page.get_by_text("Dit is geen geldige SPDX-licentie").first).to_be_visible()
     assert_accessible(page)
     # The browser logs the 422 of the refused form itself; that is the point of this step.
     console_errors[:] = [e for e in console_errors if "422" not in e]
@@ -110,7 +111,7 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
 
     # ... and submits it for review.
     page.get_by_role("button", name="Indienen voor beoordeling").click()
-    assert page.get_by_text("ingediend, wacht op beoordeling").first.is_visible()
+    expect(page.get_by_text("ingediend, wacht op beoordeling").first).to_be_visible()
     page.get_by_role("button", name="Uitloggen").click()
 
     # A reviewer logs in with a TOTP code from their app.
@@ -135,12 +136,12 @@ def test_a_maintainer_contributes_a_publiccode_file_and_a_reviewer_publishes_it(
     assert_accessible(page)
     page.get_by_label("Goedkeuren en publiceren").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    assert page.get_by_text("gepubliceerd", exact=True).first.is_visible()
+    expect(page.get_by_text("gepubliceerd", exact=True).first).to_be_visible()
 
     # The component is now in the catalogue's search, and its page shows the licence.
     page.goto(live_server + "/componenten?q=BAG")
     page.get_by_role("link", name=NAME).first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == NAME
+    expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     assert "EUPL-1.2" in page.content()
     history = page.goto(page.url + "/geschiedenis")
     assert history is not None and history.ok
@@ -228,7 +229,7 @@ def test_every_contributing_form_is_accessible(
         ("beschrijvingen", ""),
     ):
         page.goto(f"{step}/{slug}{query}")
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
     for path in (
         "/componenten/signalen/betwisten",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +49,10 @@ def test_people_find_components_by_the_dutch_words_they_type(
 
     _search(page, live_server, language, "archief")
     first = page.locator(".hits .card").first
-    assert first.locator("h3").inner_text() == "Open Archiefbeheer"
+    expect(first.locator("h3")).to_have_text("Open Archiefbeheer")
     facts = first.locator(".card-facts")
     assert text["status"] in facts.inner_text() and text["licence"] in facts.inner_text()
-    assert facts.get_by_role("link", name="Archiefbeheercomponent").is_visible()
+    expect(facts.get_by_role("link", name="Archiefbeheercomponent")).to_be_visible()
     assert_accessible(page)
 
     _search(page, live_server, language, "zaaksysteem")
@@ -61,10 +62,10 @@ def test_people_find_components_by_the_dutch_words_they_type(
     assert {"Open Zaak", "Dimpact Zaakafhandelcomponent (ZAC)", "ZaakBrug"} == set(names[:3])
 
     _search(page, live_server, language, "formullieren")
-    assert page.get_by_text(text["corrected"]).is_visible()
-    assert page.locator(".hits .card h3").first.inner_text() == "Open Formulieren"
+    expect(page.get_by_text(text["corrected"])).to_be_visible()
+    expect(page.locator(".hits .card h3").first).to_have_text("Open Formulieren")
     assert_accessible(page)
 
     _search(page, live_server, language, "formulieren huwelijk")
-    assert page.get_by_text(text["relaxed"]).is_visible()
+    expect(page.get_by_text(text["relaxed"])).to_be_visible()
     assert_accessible(page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,7 @@ def test_on_a_phone_the_filters_fold_and_a_skip_link_leads_to_the_results(
         assert focused  # the next stops are in the results, not the filters
         page.get_by_text("Filters tonen").click()
         assert fold.get_attribute("open") is not None
-        assert page.locator("details.filters-fold input[type=checkbox]").first.is_visible()
+        expect(page.locator("details.filters-fold input[type=checkbox]").first).to_be_visible()
         assert_accessible(page)
     finally:
         context.close()

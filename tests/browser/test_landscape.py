@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from catalogue import ameff
@@ -115,22 +116,24 @@ def test_an_architect_imports_reviews_saves_radars_asks_advice_and_exports(
     assert_accessible(page)
     page.get_by_label(text["file"]).set_input_files(str(UPLOAD))
     page.get_by_role("button", name=text["preview"]).click()
-    assert text["dry_run"] in page.content()
+    # click() returns once the navigation has started; expect() waits for the new page.
+    expect(page.get_by_text(text["dry_run"]).first).to_be_visible()
     assert page.get_by_role("cell", name=PRIVATE_NAME).count() == 0  # row headers, not cells
-    assert page.get_by_role("rowheader", name=PRIVATE_NAME).is_visible()
+    expect(page.get_by_role("rowheader", name=PRIVATE_NAME)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=text["save"]).click()
     page.wait_for_url(re.compile(BASE + "$"))
-    assert page.get_by_role("rowheader", name=PRIVATE_NAME).is_visible()
+    expect(page.get_by_role("rowheader", name=PRIVATE_NAME)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=text["radar"]).click()
     page.wait_for_url(re.compile(BASE + "/radar$"))
-    assert page.get_by_role("heading", name=re.compile("open zaak")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("open zaak"))).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=text["peers"]).click()
-    assert "Gemeente Buren" in page.content()
+    page.wait_for_url(re.compile(BASE + "/gelijken$"))
+    expect(page.get_by_text("Gemeente Buren").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=text["advice"]).click()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -87,9 +88,9 @@ def test_architect_starts_from_what_buren_publishes(
     page.get_by_role("button", name=text["make"]).click()
     page.wait_for_url("**/advies/plan?**")
 
-    assert page.get_by_role("heading", level=1).inner_text() == text["heading"]
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["heading"])
     in_use = page.locator("section[aria-labelledby=al-in-gebruik]")
-    assert in_use.get_by_role("heading").inner_text() == text["in_use"]
+    expect(in_use.get_by_role("heading")).to_have_text(text["in_use"])
     hrefs = in_use.locator("li a").evaluate_all("links => links.map(a => a.pathname)")
     assert sorted(h.rsplit("/", 1)[1] for h in hrefs) == published
     roadmap_links = page.locator("#keuzes ~ article h3 a, article.choice h3 a").evaluate_all(
@@ -123,9 +124,9 @@ def test_printed_plan_has_the_profile_date_link_and_a_whole_graph(
         "&functie=indiening-c-q-wijziging-aanvraag"
     )
     page.emulate_media(media="print")
-    assert page.locator("#uw-antwoorden").is_visible()
+    expect(page.locator("#uw-antwoorden")).to_be_visible()
     stamp = page.locator(".stamp")
-    assert stamp.is_visible()
+    expect(stamp).to_be_visible()
     assert dt.date.today().isoformat() in stamp.inner_text()
     assert "/advies/plan?" in stamp.locator("a").inner_text()
     graph = page.locator(".graph-scroll svg")
@@ -171,7 +172,7 @@ def test_procurement_officer_exports_xlsx_and_csv_with_sources(
     assert licence[1] == licence[2] == "EUPL-1.2"
 
     page.emulate_media(media="print")
-    assert page.locator(".stamp").is_visible()
+    expect(page.locator(".stamp")).to_be_visible()
     assert not page.locator("ul.actions").is_visible()
 
 

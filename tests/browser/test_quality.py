@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,7 @@ def test_quality_page_is_accessible_in_both_languages(
 ) -> None:
     response = page.goto(f"{live_server}/kwaliteit?lang={language}")
     assert response is not None and response.ok
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert page.locator("html").get_attribute("lang") == language
     links = page.get_by_role("link", name=fill_in)
     assert links.count() > 0

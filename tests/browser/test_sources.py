@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pytest_httpserver import HTTPServer
 
 from tests.catalogue.web.test_sources import harvest
@@ -28,7 +29,7 @@ def test_bronnen_is_accessible_in_both_languages(
     page.goto(f"{live_server}/bronnen?lang={lang}")
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == ("Bronnen" if lang == "nl" else "Sources")
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="DON publiccode.yml crawler").click()
     assert page.get_by_role("heading", name="Laatste harvest" if lang == "nl" else "Last harvest")
@@ -37,5 +38,5 @@ def test_bronnen_is_accessible_in_both_languages(
 
 def test_derived_facts_are_accessible(page: Any, live_server: str, assert_accessible: Any) -> None:
     page.goto(f"{live_server}/componenten/open-klant")
-    assert page.locator("#afgeleid").is_visible()
+    expect(page.locator("#afgeleid")).to_be_visible()
     assert_accessible(page)
