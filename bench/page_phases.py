@@ -68,7 +68,9 @@ def instrument() -> None:
     timed(pages, "render_template", "render the component page")
     timed(search_page, "search_catalogue", "search (with recovery)")
     timed(search_page, "_groups", "facet groups")
-    timed(search_page, "result_cards", "result cards (one statement)")
+    timed(search_page, "result_cards", "result cards")  # before the CardCache
+    if hasattr(search_page, "CardCache"):
+        timed(search_page.CardCache, "cards", "result cards")
     timed(search_page, "render_template", "render the search page")
 
 

@@ -25,6 +25,8 @@ UNSEEN = frozenset(
 
 # session.info key: (the transaction it was read in, the generation then).
 _READ = "catalogue_generation"
+# session.info key: the last transaction in which this session changed the catalogue.
+_CHANGED = "catalogue_changed_in"
 # Built once: every request reads it, and building a statement costs more than running this one.
 _GENERATION = select(CatalogueState.generation).where(CatalogueState.id == 1)
 
@@ -49,6 +51,16 @@ def current_generation(session: Session) -> int:
     return generation
 
 
+def changed_here(session: Session) -> bool:
+    """Whether this session's open transaction changes the catalogue: pending changes, or a
+    flush of them that raised the generation. What it reads then may yet be rolled back, so it
+    must not be kept for other requests under the generation it raised."""
+    if _changes_catalogue(session):
+        return True
+    transaction = session.get_transaction()
+    return transaction is not None and session.info.get(_CHANGED) is transaction
+
+
 def _changes_catalogue(session: Session) -> bool:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if type(instance).__name__ not in UNSEEN:
@@ -59,6 +71,7 @@ def _changes_catalogue(session: Session) -> bool:
 def _bump(session: Session, _context: Any, _instances: Any) -> None:
     if _changes_catalogue(session):
         session.info.pop(_READ, None)
+        session.info[_CHANGED] = session.get_transaction()
         session.connection().execute(
             update(CatalogueState)
             .where(CatalogueState.id == 1)

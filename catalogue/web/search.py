@@ -34,7 +34,7 @@ from catalogue.i18n import request_translations
 from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
-from catalogue.services.components import result_cards
+from catalogue.services.components import CardCache
 from catalogue.web import labels
 from catalogue.web.context import db_session
 from catalogue.web.page_cache import cached_page
@@ -78,11 +78,17 @@ VISIBLE_VALUES = 8
 # all of them (a list of hundreds of checkboxes helps nobody, and makes every page heavy).
 MORE_VALUES = 40
 MAX_PAGE = 10_000
+# Result cards kept per worker between search pages (CardCache), a few hundred bytes each.
+KEPT_CARDS = 20_000
+CARD_CACHE = "catalogue_card_cache"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FacetOption:
-    """One checkbox: its value, its name on the page, its count and its stable element id."""
+    """One checkbox: its value, its name on the page, its count and its stable element id.
+
+    Not frozen: a page makes a few hundred, and a frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` per field) cost three times as much."""
 
     value: str
     label: str
@@ -174,30 +180,40 @@ def search_url(
 
 def _label(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]) -> str:
     """The name of a facet value on the page: a code's or "onbekend"'s from ``coded``
-    (:func:`_coded_labels`), else the name the catalogue gives it."""
+    (:func:`_labels`), else the name the catalogue gives it."""
     if value.value != UNKNOWN and not facet.coded:
         return value.label
     return coded.get((facet.name, value.value), value.label)
 
 
-def _coded_labels() -> dict[tuple[str, str], str]:
-    """ "onbekend" and every code's label, translated once per language (kept on the
-    language's translations object, as catalogue/i18n.py keeps its messages)."""
+@dataclass(frozen=True)
+class _Labels:
+    """The page's fixed words in one language: "onbekend" and every code's label, by (facet,
+    code), and each facet's legend, by facet."""
+
+    coded: dict[tuple[str, str], str]
+    legends: dict[str, str]
+
+
+def _labels() -> _Labels:
+    """The fixed words, translated once per language (kept on the language's translations
+    object, as catalogue/i18n.py keeps its messages)."""
     translations = request_translations()
-    kept: dict[tuple[str, str], str] | None = translations.__dict__.get(_CODED_LABELS)
+    kept: _Labels | None = translations.__dict__.get(_LABELS)
     if kept is None:
-        kept = {
+        coded = {
             (facet.name, code): str(label)
             for facet in FACETS
             if facet.coded
             for code, label in CODE_LABELS[facet.name].items()
         }
-        kept.update({(facet.name, UNKNOWN): _("onbekend") for facet in FACETS})
-        translations.__dict__[_CODED_LABELS] = kept
+        coded.update({(facet.name, UNKNOWN): _("onbekend") for facet in FACETS})
+        kept = _Labels(coded, {name: str(legend) for name, legend in LEGENDS.items()})
+        translations.__dict__[_LABELS] = kept
     return kept
 
 
-_CODED_LABELS = "_componentenwijzer_coded_labels"
+_LABELS = "_componentenwijzer_search_labels"
 
 
 def _option_id(facet: Facet, value: str) -> str:
@@ -229,13 +245,14 @@ def _option(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str
 
 
 def _options(facet: Facet, results: SearchResults) -> list[FacetOption]:
-    coded = _coded_labels()
+    coded = _labels().coded
     return [_option(facet, v, coded) for v in results.facets.get(facet.name, [])]
 
 
 def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     groups = []
-    coded = _coded_labels()
+    fixed = _labels()
+    coded = fixed.coded
     for facet in FACETS:
         values = results.facets.get(facet.name, [])
         if not values:
@@ -253,7 +270,7 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
         groups.append(
             FacetGroup(
                 param=facet.param,
-                legend=str(LEGENDS[facet.name]),
+                legend=fixed.legends[facet.name],
                 visible=visible,
                 more=more,
                 total=total,
@@ -348,7 +365,9 @@ def components() -> Response:
         "clear_url": search_url(query, filters={}),
         "suggestion_url": (search_url(query, q=results.suggestion) if results.suggestion else None),
         # The status, licence and main reference component of each hit on the page.
-        "cards": result_cards(db_session(), [hit.slug for hit in results.hits]),
+        "cards": current_app.extensions[CARD_CACHE].cards(
+            db_session(), [hit.slug for hit in results.hits]
+        ),
         # What the results are for: the correction when the text as typed found nothing.
         "searched": results.corrected or query.q,
         "paging": {
@@ -407,5 +426,6 @@ def facet_values(param: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the search page."""
+    """Register the search page, and its cache of result cards."""
+    app.extensions[CARD_CACHE] = CardCache(KEPT_CARDS)
     app.register_blueprint(bp)

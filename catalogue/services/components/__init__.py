@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from catalogue.services.components.document import document_of
 from catalogue.services.components.reading import (
+    CardCache,
     ResultCard,
     components_by_name,
     components_by_slugs,
@@ -35,6 +36,7 @@ from catalogue.services.components.writing import (
 __all__ = [
     "CHILD_COLLECTIONS",
     "Applied",
+    "CardCache",
     "ResultCard",
     "apply_document",
     "components_by_name",

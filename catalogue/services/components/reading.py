@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,6 +27,7 @@ from catalogue.models import (
     RealisationBasis,
     Usage,
 )
+from catalogue.services.state import changed_here, current_generation
 from catalogue.text import normalise_repository_url
 
 
@@ -221,6 +224,55 @@ def result_cards(session: Session, slugs: list[str]) -> dict[str, ResultCard]:
         )
         for slug, (status, license_) in facts.items()
     }
+
+
+class CardCache:
+    """Result cards kept between requests for the catalogue's generation: a search page shows
+    20 of them, and the same components come back in search after search (a URL's page is not
+    kept here; the page cache does that, per URL).
+
+    Keyed by slug. Every card is dropped at once when the generation moves on (any change to the
+    catalogue raises it, catalogue/services/state.py), so a card is never older than the
+    generation it is served with. Bounded: least recently used goes first. Thread-safe. Cards
+    read in a transaction that changes the catalogue are not kept (it may yet roll back).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._generation: int | None = None
+        self._cards: OrderedDict[str, ResultCard] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def cards(self, session: Session, slugs: list[str]) -> dict[str, ResultCard]:
+        """As :func:`result_cards`, reading only the cards not kept (none read when all are)."""
+        if not slugs:
+            return {}
+        if changed_here(session):
+            return result_cards(session, slugs)
+        generation = current_generation(session)
+        found: dict[str, ResultCard] = {}
+        with self._lock:
+            if generation != self._generation:
+                self._cards.clear()
+                self._generation = generation
+            for slug in slugs:
+                card = self._cards.get(slug)
+                if card is not None:
+                    self._cards.move_to_end(slug)
+                    found[slug] = card
+        missing = [slug for slug in dict.fromkeys(slugs) if slug not in found]
+        if missing:
+            read = result_cards(session, missing)
+            found.update(read)
+            with self._lock:
+                if generation == self._generation:
+                    self._cards.update(read)
+                    while len(self._cards) > self.size:
+                        self._cards.popitem(last=False)
+        return found
 
 
 def components_by_name(session: Session) -> dict[str, Component]:
