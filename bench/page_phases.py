@@ -1,6 +1,6 @@
 """Where an uncached page's time goes, phase by phase, in CPU time of the serving thread.
 
-    python bench/page_phases.py DIR [--count 300]
+    python bench/page_phases.py DIR [--count 300] [--warm 50]
 
 ``DIR`` is an instance as ``bench/http.sh`` builds it (``BENCH_INSTANCES=...`` keeps them):
 ``catalogue.db``, ``search-index/`` and ``urls/{components,search}.txt``. The app runs
@@ -74,8 +74,8 @@ def instrument() -> None:
     timed(search_page, "render_template", "render the search page")
 
 
-def measure(client: Any, app: Any, urls: list[str], count: int) -> dict[str, float]:
-    """Mean thread ms per request of each phase over ``count`` URLs after a warm-up."""
+def measure(client: Any, app: Any, urls: list[str], count: int, warm: int = 50) -> dict[str, float]:
+    """Mean thread ms per request of each phase over ``count`` URLs after ``warm`` others."""
     timed_app = {"wsgi_app": app.wsgi_app}
 
     def whole(environ: Any, start_response: Any) -> Any:
@@ -86,10 +86,10 @@ def measure(client: Any, app: Any, urls: list[str], count: int) -> dict[str, flo
             SPENT["whole request (wsgi_app)"] += time.thread_time() - started
 
     app.wsgi_app = whole
-    warm, measured = urls[:50], urls[50 : 50 + count]
-    for url in warm:
+    first, measured = urls[:warm], urls[warm : warm + count]
+    for url in first:
         client.get(url)
-    if any(url.startswith("/componenten?") for url in warm):
+    if any(url.startswith("/componenten?") for url in first):
         # "Did you mean" counts the index's words on the first search that finds nothing (once
         # per opened index and worker); done here, so the figures are of the pages in use.
         SPENT.clear()
@@ -110,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("instance", type=Path)
     parser.add_argument("--count", type=int, default=300)
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=50,
+        help="untimed URLs of each kind first (a worker that has served many pages has its "
+        "kept result cards, snippets and postings; 50 is nearly a fresh one)",
+    )
     arguments = parser.parse_args(argv)
     directory = arguments.instance.resolve()
     os.environ.update(
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind, path in kinds.items():
         urls = path.read_text(encoding="utf-8").split()
         rng.shuffle(urls)
-        phases = measure(client, app, urls, arguments.count)
+        phases = measure(client, app, urls, arguments.count, arguments.warm)
         whole = phases.pop("whole request (wsgi_app)")
         print(f"| {kind} | ms per request (thread CPU) |\n|---|---:|")
         for label, ms in sorted(phases.items(), key=lambda item: -item[1]):

@@ -106,6 +106,7 @@ class HitsMixin:
             for field, texts in words.items()
         }
         anywhere = {field for field, texts in words.items() if texts & self._stop_forms(field)}
+        frozen = {field: frozenset(texts) for field, texts in words.items()}
         hits = []
         for docnum in shown.tolist():
             stored = generation.stored_fields(docnum)
@@ -113,7 +114,12 @@ class HitsMixin:
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 if field not in words or (field not in anywhere and not occurs[field][docnum]):
                     return ""
-                return self._highlight(field, stored[field], frozenset(words[field]))
+                return generation.highlight(
+                    docnum,
+                    field,
+                    frozen[field],
+                    lambda: self._highlight(field, stored[field], frozen[field]),
+                )
 
             hits.append(
                 Hit(

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalogue.search import _whoosh_facets
 from catalogue.search._whoosh_ranking import Unsupported
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import build_query, words
@@ -353,3 +354,42 @@ def test_scored_postings_stay_within_their_bound(
         assert again > 0
     else:
         assert again == 0
+
+
+def test_kept_snippets_are_the_snippets_whoosh_makes(
+    backends: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snippet is highlighted once per opened index, document, field and words, and kept
+    (bounded): the second run of the same searches makes none and gives the collector's
+    snippets again, as does a run with room for only three."""
+    arrays, collector = backends
+    queries = [
+        SearchQuery(q=q, page=page, language=language)
+        for q in ("zaak", "api zaak", "zaakafhandeling", "gegevens")
+        for page in (1, 2)
+        for language in ("nl", "en")
+    ]
+    theirs = [collector.search(query).hits for query in queries]
+    made: list[str] = []
+    highlight = WhooshBackend._highlight
+
+    def counted(self: WhooshBackend, field: str, *args: Any) -> str:
+        made.append(field)
+        return highlight(self, field, *args)
+
+    monkeypatch.setattr(WhooshBackend, "_highlight", counted)
+    for _run in range(2):
+        before = len(made)
+        for query, expected in zip(queries, theirs, strict=True):
+            _assert_same_hits(arrays.search(query).hits, expected)
+    assert before > 0, "the first run highlighted"
+    assert len(made) == before, "the second run made no snippet"
+    monkeypatch.setattr(_whoosh_facets, "HIGHLIGHTS", 3)
+    small = WhooshBackend(arrays.root)
+    try:
+        for query, expected in zip(queries, theirs, strict=True):
+            _assert_same_hits(small.search(query).hits, expected)
+        with small._open() as generation:
+            assert len(generation._highlights) == 3
+    finally:
+        small.close()
