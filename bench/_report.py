@@ -263,9 +263,11 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         f"the search list in order; `bench/_inprocess.py` then took the first "
         f"{inprocess['queries']:,} URLs of that list (those, and the next ones when fewer than "
         "20 were answered), turned each into the search page's own `SearchQuery` and timed "
-        f"`backend.search(query)` ({inprocess['backend']}) in one process, after one untimed "
-        "pass, and the service's search as the page calls it (with the fallback to any word and "
-        "the spelling correction when nothing is found).",
+        f"`backend.search(query)` ({inprocess['backend']}) in one process, each query once, "
+        "after an untimed pass over the warm-up's other search URLs (as the client: the backend "
+        "keeps scored postings and snippets, so a second pass over the same queries would time "
+        "answers it had partly made before), and the service's search as the page calls it "
+        "(with the fallback to any word and the spelling correction when nothing is found).",
         "",
         "| One client, page cache off | p50 ms | p95 ms | p99 ms | requests |",
         "|---|---:|---:|---:|---:|",
@@ -362,8 +364,8 @@ def growth_markdown(results: dict[str, Any]) -> str:
         "its own PostgreSQL database with the PostgreSQL search backend). Full reindex: "
         "`SearchService.rebuild()` as `catalogue reindex` runs it, reading every component "
         "from the database included. Search: `backend.search` in-process over the first "
-        f"{settings['search_queries']} URLs of `bench/_urls.py`'s search list (one untimed "
-        "pass first). Pages: gunicorn with "
+        f"{settings['search_queries']} URLs of `bench/_urls.py`'s search list, each once, after "
+        "an untimed pass over the warm-up's other search URLs. Pages: gunicorn with "
         f"{settings['workers']} sync workers and `CATALOGUE_PAGE_CACHE_SIZE=0`, wrk "
         f"({settings['connections']} connections, {settings['threads']} threads, "
         f"{settings['duration']}s after a {settings['warmup']}s warm-up) rotating over "
