@@ -57,13 +57,7 @@ class SlugRoute:
     def _learn(self) -> _Parts:
         app = current_app
         url_map = app.url_map
-        blueprint = self.endpoint.rpartition(".")[0] or None
-        if (
-            url_map.host_matching
-            or app.subdomain_matching
-            or app.url_default_functions.get(None)
-            or app.url_default_functions.get(blueprint)
-        ):
+        if not _only_its_values(self.endpoint):
             # A link that may depend on more than the slug and the script root: url_for's.
             return None
         quote = url_map.converters["default"](url_map).to_url
@@ -80,6 +74,38 @@ class SlugRoute:
 
 
 _ROUTES: dict[str, SlugRoute] = {}
+
+
+def _only_its_values(endpoint: str) -> bool:
+    """Whether ``url_for(endpoint, ...)`` gives a URL that depends on nothing but its values and
+    the script root (no host or subdomain matching, no URL defaults)."""
+    app = current_app
+    blueprint = endpoint.rpartition(".")[0] or None
+    return not (
+        app.url_map.host_matching
+        or app.subdomain_matching
+        or app.url_default_functions.get(None)
+        or app.url_default_functions.get(blueprint)
+    )
+
+
+FIXED = "catalogue_fixed_links"
+# The fixed links kept per app: the templates name a few dozen.
+FIXED_KEPT = 1_024
+
+
+def fixed_url(endpoint: str, **values: str) -> str:
+    """``url_for(endpoint, **values)`` for a link every page writes the same (the menu, the
+    style sheets): built by ``url_for`` once per app, script root and values, then kept (the
+    template function ``fixed_url``). A link that could depend on more is built every time."""
+    kept: dict[tuple[Any, ...], str] = current_app.extensions.setdefault(FIXED, {})
+    key = (endpoint, request.script_root, *sorted(values.items()))
+    url = kept.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(kept) < FIXED_KEPT and _only_its_values(endpoint):
+            kept[key] = url
+    return url
 
 
 def slug_url(endpoint: str, slug: str) -> str:

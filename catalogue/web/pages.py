@@ -218,7 +218,9 @@ def init_app(app: Flask) -> None:
     """Register the pages and the request session."""
     context.init_app(app)
     labels.init_app(app)
-    app.jinja_env.globals.update(slug_url=links.slug_url, graph_link=links.graph_link)
+    app.jinja_env.globals.update(
+        slug_url=links.slug_url, fixed_url=links.fixed_url, graph_link=links.graph_link
+    )
     # A template's macros as a module (what ``{% from name import ... %}`` imports, without its
     # comparison of every global on each render): ``template_module("macros/ui.html").value``.
     app.jinja_env.globals["template_module"] = lambda name: app.jinja_env.get_template(name).module

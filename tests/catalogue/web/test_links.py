@@ -1,4 +1,5 @@
-"""``slug_url`` builds the very links ``url_for`` builds, whatever the slug and script root."""
+"""``slug_url`` and ``fixed_url`` build the very links ``url_for`` builds, whatever the slug and
+script root."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 
-from catalogue.web.links import EXTENSION, slug_url
+from catalogue.web.links import EXTENSION, FIXED, fixed_url, slug_url
 
 ENDPOINTS = [
     "pages.component_detail",
@@ -65,3 +66,35 @@ def test_url_defaults_leave_the_links_to_url_for() -> None:
 
     with app.test_request_context("/"):
         assert slug_url("thing", "x") == url_for("thing", slug="x") == "/ding/x?lang=en"
+
+
+@pytest.mark.parametrize("root", ["", "/catalogus"])
+def test_fixed_links_are_url_fors_per_script_root(app: Any, root: str) -> None:
+    """Kept per script root: the same app behind another prefix gets its own links."""
+    with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+        for endpoint, values in [
+            ("search.components", {}),
+            ("pages.home", {}),
+            ("static", {"filename": "css/site.css"}),
+            ("static", {"filename": "js/app.js"}),
+        ]:
+            for _twice in range(2):
+                assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+        assert fixed_url("static", filename="css/site.css") == f"{root}/static/css/site.css"
+        assert (("static", root, ("filename", "js/app.js"))) in app.extensions[FIXED]
+
+
+def test_fixed_links_with_url_defaults_are_built_each_time() -> None:
+    app = Flask(__name__)
+    app.add_url_rule("/ding", "thing", lambda **_: "")
+    language = {"lang": "en"}
+
+    @app.url_defaults
+    def _language(endpoint: str, values: dict[str, Any]) -> None:
+        values.setdefault("lang", language["lang"])
+
+    with app.test_request_context("/"):
+        assert fixed_url("thing") == "/ding?lang=en"
+        language["lang"] = "nl"
+        assert fixed_url("thing") == url_for("thing") == "/ding?lang=nl"
+        assert not app.extensions[FIXED]
