@@ -22,12 +22,16 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from catalogue.search._whoosh_ranking import Ranker
+from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
 
 # How many documents' stored fields an opened index keeps decoded.
 STORED_DOCUMENTS = 4_096
 # How many highlighted snippets an opened index keeps (a few hundred bytes each).
 HIGHLIGHTS = 20_000
+# How many tokens of stored texts an opened index keeps analysed for snippets (about 20 bytes
+# each besides the words themselves, which are shared; 10,000 components have about 400,000).
+SNIPPET_TOKENS = 1_000_000
 
 # The positions of the set bits of every byte value.
 _BITS: tuple[tuple[int, ...], ...] = tuple(
@@ -72,6 +76,8 @@ class Generation:
         # people find are a small part of a large catalogue.
         self.stored_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(searcher.stored_fields)
         self._highlights: OrderedDict[tuple[int, str, frozenset[str]], str] = OrderedDict()
+        # The snippet fields' tokens, analysed once (_whoosh_snippets.py).
+        self.tokens = TokenCache(SNIPPET_TOKENS)
 
     def highlight(
         self, docnum: int, field: str, words: frozenset[str], make: Callable[[], str]

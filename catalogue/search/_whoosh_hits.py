@@ -14,6 +14,7 @@ from whoosh import query as wq
 from whoosh.analysis import StopFilter
 from whoosh.fields import Schema
 
+from catalogue.search import _whoosh_snippets
 from catalogue.search import documents as docs
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_ranking import Ranked
@@ -118,7 +119,9 @@ class HitsMixin:
                     docnum,
                     field,
                     frozen[field],
-                    lambda: self._highlight(field, stored[field], frozen[field]),
+                    lambda: self._highlight_kept(
+                        generation, docnum, field, stored[field], frozen[field]
+                    ),
                 )
 
             hits.append(
@@ -209,26 +212,56 @@ class HitsMixin:
             self._stop_form_cache[field] = forms
         return forms
 
+    def _highlight_kept(
+        self, generation: Generation, docnum: int, field: str, text: str, words: frozenset[str]
+    ) -> str:
+        """:meth:`_highlight`, from the field's tokens as the opened index keeps them."""
+        tokens = generation.tokens.get(docnum, field, self.schema[field].analyzer, text)
+        if tokens is None:
+            return self._highlight(field, text, words)
+        return kept_highlight(text, tokens, words)
+
     def _highlight(self, field: str, text: str, words: frozenset[str]) -> str:
-        """What ``Hit.highlights(field, top=2)`` gives: the field re-analysed, the tokens that
-        are query terms marked, the best two fragments joined."""
-        highlighter = highlight.Highlighter(fragmenter=_fragmenter(), formatter=MarkFormatter())
-        tokens = self.schema[field].analyzer(
-            text, positions=True, chars=True, mode="index", removestops=False
-        )
-        tokens = highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
-        fragments = highlight.top_fragments(
-            highlighter.fragmenter.fragment_tokens(text, tokens),
-            2,
-            highlighter.scorer,
-            highlighter.order,
-            minscore=1,
-        )
-        return str(highlighter.formatter.format(fragments))
+        """What ``Hit.highlights(field, top=2)`` gives (see :func:`whoosh_highlight`)."""
+        return whoosh_highlight(self.schema[field].analyzer, text, words)
+
+
+def whoosh_highlight(analyzer: Any, text: str, words: frozenset[str]) -> str:
+    """What ``Hit.highlights(field, top=2)`` gives for a field with this analyzer: the text
+    re-analysed, the tokens that are query terms marked, the best two fragments joined."""
+    highlighter = highlight.Highlighter(fragmenter=_fragmenter(), formatter=MarkFormatter())
+    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+    fragments = highlight.top_fragments(
+        highlighter.fragmenter.fragment_tokens(text, tokens),
+        2,
+        highlighter.scorer,
+        highlighter.order,
+        minscore=1,
+    )
+    return str(highlighter.formatter.format(fragments))
+
+
+def kept_highlight(text: str, tokens: _whoosh_snippets.Tokens, words: frozenset[str]) -> str:
+    """:func:`whoosh_highlight` from the text's tokens analysed before (_whoosh_snippets.py)."""
+    chosen = highlight.top_fragments(
+        _whoosh_snippets.fragments(text, tokens, words, _FRAGMENTER),
+        2,
+        _SCORER,
+        highlight.FIRST,
+        minscore=1,
+    )
+    return str(_FORMATTER.format(chosen))
 
 
 def _fragmenter() -> highlight.ContextFragmenter:
     return highlight.ContextFragmenter(maxchars=300, surround=60)
+
+
+# What _highlight_kept uses, as _highlight's Highlighter has them (none keeps state).
+_FRAGMENTER = _fragmenter()
+_SCORER = highlight.BasicFragmentScorer()
+_FORMATTER = MarkFormatter()
 
 
 def _snippet(stored: Any, query: SearchQuery, highlighted: Callable[[str], str]) -> str:

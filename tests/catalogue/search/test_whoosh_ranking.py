@@ -371,13 +371,13 @@ def test_kept_snippets_are_the_snippets_whoosh_makes(
     ]
     theirs = [collector.search(query).hits for query in queries]
     made: list[str] = []
-    highlight = WhooshBackend._highlight
+    highlight = WhooshBackend._highlight_kept
 
-    def counted(self: WhooshBackend, field: str, *args: Any) -> str:
-        made.append(field)
-        return highlight(self, field, *args)
+    def counted(self: WhooshBackend, *args: Any) -> str:
+        made.append(args[2])
+        return highlight(self, *args)
 
-    monkeypatch.setattr(WhooshBackend, "_highlight", counted)
+    monkeypatch.setattr(WhooshBackend, "_highlight_kept", counted)
     for _run in range(2):
         before = len(made)
         for query, expected in zip(queries, theirs, strict=True):
