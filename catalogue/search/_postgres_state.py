@@ -123,10 +123,15 @@ class _FacetIndex:
         return found
 
     def facet_values(
-        self, candidates: np.ndarray, counted: np.ndarray | None, selected: set[str]
-    ) -> list[FacetValue]:
+        self,
+        candidates: np.ndarray,
+        counted: np.ndarray | None,
+        selected: set[str],
+        limit: int | None = None,
+    ) -> tuple[list[FacetValue], int]:
         """The facet's values among ``candidates`` in query.sort_facet_values' order, and the
-        ``selected`` values none of them has (count 0, so they can be unticked)."""
+        ``selected`` values none of them has (count 0, so they can be unticked); with ``limit``,
+        the selected ones and the first ``limit`` others. And how many values there are."""
         if counted is None:
             counted = np.bincount(
                 self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
@@ -140,17 +145,26 @@ class _FacetIndex:
         zero = sort_facet_values((value, self.label_anywhere(value), 0) for value in missing)
         if self.mixed:
             found = self.counts(candidates, counted) + zero
-            return [
+            every = [
                 FacetValue(v, label, n, v in selected) for v, label, n in sort_facet_values(found)
             ]
+            return every, len(every)
         present = np.flatnonzero(counted)
-        numbers = present[np.lexsort((self.tie_order[present], -counted[present]))]
+        numbers = present[np.lexsort((self.tie_order[present], -counted[present]))].tolist()
+        total = len(numbers) + len(zero)
+        if limit is not None and len(numbers) > limit + len(selected):
+            # The first ``limit`` unselected values are among the first limit + selected; a
+            # selected value further down keeps its place after them.
+            chosen = {self.numbers[v] for v in selected if v in self.numbers}
+            kept = numbers[: limit + len(selected)]
+            beyond = chosen - set(kept)
+            numbers = kept + ([n for n in numbers[len(kept) :] if n in beyond] if beyond else [])
         values, labels = self.values, self.labels
         shown = [
             FacetValue(values[number], labels[number], count, values[number] in selected)
-            for number, count in zip(numbers.tolist(), counted[numbers].tolist(), strict=True)
+            for number, count in zip(numbers, counted[numbers].tolist(), strict=True)
         ]
-        return shown + [FacetValue(value, label, 0, True) for value, label, _count in zero]
+        return shown + [FacetValue(value, label, 0, True) for value, label, _count in zero], total
 
     def label_anywhere(self, value: str) -> str:
         """The label of ``value`` in any document (the least if they differ)."""
@@ -284,9 +298,12 @@ def _restrict(
 
 def _facet_values(
     state: _State, matched: np.ndarray, selections: Mapping[str, np.ndarray], query: SearchQuery
-) -> dict[str, list[FacetValue]]:
-    """The drill-sideways counts of every facet over the text matches ``matched``."""
+) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
+    """The drill-sideways counts of every facet over the text matches ``matched`` (with
+    ``query.facet_limit``: the selected values and that many others), and how many values
+    each facet has in all."""
     facets: dict[str, list[FacetValue]] = {}
+    totals: dict[str, int] = {}
     passing = _restrict(matched, selections)
     # Every facet without a filter counts the same candidates: count them all at once.
     shared = np.bincount(
@@ -298,9 +315,12 @@ def _facet_values(
         selected = set(query.filters.get(facet.name, ()))
         if facet.name in selections:
             candidates = _restrict(matched, selections, exclude=facet.name)
-            facets[facet.name] = index.facet_values(candidates, None, selected)
+            counted = None
         else:
+            candidates = passing
             offset = state.offsets[facet.name]
             counted = shared[offset : offset + len(index.values)]
-            facets[facet.name] = index.facet_values(passing, counted, selected)
-    return facets
+        facets[facet.name], totals[facet.name] = index.facet_values(
+            candidates, counted, selected, query.facet_limit
+        )
+    return facets, totals

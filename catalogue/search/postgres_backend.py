@@ -266,11 +266,13 @@ class PostgresBackend:
             return None
         if not total and q:
             # Nothing to show; the matching statement has checked the generation already.
+            facets, totals = _facet_values(state, matched, selections, query)
             return SearchResults(
                 hits=[],
                 total=0,
-                facets=_facet_values(state, matched, selections, query),
+                facets=facets,
                 suggestion=self._suggest(state, q, query.language),
+                facet_totals=totals,
             )
         page = max(1, min(query.page, -(-total // query.per_page)))
         start = (page - 1) * query.per_page
@@ -295,11 +297,11 @@ class PostgresBackend:
             with driver.pipeline():
                 cursor = driver.cursor()
                 cursor.execute(_page_statement(bool(q), plan.syntax), params)
-                facets = _facet_values(state, matched, selections, query)
+                facets, totals = _facet_values(state, matched, selections, query)
             rows: Sequence[Any] = cursor.fetchall()
         else:  # another driver: one after the other
             rows = connection.exec_driver_sql(_page_statement(bool(q), plan.syntax), params).all()
-            facets = _facet_values(state, matched, selections, query)
+            facets, totals = _facet_values(state, matched, selections, query)
         # (n, generation, slug, name, headline, fallback)
         if rows[0][1] != state.generation or len(rows) != len(chosen) + 1:
             return None
@@ -307,7 +309,7 @@ class PostgresBackend:
             Hit(slug=row[2], name=row[3], score=float(score), snippet_html=_snippet(row[4], row[5]))
             for row, score in zip(rows[1:], ranks[chosen].tolist(), strict=True)
         ]
-        return SearchResults(hits=hits, total=total, facets=facets)
+        return SearchResults(hits=hits, total=total, facets=facets, facet_totals=totals)
 
     def _suggest(self, state: _State, q: str, language: str = "nl") -> str | None:
         """ "Did you mean": unknown words replaced by the closest word in the documents (their
