@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +26,6 @@ from catalogue.search.query import FACETS, UNKNOWN, label_of
 
 # How many documents' stored fields an opened index keeps decoded.
 STORED_DOCUMENTS = 4_096
-# How many highlighted snippets an opened index keeps (a few hundred bytes each).
-HIGHLIGHTS = 20_000
 # How many tokens of stored texts an opened index keeps analysed for snippets (about 20 bytes
 # each besides the words themselves, which are shared; 10,000 components have about 400,000).
 SNIPPET_TOKENS = 1_000_000
@@ -75,26 +72,8 @@ class Generation:
         # once per opened index, not on every page they appear on; bounded, as the documents
         # people find are a small part of a large catalogue.
         self.stored_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(searcher.stored_fields)
-        self._highlights: OrderedDict[tuple[int, str, frozenset[str]], str] = OrderedDict()
         # The snippet fields' tokens, analysed once (_whoosh_snippets.py).
         self.tokens = TokenCache(SNIPPET_TOKENS)
-
-    def highlight(
-        self, docnum: int, field: str, words: frozenset[str], make: Callable[[], str]
-    ) -> str:
-        """The snippet of ``field`` of ``docnum`` with ``words`` highlighted: ``make()`` the
-        first time, kept after that (the same document, field and words always give the same
-        snippet; half the snippets of a run of distinct searches were made before). Bounded:
-        the least recently used goes first. Callers hold the backend's lock."""
-        key = (docnum, field, words)
-        found = self._highlights.get(key)
-        if found is None:
-            found = self._highlights[key] = make()
-            if len(self._highlights) > HIGHLIGHTS:
-                self._highlights.popitem(last=False)
-        else:
-            self._highlights.move_to_end(key)
-        return found
 
     @property
     def ranker(self) -> Ranker:

@@ -115,14 +115,7 @@ class HitsMixin:
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 if field not in words or (field not in anywhere and not occurs[field][docnum]):
                     return ""
-                return generation.highlight(
-                    docnum,
-                    field,
-                    frozen[field],
-                    lambda: self._highlight_kept(
-                        generation, docnum, field, stored[field], frozen[field]
-                    ),
-                )
+                return self._highlight_kept(generation, docnum, field, stored[field], frozen[field])
 
             hits.append(
                 Hit(

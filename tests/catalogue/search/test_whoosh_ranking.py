@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.search import _whoosh_facets
+from catalogue.search import _whoosh_facets, _whoosh_snippets
 from catalogue.search._whoosh_ranking import Unsupported
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import build_query, words
@@ -356,12 +356,12 @@ def test_scored_postings_stay_within_their_bound(
         assert again == 0
 
 
-def test_kept_snippets_are_the_snippets_whoosh_makes(
+def test_kept_tokens_give_the_snippets_whoosh_makes(
     backends: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A snippet is highlighted once per opened index, document, field and words, and kept
-    (bounded): the second run of the same searches makes none and gives the collector's
-    snippets again, as does a run with room for only three."""
+    """A snippet field's tokens are analysed once per opened index and kept (bounded): the
+    second run of the same searches analyses no text and gives the collector's snippets again,
+    as does a run with room for only a few tokens."""
     arrays, collector = backends
     queries = [
         SearchQuery(q=q, page=page, language=language)
@@ -370,26 +370,26 @@ def test_kept_snippets_are_the_snippets_whoosh_makes(
         for language in ("nl", "en")
     ]
     theirs = [collector.search(query).hits for query in queries]
-    made: list[str] = []
-    highlight = WhooshBackend._highlight_kept
+    analysed: list[str] = []
+    analyse = _whoosh_snippets.analyse
 
-    def counted(self: WhooshBackend, *args: Any) -> str:
-        made.append(args[2])
-        return highlight(self, *args)
+    def counted(analyzer: Any, text: str) -> Any:
+        analysed.append(text)
+        return analyse(analyzer, text)
 
-    monkeypatch.setattr(WhooshBackend, "_highlight_kept", counted)
+    monkeypatch.setattr(_whoosh_snippets, "analyse", counted)
     for _run in range(2):
-        before = len(made)
+        before = len(analysed)
         for query, expected in zip(queries, theirs, strict=True):
             _assert_same_hits(arrays.search(query).hits, expected)
-    assert before > 0, "the first run highlighted"
-    assert len(made) == before, "the second run made no snippet"
-    monkeypatch.setattr(_whoosh_facets, "HIGHLIGHTS", 3)
+    assert before > 0, "the first run analysed"
+    assert len(analysed) == before, "the second run analysed nothing"
+    monkeypatch.setattr(_whoosh_facets, "SNIPPET_TOKENS", 20)
     small = WhooshBackend(arrays.root)
     try:
         for query, expected in zip(queries, theirs, strict=True):
             _assert_same_hits(small.search(query).hits, expected)
         with small._open() as generation:
-            assert len(generation._highlights) == 3
+            assert generation.tokens.size <= 20 or len(generation.tokens) == 1
     finally:
         small.close()
