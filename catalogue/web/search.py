@@ -83,35 +83,23 @@ KEPT_CARDS = 20_000
 CARD_CACHE = "catalogue_card_cache"
 
 
-@dataclass(slots=True)
-class FacetOption:
-    """One checkbox: its value, its name on the page, its count and its stable element id.
-
-    Not frozen: a page makes a few hundred, and a frozen dataclass's ``__init__`` (one
-    ``object.__setattr__`` per field) cost three times as much."""
-
-    value: str
-    label: str
-    count: int
-    selected: bool
-    id: str
-
-
 @dataclass(frozen=True)
 class FacetGroup:
-    """One facet's fieldset."""
+    """One facet's fieldset: its checkboxes as HTML (:func:`_checkboxes`), the first ones and
+    those under "more"."""
 
     param: str
     legend: str
-    visible: list[FacetOption]
-    more: list[FacetOption]
-    # How many values the facet has in all, and the page that lists them all (None when
-    # ``visible`` and ``more`` already hold every value).
+    visible_html: Markup
+    more_html: Markup
+    # How many checkboxes are under "more".
+    more_count: int
+    # The chosen values' names, by value.
+    chosen: dict[str, str]
+    # How many values the facet has in all, and the page that lists them all (None when the
+    # page shows every value).
     total: int = 0
     all_url: str | None = None
-    # ``visible`` and ``more`` as their checkboxes' HTML (:func:`_checkboxes`).
-    visible_html: Markup = Markup("")
-    more_html: Markup = Markup("")
 
 
 @dataclass(frozen=True)
@@ -216,11 +204,6 @@ def _labels() -> _Labels:
 _LABELS = "_componentenwijzer_search_labels"
 
 
-def _option_id(facet: Facet, value: str) -> str:
-    # Stable across requests, so htmx keeps the focus on the box that was just ticked.
-    return _element_id(facet.param, value)
-
-
 @functools.lru_cache(maxsize=65_536)
 def _escaped(text: str) -> str:
     # The same facet values and labels on every page: escape each once.
@@ -234,21 +217,6 @@ def _element_id(param: str, value: str) -> str:
     return f"filter-{param}-{digest}"
 
 
-def _option(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]) -> FacetOption:
-    return FacetOption(
-        value=value.value,
-        label=_label(facet, value, coded),
-        count=value.count,
-        selected=value.selected,
-        id=_option_id(facet, value.value),
-    )
-
-
-def _options(facet: Facet, results: SearchResults) -> list[FacetOption]:
-    coded = _labels().coded
-    return [_option(facet, v, coded) for v in results.facets.get(facet.name, [])]
-
-
 def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     groups = []
     fixed = _labels()
@@ -257,56 +225,57 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
         values = results.facets.get(facet.name, [])
         if not values:
             continue
-        chosen_values = [v for v in values if v.selected]
-        room = max(VISIBLE_VALUES - len(chosen_values), 0)
-        # Only the values the page shows become options: a facet can have hundreds.
+        chosen = [v for v in values if v.selected]
+        room = max(VISIBLE_VALUES - len(chosen), 0)
+        # Only the values the page shows become checkboxes: a facet can have hundreds.
         shown = room + MORE_VALUES
-        other_values = [v for v in values if not v.selected]
+        others = [v for v in values if not v.selected][:shown]
+        more = others[room:]
         total = results.facet_totals.get(facet.name, len(values))
-        chosen = [_option(facet, v, coded) for v in chosen_values]
-        others = [_option(facet, v, coded) for v in other_values[:shown]]
-        visible = chosen + others[:room]
-        more = others[room:shown]
         groups.append(
             FacetGroup(
                 param=facet.param,
                 legend=fixed.legends[facet.name],
-                visible=visible,
-                more=more,
+                visible_html=_checkboxes(facet, chosen + others[:room], coded),
+                more_html=_checkboxes(facet, more, coded),
+                more_count=len(more),
+                chosen={v.value: _label(facet, v, coded) for v in chosen},
                 total=total,
                 all_url=(
                     search_url(query, endpoint="search.facet_values", param=facet.param)
-                    if total - len(chosen_values) > shown
+                    if total - len(chosen) > shown
                     else None
                 ),
-                visible_html=_checkboxes(facet.param, visible),
-                more_html=_checkboxes(facet.param, more),
             )
         )
     return groups
 
 
-def _checkboxes(param: str, options: list[FacetOption]) -> Markup:
-    """The ``<li>`` checkboxes of a facet's options, escaped as the template would.
+def _checkboxes(
+    facet: Facet, values: list[FacetValue], coded: Mapping[tuple[str, str], str]
+) -> Markup:
+    """The ``<li>`` checkboxes of a facet's values, escaped as the template would.
 
     Written here rather than as a loop in ``search/_results.html``: a search page shows a few
     hundred of them, and Jinja's loop (an escape and a Markup per value, per attribute) took a
-    third of the page's rendering.
+    third of the page's rendering. Each box's id is stable across requests, so htmx keeps the
+    focus on the box that was just ticked.
     """
-    name = _escaped(param)
+    name = _escaped(facet.param)
     rows = []
-    for o in options:
-        element = _escaped(o.id)
-        checked = " checked" if o.selected else ""
+    for v in values:
+        element = _escaped(_element_id(facet.param, v.value))
+        checked = " checked" if v.selected else ""
+        label = _escaped(_label(facet, v, coded))
         rows.append(
-            f'<li><input type="checkbox" id="{element}" name="{name}" value="{_escaped(o.value)}"'
-            f'{checked}>\n  <label for="{element}">{_escaped(o.label)} ({o.count:d})</label></li>'
+            f'<li><input type="checkbox" id="{element}" name="{name}" value="{_escaped(v.value)}"'
+            f'{checked}>\n  <label for="{element}">{label} ({v.count:d})</label></li>'
         )
     return Markup("\n".join(rows))  # noqa: S704 - every value above is escaped
 
 
 def _active(query: SearchQuery, groups: list[FacetGroup]) -> list[ActiveFilter]:
-    names = {(g.param, o.value): o.label for g in groups for o in g.visible + g.more}
+    names = {(g.param, value): label for g in groups for value, label in g.chosen.items()}
     active = []
     for facet in FACETS:
         for value in query.filters.get(facet.name, ()):
@@ -400,7 +369,6 @@ def facet_values(param: str) -> Response:
         abort(404)
     query = _query()
     results = search_catalogue(replace(query, page=1, per_page=1, facet_limit=None))
-    options = _options(facet, results)
     kept = [
         (other.param, value)
         for other in FACETS
@@ -417,7 +385,7 @@ def facet_values(param: str) -> Response:
             "search/facet.html",
             query=query,
             legend=str(LEGENDS[facet.name]),
-            checkboxes=_checkboxes(facet.param, options),
+            checkboxes=_checkboxes(facet, results.facets.get(facet.name, []), _labels().coded),
             kept=kept,
             total=results.total,
             back_url=search_url(query),
