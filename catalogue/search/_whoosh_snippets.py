@@ -12,7 +12,7 @@ formatter then choose and write them as before, ties and all.
 
 A field whose analyser gives a token a boost other than 1 (the fragment scorer adds the boosts)
 is left to Whoosh's path. tests/catalogue/search/test_whoosh_snippets.py compares both paths
-over every document and field of an index, for many sets of words.
+over every snippet field of the seeded catalogue, for many sets of words.
 """
 
 from __future__ import annotations
