@@ -15,9 +15,9 @@ request context for that URL), and ``backend.search(query)`` is timed with
 any word and to the spelling correction when nothing is found), which is what the page calls.
 First an untimed pass over the search URLs of ``--warmup`` (other URLs, as the HTTP run's
 warm-up), so each measured query is searched for the first time when it is timed, as the client
-asks for each once: the backend keeps what it has read and made (scored postings, snippets), and
-an untimed pass over the same queries would time it answering them a second time. Without
-``--warmup``: an untimed pass over the same queries.
+asks for each once: the backend keeps what it has read and made (scored postings, the snippets'
+tokens), and an untimed pass over the same queries would time it answering them a second time.
+Without ``--warmup``: an untimed pass over the same queries.
 
 ``reindex``: ``SearchService.rebuild()``, the work of ``flask catalogue reindex``: every
 component read from the database into a document and a new index built and swapped in.

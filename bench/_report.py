@@ -265,8 +265,9 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         "20 were answered), turned each into the search page's own `SearchQuery` and timed "
         f"`backend.search(query)` ({inprocess['backend']}) in one process, each query once, "
         "after an untimed pass over the warm-up's other search URLs (as the client: the backend "
-        "keeps scored postings and snippets, so a second pass over the same queries would time "
-        "answers it had partly made before), and the service's search as the page calls it "
+        "keeps scored postings and the snippets' tokens, so a second pass over the same queries "
+        "would time answers it had partly made before), and the service's search as the page "
+        "calls it "
         "(with the fallback to any word and the spelling correction when nothing is found).",
         "",
         "| One client, page cache off | p50 ms | p95 ms | p99 ms | requests |",
