@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from catalogue.search import SearchService
+from catalogue.services.components import get_component
 from tests.searching import seeded_components
 
 HX = {"HX-Request": "true"}
@@ -235,3 +236,24 @@ def test_the_all_values_page_has_the_apis_values_and_counts_on_either_backend(
         r'name="gemeente" value="([^"]+)">\s*<label for="[^"]+">[^<]*\((\d+)\)', html
     )
     assert {value: int(count) for value, count in listed} == expected
+
+
+def _card_licence(html: str, slug: str) -> str:
+    card = html.split(f'href="/componenten/{slug}">', 1)[1].split("</li>", 1)[0]
+    found = re.search(r"<dt>Licentie</dt><dd>([^<]*)</dd>", card)
+    assert found, card
+    return found.group(1)
+
+
+@pytest.mark.both_backends
+def test_a_changed_licence_shows_on_the_next_search_page(backend_app: Any) -> None:
+    """The result cards a worker keeps are the catalogue's as it is now: after a change, the
+    next search page (another URL, so the page cache cannot answer) shows the new licence."""
+    client = backend_app.test_client()
+    before = _card_licence(_html(client.get("/componenten?q=zaak")), "open-zaak")
+    assert before == "EUPL-1.2"
+    database = backend_app.extensions["catalogue_db"]
+    with database.session() as session:
+        get_component(session, "open-zaak").license = "MIT"
+        session.commit()
+    assert _card_licence(_html(client.get("/componenten?q=open")), "open-zaak") == "MIT"
