@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from catalogue.search._pairs import PairCounts
 from catalogue.search._postgres_sql import _GENERATION
 from catalogue.search.interfaces import FacetValue, SearchQuery
 from catalogue.search.query import FACETS, UNKNOWN, sort_facet_values
@@ -98,15 +99,9 @@ class _FacetIndex:
                 selected[self.value_docs[self.starts[number] : self.starts[number + 1]]] = True
         return selected
 
-    def counts(
-        self, candidates: np.ndarray, counted: np.ndarray | None = None
-    ) -> list[tuple[str, str, int]]:
+    def counts(self, candidates: np.ndarray, counted: np.ndarray) -> list[tuple[str, str, int]]:
         """(value, label, count) of every value some of the ``candidates`` have; ``counted``
-        are the counts per value number when the caller has them already."""
-        if counted is None:
-            counted = np.bincount(
-                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
-            )
+        are their counts per value number (_State.pairs)."""
         present = np.flatnonzero(counted)
         values, labels = self.values, self.labels
         found = [
@@ -125,17 +120,14 @@ class _FacetIndex:
     def facet_values(
         self,
         candidates: np.ndarray,
-        counted: np.ndarray | None,
+        counted: np.ndarray,
         selected: set[str],
         limit: int | None = None,
     ) -> tuple[list[FacetValue], int]:
-        """The facet's values among ``candidates`` in query.sort_facet_values' order, and the
-        ``selected`` values none of them has (count 0, so they can be unticked); with ``limit``,
-        the selected ones and the first ``limit`` others. And how many values there are."""
-        if counted is None:
-            counted = np.bincount(
-                self.pair_value[candidates[self.pair_doc]], minlength=len(self.values)
-            )
+        """The facet's values among ``candidates`` (``counted``: their counts per value
+        number) in query.sort_facet_values' order, and the ``selected`` values none of them has
+        (count 0, so they can be unticked); with ``limit``, the selected ones and the first
+        ``limit`` others. And how many values there are."""
         missing = sorted(
             value
             for value in selected
@@ -191,10 +183,9 @@ class _State:
     # The documents whose name or an alias is exactly this key (query.exact_key).
     exact: dict[str, np.ndarray]
     facets: dict[str, _FacetIndex]
-    # Every facet's pairs in one pair of arrays (value numbers shifted by the facet's offset),
-    # to count all facets that share their candidates at once.
-    pair_doc: np.ndarray = dataclasses.field(init=False)
-    pair_value: np.ndarray = dataclasses.field(init=False)
+    # Every facet's pairs (value numbers shifted by the facet's offset), to count all facets
+    # that share their candidates at once.
+    pairs: PairCounts = dataclasses.field(init=False)
     offsets: dict[str, int] = dataclasses.field(init=False)
     # The words of every document per reading language, for "did you mean"; read when first
     # needed.
@@ -206,12 +197,16 @@ class _State:
         for name, index in self.facets.items():
             self.offsets[name] = offset
             offset += len(index.values)
-        self.pair_doc = np.concatenate(
-            [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int32)]
-        )
-        self.pair_value = np.concatenate(
-            [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
-            or [np.zeros(0, dtype=np.int32)]
+        self.pairs = PairCounts(
+            np.concatenate(
+                [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int32)]
+            ),
+            np.concatenate(
+                [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
+                or [np.zeros(0, dtype=np.int32)]
+            ),
+            len(self.ids),
+            offset,
         )
 
     @property
@@ -306,20 +301,17 @@ def _facet_values(
     totals: dict[str, int] = {}
     passing = _restrict(matched, selections)
     # Every facet without a filter counts the same candidates: count them all at once.
-    shared = np.bincount(
-        state.pair_value[passing[state.pair_doc]],
-        minlength=sum(len(index.values) for index in state.facets.values()),
-    )
+    shared = state.pairs.count(passing)
     for facet in FACETS:
         index = state.facets[facet.name]
         selected = set(query.filters.get(facet.name, ()))
         if facet.name in selections:
             candidates = _restrict(matched, selections, exclude=facet.name)
-            counted = None
+            every = state.pairs.count(candidates)
         else:
-            candidates = passing
-            offset = state.offsets[facet.name]
-            counted = shared[offset : offset + len(index.values)]
+            candidates, every = passing, shared
+        offset = state.offsets[facet.name]
+        counted = every[offset : offset + len(index.values)]
         facets[facet.name], totals[facet.name] = index.facet_values(
             candidates, counted, selected, query.facet_limit
         )

@@ -2,8 +2,9 @@
 
 Sets of documents are Python ints used as bit sets (bit ``n`` is docnum ``n``): the text
 matches, each facet value's documents and the filters are combined with ``&`` and ``|`` and
-counted with ``int.bit_count``. A facet's counts are one ``numpy.bincount`` over its
-(docnum, value) pairs, with the candidates as a bool array. Each facet field's postings, its
+counted with ``int.bit_count``. The facets' counts are one ``numpy.bincount`` over every
+facet's (docnum, value) pairs (_pairs.py), with the candidates as a bool array. Each facet
+field's postings, its
 pairs and its values' labels are read once per opened index instead of once per search; so
 are the field lengths the ranking needs (see _whoosh_ranking).
 """
@@ -20,6 +21,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from catalogue.search._pairs import PairCounts
 from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
@@ -68,6 +70,7 @@ class Generation:
         self._value_pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self._value_labels: dict[tuple[str, str], str] = {}
         self._orders: dict[tuple[str, str], FacetOrder] = {}
+        self._every_pair: tuple[PairCounts, dict[str, tuple[int, int]]] | None = None
         # A hit's stored fields (its texts, for the snippet) are unpickled and decompressed
         # once per opened index, not on every page they appear on; bounded, as the documents
         # people find are a small part of a large catalogue.
@@ -206,11 +209,32 @@ class Generation:
                 matched &= mask
         return matched
 
-    def counts(self, field: str, candidates: np.ndarray) -> np.ndarray:
-        """The count of each value of ``field`` (by its number, see ``order``) among
-        ``candidates`` (a bool array by docnum)."""
-        docs, value_numbers, values = self._pairs(field)
-        return np.bincount(value_numbers[candidates[docs]], minlength=len(values))
+    def counts(self, candidates: np.ndarray) -> dict[str, np.ndarray]:
+        """Per facet field, the count of each value (by its number, see ``order``) among
+        ``candidates`` (a bool array by docnum): every facet at once (_pairs.py)."""
+        if self._every_pair is None:
+            fields = list(dict.fromkeys(facet.field for facet in FACETS))
+            each = [self._pairs(field) for field in fields]
+            spans: dict[str, tuple[int, int]] = {}
+            offset = 0
+            for field, (_docs, _numbers, values) in zip(fields, each, strict=True):
+                spans[field] = (offset, offset + len(values))
+                offset += len(values)
+            pairs = PairCounts(
+                np.concatenate([docs for docs, _numbers, _values in each]),
+                np.concatenate(
+                    [
+                        numbers + spans[field][0]
+                        for field, (_d, numbers, _v) in zip(fields, each, strict=True)
+                    ]
+                ),
+                self.size,
+                offset,
+            )
+            self._every_pair = (pairs, spans)
+        pairs, spans = self._every_pair
+        counted = pairs.count(candidates)
+        return {field: counted[start:end] for field, (start, end) in spans.items()}
 
     def order(self, facet: str, field: str) -> FacetOrder:
         """A facet field's values by number, their labels, and their order among values of

@@ -280,14 +280,15 @@ class WhooshBackend(HitsMixin):
         selected ones and that many others) and how many values it has in all."""
         facets: dict[str, list[FacetValue]] = {}
         totals: dict[str, int] = {}
-        arrays: dict[int, np.ndarray] = {}
+        # Facets without a filter of their own share their candidates: counted once.
+        counts: dict[int, dict[str, np.ndarray]] = {}
         limit = query.facet_limit
         for facet in FACETS:
             # Drill sideways: the text and every filter but this facet's own.
             candidates = generation.restrict(matched, selections, exclude=facet.name)
-            if candidates not in arrays:
-                arrays[candidates] = generation.to_array(candidates)
-            counted = generation.counts(facet.field, arrays[candidates])
+            if candidates not in counts:
+                counts[candidates] = generation.counts(generation.to_array(candidates))
+            counted = counts[candidates][facet.field]
             order = generation.order(facet.name, facet.field)
             ranked = order.ranked(counted)
             selected = set(query.filters.get(facet.name, ()))
@@ -299,14 +300,10 @@ class WhooshBackend(HitsMixin):
                 shown = ranked[: limit + len(selected)]
                 beyond = numbers - set(shown)
                 shown += [n for n in ranked[len(shown) :] if n in beyond] if beyond else []
+            names, labels = order.values, order.labels
             values = [
-                FacetValue(
-                    value=order.values[n],
-                    label=order.labels[n],
-                    count=int(counted[n]),
-                    selected=order.values[n] in selected,
-                )
-                for n in shown
+                FacetValue(names[n], labels[n], count, names[n] in selected)
+                for n, count in zip(shown, counted[shown].tolist(), strict=True)
             ]
             # A selected value with no results keeps its box, so it can be unticked.
             missing = sort_facet_values(

@@ -251,6 +251,19 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     return groups
 
 
+@functools.lru_cache(maxsize=65_536)
+def _row(param: str, value: str, label: str, selected: bool) -> tuple[str, str]:
+    """A checkbox's HTML before and after its count: the same value is on many pages, with
+    other counts."""
+    element = _escaped(_element_id(param, value))
+    checked = " checked" if selected else ""
+    return (
+        f'<li><input type="checkbox" id="{element}" name="{_escaped(param)}"'
+        f' value="{_escaped(value)}"{checked}>\n  <label for="{element}">{_escaped(label)} (',
+        ")</label></li>",
+    )
+
+
 def _checkboxes(
     facet: Facet, values: list[FacetValue], coded: Mapping[tuple[str, str], str]
 ) -> Markup:
@@ -261,16 +274,12 @@ def _checkboxes(
     third of the page's rendering. Each box's id is stable across requests, so htmx keeps the
     focus on the box that was just ticked.
     """
-    name = _escaped(facet.param)
+    param = facet.param
     rows = []
     for v in values:
-        element = _escaped(_element_id(facet.param, v.value))
-        checked = " checked" if v.selected else ""
-        label = _escaped(_label(facet, v, coded))
-        rows.append(
-            f'<li><input type="checkbox" id="{element}" name="{name}" value="{_escaped(v.value)}"'
-            f'{checked}>\n  <label for="{element}">{label} ({v.count:d})</label></li>'
-        )
+        label = _label(facet, v, coded)
+        row = _row(param, v.value, label, v.selected)
+        rows.append(f"{row[0]}{v.count:d}{row[1]}")
     return Markup("\n".join(rows))  # noqa: S704 - every value above is escaped
 
 

@@ -1,0 +1,44 @@
+"""Facet counts from (document, value) pairs, for both backends (_whoosh_facets.py,
+_postgres_state.py).
+
+Every facet's pairs sit in one pair of arrays, value numbers shifted by the facet's offset, so
+all facets that share their candidates are counted with one ``numpy.bincount``. The pairs are
+kept in document order with each document's first pair (``starts``), so a search that matches
+few documents counts only their pairs instead of looking at every pair of the catalogue (at
+10,000 components about 124,000 pairs, for a typical search a few hundred documents).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Count only the candidates' own pairs when fewer than one document in this many is a
+# candidate; otherwise pick the candidates' pairs out of all pairs (one pass, no index work).
+SPARSE = 8
+
+
+class PairCounts:
+    """(document, value number) pairs in document order, counted per candidate set."""
+
+    def __init__(self, pair_doc: np.ndarray, pair_value: np.ndarray, size: int, values: int):
+        order = np.argsort(pair_doc, kind="stable")
+        self.doc = pair_doc[order]
+        self.value = pair_value[order]
+        # The pairs of document d are value[starts[d]:starts[d + 1]].
+        self.starts = np.searchsorted(self.doc, np.arange(size + 1))
+        self.size = size
+        self.values = values
+
+    def count(self, candidates: np.ndarray) -> np.ndarray:
+        """How many ``candidates`` (a bool array by document) have each value number."""
+        found = np.flatnonzero(candidates)
+        if len(found) * SPARSE < self.size:
+            starts = self.starts[found]
+            lengths = self.starts[found + 1] - starts
+            # Position i of the result is pair starts[d] + (i - where d's pairs begin).
+            begins = np.cumsum(lengths) - lengths
+            positions = np.arange(int(lengths.sum())) + np.repeat(starts - begins, lengths)
+            picked = self.value[positions]
+        else:
+            picked = self.value[candidates[self.doc]]
+        return np.bincount(picked, minlength=self.values)

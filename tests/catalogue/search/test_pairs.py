@@ -1,0 +1,74 @@
+"""Facet counts from (document, value) pairs (_pairs.py): the few-candidates path and the
+many-candidates path count what a plain count over every pair gives."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from catalogue.search import _pairs
+from catalogue.search._pairs import PairCounts
+
+
+def _plain(pairs: list[tuple[int, int]], candidates: np.ndarray, values: int) -> list[int]:
+    counted = Counter(value for document, value in pairs if candidates[document])
+    return [counted[value] for value in range(values)]
+
+
+def _catalogue(rng: random.Random, size: int, values: int) -> list[tuple[int, int]]:
+    """Pairs in no particular order: some documents have none, some several, the last one
+    has some (the end of the arrays), one value no document has."""
+    pairs = []
+    for document in range(size):
+        if rng.random() < 0.2:
+            continue
+        pairs += [(document, rng.randrange(values - 1)) for _ in range(rng.randint(1, 4))]
+    pairs.append((size - 1, 0))
+    rng.shuffle(pairs)
+    return pairs
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_paths_count_what_every_pair_gives(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - a fixed mix, not a secret
+    size, values = 400, 12
+    pairs = _catalogue(rng, size, values)
+    counter = PairCounts(
+        np.asarray([d for d, _v in pairs], dtype=np.int32),
+        np.asarray([v for _d, v in pairs], dtype=np.int32),
+        size,
+        values,
+    )
+    # From no candidate through a few (the sparse path: fewer than size / SPARSE) to all.
+    for share in (0, 1, 3, size // _pairs.SPARSE - 1, size // _pairs.SPARSE, size // 2, size):
+        chosen = rng.sample(range(size), share)
+        for candidates_of in (chosen, [*chosen[:-1], size - 1] if chosen else []):
+            candidates = np.zeros(size, dtype=bool)
+            candidates[candidates_of] = True
+            counted = counter.count(candidates)
+            assert counted.tolist() == _plain(pairs, candidates, values), (seed, share)
+
+
+@pytest.mark.parametrize("sparse", [0, 10**9], ids=["always-few", "always-many"])
+def test_each_path_alone_counts_what_every_pair_gives(
+    sparse: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each path forced for every candidate set (SPARSE 0: always the candidates' own pairs;
+    a huge SPARSE: always a pass over all pairs), so neither hides behind the other."""
+    monkeypatch.setattr(_pairs, "SPARSE", sparse)
+    rng = random.Random(sparse)  # noqa: S311 - a fixed mix, not a secret
+    size, values = 200, 6
+    pairs = _catalogue(rng, size, values)
+    counter = PairCounts(
+        np.asarray([d for d, _v in pairs], dtype=np.int32),
+        np.asarray([v for _d, v in pairs], dtype=np.int32),
+        size,
+        values,
+    )
+    for share in (1, 5, 50, size):
+        candidates = np.zeros(size, dtype=bool)
+        candidates[rng.sample(range(size), share)] = True
+        assert counter.count(candidates).tolist() == _plain(pairs, candidates, values), share
