@@ -71,6 +71,7 @@ def instrument() -> None:
     timed(search_page, "result_cards", "result cards")  # before the CardCache
     if hasattr(search_page, "CardCache"):
         timed(search_page.CardCache, "cards", "result cards")
+    timed(search_page, "_cards_html", "result cards' HTML")
     timed(search_page, "render_template", "render the search page")
 
 

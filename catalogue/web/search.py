@@ -32,9 +32,9 @@ from markupsafe import Markup, escape
 
 from catalogue.i18n import request_translations
 from catalogue.search import search_catalogue
-from catalogue.search.interfaces import SORTS, FacetValue, SearchQuery, SearchResults, Sort
+from catalogue.search.interfaces import SORTS, FacetValue, Hit, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
-from catalogue.services.components import CardCache
+from catalogue.services.components import CardCache, ResultCard
 from catalogue.web import labels
 from catalogue.web.context import db_session
 from catalogue.web.page_cache import cached_page
@@ -300,6 +300,40 @@ def _active(query: SearchQuery, groups: list[FacetGroup]) -> list[ActiveFilter]:
     return active
 
 
+CARD_TEMPLATE = "search/_card.html"
+# Result cards' HTML kept per worker, by language and card (about 1 KB each).
+KEPT_CARD_HTML = 16_384
+
+
+def _cards_html(
+    hits: list[Hit], cards: Mapping[str, ResultCard], compare: list[str]
+) -> dict[str, Markup]:
+    """Each hit's card without its snippet (``search/_card.html``), by slug."""
+    module = current_app.jinja_env.get_template(CARD_TEMPLATE).module
+    translations = request_translations()
+    root = request.script_root
+    full = len(compare) >= MAX_COMPARED
+    html = {}
+    for hit in hits:
+        checked = hit.slug in compare
+        html[hit.slug] = _card_html(
+            module,
+            translations,
+            root,
+            (hit.slug, hit.name, cards.get(hit.slug), checked, full and not checked),
+        )
+    return html
+
+
+@functools.lru_cache(maxsize=KEPT_CARD_HTML)
+def _card_html(module: Any, translations: Any, script_root: str, card: tuple[Any, ...]) -> Markup:
+    """A card's HTML: made by the template's macro (``module``, so a reloaded template makes
+    its own) once per language (``translations``), script root (its links) and card (slug,
+    name, facts, whether its box is ticked, whether it is disabled). A card of the same
+    component with other facts is another key, so nothing here outlives a change."""
+    return Markup(module.card(*card))  # noqa: S704 - the macro's own autoescaped output
+
+
 def _wants_fragment() -> bool:
     # htmx restoring a page it has no copy of asks for the whole page.
     return (
@@ -335,6 +369,7 @@ def components() -> Response:
     pages = max(1, math.ceil(results.total / query.per_page))
     page = min(query.page, pages)
     groups = _groups(query, results)
+    choice = _comparison_choice(results)
     context = {
         "query": query,
         "results": results,
@@ -342,10 +377,6 @@ def components() -> Response:
         "active_filters": _active(query, groups),
         "clear_url": search_url(query, filters={}),
         "suggestion_url": (search_url(query, q=results.suggestion) if results.suggestion else None),
-        # The status, licence and main reference component of each hit on the page.
-        "cards": current_app.extensions[CARD_CACHE].cards(
-            db_session(), [hit.slug for hit in results.hits]
-        ),
         # What the results are for: the correction when the text as typed found nothing.
         "searched": results.corrected or query.q,
         "paging": {
@@ -356,7 +387,15 @@ def components() -> Response:
             "next": search_url(query, page=page + 1) if page < pages else None,
         },
         "sorts": [(key, str(SORT_LABELS[key])) for key in SORTS if key != "relevance" or query.q],
-        **_comparison_choice(results),
+        **choice,
+        # The status, licence and main reference component of each hit on the page.
+        "card_html": _cards_html(
+            results.hits,
+            current_app.extensions[CARD_CACHE].cards(
+                db_session(), [hit.slug for hit in results.hits]
+            ),
+            choice["compare"],
+        ),
     }
     template = "search/_results.html" if _wants_fragment() else "search/components.html"
     response = make_response(render_template(template, **context))

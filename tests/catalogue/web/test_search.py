@@ -257,3 +257,29 @@ def test_a_changed_licence_shows_on_the_next_search_page(backend_app: Any) -> No
         get_component(session, "open-zaak").license = "MIT"
         session.commit()
     assert _card_licence(_html(client.get("/componenten?q=open")), "open-zaak") == "MIT"
+
+
+def _card(html: str, slug: str) -> str:
+    """The card of ``slug`` up to its snippet (which depends on the words)."""
+    return html.split(f'href="/componenten/{slug}">', 1)[1].split("</dl>", 1)[0]
+
+
+def test_a_kept_card_is_written_in_the_readers_language_and_with_its_own_box(
+    search_app: Any, indexed: SearchService, client: Any
+) -> None:
+    """The cards' HTML is kept per worker (search._card_html): the same card in Dutch, in
+    English, in Dutch again, and ticked for the comparison or not, each as that page needs."""
+    dutch = _card(_html(client.get("/componenten?q=zaak")), "open-zaak")
+    english = _card(_html(client.get("/componenten?q=zaak&lang=en")), "open-zaak")
+    assert "<dt>Licentie</dt>" in dutch and "Vergelijk Open Zaak" in dutch
+    assert "<dt>Licence</dt>" in english and "Compare Open Zaak" in english
+    assert "Licentie" not in english
+    again = _card(_html(client.get("/componenten?q=open&lang=nl")), "open-zaak")
+    assert again == dutch
+    ticked = _card(_html(client.get("/componenten?q=zaak&lang=nl&c=open-zaak")), "open-zaak")
+    assert 'value="open-zaak" id="vergelijk-open-zaak" checked>' in ticked
+    assert " checked>" not in dutch
+    # Four chosen elsewhere: this box cannot be ticked as a fifth.
+    four = "&".join(f"c=x{n}" for n in range(4))
+    full = _card(_html(client.get(f"/componenten?q=zaak&lang=nl&{four}")), "open-zaak")
+    assert 'id="vergelijk-open-zaak" disabled>' in full
