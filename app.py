@@ -9,8 +9,16 @@ from flask import Flask
 
 from catalogue import config
 from catalogue.config import ConfigurationError
+from catalogue.i18n import LanguageEnvironment
 
 ROOT = Path(__file__).resolve().parent
+
+
+class CatalogueApp(Flask):
+    """Flask, with templates compiled per language (catalogue/i18n.py, ``LanguageEnvironment``)."""
+
+    jinja_environment = LanguageEnvironment
+
 
 __all__ = ["ConfigurationError", "create_app"]
 
@@ -22,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     the instance ``config.py``, environment variables prefixed ``CATALOGUE_``, then
     ``test_config``.
     """
-    app = Flask(
+    app = CatalogueApp(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),

@@ -366,3 +366,87 @@ def test_the_language_choice_is_remembered(i18n_app: Any) -> None:
     assert "<h1>Components</h1>" in client.get("/componenten").get_data(as_text=True)
     assert "<h1>Componenten</h1>" in client.get("/componenten?lang=nl").get_data(as_text=True)
     assert "<h1>Componenten</h1>" in client.get("/componenten").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- templates per language
+
+
+def _without_tokens(html: str) -> str:
+    """A page without its CSRF tokens (random per session)."""
+    html = re.sub(r'<meta name="csrf-token" content="[^"]*">', "", html)
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+# Pages with many fixed messages in their templates, macros, includes and the layout.
+SAME_PAGES = [
+    "/",
+    "/componenten",
+    "/componenten?q=zaak&c=open-zaak",
+    "/componenten/open-zaak",
+    "/referentiecomponenten",
+    "/standaarden",
+    "/organisaties",
+    "/advies",
+    "/inloggen",
+    "/componenten/bestaat-niet",
+]
+
+
+def test_pages_compiled_per_language_are_the_pages_translated_at_runtime(
+    i18n_app: Any, app_factory: Any, database_url: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """catalogue/i18n.py translates fixed messages while it compiles a template for a
+    language. The pages must be what runtime translation makes, in both languages, whichever
+    language a worker compiled first."""
+    from catalogue import i18n
+
+    monkeypatch.setattr(i18n, "_fixed_translator", lambda language: None)
+    at_runtime = app_factory(
+        database_url, tmp_path / "runtime", BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS)
+    )
+    monkeypatch.undo()
+    try:
+        for language in ("en", "nl", "en"):
+            for path in SAME_PAGES:
+                url = f"{path}{'&' if '?' in path else '?'}lang={language}"
+                compiled = i18n_app.test_client().get(url)
+                translated = at_runtime.test_client().get(url)
+                assert compiled.status_code == translated.status_code, url
+                assert _without_tokens(compiled.get_data(as_text=True)) == _without_tokens(
+                    translated.get_data(as_text=True)
+                ), url
+    finally:
+        at_runtime.extensions["catalogue_db"].dispose()
+    # And the compiled templates did take the messages in: one per language and page.
+    names = {key[1] for key in i18n_app.jinja_env.cache.keys()}
+    assert {"@nl/pages/component.html", "@en/pages/component.html"} <= names
+
+
+def test_a_template_compiled_for_a_language_holds_its_fixed_messages_as_text(
+    i18n_app: Any,
+) -> None:
+    environment = i18n_app.jinja_env
+    source = (
+        '{{ _("Licentie") }}|{{ gettext("Licentie") }}|{{ _("Vergelijk %(name)s", name=n) }}'
+        '|{{ _("Kies <b> & \'dit\'") }}|{{ _("A" "B") }}'
+    )
+    with i18n_app.test_request_context("/?lang=en"):
+        i18n_app.preprocess_request()
+        english = environment.compile(source, "@en/probe.html", raw=True)
+        # A name for another language than the request's is left to runtime translation.
+        other = environment.compile(source, "@nl/probe.html", raw=True)
+        plain = environment.compile(source, "probe.html", raw=True)
+        compiled = environment.template_class.from_code(
+            environment,
+            environment.compile(source, "@en/probe.html"),
+            environment.make_globals(None),
+        )
+        page = compiled.render(n="<X>")
+        at_runtime = environment.from_string(source).render(n="<X>")
+    assert "Licence|Licence|" in english and "Licentie" not in english
+    # The message with a variable is still translated when the page is made.
+    assert "Vergelijk %(name)s" in english
+    assert "Licence" not in other and "Licence" not in plain
+    # What the page shows is what runtime translation shows: a message is markup, as ``_``
+    # makes it; a variable is escaped.
+    assert page == at_runtime == "Licence|Licence|Compare &lt;X&gt;|Kies <b> & 'dit'|AB"
