@@ -386,7 +386,11 @@ def components() -> Response:
             "previous": search_url(query, page=page - 1) if page > 1 else None,
             "next": search_url(query, page=page + 1) if page < pages else None,
         },
-        "sorts": [(key, str(SORT_LABELS[key])) for key in SORTS if key != "relevance" or query.q],
+        "sorts": [
+            (key, labels.translated(SORT_LABELS[key]))
+            for key in SORTS
+            if key != "relevance" or query.q
+        ],
         **choice,
         # The status, licence and main reference component of each hit on the page.
         "card_html": _cards_html(
