@@ -256,7 +256,8 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         "",
         f"One client (`one_client` in bench/_http_run.py: one keep-alive connection, one request "
         f"at a time, each timed from send to the end of its body; {settings['latency_duration']}s "
-        "per page, after a warm-up over other URLs) at "
+        "per page, after one pass over the warm-up list of other URLs, as the in-process "
+        "backend below has had) at "
         f"{latency['components']:,} components, a second gunicorn start with "
         "`CATALOGUE_PAGE_CACHE_SIZE=0`, so every page is rendered. The search client got "
         f"{int(latency['search']['rotate'].get('requests', 0)):,} answers, for the first URLs of "
