@@ -16,6 +16,7 @@ The facet rule
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -289,25 +290,45 @@ def word_query(
     return (terms[0] if len(terms) == 1 else wq.Or(terms)).normalize()
 
 
-def build_query(q: str, schema: Schema, *, match: Match = "all") -> wq.Query:
+def word_queries(schema: Schema, kept: int = 4096) -> Callable[[str], wq.Query]:
+    """:func:`word_query` for ``schema``, each word's query made once and kept (the ``kept``
+    used last): the same words come back search after search, and a query is not changed once
+    made (Whoosh's ``normalize`` and the rest return new ones)."""
+    parser = _ParserWhenNeeded(schema)
+
+    def made(word: str) -> wq.Query:
+        return word_query(word, schema, parser)
+
+    return functools.lru_cache(maxsize=kept)(made)
+
+
+def build_query(
+    q: str,
+    schema: Schema,
+    *,
+    match: Match = "all",
+    words: Callable[[str], wq.Query] | None = None,
+) -> wq.Query:
     """The text query: every word must match some field (boosted per field), or the whole
     text must equal a name or alias (boosted far above the rest). Empty text matches all.
 
     A compound word also matches when all its parts do ("zaakafhandeling": zaak and
     afhandeling); with ``match="any"`` one word or one part is enough. Query syntax is parsed
-    as typed (see plan_text)."""
+    as typed (see plan_text). ``words`` makes a plain word's query (:func:`word_queries`
+    keeps them); by default :func:`word_query`."""
     plan = plan_text(q)
     if not plan.text:
         return wq.Every()
     parser = _ParserWhenNeeded(schema)
+    make = words or functools.partial(word_query, schema=schema, parser=parser)
     if plan.syntax:
         parsed = parser.parse(plan.text)
     else:
         clauses: list[wq.Query] = []
         for word in plan.words:
-            options = [word_query(word.word, schema, parser)]
+            options = [make(word.word)]
             if word.parts:
-                parts = [word_query(part, schema, parser) for part in word.parts]
+                parts = [make(part) for part in word.parts]
                 options += parts if match == "any" else [wq.And(parts)]
             clauses.append(options[0] if len(options) == 1 else wq.Or(options))
         group = wq.Or if match == "any" else wq.And

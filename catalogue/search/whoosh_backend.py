@@ -70,6 +70,7 @@ from catalogue.search.query import (
     label_of,
     max_edits,
     sort_facet_values,
+    word_queries,
     words,
 )
 
@@ -105,6 +106,8 @@ class WhooshBackend(HitsMixin):
         self.parallel_from = parallel_from
         self._stop_form_cache: dict[str, frozenset[str]] = {}
         self.schema = make_schema()
+        # Each plain word's query, made once (query.word_queries).
+        self._words = word_queries(self.schema)
         # The open index of the live generation, kept between searches. Searches take the lock,
         # so one searcher is never used by two threads at once.
         self._lock = threading.RLock()
@@ -229,7 +232,7 @@ class WhooshBackend(HitsMixin):
 
     def _search(self, generation: Generation, query: SearchQuery) -> SearchResults:
         searcher = generation.searcher
-        text_query = build_query(query.q, self.schema, match=query.match)
+        text_query = build_query(query.q, self.schema, match=query.match, words=self._words)
         # The text is ranked over the whole index with arrays where it can be (see
         # _whoosh_ranking); otherwise it matches as a bit set of docnums and Whoosh's own
         # collector ranks the page. Either way the facet filters and the drill-sideways

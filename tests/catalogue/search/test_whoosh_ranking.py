@@ -189,6 +189,23 @@ def test_whole_pages_are_the_collectors(backends: Any, q: str) -> None:
             _assert_same_hits(mine.hits, theirs.hits)
 
 
+def test_kept_word_queries_stay_what_a_fresh_build_gives(backends: Any) -> None:
+    """Each backend keeps its plain words' queries (query.word_queries) and builds its text
+    queries from them; after both have searched with them, twice, through the arrays and
+    through Whoosh's collector and highlighting, each is still the query made afresh."""
+    arrays, collector = backends
+    for backend in (arrays, collector):
+        for _twice in range(2):
+            for q in QUERIES:
+                for match in ("all", "any"):
+                    backend.search(SearchQuery(q=q, match=match, per_page=10))  # type: ignore[arg-type]
+        assert backend._words.cache_info().hits > 0
+        for q in QUERIES:
+            for match in ("all", "any"):
+                kept = build_query(q, backend.schema, match=match, words=backend._words)  # type: ignore[arg-type]
+                assert kept == build_query(q, backend.schema, match=match), (q, match)  # type: ignore[arg-type]
+
+
 def _assert_same_hits(mine: list[Any], theirs: list[Any]) -> None:
     assert len(mine) == len(theirs)
     by_slug = {hit.slug: hit for hit in theirs}
