@@ -309,10 +309,14 @@ class WhooshBackend(HitsMixin):
                 for n, count in zip(shown, counted[shown].tolist(), strict=True)
             ]
             # A selected value with no results keeps its box, so it can be unticked.
-            missing = sort_facet_values(
-                (value, self._label_anywhere(searcher, facet.field, facet.name, value), 0)
-                for value in sorted(selected)
-                if value not in order.numbers or not counted[order.numbers[value]]
+            missing = (
+                sort_facet_values(
+                    (value, self._label_anywhere(searcher, facet.field, facet.name, value), 0)
+                    for value in sorted(selected)
+                    if value not in order.numbers or not counted[order.numbers[value]]
+                )
+                if selected
+                else []
             )
             values += [FacetValue(v, label, count, True) for v, label, count in missing]
             facets[facet.name] = values
