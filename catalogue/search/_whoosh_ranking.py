@@ -178,12 +178,38 @@ class Ranker:
 
     def _or(self, parts: list[wq.Query], postings: dict[Key, np.ndarray] | None) -> _Node:
         result = self._empty()
-        nodes = [self._node(part, postings) for part in parts]
-        for node in nodes:
-            result.scores = result.scores + node.scores
-            result.matched = result.matched | node.matched
-        result.terms = _merged(*(node.terms for node in nodes))
+        scores, matched = result.scores, result.matched
+        groups: list[dict[Key, np.ndarray]] = []
+        for part in parts:
+            if type(part) is wq.Term:
+                # A term adds its scores where it occurs, in the same order of additions as a
+                # whole array of zeros elsewhere would (the same sums, bit for bit).
+                found = self._scored_term(part.fieldname, part.text)
+                if found is None:
+                    continue
+                docnums, term_scores = found
+                boost = getattr(part, "boost", 1.0)
+                scores[docnums] += term_scores * boost if boost != 1.0 else term_scores
+                matched[docnums] = True
+                if postings is not None:
+                    groups.append(self._occurrences(part.fieldname, part.text, docnums, postings))
+                continue
+            node = self._node(part, postings)
+            np.add(scores, node.scores, out=scores)
+            np.logical_or(matched, node.matched, out=matched)
+            groups.append(node.terms)
+        result.terms = _merged(*groups)
         return result
+
+    def _occurrences(
+        self, fieldname: str, text: str, docnums: np.ndarray, postings: dict[Key, np.ndarray]
+    ) -> dict[Key, np.ndarray]:
+        """Where a term occurs, noted in ``postings``; the node's terms."""
+        found = np.zeros(self.size, dtype=bool)
+        found[docnums] = True
+        key = (fieldname, text)
+        postings[key] = found if key not in postings else postings[key] | found
+        return {key: found}
 
     def _term(self, fieldname: str, text: str, postings: dict[Key, np.ndarray] | None) -> _Node:
         node = self._empty()
@@ -192,11 +218,11 @@ class Ranker:
             return node
         docnums, scores = scored
         node.scores[docnums] = scores
-        node.matched[docnums] = True
-        if postings is not None:
-            key = (fieldname, text)
-            postings[key] = node.matched if key not in postings else postings[key] | node.matched
-            node.terms = {key: node.matched}
+        if postings is None:
+            node.matched[docnums] = True
+        else:
+            node.terms = self._occurrences(fieldname, text, docnums, postings)
+            node.matched = node.terms[(fieldname, text)]
         return node
 
     def _scored_term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
