@@ -32,17 +32,21 @@ def _catalogue(rng: random.Random, size: int, values: int) -> list[tuple[int, in
     return pairs
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_both_paths_count_what_every_pair_gives(seed: int) -> None:
-    rng = random.Random(seed)  # noqa: S311 - a fixed mix, not a secret
-    size, values = 400, 12
-    pairs = _catalogue(rng, size, values)
-    counter = PairCounts(
+def _counter(pairs: list[tuple[int, int]], size: int, values: int) -> PairCounts:
+    return PairCounts(
         np.asarray([d for d, _v in pairs], dtype=np.int32),
         np.asarray([v for _d, v in pairs], dtype=np.int32),
         size,
         values,
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_paths_count_what_every_pair_gives(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - a fixed mix, not a secret
+    size, values = 400, 12
+    pairs = _catalogue(rng, size, values)
+    counter = _counter(pairs, size, values)
     # From no candidate through a few (the sparse path: fewer than size / SPARSE) to all.
     for share in (0, 1, 3, size // _pairs.SPARSE - 1, size // _pairs.SPARSE, size // 2, size):
         chosen = rng.sample(range(size), share)
@@ -63,12 +67,7 @@ def test_each_path_alone_counts_what_every_pair_gives(
     rng = random.Random(sparse)  # noqa: S311 - a fixed mix, not a secret
     size, values = 200, 6
     pairs = _catalogue(rng, size, values)
-    counter = PairCounts(
-        np.asarray([d for d, _v in pairs], dtype=np.int32),
-        np.asarray([v for _d, v in pairs], dtype=np.int32),
-        size,
-        values,
-    )
+    counter = _counter(pairs, size, values)
     for share in (1, 5, 50, size):
         candidates = np.zeros(size, dtype=bool)
         candidates[rng.sample(range(size), share)] = True
