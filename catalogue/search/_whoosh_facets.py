@@ -4,9 +4,8 @@ Sets of documents are Python ints used as bit sets (bit ``n`` is docnum ``n``): 
 matches, each facet value's documents and the filters are combined with ``&`` and ``|`` and
 counted with ``int.bit_count``. The facets' counts are one ``numpy.bincount`` over every
 facet's (docnum, value) pairs (_pairs.py), with the candidates as a bool array. Each facet
-field's postings, its
-pairs and its values' labels are read once per opened index instead of once per search; so
-are the field lengths the ranking needs (see _whoosh_ranking).
+field's postings, its pairs and its values' labels are read once per opened index instead of
+once per search; so are the field lengths the ranking needs (see _whoosh_ranking).
 """
 
 from __future__ import annotations
