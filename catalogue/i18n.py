@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from flask.templating import Environment as FlaskEnvironment
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from jinja2 import BaseLoader, Environment, pass_eval_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -196,8 +196,6 @@ def _template_language() -> str | None:
     Flask-Babel has it, ``force_locale`` included), or None outside a request."""
     if not has_request_context():
         return None
-    from flask_babel import get_locale
-
     locale = get_locale()
     return None if locale is None else str(locale)
 
