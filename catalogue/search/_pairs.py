@@ -5,7 +5,9 @@ Every facet's pairs sit in one pair of arrays, value numbers shifted by the face
 all facets that share their candidates are counted with one ``numpy.bincount``. The pairs are
 kept in document order with each document's first pair (``starts``), so a search that matches
 few documents counts only their pairs instead of looking at every pair of the catalogue (at
-10,000 components about 124,000 pairs, for a typical search a few hundred documents).
+10,000 components about 124,000 pairs, for a typical search a few hundred documents). Then a
+facet's values are ranked by count (:func:`ranked`) and cut to what the page shows
+(:func:`limited`), the same way in both backends.
 """
 
 from __future__ import annotations
@@ -42,3 +44,29 @@ class PairCounts:
         else:
             picked = self.value[candidates[self.doc]]
         return np.bincount(picked, minlength=self.values)
+
+
+# Facets with at most this many values are ordered with Python's sort (:func:`ranked`): numpy's
+# calls cost more than the work on such small arrays.
+SMALL_FACET = 64
+
+
+def ranked(counted: np.ndarray, tie: np.ndarray) -> list[int]:
+    """The numbers of the values with a count, most frequent first, equal counts in ``tie``'s
+    order (each value's place among values of equal count)."""
+    if len(counted) <= SMALL_FACET:
+        counts, places = counted.tolist(), tie.tolist()
+        return sorted((n for n, c in enumerate(counts) if c), key=lambda n: (-counts[n], places[n]))
+    present = np.flatnonzero(counted)
+    return present[np.lexsort((tie[present], -counted[present]))].tolist()
+
+
+def limited(numbers: list[int], limit: int | None, selected: int, chosen: set[int]) -> list[int]:
+    """``numbers`` (ranked) cut for a page that shows ``limit`` values besides the ``selected``
+    ones: the first ``limit`` unselected values are among the first ``limit + selected``, and a
+    chosen value (by number) further down keeps its place after them."""
+    if limit is None or len(numbers) <= limit + selected:
+        return numbers
+    kept = numbers[: limit + selected]
+    beyond = chosen - set(kept)
+    return kept + [n for n in numbers[len(kept) :] if n in beyond] if beyond else kept

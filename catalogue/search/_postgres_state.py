@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from catalogue.search._pairs import PairCounts
+from catalogue.search._pairs import PairCounts, limited, ranked
 from catalogue.search._postgres_sql import _GENERATION
 from catalogue.search.interfaces import FacetValue, SearchQuery
 from catalogue.search.query import FACETS, UNKNOWN, sort_facet_values
@@ -141,16 +141,10 @@ class _FacetIndex:
                 FacetValue(v, label, n, v in selected) for v, label, n in sort_facet_values(found)
             ]
             return every, len(every)
-        present = np.flatnonzero(counted)
-        numbers = present[np.lexsort((self.tie_order[present], -counted[present]))].tolist()
+        numbers = ranked(counted, self.tie_order)
         total = len(numbers) + len(zero)
-        if limit is not None and len(numbers) > limit + len(selected):
-            # The first ``limit`` unselected values are among the first limit + selected; a
-            # selected value further down keeps its place after them.
-            chosen = {self.numbers[v] for v in selected if v in self.numbers}
-            kept = numbers[: limit + len(selected)]
-            beyond = chosen - set(kept)
-            numbers = kept + ([n for n in numbers[len(kept) :] if n in beyond] if beyond else [])
+        chosen = {self.numbers[v] for v in selected if v in self.numbers}
+        numbers = limited(numbers, limit, len(selected), chosen)
         values, labels = self.values, self.labels
         shown = [
             FacetValue(values[number], labels[number], count, values[number] in selected)

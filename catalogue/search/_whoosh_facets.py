@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from catalogue.search._pairs import PairCounts
+from catalogue.search._pairs import PairCounts, ranked
 from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
@@ -30,9 +30,6 @@ STORED_DOCUMENTS = 4_096
 # How many tokens of stored texts an opened index keeps analysed for snippets (about 20 bytes
 # each besides the words themselves, which are shared; 10,000 components have about 400,000).
 SNIPPET_TOKENS = 1_000_000
-
-# Facets with at most this many values are ordered in Python (FacetOrder.ranked).
-SMALL_FACET = 64
 
 # The positions of the set bits of every byte value.
 _BITS: tuple[tuple[int, ...], ...] = tuple(
@@ -52,18 +49,7 @@ class FacetOrder:
 
     def ranked(self, counted: np.ndarray) -> list[int]:
         """The numbers of the values with a count, most frequent first, ties in order."""
-        if len(counted) <= SMALL_FACET:
-            # A few values: sorted in Python, faster than numpy's calls on tiny arrays.
-            counts, tie = counted.tolist(), self._tie
-            return sorted(
-                (n for n, c in enumerate(counts) if c), key=lambda n: (-counts[n], tie[n])
-            )
-        present = np.flatnonzero(counted)
-        return present[np.lexsort((self.tie[present], -counted[present]))].tolist()
-
-    @functools.cached_property
-    def _tie(self) -> list[int]:
-        return self.tie.tolist()
+        return ranked(counted, self.tie)
 
 
 class Generation:

@@ -38,6 +38,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from catalogue.search._pairs import limited
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_hits import SNIPPET_FIELDS as SNIPPET_FIELDS
 from catalogue.search._whoosh_hits import SNIPPET_LENGTH as SNIPPET_LENGTH
@@ -295,14 +296,8 @@ class WhooshBackend(HitsMixin):
             order = generation.order(facet.name, facet.field)
             ranked = order.ranked(counted)
             selected = set(query.filters.get(facet.name, ()))
-            shown = ranked
-            if limit is not None and len(ranked) > limit + len(selected):
-                # The first ``limit`` unselected values are among the first limit + selected;
-                # a selected value further down keeps its place after them.
-                numbers = {order.numbers[v] for v in selected if v in order.numbers}
-                shown = ranked[: limit + len(selected)]
-                beyond = numbers - set(shown)
-                shown += [n for n in ranked[len(shown) :] if n in beyond] if beyond else []
+            chosen = {order.numbers[v] for v in selected if v in order.numbers}
+            shown = limited(ranked, limit, len(selected), chosen)
             names, labels = order.values, order.labels
             values = [
                 FacetValue(names[n], labels[n], count, names[n] in selected)

@@ -1,6 +1,6 @@
 """Facet counts from (document, value) pairs (_pairs.py): the few-candidates path and the
 many-candidates path count what a plain count over every pair gives; and a facet's values in
-their order (_whoosh_facets.FacetOrder), in Python and with numpy."""
+their order (``ranked``), in Python and with numpy."""
 
 from __future__ import annotations
 
@@ -78,19 +78,15 @@ def test_each_path_alone_counts_what_every_pair_gives(
 def test_a_facets_values_are_ranked_by_count_then_by_their_tie_order(
     small: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """FacetOrder.ranked orders small facets in Python and large ones with numpy: both give
-    the values with a count, most first, equal counts in the facet's tie order."""
-    from catalogue.search import _whoosh_facets
-    from catalogue.search._whoosh_facets import FacetOrder
-
-    monkeypatch.setattr(_whoosh_facets, "SMALL_FACET", small)
+    """_pairs.ranked (both backends) orders small facets in Python and large ones with numpy:
+    both give the values with a count, most first, equal counts in the facet's tie order."""
+    monkeypatch.setattr(_pairs, "SMALL_FACET", small)
     rng = random.Random(11)  # noqa: S311 - a fixed mix, not a secret
     for size in (1, 7, 80):
         tie = list(range(size))
         rng.shuffle(tie)
-        order = FacetOrder([f"v{n}" for n in range(size)], [], np.asarray(tie), {})
         counted = np.asarray([rng.choice([0, 0, 1, 2, 3]) for _ in range(size)])
         expected = sorted(
             (n for n in range(size) if counted[n]), key=lambda n: (-counted[n], tie[n])
         )
-        assert order.ranked(counted) == expected
+        assert _pairs.ranked(counted, np.asarray(tie)) == expected
