@@ -204,19 +204,6 @@ def _labels() -> _Labels:
 _LABELS = "_componentenwijzer_search_labels"
 
 
-@functools.lru_cache(maxsize=65_536)
-def _escaped(text: str) -> str:
-    # The same facet values and labels on every page: escape each once.
-    return str(escape(text))
-
-
-@functools.lru_cache(maxsize=16_384)
-def _element_id(param: str, value: str) -> str:
-    # A page lists hundreds of facet values, mostly the same ones: hash each once.
-    digest = hashlib.blake2s(value.encode("utf-8"), digest_size=5).hexdigest()
-    return f"filter-{param}-{digest}"
-
-
 def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     groups = []
     fixed = _labels()
@@ -253,13 +240,14 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
 
 @functools.lru_cache(maxsize=65_536)
 def _row(param: str, value: str, label: str, selected: bool) -> tuple[str, str]:
-    """A checkbox's HTML before and after its count: the same value is on many pages, with
-    other counts."""
-    element = _escaped(_element_id(param, value))
+    """A checkbox's HTML before and after its count, made once: the same values are on many
+    pages, with other counts. The box's id is a hash of its value."""
+    digest = hashlib.blake2s(value.encode("utf-8"), digest_size=5).hexdigest()
+    element = escape(f"filter-{param}-{digest}")
     checked = " checked" if selected else ""
     return (
-        f'<li><input type="checkbox" id="{element}" name="{_escaped(param)}"'
-        f' value="{_escaped(value)}"{checked}>\n  <label for="{element}">{_escaped(label)} (',
+        f'<li><input type="checkbox" id="{element}" name="{escape(param)}"'
+        f' value="{escape(value)}"{checked}>\n  <label for="{element}">{escape(label)} (',
         ")</label></li>",
     )
 
