@@ -17,6 +17,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from advisor import Candidate, Constraints, Hosting, Status, explain, instance_from_json, solve
@@ -197,6 +198,7 @@ def test_unknowns_score_the_documented_neutral_value_not_the_worst() -> None:
     assert unknown.total < worst.total
 
 
+@pytest.mark.slow  # seconds: see SLOW_FILES in tests/conftest.py
 def test_the_cli_accepts_nulls_and_strict(tmp_path: Any) -> None:
     """``python -m advisor solve`` keeps its seven-key output; null means unknown."""
     data = {

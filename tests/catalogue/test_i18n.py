@@ -392,6 +392,7 @@ SAME_PAGES = [
 ]
 
 
+@pytest.mark.slow  # seconds: see SLOW_FILES in tests/conftest.py
 def test_pages_compiled_per_language_are_the_pages_translated_at_runtime(
     i18n_app: Any, app_factory: Any, database_url: str, tmp_path: Path, monkeypatch: Any
 ) -> None:

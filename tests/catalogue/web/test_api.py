@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from catalogue.models import Component, Organisation
 
 
+@pytest.mark.slow  # seconds: see SLOW_FILES in tests/conftest.py
 def test_api_conforms_to_its_openapi_document(app: Any) -> None:
     """schemathesis, in-process through WSGI: no 5xx, documented statuses and bodies only."""
     # schemathesis' pytest plugin does not run under pytest 9, so its engine is driven directly.

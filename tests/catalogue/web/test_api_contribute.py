@@ -214,6 +214,7 @@ def test_create_user_makes_the_first_admin(app: Any, runner: Any) -> None:
     assert unknown.exit_code != 0 and "no organisation" in unknown.output
 
 
+@pytest.mark.slow  # seconds: see SLOW_FILES in tests/conftest.py
 def test_bandit_finds_nothing_of_high_severity() -> None:
     completed = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "bandit", "-r", "catalogue", "advisor", "-lll", "-q", "-f", "json"],
