@@ -203,6 +203,14 @@ class ErrorCode(StrEnum):
     HARVEST_HTML_PAGE = "harvest_html_page"
     HARVEST_OTHER_REPOSITORY = "harvest_other_repository"
     HARVEST_FILE_REFUSED = "harvest_file_refused"
+    # harvesting: SOURCES.yaml itself, and a run's own limits (the operator's CLI report)
+    SOURCES_NOT_YAML = "sources_not_yaml"
+    SOURCES_NOT_A_LIST = "sources_not_a_list"
+    SOURCE_ENTRY_SHAPE = "source_entry_shape"
+    SOURCE_ENTRY_UNKNOWN_KEYS = "source_entry_unknown_keys"
+    SOURCE_VALUE_NOT_TEXT = "source_value_not_text"
+    SOURCE_URL_NOT_HTTP = "source_url_not_http"
+    HARVEST_BUDGET_SPENT = "harvest_budget_spent"
 
 
 # The English text of each code, for the API, the CLI and the logs; ``{name}`` is a parameter.
@@ -412,6 +420,15 @@ ENGLISH: dict[ErrorCode, str] = {
         "this file describes {named}, not {registered}, for which the source was registered"
     ),
     ErrorCode.HARVEST_FILE_REFUSED: "not imported: {message}",
+    ErrorCode.SOURCES_NOT_YAML: "{name} is not valid YAML: {problem}",
+    ErrorCode.SOURCES_NOT_A_LIST: "{name} must be a YAML list",
+    ErrorCode.SOURCE_ENTRY_SHAPE: "expected '- url: ...', '- github_org: ...' or '- gitlab_group: ...'",
+    ErrorCode.SOURCE_ENTRY_UNKNOWN_KEYS: (
+        "expected '- url: ...', '- github_org: ...' or '- gitlab_group: ...' (unknown: {keys})"
+    ),
+    ErrorCode.SOURCE_VALUE_NOT_TEXT: "{key}: expected a text",
+    ErrorCode.SOURCE_URL_NOT_HTTP: "url: expected an http or https address",
+    ErrorCode.HARVEST_BUDGET_SPENT: "this run's time budget is spent; the source is tried next time",
 }
 
 

@@ -271,6 +271,19 @@ MESSAGES: dict[ErrorCode, Any] = {
         "Dit bestand beschrijft %(named)s, niet %(registered)s, waarvoor de bron is aangemeld."
     ),
     ErrorCode.HARVEST_FILE_REFUSED: _l("Niet opgenomen: %(message)s"),
+    ErrorCode.SOURCES_NOT_YAML: _l("%(name)s is geen geldige YAML: %(problem)s"),
+    ErrorCode.SOURCES_NOT_A_LIST: _l("%(name)s moet een YAML-lijst zijn."),
+    ErrorCode.SOURCE_ENTRY_SHAPE: _l(
+        "Verwacht '- url: ...', '- github_org: ...' of '- gitlab_group: ...'."
+    ),
+    ErrorCode.SOURCE_ENTRY_UNKNOWN_KEYS: _l(
+        "Verwacht '- url: ...', '- github_org: ...' of '- gitlab_group: ...' (onbekend: %(keys)s)."
+    ),
+    ErrorCode.SOURCE_VALUE_NOT_TEXT: _l("%(key)s: verwacht een tekst."),
+    ErrorCode.SOURCE_URL_NOT_HTTP: _l("url: verwacht een http- of https-adres."),
+    ErrorCode.HARVEST_BUDGET_SPENT: _l(
+        "De tijd voor deze run is op. De bron komt de volgende keer aan de beurt."
+    ),
 }
 
 

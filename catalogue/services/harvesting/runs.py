@@ -119,7 +119,7 @@ def run(
                         SourceResult(
                             source=spec.value,
                             status=FAILED,
-                            errors=[issue("het tijdsbudget van deze run is op; volgende keer")],
+                            errors=[issue(FieldError(ErrorCode.HARVEST_BUDGET_SPENT))],
                         )
                     )
     finally:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from catalogue.errors import FieldError
+from catalogue.errors import ErrorCode, FieldError
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
@@ -58,8 +58,13 @@ class SourceResult:
 def issue(
     message: str, *, key: str = "", line: int | None = None, column: int | None = None
 ) -> dict[str, Any]:
-    """One error or warning in the contract's shape."""
-    return {"key": key, "line": line, "column": column, "message": message}
+    """One error or warning in the contract's shape; a refusal (:class:`FieldError`) also
+    carries its ``code`` and ``params`` (the report shows the contract's keys, ``message`` the
+    English text)."""
+    found: dict[str, Any] = {"key": key, "line": line, "column": column, "message": str(message)}
+    if isinstance(message, FieldError):
+        found |= {"code": message.code.value, "params": message.params_as_json()}
+    return found
 
 
 def coded_issue(
@@ -73,12 +78,7 @@ def coded_issue(
     """An error the source keeps: the contract's keys (``message`` is the English text) with the
     error's ``code`` and ``params`` and the ``url`` it concerns (the source, or where a redirect
     led)."""
-    return {
-        **issue(str(error), key=key, line=line, column=column),
-        "code": error.code.value,
-        "params": error.params_as_json(),
-        "url": url,
-    }
+    return {**issue(error, key=key, line=line, column=column), "url": url}
 
 
 def _reported(item: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def read_sources(text: str, name: str) -> tuple[list[SourceSpec], list[SourceRes
                 status=FAILED,
                 errors=[
                     issue(
-                        f"{name} is geen geldige YAML: {problem}",
+                        FieldError(ErrorCode.SOURCES_NOT_YAML, name=name, problem=problem),
                         line=mark.line + 1 if mark else None,
                         column=mark.column + 1 if mark else None,
                     )
@@ -114,7 +114,7 @@ def read_sources(text: str, name: str) -> tuple[list[SourceSpec], list[SourceRes
                 status=FAILED,
                 errors=[
                     issue(
-                        f"{name} moet een YAML-lijst zijn",
+                        FieldError(ErrorCode.SOURCES_NOT_A_LIST, name=name),
                         line=root.start_mark.line + 1,
                         column=root.start_mark.column + 1,
                     )
@@ -125,34 +125,35 @@ def read_sources(text: str, name: str) -> tuple[list[SourceSpec], list[SourceRes
     failed: list[SourceResult] = []
     for number, node in enumerate(root.value, start=1):
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        spec, problem = _spec_of(node, line, column)
-        if spec is not None:
+        spec = _spec_of(node, line, column)
+        if isinstance(spec, SourceSpec):
             specs.append(spec)
             continue
         failed.append(
             SourceResult(
                 source=f"{name}: item {number}",
                 status=FAILED,
-                errors=[issue(problem, line=line, column=column)],
+                errors=[issue(spec, line=line, column=column)],
             )
         )
     return specs, failed
 
 
-def _spec_of(node: yaml.Node, line: int, column: int) -> tuple[SourceSpec | None, str]:
-    expected = "verwacht '- url: ...', '- github_org: ...' of '- gitlab_group: ...'"
+def _spec_of(node: yaml.Node, line: int, column: int) -> SourceSpec | FieldError:
+    """The entry at ``node``, or why it is refused."""
     if not isinstance(node, yaml.MappingNode):
-        return None, expected
+        return FieldError(ErrorCode.SOURCE_ENTRY_SHAPE)
     pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     keys = [key for key, _ in pairs if key in SOURCE_KEYS]
     unknown = [str(key) for key, _ in pairs if key not in SOURCE_KEYS]
-    if len(keys) != 1 or unknown:
-        extra = f" (onbekend: {', '.join(unknown)})" if unknown else ""
-        return None, expected + extra
+    if unknown:
+        return FieldError(ErrorCode.SOURCE_ENTRY_UNKNOWN_KEYS, keys=", ".join(unknown))
+    if len(keys) != 1:
+        return FieldError(ErrorCode.SOURCE_ENTRY_SHAPE)
     value_node = dict(pairs)[keys[0]]
     if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
-        return None, f"{keys[0]}: verwacht een tekst"
+        return FieldError(ErrorCode.SOURCE_VALUE_NOT_TEXT, key=keys[0])
     value = str(value_node.value).strip()
     if keys[0] == "url" and not value.startswith(("http://", "https://")):
-        return None, "url: verwacht een http- of https-adres"
-    return SourceSpec(kind=keys[0], value=value, line=line, column=column), ""
+        return FieldError(ErrorCode.SOURCE_URL_NOT_HTTP)
+    return SourceSpec(kind=keys[0], value=value, line=line, column=column)

@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from werkzeug import Request, Response
 
-from catalogue.errors import ErrorCode
+from catalogue.errors import ENGLISH, ErrorCode
 from catalogue.harvest_fetch import Fetcher, UnsafeURL, check_public_url, retry_after
 from catalogue.models import (
     Component,
@@ -407,7 +407,7 @@ def test_the_budget_ends_the_run_and_fails_what_is_left(
     finally:
         close_app(app)
     assert code == 1
-    assert "tijdsbudget" in report[0]["errors"][0]["message"]
+    assert report[0]["errors"][0]["message"] == ENGLISH[ErrorCode.HARVEST_BUDGET_SPENT]
 
 
 def test_the_command_refuses_without_a_contact_url(runner: Any, tmp_path: Path) -> None:
