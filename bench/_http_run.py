@@ -434,6 +434,19 @@ class Server:
                         found.append(int(entry.name))
         return sorted(found)
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) the workers have spent so far, in seconds: the
+        difference over a run divided by its requests is what one request costs the app,
+        whatever else the machine is doing (wrk's own share, or another process's, is not in
+        it, as it is in requests/s)."""
+        ticks = 0
+        for pid in self.workers():
+            with suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                # utime and stime: fields 14 and 15 of proc(5), the 12th and 13th after ")".
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> list[float]:
         """Resident memory of each worker (VmRSS), MB."""
         sizes = []
@@ -500,9 +513,13 @@ class Wrk:
         files = [self.url_file(u) if isinstance(u, str) else u for u in (urls, warmup) if u]
         if warmup is not None:
             self._wrk(server, files[1], connections, threads, settings.warmup)
+        spent = server.cpu_seconds()
         output = self._wrk(server, files[0], connections, threads, duration)
+        spent = server.cpu_seconds() - spent
         (self.work / f"{name}.wrk").write_text(output, encoding="utf-8")
         result = parse_wrk(output)
+        # Workers' CPU per answer, ms (the answers wrk counted; a few more may have been served).
+        result["cpu_ms"] = spent * 1000 / max(1, result.get("requests", 0))
         result["distinct"] = len(files[0].read_text(encoding="utf-8").splitlines())
         result["path"] = urls if isinstance(urls, str) else files[0].name
         if result["non_2xx"] or result["socket_errors"]:
@@ -510,7 +527,10 @@ class Wrk:
                 f"{name}: {result['non_2xx']} non-2xx answers, {result['socket_errors']} socket errors"
             )
         p95 = result["rotate"].get("p95", float("nan"))
-        log(f"{name}: {result['rps']:.0f} requests/s, p95 {p95:.1f} ms")
+        log(
+            f"{name}: {result['rps']:.0f} requests/s, p95 {p95:.1f} ms, "
+            f"workers' CPU {result['cpu_ms']:.2f} ms a request"
+        )
         return result
 
     def _wrk(self, server: Server, urls: Path, connections: int, threads: int, seconds: int) -> str:

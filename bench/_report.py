@@ -136,6 +136,13 @@ def _ceiling(runs: dict[str, Any]) -> float:
     return (runs["health-before"]["rps"] + runs["health-after"]["rps"]) / 2
 
 
+def _health_cpu(runs: dict[str, Any]) -> float | None:
+    """The workers' CPU ms of one ``/health`` answer, the mean of the runs before and after
+    (None for results from before the CPU was counted)."""
+    spent = [run.get("cpu_ms") for name, run in runs.items() if name.startswith("health")]
+    return sum(spent) / len(spent) if spent and None not in spent else None
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
@@ -200,6 +207,10 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         f"catalogue's {seed['components']} component pages, which fit in it (no target is set "
         "for them). The ceiling is the app's own `/health`, measured before and after the pages "
         "in the same gunicorn; a page's share is its requests/s over the mean of the two. "
+        "Beside it, the workers' CPU time (user and system, from /proc) over a run divided by "
+        "its answers: what one answer costs the app, which wrk's own share of the CPUs and "
+        "other work on the machine move far less than requests/s; `/health`'s CPU over the "
+        "page's is the share the page would have if the app had the CPUs to itself. "
         f"{_machine(results)}. Wall time: {wall['build']:.0f} s to build the catalogues, "
         f"{wall['measure']:.0f} s to measure.",
         "",
@@ -229,9 +240,10 @@ def rotate_markdown(results: dict[str, Any]) -> str:
         f"p95 over `/health` p95 | ≤ {COMPONENT_P95_RATIO:g}× | {component_ratio:.1f}× | "
         f"{_verdict(component_ratio <= COMPONENT_P95_RATIO)} |",
         "",
-        "| Catalogue | Page | distinct URLs | requests/s | share of `/health` | p50 ms | p95 ms | "
-        "p99 ms | requests | non-2xx | socket errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Catalogue | Page | distinct URLs | requests/s | share of `/health` | workers' CPU ms "
+        "a request | `/health`'s CPU over the page's | p50 ms | p95 ms | p99 ms | requests | "
+        "non-2xx | socket errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     names = {
         "health-before": "`/health` (before)",
@@ -243,11 +255,17 @@ def rotate_markdown(results: dict[str, Any]) -> str:
     }
     for catalogue in (seed, big):
         ceiling = _ceiling(catalogue["runs"])
+        floor = _health_cpu(catalogue["runs"])
         for name, run in catalogue["runs"].items():
             share = "ceiling" if name.startswith("health") else f"{run['rps'] / ceiling:.1%}"
+            cpu = run.get("cpu_ms")
+            by_cpu = (
+                "" if name.startswith("health") or not (cpu and floor) else f"{floor / cpu:.1%}"
+            )
             lines.append(
                 f"| {catalogue['components']:,} | {names[name]} | {run['distinct']:,} | "
-                f"{run['rps']:,.0f} | {share} | {_p(run, 'p50'):.1f} | {_p(run, 'p95'):.1f} | "
+                f"{run['rps']:,.0f} | {share} | {'' if cpu is None else f'{cpu:.2f}'} | {by_cpu} | "
+                f"{_p(run, 'p50'):.1f} | {_p(run, 'p95'):.1f} | "
                 f"{_p(run, 'p99'):.1f} | {run.get('requests', 0):,} | {run['non_2xx']} | "
                 f"{run['socket_errors']} |"
             )
