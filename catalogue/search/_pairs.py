@@ -12,6 +12,8 @@ facet's values are ranked by count (:func:`ranked`) and cut to what the page sho
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 # Count only the candidates' own pairs when fewer than one document in this many is a
@@ -44,6 +46,27 @@ class PairCounts:
         else:
             picked = self.value[candidates[self.doc]]
         return np.bincount(picked, minlength=self.values)
+
+
+def joined(
+    facets: Iterable[tuple[np.ndarray, np.ndarray, int]], size: int
+) -> tuple[PairCounts, list[int]]:
+    """Several facets' pairs (each facet's documents, value numbers and number of values) in
+    one :class:`PairCounts` over ``size`` documents, each facet's value numbers shifted past
+    the values of the facets before it; and where each facet's numbers begin, with one entry
+    more: where the last ends."""
+    docs: list[np.ndarray] = []
+    numbers: list[np.ndarray] = []
+    starts = [0]
+    for facet_docs, facet_numbers, values in facets:
+        docs.append(facet_docs)
+        numbers.append(facet_numbers + starts[-1])
+        starts.append(starts[-1] + values)
+    none = [np.zeros(0, dtype=np.int32)]
+    pairs = PairCounts(
+        np.concatenate(docs or none), np.concatenate(numbers or none), size, starts[-1]
+    )
+    return pairs, starts
 
 
 # Facets with at most this many values are ordered with Python's sort (:func:`ranked`): numpy's

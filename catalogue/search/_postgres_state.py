@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from catalogue.search._pairs import PairCounts, limited, ranked
+from catalogue.search._pairs import PairCounts, joined, limited, ranked
 from catalogue.search._postgres_sql import _GENERATION
 from catalogue.search.interfaces import FacetValue, SearchQuery
 from catalogue.search.query import FACETS, UNKNOWN, sort_facet_values
@@ -186,22 +186,14 @@ class _State:
     vocabulary: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.offsets = {}
-        offset = 0
-        for name, index in self.facets.items():
-            self.offsets[name] = offset
-            offset += len(index.values)
-        self.pairs = PairCounts(
-            np.concatenate(
-                [index.pair_doc for index in self.facets.values()] or [np.zeros(0, dtype=np.int32)]
-            ),
-            np.concatenate(
-                [index.pair_value + self.offsets[name] for name, index in self.facets.items()]
-                or [np.zeros(0, dtype=np.int32)]
+        self.pairs, starts = joined(
+            (
+                (index.pair_doc, index.pair_value, len(index.values))
+                for index in self.facets.values()
             ),
             len(self.ids),
-            offset,
         )
+        self.offsets = dict(zip(self.facets, starts[:-1], strict=True))
 
     @property
     def size(self) -> int:

@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from catalogue.search._pairs import PairCounts, ranked
+from catalogue.search._pairs import PairCounts, joined, ranked
 from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
@@ -212,23 +212,14 @@ class Generation:
         ``candidates`` (a bool array by docnum): every facet at once (_pairs.py)."""
         if self._every_pair is None:
             fields = list(dict.fromkeys(facet.field for facet in FACETS))
-            each = [self._pairs(field) for field in fields]
-            spans: dict[str, tuple[int, int]] = {}
-            offset = 0
-            for field, (_docs, _numbers, values) in zip(fields, each, strict=True):
-                spans[field] = (offset, offset + len(values))
-                offset += len(values)
-            pairs = PairCounts(
-                np.concatenate([docs for docs, _numbers, _values in each]),
-                np.concatenate(
-                    [
-                        numbers + spans[field][0]
-                        for field, (_d, numbers, _v) in zip(fields, each, strict=True)
-                    ]
+            pairs, starts = joined(
+                (
+                    (docs, numbers, len(values))
+                    for docs, numbers, values in map(self._pairs, fields)
                 ),
                 self.size,
-                offset,
             )
+            spans = {field: (starts[at], starts[at + 1]) for at, field in enumerate(fields)}
             self._every_pair = (pairs, spans)
         pairs, spans = self._every_pair
         counted = pairs.count(candidates)

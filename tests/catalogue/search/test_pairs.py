@@ -90,3 +90,32 @@ def test_a_facets_values_are_ranked_by_count_then_by_their_tie_order(
             (n for n in range(size) if counted[n]), key=lambda n: (-counted[n], tie[n])
         )
         assert _pairs.ranked(counted, np.asarray(tie)) == expected
+
+
+def test_facets_joined_count_each_facets_own_values_at_its_offset() -> None:
+    """_pairs.joined (both backends): every facet's pairs in one counter, each facet's counts
+    found between its start and the next, as that facet counted alone gives them."""
+    rng = random.Random(5)  # noqa: S311 - a fixed mix, not a secret
+    size = 300
+    facets = [(_catalogue(rng, size, values), values) for values in (3, 9, 2, 14)]
+    arrays = [
+        (
+            np.asarray([d for d, _v in pairs], dtype=np.int32),
+            np.asarray([v for _d, v in pairs], dtype=np.int32),
+            values,
+        )
+        for pairs, values in facets
+    ]
+    counter, starts = _pairs.joined(arrays, size)
+    assert starts == [0, 3, 12, 14, 28]
+    for share in (2, size // 3, size):
+        candidates = np.zeros(size, dtype=bool)
+        candidates[rng.sample(range(size), share)] = True
+        counted = counter.count(candidates)
+        assert len(counted) == starts[-1]
+        for at, (pairs, values) in enumerate(facets):
+            own = counted[starts[at] : starts[at + 1]].tolist()
+            assert own == _plain(pairs, candidates, values), (at, share)
+    empty, ends = _pairs.joined([], size)
+    assert ends == [0]
+    assert empty.count(np.ones(size, dtype=bool)).tolist() == []
