@@ -32,6 +32,10 @@ SNIPPET_FIELDS = {
     for language in docs.LANGUAGES
 }
 
+# Every field a snippet can come from (the reading language's first, then the other's): the
+# only fields whose matched words a page of hits needs.
+SNIPPET_FIELD_SET = frozenset(field for fields in SNIPPET_FIELDS.values() for field in fields)
+
 # The sortable column of each sort but relevance, and whether it runs backwards.
 SORT_COLUMNS: dict[str, tuple[str, bool]] = {
     "name": ("name_sort", False),
@@ -80,9 +84,10 @@ class HitsMixin:
         # (Results.matched_terms). A field can only show a highlight where it holds such a
         # term, or where the term is a stop word's form (highlighting keeps stop words; the
         # index does not), so other fields are not analysed at all.
+        # Only the snippet fields' words are ever shown, so no other field is looked at.
         words: dict[str, set[str]] = {}
         for (field, text), found in ranked.terms.items():
-            if (found & candidates).any():
+            if field in SNIPPET_FIELD_SET and (found & candidates).any():
                 words.setdefault(field, set()).add(text)
         # Whoosh's collector also counts a term whose matcher is parked on a collected
         # document inside an And that does not match it: when an And below an Or runs out,
@@ -90,13 +95,15 @@ class HitsMixin:
         # that document by another part ("objecttypen" matched whole, while the And of its
         # parts "object" and "typen" ended with "object" parked there). Only a term that
         # occurs in a result without being one of the words can be such a term, and it only
-        # changes a snippet of this page where one of the page's documents holds it (or
-        # everywhere, if it is a stop word's form). Then the words are Whoosh's own (an
-        # unscored pass of its matchers, which move as they do when scored; about 1 search in
-        # 100, and the slowest part of one).
+        # changes a snippet of this page when it is in a snippet field and one of the page's
+        # documents holds it (or everywhere, if it is a stop word's form); a parked term of a
+        # name, alias or compound-parts field shows nowhere. Then the words are Whoosh's own
+        # (an unscored pass of its matchers, which move as they do when scored; about 1 search
+        # in 150, and the slowest part of one).
         shown = docnums[page[0] : page[1]]
         if any(
-            text not in words.get(field, ())
+            field in SNIPPET_FIELD_SET
+            and text not in words.get(field, ())
             and (found[shown].any() or text in self._stop_forms(field))
             and (found & ranked.matched & candidates).any()
             for (field, text), found in ranked.postings.items()
@@ -144,7 +151,8 @@ class HitsMixin:
         )
         words: dict[str, set[str]] = {}
         for field, btext in results.matched_terms():
-            words.setdefault(field, set()).add(self.schema[field].from_bytes(btext))
+            if field in SNIPPET_FIELD_SET:
+                words.setdefault(field, set()).add(self.schema[field].from_bytes(btext))
         return words
 
     def _collected_hits(
