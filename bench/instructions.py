@@ -68,16 +68,11 @@ def callgrind(command: str, pid: int) -> None:
 
 def child(tree: Path, instance: Path, kind: str, warm: int, count: int) -> None:
     """Runs under callgrind: the app of ``tree``, warm-up uninstrumented, then ``count`` URLs."""
+    # From this script's directory (bench/), first on the path until the tree goes before it.
+    from page_phases import in_process_settings
+
     sys.path.insert(0, str(tree))
-    os.environ.update(
-        CATALOGUE_DATABASE_URL=f"sqlite:///{instance / 'catalogue.db'}",
-        CATALOGUE_SEARCH_INDEX_DIR=str(instance / "search-index"),
-        CATALOGUE_SEARCH_BACKEND="whoosh",
-        CATALOGUE_AUTO_SEED="false",
-        CATALOGUE_PAGE_CACHE_SIZE="0",
-        CATALOGUE_ENV="production",
-        CATALOGUE_SECRET_KEY="bench-" + "k" * 40,
-    )
+    os.environ.update(in_process_settings(instance))
     from app import create_app
 
     app = create_app()

@@ -112,6 +112,21 @@ def measure(client: Any, app: Any, urls: list[str], count: int, warm: int = 50) 
     return {label: seconds * 1000 / len(measured) for label, seconds in SPENT.items()}
 
 
+def in_process_settings(directory: Path) -> dict[str, str]:
+    """The settings of the app run in-process on an instance ``bench/http.sh`` kept in
+    ``directory``: its SQLite catalogue and Whoosh index, the page cache off, production (unless
+    the environment says otherwise)."""
+    return {
+        "CATALOGUE_DATABASE_URL": f"sqlite:///{directory / 'catalogue.db'}",
+        "CATALOGUE_SEARCH_INDEX_DIR": str(directory / "search-index"),
+        "CATALOGUE_SEARCH_BACKEND": "whoosh",
+        "CATALOGUE_AUTO_SEED": "false",
+        "CATALOGUE_PAGE_CACHE_SIZE": "0",
+        "CATALOGUE_ENV": os.environ.get("CATALOGUE_ENV", "production"),
+        "CATALOGUE_SECRET_KEY": os.environ.get("CATALOGUE_SECRET_KEY", "bench-" + "k" * 40),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("instance", type=Path)
@@ -125,15 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     directory = arguments.instance.resolve()
-    os.environ.update(
-        CATALOGUE_DATABASE_URL=f"sqlite:///{directory / 'catalogue.db'}",
-        CATALOGUE_SEARCH_INDEX_DIR=str(directory / "search-index"),
-        CATALOGUE_SEARCH_BACKEND="whoosh",
-        CATALOGUE_AUTO_SEED="false",
-        CATALOGUE_PAGE_CACHE_SIZE="0",
-        CATALOGUE_ENV=os.environ.get("CATALOGUE_ENV", "production"),
-        CATALOGUE_SECRET_KEY=os.environ.get("CATALOGUE_SECRET_KEY", "bench-" + "k" * 40),
-    )
+    os.environ.update(in_process_settings(directory))
     instrument()
     from app import create_app
 

@@ -10,6 +10,7 @@ fails the PostgreSQL tests; otherwise they are skipped with the reason.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import queue
@@ -19,6 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -34,6 +36,17 @@ REQUIRE_POSTGRES = os.environ.get("CATALOGUE_REQUIRE_POSTGRES") == "1"
 BACKENDS = ("sqlite", "postgres")
 _RUN = uuid.uuid4().hex[:8]
 _counter = itertools.count()
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """A script that is not in a package (``scripts/``, ``bench/``), loaded as module ``name``
+    without putting its directory on the import path (``bench/advisor.py`` would hide the
+    ``advisor`` package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, load_script
 
 
 def _module() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "instructions", ROOT / "bench" / "instructions.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "bench" / "instructions.py", "instructions")
 
 
 def test_a_small_catalogues_urls_come_again_in_turn_in_a_fixed_order(tmp_path: Path) -> None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_script
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "publiccode_vocab", ROOT / "scripts" / "publiccode_vocab.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "scripts" / "publiccode_vocab.py", "publiccode_vocab")
 
 
 def test_the_vocabulary_module_is_what_the_generator_makes() -> None:
