@@ -83,8 +83,8 @@ class HitsMixin:
         # Whoosh highlights, in every hit, the query terms that matched some result
         # (Results.matched_terms). A field can only show a highlight where it holds such a
         # term, or where the term is a stop word's form (highlighting keeps stop words; the
-        # index does not), so other fields are not analysed at all.
-        # Only the snippet fields' words are ever shown, so no other field is looked at.
+        # index does not), so other fields are not analysed at all. Only the snippet fields
+        # (SNIPPET_FIELD_SET) are ever shown, so the words of no other field are worked out.
         words: dict[str, set[str]] = {}
         for (field, text), found in ranked.terms.items():
             if field in SNIPPET_FIELD_SET and (found & candidates).any():
