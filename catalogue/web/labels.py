@@ -74,14 +74,6 @@ WEIGHT_LEVELS = (
     (1.5, _l("telt zwaar")),
     (3.0, _l("telt heel zwaar")),
 )
-SOURCE_KIND = {
-    "file": _l("bestand"),
-    "claim": _l("melding"),
-    "user": _l("gebruiker"),
-    "gemma": _l("GEMMA"),
-    "derived": _l("afgeleid"),
-    "manual": _l("handmatig"),
-}
 
 
 def weight_word(value: float) -> str:
@@ -143,7 +135,6 @@ def init_app(app: Flask) -> None:
         hosting_label=label_function(HOSTING),
         basis_label=label_function(BASIS),
         organisation_kind_label=label_function(ORGANISATION_KIND),
-        source_kind_label=label_function(SOURCE_KIND),
         query_with=query_with,
         legend_swatch=legend_swatch,
         weight_label=label_function(WEIGHT),
