@@ -79,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from catalogue.web import search as search_pages
 
-    extensions.init_app(app, locale_selector=i18n.select_locale)
+    extensions.init_app(app, locale_selector=i18n.babel_locale)
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, request
+from babel import Locale
+from flask import Flask, request, session
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -28,7 +29,22 @@ LIMITER = "catalogue_limiter"
 csrf = CSRFProtect()
 babel = Babel()
 
-login_manager = LoginManager()
+
+class _LoginManager(LoginManager):
+    """Flask-Login's manager, with its session check skipped for an empty session.
+
+    Flask-Login hashes the client's address and browser (SHA-512) on every request that asks who
+    the user is, before it looks at the session; an empty session (a reader who never signed in:
+    nearly every request for a page) has nothing to check, and Flask-Login then lets it pass.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False
+        return bool(super()._session_protection_failed())
+
+
+login_manager = _LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log in om verder te gaan.")
 login_manager.login_message_category = "info"
@@ -49,7 +65,7 @@ RATE_LIMITS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def init_app(app: Flask, *, locale_selector: Callable[[], str | None]) -> None:
+def init_app(app: Flask, *, locale_selector: Callable[[], Locale | str | None]) -> None:
     """Bind CSRF, Babel and Flask-Login to ``app`` and give it its own database."""
     app.extensions[DATABASE] = Database(app.config["DATABASE_URL"])
     csrf.init_app(app)

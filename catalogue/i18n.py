@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from babel import Locale
 from flask import Flask, Response, g, has_request_context, request
 from flask.templating import Environment as FlaskEnvironment
 from flask_babel import get_locale, get_translations
@@ -26,6 +27,21 @@ def select_locale() -> str:
         if candidate in offered:
             return str(candidate)
     return str(offered[0])
+
+
+# Babel's locale of each language, parsed once: ``Locale.parse`` of a name costs about 4 µs, and
+# Flask-Babel takes a Locale as it is.
+_LOCALES: dict[str, Locale] = {}
+
+
+def babel_locale() -> Locale:
+    """Flask-Babel's locale selector: the request's language as :func:`select_locale` chose it
+    before the view (``g.lang``; chosen now when something translates before that)."""
+    language = g.get("lang") or select_locale()
+    locale = _LOCALES.get(language)
+    if locale is None:
+        locale = _LOCALES[language] = Locale.parse(language)
+    return locale
 
 
 def init_app(app: Flask) -> None:
@@ -216,8 +232,54 @@ class LanguageLoader(BaseLoader):
         return self.loader.list_templates()
 
 
+class _Globals(dict[str, Any]):
+    """The environment's globals: a change forgets the compiled templates, whose globals are a
+    copy of these (:meth:`LanguageEnvironment.make_globals`)."""
+
+    def __init__(self, environment: Environment, *args: Any) -> None:
+        super().__init__(*args)
+        self._environment = environment
+
+    def _changed(self) -> None:
+        cache = getattr(self._environment, "cache", None)
+        if cache is not None:
+            cache.clear()
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        found = super().setdefault(key, default)
+        self._changed()
+        return found
+
+    def pop(self, key: str, *default: Any) -> Any:
+        found = super().pop(key, *default)
+        self._changed()
+        return found
+
+    def popitem(self) -> tuple[str, Any]:
+        found = super().popitem()
+        self._changed()
+        return found
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+
 class LanguageEnvironment(FlaskEnvironment):
-    """Flask's template environment, with each page's templates compiled per language."""
+    """Flask's template environment, with each page's templates compiled per language, and
+    each template's globals a plain dictionary."""
 
     def __init__(self, app: Any, **options: Any) -> None:
         options["loader"] = LanguageLoader(
@@ -226,6 +288,17 @@ class LanguageEnvironment(FlaskEnvironment):
         extensions = list(options.get("extensions") or ())
         options["extensions"] = [*extensions, FixedMessages]
         super().__init__(app, **options)
+        self.globals = _Globals(self, self.globals)
+
+    def make_globals(self, d: Any) -> Any:
+        """A copy of the environment's globals with the template's own over them.
+
+        Jinja's is a ``ChainMap`` of the two, and every render copies a template's globals into
+        its context and makes a set of their names: through a ``ChainMap`` that is a Python call
+        per name, for some fifty names, several times a page. A change to the environment's
+        globals (:class:`_Globals`) forgets the compiled templates, so none keeps a stale copy.
+        """
+        return {**self.globals, **d} if d else dict(self.globals)
 
     def get_template(
         self,

@@ -206,7 +206,9 @@ def test_the_transitive_walk_finds_an_import_made_through_another_module() -> No
 # One composition root: app.py wires everything; the extensions are created in one module.
 # --------------------------------------------------------------------------------------------
 
-EXTENSION_CLASSES = {"Babel", "CSRFProtect", "Database", "Limiter", "LoginManager"}
+EXTENSION_CLASSES = {"Babel", "CSRFProtect", "Database", "Limiter", "LoginManager", "_LoginManager"}
+# Flask-Login's manager is made as catalogue/extensions.py's subclass of it.
+MADE_IN_EXTENSIONS = EXTENSION_CLASSES - {"LoginManager"}
 EXTENSIONS_MODULE = ROOT / "catalogue" / "extensions.py"
 
 
@@ -228,7 +230,7 @@ def test_only_the_extensions_module_creates_extensions() -> None:
         for path in [ROOT / "app.py", *_modules("catalogue")]
         if _constructed(path)
     }
-    assert creators == {"catalogue/extensions.py": EXTENSION_CLASSES}
+    assert creators == {"catalogue/extensions.py": MADE_IN_EXTENSIONS}
 
 
 # The one nesting left: the page blueprint binds the request session and the template labels

@@ -568,13 +568,13 @@ def revoke_token(token_id: int) -> Response:
 def init_app(app: Flask) -> None:
     """Register the blueprint (Flask-Login is bound in catalogue/extensions.py)."""
     app.register_blueprint(bp)
+    # A template global rather than a context processor: nothing to make per page.
+    app.jinja_env.globals["can"] = _can
 
-    @app.context_processor
-    def _account_context() -> dict[str, Any]:
-        def can(permission: str) -> bool:
-            return has(actor(), Permission(permission))
 
-        return {"can": can}
+def _can(permission: str) -> bool:
+    """Whether the signed-in user holds ``permission`` (the template function ``can``)."""
+    return has(actor(), Permission(permission))
 
 
 @login_manager.user_loader

@@ -422,11 +422,12 @@ def feed(secret: str) -> Response:
 def init_app(app: Flask) -> None:
     """Register the blueprint and the link to one's own landscape."""
     app.register_blueprint(bp)
+    # A template global rather than a context processor: nothing to make per page.
+    app.jinja_env.globals["my_landscape"] = _my_landscape
 
-    @app.context_processor
-    def _landscape_context() -> dict[str, Any]:
-        def my_landscape() -> str | None:
-            code = landscapes.own_landscape_code(db_session(), actor())
-            return url_for("landscape.overview", code=code) if code else None
 
-        return {"my_landscape": my_landscape}
+def _my_landscape() -> str | None:
+    """The link to the signed-in user's own landscape, None without one (the template function
+    ``my_landscape``)."""
+    code = landscapes.own_landscape_code(db_session(), actor())
+    return url_for("landscape.overview", code=code) if code else None

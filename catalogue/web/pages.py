@@ -219,7 +219,7 @@ def init_app(app: Flask) -> None:
     context.init_app(app)
     labels.init_app(app)
     app.jinja_env.globals.update(
-        slug_url=links.slug_url, fixed_url=links.fixed_url, graph_link=links.graph_link
+        slug_url=links.slug_url, layout=links.layout, graph_link=links.graph_link
     )
     # A template's macros as a module (what ``{% from name import ... %}`` imports, without its
     # comparison of every global on each render): ``template_module("macros/ui.html").value``.

@@ -451,3 +451,40 @@ def test_a_template_compiled_for_a_language_holds_its_fixed_messages_as_text(
     # What the page shows is what runtime translation shows: a message is markup, as ``_``
     # makes it; a variable is escaped.
     assert page == at_runtime == "Licence|Licence|Compare &lt;X&gt;|Kies <b> & 'dit'|AB"
+
+
+def test_templates_have_plain_globals_and_see_a_global_set_after_they_were_loaded(
+    i18n_app: Any,
+) -> None:
+    """A template's globals are a copy of the environment's (a render copies them into its
+    context); a change to the environment's globals makes the templates load again."""
+    environment = i18n_app.jinja_env
+    with i18n_app.test_request_context("/"):
+        before = environment.get_template("macros/ui.html")
+        assert type(before.globals) is dict
+        assert environment.get_template("macros/ui.html") is before
+        environment.globals["late_global"] = "later"
+        try:
+            after = environment.get_template("macros/ui.html")
+            assert after is not before
+            assert after.globals["late_global"] == "later"
+            assert environment.from_string("{{ late_global }}").render() == "later"
+            del environment.globals["late_global"]
+            assert "late_global" not in environment.get_template("macros/ui.html").globals
+        finally:
+            environment.globals.pop("late_global", None)
+
+
+def test_babel_gets_one_parsed_locale_per_language(i18n_app: Any) -> None:
+    from flask_babel import get_locale
+
+    from catalogue import i18n
+
+    seen = {}
+    for language in ("nl", "en", "nl", "en"):
+        with i18n_app.test_request_context(f"/?lang={language}"):
+            i18n_app.preprocess_request()
+            locale = get_locale()
+            assert str(locale) == language
+            assert seen.setdefault(language, locale) is locale
+            assert i18n.babel_locale() is locale

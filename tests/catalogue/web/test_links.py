@@ -1,14 +1,23 @@
-"""``slug_url`` and ``fixed_url`` build the very links ``url_for`` builds, whatever the slug and
-script root."""
+"""``slug_url`` and the layout's links are the very links ``url_for`` builds, whatever the slug and
+script root; the menu marks the item of the page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from flask import Flask, url_for
 
-from catalogue.web.links import EXTENSION, FIXED, fixed_url, slug_url
+from catalogue.web import links as links_module
+from catalogue.web.links import (
+    EXTENSION,
+    LAYOUT_KEPT,
+    LAYOUT_LINKS,
+    layout,
+    menu_section,
+    slug_url,
+)
 
 ENDPOINTS = [
     "pages.component_detail",
@@ -69,24 +78,21 @@ def test_url_defaults_leave_the_links_to_url_for() -> None:
 
 
 @pytest.mark.parametrize("root", ["", "/catalogus"])
-def test_fixed_links_are_url_fors_per_script_root(app: Any, root: str) -> None:
+def test_layout_links_are_url_fors_per_script_root(app: Any, root: str) -> None:
     """Kept per script root: the same app behind another prefix gets its own links."""
     with app.test_request_context("/", base_url=f"http://localhost{root}/"):
-        for endpoint, values in [
-            ("search.components", {}),
-            ("pages.home", {}),
-            ("static", {"filename": "css/site.css"}),
-            ("static", {"filename": "js/app.js"}),
-        ]:
-            for _twice in range(2):
-                assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
-        assert fixed_url("static", filename="css/site.css") == f"{root}/static/css/site.css"
-        assert (("static", root, ("filename", "js/app.js"))) in app.extensions[FIXED]
+        for _twice in range(2):
+            links = layout().links
+            for name, (endpoint, values) in LAYOUT_LINKS.items():
+                assert getattr(links, name) == url_for(endpoint, **values), name
+        assert links.site_css == f"{root}/static/css/site.css"
+        assert app.extensions[LAYOUT_KEPT][root] is links
 
 
-def test_fixed_links_with_url_defaults_are_built_each_time() -> None:
+def test_layout_links_with_url_defaults_are_built_each_time(monkeypatch: Any) -> None:
     app = Flask(__name__)
     app.add_url_rule("/ding", "thing", lambda **_: "")
+    monkeypatch.setattr(links_module, "LAYOUT_LINKS", {"thing": ("thing", {})})
     language = {"lang": "en"}
 
     @app.url_defaults
@@ -94,7 +100,53 @@ def test_fixed_links_with_url_defaults_are_built_each_time() -> None:
         values.setdefault("lang", language["lang"])
 
     with app.test_request_context("/"):
-        assert fixed_url("thing") == "/ding?lang=en"
+        assert layout().links.thing == "/ding?lang=en"
         language["lang"] = "nl"
-        assert fixed_url("thing") == url_for("thing") == "/ding?lang=nl"
-        assert not app.extensions[FIXED]
+        assert layout().links.thing == url_for("thing") == "/ding?lang=nl"
+        assert not app.extensions[LAYOUT_KEPT]
+
+
+# The menu's items, by their link's name in the layout, and a page of each.
+MENU_PAGES = {
+    "components": ["/componenten", "/componenten?q=zaak"],
+    "reference_components": ["/referentiecomponenten"],
+    "business_functions": ["/bedrijfsfuncties"],
+    "standards": ["/standaarden"],
+    "advice": ["/advies"],
+    "organisations": ["/organisaties"],
+    "login": ["/login"],
+}
+
+
+def test_the_menu_marks_the_item_of_the_page_and_no_other(client: Any) -> None:
+    """The item a page belongs to carries ``aria-current="page"``; pages of no item mark none."""
+    with client.application.test_request_context("/"):
+        hrefs = {name: getattr(layout().links, name) for name in MENU_PAGES}
+    for name, urls in MENU_PAGES.items():
+        for url in urls:
+            page = client.get(url).get_data(as_text=True)
+            menu = page[page.index('<ul class="menu">') : page.index("</ul>")]
+            current = re.findall(r'<a href="([^"]*)" aria-current="page"', menu)
+            assert current == [hrefs[name]], (url, current)
+    for url in ["/", "/bronnen", "/kwaliteit"]:
+        page = client.get(url).get_data(as_text=True)
+        assert 'aria-current="page"' not in page, url
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "section"),
+    [
+        ("search.components", "components"),
+        ("search.facet_values", None),
+        ("pages.component_detail", "components"),
+        ("pages.reference_component_detail", "reference_components"),
+        ("pages.organisation_detail", "organisations"),
+        ("landscape.radar", "landscape"),
+        ("auth.login", "login"),
+        ("auth.logout", None),
+        ("pages.home", None),
+        (None, None),
+    ],
+)
+def test_menu_section_of_an_endpoint(endpoint: str | None, section: str | None) -> None:
+    assert menu_section(endpoint) == section
