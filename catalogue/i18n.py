@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from types import FunctionType
 from typing import Any
 
 from babel import Locale
@@ -13,6 +14,7 @@ from jinja2 import BaseLoader, Environment, pass_eval_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 LANGUAGE_COOKIE = "lang"
@@ -277,9 +279,39 @@ class _Globals(dict[str, Any]):
         self._changed()
 
 
+class _Context(Context):
+    """Jinja's template context, with a shorter way to call a plain function or a macro.
+
+    A template calls every function through :meth:`Context.call`, which first asks the function
+    (and its ``__call__``) whether it wants the context, the evaluation context or the
+    environment passed in: two class-method calls, a ``hasattr`` and a bound method each time,
+    about a microsecond of the two to three a call costs. A Python function without
+    ``jinja_pass_arg`` (what ``pass_context`` and the like set) and a macro want none of them,
+    so they are called at once, as Jinja would call them; everything else goes Jinja's way.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        kind = type(__obj)
+        if kind is Macro or (
+            kind is FunctionType and getattr(__obj, "jinja_pass_arg", None) is None
+        ):
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class LanguageEnvironment(FlaskEnvironment):
-    """Flask's template environment, with each page's templates compiled per language, and
-    each template's globals a plain dictionary."""
+    """Flask's template environment, with each page's templates compiled per language, each
+    template's globals a plain dictionary, and a shorter call of plain functions."""
+
+    context_class = _Context
 
     def __init__(self, app: Any, **options: Any) -> None:
         options["loader"] = LanguageLoader(

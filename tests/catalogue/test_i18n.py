@@ -488,3 +488,68 @@ def test_babel_gets_one_parsed_locale_per_language(i18n_app: Any) -> None:
             assert str(locale) == language
             assert seen.setdefault(language, locale) is locale
             assert i18n.babel_locale() is locale
+
+
+def test_template_calls_pass_what_each_callable_asks_for(i18n_app: Any) -> None:
+    """The environment's shorter call of plain functions and macros (catalogue/i18n.py
+    ``_Context``) leaves what Jinja passes to the others as it was."""
+    from jinja2 import pass_context, pass_environment, pass_eval_context
+
+    environment = i18n_app.jinja_env
+    calls: list[tuple[Any, ...]] = []
+
+    def plain(*args: Any, **kwargs: Any) -> str:
+        calls.append(("plain", args, kwargs))
+        return "p"
+
+    @pass_context
+    def with_context(context: Any, value: Any) -> str:
+        calls.append(("context", context.get("shown"), value))
+        return "c"
+
+    @pass_eval_context
+    def with_eval_context(eval_context: Any, value: Any) -> str:
+        calls.append(("eval", eval_context.autoescape, value))
+        return "e"
+
+    @pass_environment
+    def with_environment(env: Any, value: Any) -> str:
+        calls.append(("environment", env is environment, value))
+        return "v"
+
+    class Callable:
+        @pass_context
+        def __call__(self, context: Any, value: Any) -> str:
+            calls.append(("callable", context.get("shown"), value))
+            return "k"
+
+    def stops() -> str:
+        raise StopIteration
+
+    source = (
+        "{% macro m(a, b=2) %}[{{ a }}{{ b }}{{ plain(a, k=b) }}]{% endmacro %}"
+        "{% for i in [1] %}{{ plain(i) }}{{ with_context(i) }}{% endfor %}"
+        "{{ with_eval_context(3) }}{{ with_environment(4) }}{{ callable(5) }}"
+        "{{ m(1) }}{{ m(1, b=3) }}|{{ stops() }}|{{ lambda_(6) }}"
+    )
+    with i18n_app.test_request_context("/"):
+        page = environment.from_string(source).render(
+            shown="yes",
+            plain=plain,
+            with_context=with_context,
+            with_eval_context=with_eval_context,
+            with_environment=with_environment,
+            callable=Callable(),
+            stops=stops,
+            lambda_=lambda value: value * 2,
+        )
+    assert page == "pcevk[12p][13p]||12"
+    assert calls == [
+        ("plain", (1,), {}),
+        ("context", "yes", 1),
+        ("eval", True, 3),
+        ("environment", True, 4),
+        ("callable", "yes", 5),
+        ("plain", (1,), {"k": 2}),
+        ("plain", (1,), {"k": 3}),
+    ]
