@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from catalogue.i18n import request_translations
 from catalogue.web.graph_svg import legend_swatch
@@ -120,6 +121,27 @@ def label_function(table: dict[str, object]):  # type: ignore[no-untyped-def]
     return label
 
 
+UNKNOWN = _l("onbekend")
+
+
+def known(value: object) -> object:
+    """The value, or "onbekend" marked as unknown when we do not know it (None, an empty text or
+    an empty list): never an empty cell, so "unknown" is never mistaken for "none" (the template
+    filter ``known``: ``{{ component.license | known }}``; a filter, because Jinja calls one
+    directly where a macro or a function costs it a few microseconds a call)."""
+    if value is None or value == "" or value == []:
+        word = translated(UNKNOWN)
+        html = _UNKNOWN_HTML.get(word)
+        if html is None:
+            html = _UNKNOWN_HTML[word] = Markup('<span class="unknown">{}</span>').format(word)
+        return html
+    return value
+
+
+# "onbekend" as ``known`` writes it, by the word in each language.
+_UNKNOWN_HTML: dict[str, Markup] = {}
+
+
 def query_with(**overrides: str) -> str:
     """The current query string with some arguments replaced, for links that keep state."""
     # Repeated arguments (facet filters) must survive a language switch.
@@ -142,3 +164,4 @@ def init_app(app: Flask) -> None:
         ameff_message=ameff_message,
         weight_word=weight_word,
     )
+    app.jinja_env.filters["known"] = known
