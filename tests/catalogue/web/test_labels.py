@@ -50,3 +50,20 @@ def test_templates_show_the_labels(app: Any) -> None:
                 "{{ status_label('stable') }} · {{ hosting_label('saas') }}"
             )
         assert html == shown
+
+
+def test_known_shows_unknown_only_for_what_we_do_not_know(app: Any) -> None:
+    """None, an empty text and an empty list are "onbekend"; zero, false and any other value
+    are shown as they are (unknown is never "no", and "no" is never unknown)."""
+    import datetime
+
+    source = (
+        "{{ none | known }}|{{ '' | known }}|{{ [] | known }}|{{ 0 | known }}|{{ false | known }}"
+        "|{{ 'EUPL-1.2' | known }}|{{ '<b>' | known }}|{{ day | known }}"
+    )
+    for language, word in [("nl", "onbekend"), ("en", "unknown"), ("nl", "onbekend")]:
+        unknown = f'<span class="unknown">{word}</span>'
+        with app.test_request_context(f"/?lang={language}"):
+            app.preprocess_request()
+            html = render_template_string(source, day=datetime.date(2026, 12, 7))
+        assert html == f"{unknown}|{unknown}|{unknown}|0|False|EUPL-1.2|&lt;b&gt;|2026-12-07"
