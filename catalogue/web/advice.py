@@ -206,7 +206,7 @@ def plan() -> str | tuple[str, int]:
             **_choices(),
         ), 422
     graph = plan_graph(advice)
-    kinds = {kind: str(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
+    kinds = labels.translated_table(labels.GRAPH_NODE_KIND)
     return render_template(
         "advice/plan.html",
         profile=profile,
@@ -221,7 +221,7 @@ def plan() -> str | tuple[str, int]:
         if graph.nodes
         else "",
         graph_kinds={k: v for k, v in kinds.items() if k in ("component", "reference_component")},
-        graph_edges={kind: str(label) for kind, label in labels.GRAPH_EDGE_KIND.items()},
+        graph_edges=labels.translated_table(labels.GRAPH_EDGE_KIND),
     )
 
 

@@ -109,6 +109,21 @@ def translated(label: object) -> str:
     return text
 
 
+# Per translations object: id of a table of labels -> (the table, its labels translated).
+_TABLES = "_componentenwijzer_label_tables"
+
+
+def translated_table(table: dict[str, object]) -> dict[str, str]:
+    """Every label of ``table`` in the request's language, by its key: made once per language
+    and table (a component page names the dependency graph's seven kinds). Read only."""
+    translations = request_translations()
+    kept: dict[int, tuple[object, dict[str, str]]] = translations.__dict__.setdefault(_TABLES, {})
+    found = kept.get(id(table))
+    if found is None:
+        found = kept[id(table)] = (table, {key: translated(label) for key, label in table.items()})
+    return found[1]
+
+
 def label_function(table: dict[str, object]):  # type: ignore[no-untyped-def]
     """The template function that names a stored code from ``table`` in the reader's language
     (the code itself when the table does not know it; None stays None)."""

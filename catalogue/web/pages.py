@@ -100,16 +100,14 @@ def _graph_limits() -> dict[str, int]:
 
 
 def _graph_context(graph: graph_service.DependencyGraph, name: str) -> dict[str, object]:
-    kinds = {kind: labels.translated(label) for kind, label in labels.GRAPH_NODE_KIND.items()}
+    kinds = labels.translated_table(labels.GRAPH_NODE_KIND)
     return {
         "graph": graph,
         "graph_svg": render_svg(
             graph, title=_("Afhankelijkheden van %(name)s", name=name), kind_labels=kinds
         ),
         "graph_kinds": kinds,
-        "graph_edges": {
-            kind: labels.translated(label) for kind, label in labels.GRAPH_EDGE_KIND.items()
-        },
+        "graph_edges": labels.translated_table(labels.GRAPH_EDGE_KIND),
     }
 
 

@@ -67,3 +67,15 @@ def test_known_shows_unknown_only_for_what_we_do_not_know(app: Any) -> None:
             app.preprocess_request()
             html = render_template_string(source, day=datetime.date(2026, 12, 7))
         assert html == f"{unknown}|{unknown}|{unknown}|0|False|EUPL-1.2|&lt;b&gt;|2026-12-07"
+
+
+def test_a_translated_table_is_each_label_in_the_readers_language(app: Any) -> None:
+    made = {}
+    for language in ["nl", "en", "nl", "en"]:
+        with app.test_request_context(f"/?lang={language}"):
+            app.preprocess_request()
+            table = labels.translated_table(labels.GRAPH_NODE_KIND)
+            assert table == {key: str(label) for key, label in labels.GRAPH_NODE_KIND.items()}
+            assert made.setdefault(language, table) is table
+    assert made["nl"]["external_facility"] == "landelijke voorziening"
+    assert made["en"]["external_facility"] == "national facility"
