@@ -279,31 +279,38 @@ class _Globals(dict[str, Any]):
         self._changed()
 
 
+# The mark ``pass_eval_context`` puts on a function, as Jinja makes it.
+_WANTS_EVAL_CONTEXT = pass_eval_context(lambda: None).jinja_pass_arg  # type: ignore[attr-defined]
+
+
 class _Context(Context):
     """Jinja's template context, with a shorter way to call a plain function or a macro.
 
     A template calls every function through :meth:`Context.call`, which first asks the function
     (and its ``__call__``) whether it wants the context, the evaluation context or the
     environment passed in: two class-method calls, a ``hasattr`` and a bound method each time,
-    about a microsecond of the two to three a call costs. A Python function without
-    ``jinja_pass_arg`` (what ``pass_context`` and the like set) and a macro want none of them,
-    so they are called at once, as Jinja would call them; everything else goes Jinja's way.
+    about a microsecond of the two to three a call costs. A macro and a Python function that
+    wants none of them (no ``jinja_pass_arg``) or only the evaluation context (as ``_`` does:
+    ``pass_eval_context``) are called at once, as Jinja would call them; everything else goes
+    Jinja's way.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
         kind = type(__obj)
-        if kind is Macro or (
-            kind is FunctionType and getattr(__obj, "jinja_pass_arg", None) is None
-        ):
-            if kwargs:
-                kwargs.pop("_block_vars", None)
-                kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception"
-                )
+        if kind is Macro or kind is FunctionType:
+            wants = None if kind is Macro else getattr(__obj, "jinja_pass_arg", None)
+            if wants is None or wants is _WANTS_EVAL_CONTEXT:
+                if kwargs:
+                    kwargs.pop("_block_vars", None)
+                    kwargs.pop("_loop_vars", None)
+                if wants is not None:
+                    args = (__self.eval_ctx, *args)
+                try:
+                    return __obj(*args, **kwargs)
+                except StopIteration:
+                    return __self.environment.undefined(
+                        "value was undefined because a callable raised a StopIteration exception"
+                    )
         return super().call(__obj, *args, **kwargs)
 
 
