@@ -137,6 +137,8 @@ def label_function(table: dict[str, object]):  # type: ignore[no-untyped-def]
 
 
 UNKNOWN = _l("onbekend")
+# "onbekend" as ``known`` writes it, by the word in each language.
+_UNKNOWN_HTML: dict[str, Markup] = {}
 
 
 def known(value: object) -> object:
@@ -151,10 +153,6 @@ def known(value: object) -> object:
             html = _UNKNOWN_HTML[word] = Markup('<span class="unknown">{}</span>').format(word)
         return html
     return value
-
-
-# "onbekend" as ``known`` writes it, by the word in each language.
-_UNKNOWN_HTML: dict[str, Markup] = {}
 
 
 def query_with(**overrides: str) -> str:
