@@ -278,6 +278,12 @@ class _Globals(dict[str, Any]):
         super().clear()
         self._changed()
 
+    def __ior__(self, other: Any) -> _Globals:  # type: ignore[override,misc]
+        # dict's own ``|=`` merges in C, past the ``update`` above.
+        super().__ior__(other)
+        self._changed()
+        return self
+
 
 # The mark ``pass_eval_context`` puts on a function, as Jinja makes it.
 _WANTS_EVAL_CONTEXT = pass_eval_context(lambda: None).jinja_pass_arg  # type: ignore[attr-defined]

@@ -471,6 +471,9 @@ def test_templates_have_plain_globals_and_see_a_global_set_after_they_were_loade
             assert environment.from_string("{{ late_global }}").render() == "later"
             del environment.globals["late_global"]
             assert "late_global" not in environment.get_template("macros/ui.html").globals
+            environment.globals |= {"late_global": "merged"}
+            merged = environment.get_template("macros/ui.html")
+            assert merged.globals["late_global"] == "merged"
         finally:
             environment.globals.pop("late_global", None)
 
