@@ -10,9 +10,13 @@ steps as Whoosh's ``Highlighter._merge_matched_tokens`` and ``ContextFragmenter.
 line for line, making Whoosh's own ``Fragment`` objects. Whoosh's ``top_fragments`` and the
 formatter then choose and write them as before, ties and all.
 
-A field whose analyser gives a token a boost other than 1 (the fragment scorer adds the boosts)
-is left to Whoosh's path. tests/catalogue/search/test_whoosh_snippets.py compares both paths
-over every snippet field of the seeded catalogue, for many sets of words.
+The tokens of an analyser that works a word at a time (_whoosh_analysis.py: our text fields'
+tokenizer, lower case, stop words and stemmer) are made from each distinct word's analysis,
+remembered per opened index; any other analyser's go through Whoosh's chain. A field whose
+analyser gives a token a boost other than 1 (the fragment scorer adds the boosts) is left to
+Whoosh's path. tests/catalogue/search/test_whoosh_snippets.py compares both paths over every
+snippet field of the seeded catalogue, for many sets of words, and the tokens made a word at a
+time with Whoosh's chain's.
 """
 
 from __future__ import annotations
@@ -25,12 +29,19 @@ from typing import Any
 from whoosh import highlight
 from whoosh.analysis import Token
 
+from catalogue.search._whoosh_analysis import WordAnalysis, per_word
+
 # A field's tokens: their texts, first characters and ends.
 Tokens = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
-def analyse(analyzer: Any, text: str) -> Tokens | None:
-    """The tokens Whoosh's highlighting makes of ``text``; None when one is boosted."""
+def analyse(analyzer: Any, text: str, words: WordAnalysis | None = None) -> Tokens | None:
+    """The tokens Whoosh's highlighting makes of ``text``; None when one is boosted.
+
+    ``words``: the analyser's analysis a word at a time (stop words kept), when it has one.
+    """
+    if words is not None:
+        return words.tokens(text)
     texts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -128,6 +139,9 @@ class TokenCache:
         self.limit = limit
         self.size = 0
         self._kept: OrderedDict[tuple[int, str], Tokens | None] = OrderedDict()
+        # Per analyser (by id, with the analyser itself, so a new one at a reused id is not
+        # taken for it): its words' analysis, or None when it does not work a word at a time.
+        self._words: dict[int, tuple[Any, WordAnalysis | None]] = {}
 
     def get(self, docnum: int, field: str, analyzer: Any, text: str) -> Tokens | None:
         """The tokens of ``text``, the stored ``field`` of ``docnum`` (None: boosted)."""
@@ -135,7 +149,7 @@ class TokenCache:
         try:
             found = self._kept[key]
         except KeyError:
-            found = self._kept[key] = analyse(analyzer, text)
+            found = self._kept[key] = analyse(analyzer, text, self._word_analysis(analyzer))
             self.size += _count(found)
             while self.size > self.limit and len(self._kept) > 1:
                 _key, dropped = self._kept.popitem(last=False)
@@ -146,6 +160,13 @@ class TokenCache:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def _word_analysis(self, analyzer: Any) -> WordAnalysis | None:
+        kept = self._words.get(id(analyzer))
+        if kept is None or kept[0] is not analyzer:
+            words = WordAnalysis(analyzer, removestops=False) if per_word(analyzer) else None
+            kept = self._words[id(analyzer)] = (analyzer, words)
+        return kept[1]
 
 
 def _count(tokens: Tokens | None) -> int:

@@ -5,14 +5,13 @@ A full rebuild spends its time analysing text, one token at a time through Whoos
 generators (tokenizer, lower case, stop words, stemmer), and sorting and writing the postings.
 Both are per-token Python work, so:
 
-* **Analysis per distinct word.** The analysers of our text fields are a regular-expression
-  tokenizer followed by filters that each turn one token into at most one (lower case, stop
-  words, stemming), or the tokenizer alone (the facet fields). What such a chain makes of a
-  word does not depend on the words around it, so it is computed once per distinct word
-  through Whoosh's own filters and memoised in a bounded LRU cache (the catalogue's
-  vocabulary repeats). The postings are then assembled as Whoosh's formats assemble them
-  (``Positions`` and ``Frequency`` word_values, with the positions StopFilter's ``renumber``
-  gives). Any other field keeps Whoosh's own ``index``.
+* **Analysis per distinct word** (_whoosh_analysis.py). The analysers of our text fields are a
+  regular-expression tokenizer followed by filters that each turn one token into at most one
+  (lower case, stop words, stemming), or the tokenizer alone (the facet fields). What such a
+  chain makes of a word does not depend on the words around it, so it is computed once per
+  distinct word through Whoosh's own filters and memoised. The postings are then assembled as
+  Whoosh's formats assemble them (``Positions`` and ``Frequency`` word_values, with the
+  positions StopFilter's ``renumber`` gives). Any other field keeps Whoosh's own ``index``.
 * **Postings grouped by term.** Whoosh's writer keeps a tuple per posting and sorts them all
   when the segment is written. Documents come in docnum order, so each term's postings are
   appended to a list of their own as they come (``_TermPostings``), only the terms are
@@ -39,7 +38,6 @@ import contextlib
 import functools
 import os
 import pickle
-import re
 import subprocess
 import sys
 import tempfile
@@ -48,18 +46,14 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
-from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.analysis.tokenizers import default_pattern
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
-# Distinct words whose analysis is remembered per analyser (the catalogue's vocabulary at
-# 10,000 components is a few tens of thousands of words).
-WORD_CACHE = 200_000
+from catalogue.search._whoosh_analysis import WordAnalysis, per_word
+
 # Encoded position lists remembered per field (they repeat: a word first in a text, ...).
 ENCODING_CACHE = 100_000
 # Memory for a rebuild's postings before Whoosh spills them to sorted runs on disk and merges
@@ -68,81 +62,18 @@ ENCODING_CACHE = 100_000
 REBUILD_LIMIT_MB = 256
 # What Whoosh's pool counts for a posting, roughly (its limit is in bytes).
 _POSTING_BYTES = 200
-# Filters that turn one token into at most one, whatever the tokens around it.
-_PER_WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
-
-# Whoosh's default token pattern, its group made non-capturing (it matches the same text).
-_DEFAULT_WORDS = re.compile(default_pattern.pattern.replace("(", "(?:"), default_pattern.flags)
 
 # (term bytes, frequency, weight, encoded value) per distinct term of a field's value.
 Items = list[tuple[bytes, int, float, bytes]]
 
 
-class _WordAnalysis:
-    """One analyser's per-word work, memoised, and how it numbers positions."""
-
-    def __init__(self, analyzer: CompositeAnalyzer | RegexTokenizer) -> None:
-        # A tokenizer alone (the facet fields' one value per line) is an analyser too.
-        tokenizer, *filters = getattr(analyzer, "items", [analyzer])
-        self.expression = tokenizer.expression
-        if self.expression.pattern == default_pattern.pattern:
-            # The same pattern without its capturing group, so findall gives whole matches.
-            self.expression = _DEFAULT_WORDS
-        self.filters = filters
-        stops = [item for item in filters if isinstance(item, StopFilter)]
-        # StopFilter(renumber=True) numbers the kept tokens from the first one's position on.
-        self.renumber = any(item.renumber for item in stops)
-        self.term = functools.lru_cache(maxsize=WORD_CACHE)(self._term)
-
-    def _term(self, word: str) -> str | None:
-        """What the filters make of one word: its term, or None when it is a stop word."""
-        token = Token(positions=False, chars=False, removestops=True, mode="index", boosts=True)
-        token.text, token.boost, token.stopped = word, 1.0, False
-        stream: Iterator[Token] = iter([token])
-        for item in self.filters:
-            stream = item(stream)
-        for result in stream:
-            return None if result.stopped else str(result.text)
-        return None
-
-    def positions(self, text: str) -> dict[str, list[int]]:
-        """Each term's positions in ``text``, terms in the order they first occur."""
-        found: dict[str, list[int]] = {}
-        kept = -1
-        for number, analysed in enumerate(map(self.term, self.words(text))):
-            if analysed is None:
-                continue
-            kept = number if kept < 0 or not self.renumber else kept + 1
-            if analysed in found:
-                found[analysed].append(kept)
-            else:
-                found[analysed] = [kept]
-        return found
-
-    def words(self, text: str) -> list[str]:
-        """The tokenizer's tokens (whole matches of its expression)."""
-        if self.expression.groups == 0:
-            return self.expression.findall(text)
-        return [match.group(0) for match in self.expression.finditer(text)]
-
-
 def _supported(field: Any) -> bool:
-    analyzer = getattr(field, "analyzer", None)
     if type(field.format) not in (Positions, Frequency) or field.vector:
         return False
-    if type(analyzer) is RegexTokenizer:
-        return not analyzer.gaps
-    if not isinstance(analyzer, CompositeAnalyzer) or not analyzer.items:
-        return False
-    tokenizer, *filters = analyzer.items
-    return (
-        type(tokenizer) is RegexTokenizer
-        and not tokenizer.gaps
-        and all(type(item) in _PER_WORD_FILTERS for item in filters)
-    )
+    return per_word(getattr(field, "analyzer", None))
 
 
-def _fast_index(field: Any, analysis: _WordAnalysis) -> Callable[..., Items]:
+def _fast_index(field: Any, analysis: WordAnalysis) -> Callable[..., Items]:
     """``field.index`` for a plain string, as Whoosh computes it, from memoised words."""
     original = type(field).index
     field_format = field.format
@@ -182,7 +113,7 @@ def memoised_analysis(writer: SegmentWriter) -> Iterator[None]:
     shortcut is an attribute on its field objects, removed again before the schema is written
     back at commit.
     """
-    analyses: dict[int, _WordAnalysis] = {}
+    analyses: dict[int, WordAnalysis] = {}
     patched = []
     for name in writer.schema.names():
         field = writer.schema[name]
@@ -190,7 +121,7 @@ def memoised_analysis(writer: SegmentWriter) -> Iterator[None]:
             continue
         analysis = analyses.get(id(field.analyzer))
         if analysis is None:
-            analysis = analyses[id(field.analyzer)] = _WordAnalysis(field.analyzer)
+            analysis = analyses[id(field.analyzer)] = WordAnalysis(field.analyzer)
         field.index = _fast_index(field, analysis)
         patched.append(field)
     try:

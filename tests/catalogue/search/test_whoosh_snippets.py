@@ -3,7 +3,8 @@
 Every snippet field of every document of the seeded catalogue, with many sets of words: each
 word of the text alone, pairs, the first half, every word, words with stop words' forms, words
 the text does not have. Then texts that push the fragmenter's limits, and an analyser whose
-tokens overlap, so the merging of touching matches runs too.
+tokens overlap, so the merging of touching matches runs too. The tokens made a word at a time
+(_whoosh_analysis.py) are Whoosh's chain's, token for token.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from whoosh import analysis, highlight
 
+from catalogue.search._whoosh_analysis import DEFAULT_WORDS, WordAnalysis, per_word
 from catalogue.search._whoosh_hits import SNIPPET_FIELDS, kept_highlight, whoosh_highlight
 from catalogue.search._whoosh_schema import fields_of, make_schema
 from catalogue.search._whoosh_snippets import TokenCache, _merged, analyse
@@ -145,3 +147,65 @@ def test_the_token_cache_keeps_at_most_its_tokens(tmp_path: Path) -> None:
     cache.get(2, "short_nl", analyzer, "zeven acht negen tien elf twaalf")
     assert len(cache) == 1, "the oldest is dropped once the tokens pass the limit"
     assert cache.size <= 10
+
+
+# Texts whose words test the tokenizer and the filters at their edges: stop words in capitals,
+# dotted words, digits, accents, a one-letter word, apostrophes, other scripts, no words at all.
+ODD_TEXTS = [
+    "De Gemeente en HET Archief; de zaak van de burger.",
+    "api.v2.zaken e.g. 3.14 versie 1.2.3-rc1 www.example.nl",
+    "Café cliënt coöperatie ÉÉN reçu naïve Ærø straße",
+    "a b c d de het een the and of to in I x",
+    "burger's gemeente’s l'état rock'n'roll",
+    "Δοκιμή тест 測試 テスト 123 ٣٤٥",
+    "  \n\t  ,;:!? — … ",
+    "",
+]
+
+
+def test_tokens_made_a_word_at_a_time_are_whooshs(documents: list[dict[str, Any]]) -> None:
+    schema = make_schema()
+    compared = 0
+    for field in FIELDS:
+        analyzer = schema[field].analyzer
+        assert per_word(analyzer), field
+        words = WordAnalysis(analyzer, removestops=False)
+        texts = [fields_of(document).get(field) for document in documents]
+        for text in [*filter(None, texts), *ODD_TEXTS]:
+            assert words.tokens(text) == analyse(analyzer, text), (field, text[:60])
+            compared += 1
+    assert compared > 250
+
+
+def test_an_analyser_that_does_not_work_a_word_at_a_time_keeps_whooshs_chain() -> None:
+    """N-grams, and a boosted token, are not per-word: the cache goes through Whoosh's chain."""
+    grams = analysis.NgramWordAnalyzer(2, 4)
+    assert not per_word(grams)
+    cache = TokenCache(limit=1_000)
+    text = "zaakafhandeling en documentbeheer"
+    assert cache.get(1, "f", grams, text) == analyse(grams, text)
+
+    class Boosted(analysis.Filter):
+        def __call__(self, tokens: Any) -> Any:
+            for token in tokens:
+                token.boost = 2.0
+                yield token
+
+    boosted = analysis.RegexTokenizer() | analysis.LowercaseFilter() | Boosted()
+    assert not per_word(boosted)
+    assert cache.get(2, "f", boosted, "zaak document") is None
+
+
+def test_the_token_cache_analyses_a_word_at_a_time() -> None:
+    """Each distinct word of a per-word analyser is analysed once, however many texts hold it."""
+    analyzer = make_schema()["long_nl"].analyzer
+    cache = TokenCache(limit=1_000)
+    texts = ["Zaken en documenten van de gemeente", "documenten, zaken; de gemeente"]
+    for docnum, text in enumerate(texts):
+        assert cache.get(docnum, "long_nl", analyzer, text) == analyse(analyzer, text)
+    words = cache._word_analysis(analyzer)
+    assert words is not None
+    # Words as the tokenizer cuts them, before lower case: "Zaken" and "zaken" are two.
+    cut = [word for text in texts for word in DEFAULT_WORDS.findall(text)]
+    info = words.term.cache_info()
+    assert (info.misses, info.hits) == (len(set(cut)), len(cut) - len(set(cut))), info
