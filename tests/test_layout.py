@@ -4,7 +4,8 @@ A test module's folder under ``tests/`` is a source package (``tests/catalogue/s
 ``catalogue/services/``, ``tests/`` itself for the repository root with ``app.py``), and its name
 is ``test_<name>.py`` or ``test_<name>_<aspect>.py``, where ``<name>`` is a module or subpackage of
 that package (leading and trailing underscores dropped: ``advisor/__main__.py`` is ``test_main``,
-``_whoosh_ranking.py`` is ``test_whoosh_ranking``) or the package itself, for a test of the
+``_whoosh_ranking.py`` is ``test_whoosh_ranking``, and a dot in a file's name is an underscore:
+``gunicorn.conf.py`` is ``test_gunicorn_conf``) or the package itself, for a test of the
 package as a whole (``tests/catalogue/web/test_web_hostile_input.py`` walks every route).
 
 Not mirrored: the browser journeys (``tests/browser/``), the benchmark's instruments
@@ -38,7 +39,7 @@ def names_in(package: Path) -> set[str]:
     names = {package.name} if package != ROOT else set()
     for child in package.iterdir():
         if child.is_file() and child.suffix == ".py" and child.name != "__init__.py":
-            names.add(child.stem.strip("_"))
+            names.add(child.stem.strip("_").replace(".", "_"))
         elif child.is_dir() and (child / "__init__.py").is_file():
             names.add(child.name)
     return names
