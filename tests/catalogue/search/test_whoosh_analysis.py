@@ -15,8 +15,9 @@ from catalogue.search._whoosh_schema import make_schema
 def test_our_text_and_facet_fields_work_a_word_at_a_time() -> None:
     schema = make_schema()
     text_fields = [name for name in schema.names() if name.startswith(("short_", "long_"))]
-    assert text_fields
-    assert all(per_word(schema[name].analyzer) for name in text_fields)
+    facet_fields = [name for name in schema.names() if name.startswith("facet_")]
+    assert text_fields and facet_fields
+    assert all(per_word(schema[name].analyzer) for name in text_fields + facet_fields)
     # Not per word: n-grams (one word, many tokens), a tokenizer that splits on gaps, and a
     # filter that looks at the tokens around it.
     assert not per_word(analysis.NgramWordAnalyzer(2, 4))
