@@ -42,6 +42,9 @@ _LANGUAGE_FIELDS = {
 }
 
 
+# Suggestions a vocabulary keeps (one per distinct word typed; all forgotten at once when full).
+SUGGESTIONS_KEPT = 10_000
+
 # Documents whose texts are split at once: a segment of 100,000 documents needs the memory of
 # one batch's pieces and of the distinct pieces, not of all its text at once.
 _BATCH = 1000
@@ -119,6 +122,10 @@ class Vocabulary:
         # multi-segment reader compares each word by Damerau-Levenshtein distance.
         self._distance = levenshtein if segments == 1 else damerau_levenshtein
         self._by_prefix: dict[str, list[str]] = {}
+        # Each suggestion worked out, by (text, maxdist, prefix): it depends on nothing else,
+        # and a scan compares the text with every word of the same first letter (about a
+        # tenth of the page's work on the seed catalogue, where many searches find nothing).
+        self._suggested: dict[tuple[str, int, int], str | None] = {}
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
@@ -126,6 +133,17 @@ class Vocabulary:
     def suggest(self, text: str, *, maxdist: int, prefix: int) -> str | None:
         """The correction of ``text``: the most frequent word within ``maxdist`` edits that
         starts with ``text``'s first ``prefix`` characters (ties: the last in sort order)."""
+        key = (text, maxdist, prefix)
+        try:
+            return self._suggested[key]
+        except KeyError:
+            pass
+        if len(self._suggested) >= SUGGESTIONS_KEPT:
+            self._suggested.clear()
+        found = self._suggested[key] = self._scan(text, maxdist=maxdist, prefix=prefix)
+        return found
+
+    def _scan(self, text: str, *, maxdist: int, prefix: int) -> str | None:
         start = text[:prefix]
         candidates = self._by_prefix.get(start)
         if candidates is None:

@@ -32,7 +32,7 @@ from whoosh.fields import TEXT
 
 from catalogue.search import _whoosh_spelling as spelling
 from catalogue.search import documents as docs
-from catalogue.search._whoosh_spelling import SpellingWords, segment_words
+from catalogue.search._whoosh_spelling import SpellingWords, Vocabulary, segment_words
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import correctable, max_edits
 from catalogue.search.whoosh_backend import WhooshBackend, _codec, fields_of, make_schema
@@ -278,3 +278,33 @@ def test_the_words_are_counted_per_document_and_field(
         assert {"ΣΟΦΟΣ.ΣΟΦΟΣ".lower(), "ünïcödé", "wörds"} <= set(totals["en"]) - set(totals["nl"])
     finally:
         backend.close()
+
+
+def test_a_suggestion_is_worked_out_once_per_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same typo again gets the same answer without comparing it with every word; the
+    kept answers are forgotten all at once when there are SUGGESTIONS_KEPT of them."""
+    words = {"formulieren": 9, "formulier": 4, "formaat": 2, "zaken": 7, "zaak": 5}
+    vocabulary = Vocabulary(words, segments=1)
+    compared: list[str] = []
+    distance = vocabulary._distance
+
+    def counted(word: str, text: str, limit: int) -> int:
+        compared.append(word)
+        return int(distance(word, text, limit=limit))
+
+    monkeypatch.setattr(vocabulary, "_distance", counted)
+    typos = ["formullieren", "zaaken", "formulieren", "xyz"]
+    first = [vocabulary.suggest(t, maxdist=max_edits(t), prefix=1) for t in typos]
+    scans = Vocabulary(words, segments=1)
+    assert first == [scans._scan(t, maxdist=max_edits(t), prefix=1) for t in typos]
+    assert first[0] == "formulieren" and first[1] in {"zaken", "zaak"}
+    scanned = len(compared)
+    assert scanned
+    assert [vocabulary.suggest(t, maxdist=max_edits(t), prefix=1) for t in typos] == first
+    assert len(compared) == scanned, "the second time, no word was compared"
+
+    monkeypatch.setattr(spelling, "SUGGESTIONS_KEPT", 2)
+    fresh = Vocabulary(words, segments=1)
+    for typo in typos:
+        fresh.suggest(typo, maxdist=max_edits(typo), prefix=1)
+    assert len(fresh._suggested) <= 2
