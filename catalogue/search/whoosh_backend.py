@@ -21,7 +21,6 @@ snippets is made in _whoosh_hits.py, the facet counts in _whoosh_facets.py.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import shutil
@@ -68,7 +67,6 @@ from catalogue.search.query import (
     FACETS,
     build_query,
     correctable,
-    label_of,
     max_edits,
     sort_facet_values,
     word_queries,
@@ -232,7 +230,6 @@ class WhooshBackend(HitsMixin):
             raise SearchUnavailable(msg) from error
 
     def _search(self, generation: Generation, query: SearchQuery) -> SearchResults:
-        searcher = generation.searcher
         text_query = build_query(query.q, self.schema, match=query.match, words=self._words)
         # The text is ranked over the whole index with arrays where it can be (see
         # _whoosh_ranking); otherwise it matches as a bit set of docnums and Whoosh's own
@@ -249,7 +246,7 @@ class WhooshBackend(HitsMixin):
         selections = generation.selections(query.filters)
         everything = generation.restrict(matched, selections)
         total = everything.bit_count()
-        facets, totals = self._facet_values(searcher, generation, matched, selections, query)
+        facets, totals = self._facet_values(generation, matched, selections, query)
 
         hits: list[Hit] = []
         pages = max(1, -(-total // query.per_page))
@@ -274,7 +271,6 @@ class WhooshBackend(HitsMixin):
 
     def _facet_values(
         self,
-        searcher: Searcher,
         generation: Generation,
         matched: int,
         selections: dict[str, int],
@@ -290,25 +286,33 @@ class WhooshBackend(HitsMixin):
         for facet in FACETS:
             # Drill sideways: the text and every filter but this facet's own.
             candidates = generation.restrict(matched, selections, exclude=facet.name)
-            if candidates not in counts:
-                counts[candidates] = generation.counts(generation.to_array(candidates))
-            counted = counts[candidates][facet.field]
             order = generation.order(facet.name, facet.field)
-            ranked = order.ranked(counted)
             selected = set(query.filters.get(facet.name, ()))
-            chosen = {order.numbers[v] for v in selected if v in order.numbers}
-            shown = limited(ranked, limit, len(selected), chosen)
-            names, labels = order.values, order.labels
-            values = [
-                FacetValue(names[n], labels[n], count, names[n] in selected)
-                for n, count in zip(shown, counted[shown].tolist(), strict=True)
-            ]
-            # A selected value with no results keeps its box, so it can be unticked.
+            values: list[FacetValue] = []
+            ranked: list[int] = []
+            counted: np.ndarray | None = None
+            # No candidates (say the text matches nothing, as the first try of a search that
+            # recovery.py then widens): no value has a count, and none needs counting.
+            if candidates:
+                if candidates not in counts:
+                    counts[candidates] = generation.counts(generation.to_array(candidates))
+                counted = counts[candidates][facet.field]
+                ranked = order.ranked(counted)
+                chosen = {order.numbers[v] for v in selected if v in order.numbers}
+                shown = limited(ranked, limit, len(selected), chosen)
+                names, labels = order.values, order.labels
+                values = [
+                    FacetValue(names[n], labels[n], count, names[n] in selected)
+                    for n, count in zip(shown, counted[shown].tolist(), strict=True)
+                ]
+            # A selected value with no results keeps its box, so it can be unticked; its name is
+            # the one the index gives it (the value itself when no document has it).
+            numbers = order.numbers
             missing = (
                 sort_facet_values(
-                    (value, self._label_anywhere(searcher, facet.field, facet.name, value), 0)
+                    (value, order.labels[numbers[value]] if value in numbers else value, 0)
                     for value in sorted(selected)
-                    if value not in order.numbers or not counted[order.numbers[value]]
+                    if value not in numbers or counted is None or not counted[numbers[value]]
                 )
                 if selected
                 else []
@@ -317,13 +321,6 @@ class WhooshBackend(HitsMixin):
             facets[facet.name] = values
             totals[facet.name] = len(ranked) + len(missing)
         return facets, totals
-
-    @staticmethod
-    def _label_anywhere(searcher: Searcher, field: str, facet: str, value: str) -> str:
-        found = searcher.search(wq.Term(field, value), limit=1)
-        if not found:
-            return value
-        return label_of({"labels": json.loads(found[0].get("labels") or "{}")}, facet, value)
 
     def _suggest(self, generation: Generation, query: SearchQuery) -> str | None:
         """ "Did you mean": each unknown word replaced by the closest indexed word (the names

@@ -70,6 +70,33 @@ def test_a_chosen_value_without_results_stays_visible(backend_service: SearchSer
     assert chosen["maykin-media"].count == 0
 
 
+
+def test_a_text_that_matches_nothing_keeps_only_the_chosen_boxes(
+    backend_service: SearchService,
+) -> None:
+    """With no document left to count, every facet lists its chosen values only, each with
+    its name and a count of 0 (the first try of a search that recovery.py then widens)."""
+    results = backend_service.search_as_typed(
+        SearchQuery(
+            q="qqxqzv",
+            filters={"maintainer": ("maykin-media", "nobody-at-all"), "license": ("EUPL-1.2",)},
+        )
+    )
+    assert results.total == 0
+    listed = {
+        facet.name: [(v.value, v.label, v.count, v.selected) for v in results.facets[facet.name]]
+        for facet in FACETS
+        if results.facets.get(facet.name)
+    }
+    assert listed == {
+        "maintainer": [
+            ("maykin-media", "Maykin Media", 0, True),
+            ("nobody-at-all", "nobody-at-all", 0, True),
+        ],
+        "license": [("EUPL-1.2", "EUPL-1.2", 0, True)],
+    }
+    assert results.facet_totals.get("maintainer", 2) == 2
+
 @pytest.mark.parametrize(
     "filters",
     [
