@@ -35,7 +35,7 @@ from catalogue.search import search_catalogue
 from catalogue.search.interfaces import SORTS, FacetValue, Hit, SearchQuery, SearchResults, Sort
 from catalogue.search.query import FACETS, UNKNOWN, Facet, normalise_text, parse_filters
 from catalogue.services.components import CardCache, ResultCard
-from catalogue.web import labels
+from catalogue.web import labels, links
 from catalogue.web.context import db_session
 from catalogue.web.page_cache import cached_page
 
@@ -163,7 +163,7 @@ def search_url(
         arguments["sort"] = query.sort
     if page > 1:
         arguments["page"] = page
-    return url_for(endpoint, **values, **arguments)
+    return links.query_url(endpoint, values, arguments)
 
 
 def _label(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]) -> str:

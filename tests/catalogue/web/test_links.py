@@ -1,4 +1,4 @@
-"""``slug_url`` and the layout's links are the very links ``url_for`` builds, whatever the slug and
+"""``slug_url``, ``query_url`` and the layout's links are the very links ``url_for`` builds, whatever the slug and
 script root; the menu marks the item of the page."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from catalogue.web.links import (
     EXTENSION,
     LAYOUT_KEPT,
     LAYOUT_LINKS,
+    QUERY_KEPT,
     layout,
     menu_section,
+    query_url,
     slug_url,
 )
 
@@ -150,3 +152,72 @@ def test_the_menu_marks_the_item_of_the_page_and_no_other(client: Any) -> None:
 )
 def test_menu_section_of_an_endpoint(endpoint: str | None, section: str | None) -> None:
     assert menu_section(endpoint) == section
+
+
+# Search states as search_url writes them, and what no search page writes: every kind of
+# quoting, repeated values, numbers, None, empty text.
+QUERIES: list[dict[str, Any]] = [
+    {},
+    {"q": "zaak"},
+    {"q": "open zaak", "licentie": ["EUPL-1.2", "MIT"], "sort": "name", "page": 3},
+    {"q": SLUGS[4], "gemeente": ["gemeente-’s-hertogenbosch", "a+b&c=d;e:f@g"]},
+    {"q": "100% ünïcödé\x00", "page": 2, "leeg": None, "niets": ""},
+    {"q": "~!$'()*,/:;?@[]{}|\\^`\"<>"},
+    {"beheerder": ("maykin-media",), "laag": {"interaction"}},
+]
+
+
+@pytest.mark.parametrize("root", ["", "/catalogus"])
+def test_query_links_are_the_ones_url_for_builds(app: Any, root: str) -> None:
+    with app.test_request_context("/componenten", base_url=f"http://localhost{root}/"):
+        for _twice in range(2):
+            for query in QUERIES:
+                for endpoint, values in [
+                    ("search.components", {}),
+                    ("search.facet_values", {"param": "gemeente"}),
+                    ("search.facet_values", {"param": "a b/é"}),
+                ]:
+                    built = query_url(endpoint, values, query)
+                    assert built == url_for(endpoint, **values, **query), (endpoint, query)
+        assert query_url("search.components", {}, {"q": "a b"}) == f"{root}/componenten?q=a+b"
+        kept = app.extensions[QUERY_KEPT]
+        assert kept[("search.components", root, ())] is not None
+
+
+def test_a_query_name_url_for_reads_itself_goes_through_url_for() -> None:
+    """A name that is the route's own argument, or one of url_for's (``_anchor``), is never
+    written into the query as text."""
+    app = Flask(__name__)
+
+    def listing(**_: Any) -> str:
+        return ""
+
+    app.add_url_rule("/lijst", "listing", listing)
+    app.add_url_rule("/lijst/<param>", "listing", listing)
+    with app.test_request_context("/"):
+        for query in [{"param": "x", "q": "y"}, {"q": "y", "_anchor": "top"}]:
+            assert query_url("listing", {}, query) == url_for("listing", **query), query
+        assert query_url("listing", {}, {"param": "x"}) == "/lijst/x"
+        assert query_url("listing", {}, {"_anchor": "top"}) == "/lijst#top"
+
+
+def test_query_links_with_url_defaults_or_sorted_parameters_are_url_fors() -> None:
+    app = Flask(__name__)
+    app.add_url_rule("/ding", "thing", lambda **_: "")
+    language = {"lang": "en"}
+
+    @app.url_defaults
+    def _language(endpoint: str, values: dict[str, Any]) -> None:
+        values.setdefault("lang", language["lang"])
+
+    with app.test_request_context("/"):
+        assert query_url("thing", {}, {"q": "x"}) == "/ding?q=x&lang=en"
+        language["lang"] = "nl"
+        assert query_url("thing", {}, {"q": "x"}) == url_for("thing", q="x") == "/ding?q=x&lang=nl"
+
+    sorted_app = Flask(__name__)
+    sorted_app.url_map.sort_parameters = True
+    sorted_app.add_url_rule("/ding", "thing", lambda **_: "")
+    with sorted_app.test_request_context("/"):
+        assert query_url("thing", {}, {"q": "x", "a": "y"}) == "/ding?a=y&q=x"
+        assert sorted_app.extensions[QUERY_KEPT][("thing", "", ())] is None
