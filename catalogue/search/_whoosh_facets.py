@@ -25,8 +25,10 @@ from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
 
-# How many documents' stored fields an opened index keeps decoded.
-STORED_DOCUMENTS = 4_096
+# How many documents' hit fields (Generation.hit_fields) an opened index keeps decoded: every
+# document of a catalogue up to this size. About 2 KB each, their texts included (a whole
+# document's stored fields are nearly twice that).
+STORED_DOCUMENTS = 16_384
 # How many tokens of stored texts an opened index keeps analysed for snippets (about 20 bytes
 # each besides the words themselves, which are shared; 10,000 components have about 400,000).
 SNIPPET_TOKENS = 1_000_000
@@ -55,7 +57,9 @@ class FacetOrder:
 class Generation:
     """One opened index: its searcher, and the facet bit sets and labels read from it."""
 
-    def __init__(self, key: Any, searcher: Searcher) -> None:
+    def __init__(
+        self, key: Any, searcher: Searcher, hit_fields: Iterable[str] | None = None
+    ) -> None:
         self.key = key
         self.searcher = searcher
         reader = searcher.reader()
@@ -69,12 +73,21 @@ class Generation:
         self._value_labels: dict[tuple[str, str], str] = {}
         self._orders: dict[tuple[str, str], FacetOrder] = {}
         self._every_pair: tuple[PairCounts, dict[str, tuple[int, int]]] | None = None
-        # A hit's stored fields (its texts, for the snippet) are unpickled and decompressed
-        # once per opened index, not on every page they appear on; bounded, as the documents
-        # people find are a small part of a large catalogue.
-        self.stored_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(searcher.stored_fields)
+        # A hit's stored fields (its slug, name and texts, for the snippet) are unpickled and
+        # decompressed once per opened index, not on every page they appear on, and only the
+        # ``hit_fields`` are kept (all of them when None); bounded, as the documents people
+        # find are a small part of a very large catalogue.
+        self._hit_field_names = None if hit_fields is None else tuple(hit_fields)
+        self.hit_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(self._read_hit_fields)
         # The snippet fields' tokens, analysed once (_whoosh_snippets.py).
         self.tokens = TokenCache(SNIPPET_TOKENS)
+
+    def _read_hit_fields(self, docnum: int) -> dict[str, Any]:
+        stored: dict[str, Any] = self.searcher.stored_fields(docnum)
+        names = self._hit_field_names
+        if names is None:
+            return stored
+        return {name: stored[name] for name in names if name in stored}
 
     @property
     def ranker(self) -> Ranker:

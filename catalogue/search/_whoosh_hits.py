@@ -35,6 +35,8 @@ SNIPPET_FIELDS = {
 # Every field a snippet can come from (the reading language's first, then the other's): the
 # only fields whose matched words a page of hits needs.
 SNIPPET_FIELD_SET = frozenset(field for fields in SNIPPET_FIELDS.values() for field in fields)
+# What a page of hits reads of a document's stored fields (Generation.hit_fields keeps these).
+HIT_FIELDS = ("slug", "name", *sorted(SNIPPET_FIELD_SET))
 
 # The sortable column of each sort but relevance, and whether it runs backwards.
 SORT_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -117,7 +119,7 @@ class HitsMixin:
         frozen = {field: frozenset(texts) for field, texts in words.items()}
         hits = []
         for docnum in shown.tolist():
-            stored = generation.stored_fields(docnum)
+            stored = generation.hit_fields(docnum)
 
             def highlighted(field: str, docnum: int = docnum, stored: Any = stored) -> str:
                 if field not in words or (field not in anywhere and not occurs[field][docnum]):

@@ -39,10 +39,10 @@ from whoosh.searching import Searcher
 
 from catalogue.search._pairs import limited
 from catalogue.search._whoosh_facets import Generation
+from catalogue.search._whoosh_hits import HIT_FIELDS, HitsMixin
 from catalogue.search._whoosh_hits import SNIPPET_FIELDS as SNIPPET_FIELDS
 from catalogue.search._whoosh_hits import SNIPPET_LENGTH as SNIPPET_LENGTH
 from catalogue.search._whoosh_hits import SORT_COLUMNS as SORT_COLUMNS
-from catalogue.search._whoosh_hits import HitsMixin
 from catalogue.search._whoosh_hits import MarkFormatter as MarkFormatter
 from catalogue.search._whoosh_ranking import Ranked, Unsupported
 from catalogue.search._whoosh_schema import POSTING_BLOCK as POSTING_BLOCK
@@ -172,7 +172,7 @@ class WhooshBackend(HitsMixin):
             return generation
         self.close()
         searcher = self._open_index(directory).searcher()
-        self._generation = Generation(key, searcher)
+        self._generation = Generation(key, searcher, HIT_FIELDS)
         return self._generation
 
     @contextlib.contextmanager

@@ -22,8 +22,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh.reading import SegmentReader
 
 from catalogue.search import _whoosh_facets, _whoosh_snippets
+from catalogue.search._whoosh_hits import HIT_FIELDS
 from catalogue.search._whoosh_ranking import Unsupported
 from catalogue.search.interfaces import SearchQuery
 from catalogue.search.query import build_query, words
@@ -408,5 +410,48 @@ def test_kept_tokens_give_the_snippets_whoosh_makes(
             _assert_same_hits(small.search(query).hits, expected)
         with small._open() as generation:
             assert generation.tokens.size <= 20 or len(generation.tokens) == 1
+    finally:
+        small.close()
+
+
+def test_a_hits_fields_are_read_once_and_only_those_a_page_shows(
+    backends: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hit's stored fields are unpickled once per opened index and only its slug, name and
+    snippet texts are kept: the second run of the same searches reads no document, and a run
+    with room for two documents gives the collector's hits too."""
+    arrays, collector = backends
+    queries = [
+        SearchQuery(q=q, page=page, language=language, sort=sort)
+        for q in ("zaak", "api", "gemeente")
+        for page in (1, 2)
+        for language in ("nl", "en")
+        for sort in ("relevance", "name")
+    ]
+    theirs = [collector.search(query).hits for query in queries]
+    reads: list[int] = []
+    stored_fields = SegmentReader.stored_fields
+
+    def counted(reader: Any, docnum: int) -> Any:
+        reads.append(docnum)
+        return stored_fields(reader, docnum)
+
+    monkeypatch.setattr(SegmentReader, "stored_fields", counted)
+    for _run in range(2):
+        before = len(reads)
+        for query, expected in zip(queries, theirs, strict=True):
+            _assert_same_hits(arrays.search(query).hits, expected)
+    assert before > 0, "the first run read documents"
+    assert len(reads) == before, "the second run read none"
+    with arrays._open() as generation:
+        kept = generation.hit_fields(reads[0])
+    assert set(kept) <= set(HIT_FIELDS) and {"slug", "name"} <= set(kept)
+    monkeypatch.setattr(_whoosh_facets, "STORED_DOCUMENTS", 2)
+    small = WhooshBackend(arrays.root)
+    try:
+        for query, expected in zip(queries, theirs, strict=True):
+            _assert_same_hits(small.search(query).hits, expected)
+        with small._open() as generation:
+            assert generation.hit_fields.cache_info().currsize <= 2
     finally:
         small.close()
