@@ -11,7 +11,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import (
@@ -177,10 +177,12 @@ def _label(facet: Facet, value: FacetValue, coded: Mapping[tuple[str, str], str]
 @dataclass(frozen=True)
 class _Labels:
     """The page's fixed words in one language: "onbekend" and every code's label, by (facet,
-    code), and each facet's legend, by facet."""
+    code), and each facet's legend, by facet; and the checkboxes' HTML made in this language
+    (:func:`_checkboxes`)."""
 
     coded: dict[tuple[str, str], str]
     legends: dict[str, str]
+    rows: dict[tuple[str, str, str, bool], tuple[str, str]] = field(default_factory=dict)
 
 
 def _labels() -> _Labels:
@@ -223,8 +225,8 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
             FacetGroup(
                 param=facet.param,
                 legend=fixed.legends[facet.name],
-                visible_html=_checkboxes(facet, chosen + others[:room], coded),
-                more_html=_checkboxes(facet, more, coded),
+                visible_html=_checkboxes(facet, chosen + others[:room], fixed),
+                more_html=_checkboxes(facet, more, fixed),
                 more_count=len(more),
                 chosen={v.value: _label(facet, v, coded) for v in chosen},
                 total=total,
@@ -238,10 +240,13 @@ def _groups(query: SearchQuery, results: SearchResults) -> list[FacetGroup]:
     return groups
 
 
-@functools.lru_cache(maxsize=65_536)
+# Checkboxes' HTML kept per language (_Labels.rows): the values of a large catalogue's facets,
+# ticked and not; forgotten all at once when full.
+KEPT_ROWS = 65_536
+
+
 def _row(param: str, value: str, label: str, selected: bool) -> tuple[str, str]:
-    """A checkbox's HTML before and after its count, made once: the same values are on many
-    pages, with other counts. The box's id is a hash of its value."""
+    """A checkbox's HTML before and after its count. The box's id is a hash of its value."""
     digest = hashlib.blake2s(value.encode("utf-8"), digest_size=5).hexdigest()
     element = escape(f"filter-{param}-{digest}")
     checked = " checked" if selected else ""
@@ -252,22 +257,28 @@ def _row(param: str, value: str, label: str, selected: bool) -> tuple[str, str]:
     )
 
 
-def _checkboxes(
-    facet: Facet, values: list[FacetValue], coded: Mapping[tuple[str, str], str]
-) -> Markup:
+def _checkboxes(facet: Facet, values: list[FacetValue], fixed: _Labels) -> Markup:
     """The ``<li>`` checkboxes of a facet's values, escaped as the template would.
 
     Written here rather than as a loop in ``search/_results.html``: a search page shows a few
     hundred of them, and Jinja's loop (an escape and a Markup per value, per attribute) took a
-    third of the page's rendering. Each box's id is stable across requests, so htmx keeps the
-    focus on the box that was just ticked.
+    third of the page's rendering. Each box's HTML around its count is made once per language,
+    value, name and tick (the same values are on many pages, with other counts). Each box's id
+    is stable across requests, so htmx keeps the focus on the box that was just ticked.
     """
     param = facet.param
+    kept = fixed.rows
     rows = []
-    for v in values:
-        label = _label(facet, v, coded)
-        row = _row(param, v.value, label, v.selected)
-        rows.append(f"{row[0]}{v.count:d}{row[1]}")
+    for value in values:
+        name, label, count, selected = value
+        row = kept.get((param, name, label, selected))
+        if row is None:
+            if len(kept) >= KEPT_ROWS:
+                kept.clear()
+            row = kept[(param, name, label, selected)] = _row(
+                param, name, _label(facet, value, fixed.coded), selected
+            )
+        rows.append(f"{row[0]}{count:d}{row[1]}")
     return Markup("\n".join(rows))  # noqa: S704 - every value above is escaped
 
 
@@ -425,7 +436,7 @@ def facet_values(param: str) -> Response:
             "search/facet.html",
             query=query,
             legend=str(LEGENDS[facet.name]),
-            checkboxes=_checkboxes(facet, results.facets.get(facet.name, []), _labels().coded),
+            checkboxes=_checkboxes(facet, results.facets.get(facet.name, []), _labels()),
             kept=kept,
             total=results.total,
             back_url=search_url(query),

@@ -283,3 +283,42 @@ def test_a_kept_card_is_written_in_the_readers_language_and_with_its_own_box(
     four = "&".join(f"c=x{n}" for n in range(4))
     full = _card(_html(client.get(f"/componenten?q=zaak&lang=nl&{four}")), "open-zaak")
     assert 'id="vergelijk-open-zaak" disabled>' in full
+
+
+def test_a_kept_checkbox_is_written_in_the_readers_language_with_its_count_and_tick(
+    search_app: Any, indexed: SearchService, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each checkbox's HTML around its count is made once per language, value, name and tick
+    (search._row): a narrower page in the same language makes only its newly ticked box, and
+    the same box in English, ticked, is English and ticked."""
+    from catalogue.web import search as search_page
+
+    made: list[tuple[str, str, bool]] = []
+    row = search_page._row
+
+    def counted(param: str, value: str, label: str, selected: bool) -> tuple[str, str]:
+        made.append((value, label, selected))
+        return row(param, value, label, selected)
+
+    monkeypatch.setattr(search_page, "_row", counted)
+
+    def stable(html: str) -> str | None:
+        found = re.search(
+            r'<li><input type="checkbox"[^>]* value="stable"[^>]*>[^<]*<label[^>]*>[^<]*', html
+        )
+        return found.group(0) if found else None
+
+    dutch = stable(_html(client.get("/componenten?lang=nl")))
+    assert dutch is not None and re.search(r">stabiel \(\d+\)$", dutch)
+    first = len(made)
+    assert first > 0
+    narrower = stable(_html(client.get("/componenten?lang=nl&licentie=EUPL-1.2")))
+    # Only the newly ticked box is new; the others are kept, with their new counts.
+    assert made[first:] == [("EUPL-1.2", "EUPL-1.2", True)]
+    first = len(made)
+    assert narrower is not None and narrower != dutch, "the same box with another count"
+    english = stable(_html(client.get("/componenten?lang=en&status=stable")))
+    assert (
+        english is not None and " checked>" in english and re.search(r">stable \(\d+\)$", english)
+    )
+    assert ("stable", "stable", True) in made[first:]
