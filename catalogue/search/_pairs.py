@@ -12,9 +12,11 @@ facet's values are ranked by count (:func:`ranked`) and cut to what the page sho
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+
+from catalogue.search.interfaces import FacetValue
 
 # Count only the candidates' own pairs when fewer than one document in this many is a
 # candidate; otherwise pick the candidates' pairs out of all pairs (one pass, no index work).
@@ -93,3 +95,23 @@ def limited(numbers: list[int], limit: int | None, selected: int, chosen: set[in
     kept = numbers[: limit + selected]
     beyond = chosen - set(kept)
     return kept + [n for n in numbers[len(kept) :] if n in beyond] if beyond else kept
+
+
+def shown_values(
+    counted: np.ndarray,
+    tie: np.ndarray,
+    names: tuple[Sequence[str], Sequence[str], Mapping[str, int]],
+    selected: set[str],
+    limit: int | None,
+) -> tuple[list[FacetValue], int]:
+    """A facet's values with a count (:func:`ranked`), cut for the page (:func:`limited`), as
+    the page's values; and how many values have a count. ``names``: the values by number,
+    their labels, and each value's number."""
+    values, labels, numbers = names
+    found = ranked(counted, tie)
+    chosen = {numbers[v] for v in selected if v in numbers}
+    shown = limited(found, limit, len(selected), chosen)
+    return [
+        FacetValue(values[n], labels[n], count, values[n] in selected)
+        for n, count in zip(shown, counted[shown].tolist(), strict=True)
+    ], len(found)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from catalogue.search._pairs import PairCounts, joined, limited, ranked
+from catalogue.search._pairs import PairCounts, joined, shown_values
 from catalogue.search._postgres_sql import _GENERATION
 from catalogue.search.interfaces import FacetValue, SearchQuery
 from catalogue.search.query import FACETS, UNKNOWN, sort_facet_values
@@ -141,15 +141,10 @@ class _FacetIndex:
                 FacetValue(v, label, n, v in selected) for v, label, n in sort_facet_values(found)
             ]
             return every, len(every)
-        numbers = ranked(counted, self.tie_order)
-        total = len(numbers) + len(zero)
-        chosen = {self.numbers[v] for v in selected if v in self.numbers}
-        numbers = limited(numbers, limit, len(selected), chosen)
-        values, labels = self.values, self.labels
-        shown = [
-            FacetValue(values[number], labels[number], count, values[number] in selected)
-            for number, count in zip(numbers, counted[numbers].tolist(), strict=True)
-        ]
+        shown, with_count = shown_values(
+            counted, self.tie_order, (self.values, self.labels, self.numbers), selected, limit
+        )
+        total = with_count + len(zero)
         return shown + [FacetValue(value, label, 0, True) for value, label, _count in zero], total
 
     def label_anywhere(self, value: str) -> str:

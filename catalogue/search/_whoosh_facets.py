@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from catalogue.search._pairs import PairCounts, joined, ranked
+from catalogue.search._pairs import PairCounts, joined
 from catalogue.search._whoosh_ranking import Ranker
 from catalogue.search._whoosh_snippets import TokenCache
 from catalogue.search.query import FACETS, UNKNOWN, label_of
@@ -48,10 +48,6 @@ class FacetOrder:
     labels: list[str]
     tie: np.ndarray
     numbers: dict[str, int]
-
-    def ranked(self, counted: np.ndarray) -> list[int]:
-        """The numbers of the values with a count, most frequent first, ties in order."""
-        return ranked(counted, self.tie)
 
 
 class Generation:

@@ -37,7 +37,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from catalogue.search._pairs import limited
+from catalogue.search._pairs import shown_values
 from catalogue.search._whoosh_facets import Generation
 from catalogue.search._whoosh_hits import HIT_FIELDS, HitsMixin
 from catalogue.search._whoosh_hits import SNIPPET_FIELDS as SNIPPET_FIELDS
@@ -289,7 +289,7 @@ class WhooshBackend(HitsMixin):
             order = generation.order(facet.name, facet.field)
             selected = set(query.filters.get(facet.name, ()))
             values: list[FacetValue] = []
-            ranked: list[int] = []
+            with_count = 0
             counted: np.ndarray | None = None
             # No candidates (say the text matches nothing, as the first try of a search that
             # recovery.py then widens): no value has a count, and none needs counting.
@@ -297,14 +297,9 @@ class WhooshBackend(HitsMixin):
                 if candidates not in counts:
                     counts[candidates] = generation.counts(generation.to_array(candidates))
                 counted = counts[candidates][facet.field]
-                ranked = order.ranked(counted)
-                chosen = {order.numbers[v] for v in selected if v in order.numbers}
-                shown = limited(ranked, limit, len(selected), chosen)
-                names, labels = order.values, order.labels
-                values = [
-                    FacetValue(names[n], labels[n], count, names[n] in selected)
-                    for n, count in zip(shown, counted[shown].tolist(), strict=True)
-                ]
+                values, with_count = shown_values(
+                    counted, order.tie, (order.values, order.labels, order.numbers), selected, limit
+                )
             # A selected value with no results keeps its box, so it can be unticked; its name is
             # the one the index gives it (the value itself when no document has it).
             numbers = order.numbers
@@ -319,7 +314,7 @@ class WhooshBackend(HitsMixin):
             )
             values += [FacetValue(v, label, count, True) for v, label, count in missing]
             facets[facet.name] = values
-            totals[facet.name] = len(ranked) + len(missing)
+            totals[facet.name] = with_count + len(missing)
         return facets, totals
 
     def _suggest(self, generation: Generation, query: SearchQuery) -> str | None:

@@ -12,6 +12,7 @@ matches, the order and whole result pages (hits, snippets, totals, facets) must 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import random
 from collections.abc import Iterator
@@ -397,21 +398,40 @@ def test_kept_tokens_give_the_snippets_whoosh_makes(
         return analyse(analyzer, text, *words)
 
     monkeypatch.setattr(_whoosh_snippets, "analyse", counted)
-    for _run in range(2):
-        before = len(analysed)
+    first = _searched_twice(arrays, queries, theirs, analysed)
+    assert first > 0, "the first run analysed"
+    assert len(analysed) == first, "the second run analysed nothing"
+    monkeypatch.setattr(_whoosh_facets, "SNIPPET_TOKENS", 20)
+    with _searched_afresh(arrays, queries, theirs) as generation:
+        assert generation.tokens.size <= 20 or len(generation.tokens) == 1
+
+
+def _searched_twice(
+    arrays: Any, queries: list[SearchQuery], theirs: list[Any], calls: list[Any]
+) -> int:
+    """Runs ``queries`` twice, each page of hits the collector's; how many ``calls`` the first
+    run noted."""
+    first = 0
+    for run in range(2):
         for query, expected in zip(queries, theirs, strict=True):
             _assert_same_hits(arrays.search(query).hits, expected)
-    assert before > 0, "the first run analysed"
-    assert len(analysed) == before, "the second run analysed nothing"
-    monkeypatch.setattr(_whoosh_facets, "SNIPPET_TOKENS", 20)
-    small = WhooshBackend(arrays.root)
+        if run == 0:
+            first = len(calls)
+    return first
+
+
+@contextlib.contextmanager
+def _searched_afresh(arrays: Any, queries: list[SearchQuery], theirs: list[Any]) -> Iterator[Any]:
+    """Runs ``queries`` on a new backend of the same index (its module settings as patched),
+    each page of hits the collector's; gives its opened index."""
+    fresh = WhooshBackend(arrays.root)
     try:
         for query, expected in zip(queries, theirs, strict=True):
-            _assert_same_hits(small.search(query).hits, expected)
-        with small._open() as generation:
-            assert generation.tokens.size <= 20 or len(generation.tokens) == 1
+            _assert_same_hits(fresh.search(query).hits, expected)
+        with fresh._open() as generation:
+            yield generation
     finally:
-        small.close()
+        fresh.close()
 
 
 def test_a_hits_fields_are_read_once_and_only_those_a_page_shows(
@@ -437,21 +457,12 @@ def test_a_hits_fields_are_read_once_and_only_those_a_page_shows(
         return stored_fields(reader, docnum)
 
     monkeypatch.setattr(SegmentReader, "stored_fields", counted)
-    for _run in range(2):
-        before = len(reads)
-        for query, expected in zip(queries, theirs, strict=True):
-            _assert_same_hits(arrays.search(query).hits, expected)
-    assert before > 0, "the first run read documents"
-    assert len(reads) == before, "the second run read none"
+    first = _searched_twice(arrays, queries, theirs, reads)
+    assert first > 0, "the first run read documents"
+    assert len(reads) == first, "the second run read none"
     with arrays._open() as generation:
         kept = generation.hit_fields(reads[0])
     assert set(kept) <= set(HIT_FIELDS) and {"slug", "name"} <= set(kept)
     monkeypatch.setattr(_whoosh_facets, "STORED_DOCUMENTS", 2)
-    small = WhooshBackend(arrays.root)
-    try:
-        for query, expected in zip(queries, theirs, strict=True):
-            _assert_same_hits(small.search(query).hits, expected)
-        with small._open() as generation:
-            assert generation.hit_fields.cache_info().currsize <= 2
-    finally:
-        small.close()
+    with _searched_afresh(arrays, queries, theirs) as generation:
+        assert generation.hit_fields.cache_info().currsize <= 2
