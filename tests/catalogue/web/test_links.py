@@ -164,6 +164,7 @@ QUERIES: list[dict[str, Any]] = [
     {"q": "100% ünïcödé\x00", "page": 2, "leeg": None, "niets": ""},
     {"q": "~!$'()*,/:;?@[]{}|\\^`\"<>"},
     {"beheerder": ("maykin-media",), "laag": {"interaction"}},
+    {"q": b"open zaak/\xc3\xa9", "page": 1},
 ]
 
 
