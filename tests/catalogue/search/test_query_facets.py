@@ -70,7 +70,6 @@ def test_a_chosen_value_without_results_stays_visible(backend_service: SearchSer
     assert chosen["maykin-media"].count == 0
 
 
-
 def test_a_text_that_matches_nothing_keeps_only_the_chosen_boxes(
     backend_service: SearchService,
 ) -> None:
@@ -96,6 +95,7 @@ def test_a_text_that_matches_nothing_keeps_only_the_chosen_boxes(
         "license": [("EUPL-1.2", "EUPL-1.2", 0, True)],
     }
     assert results.facet_totals.get("maintainer", 2) == 2
+
 
 @pytest.mark.parametrize(
     "filters",
