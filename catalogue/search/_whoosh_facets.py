@@ -53,9 +53,7 @@ class FacetOrder:
 class Generation:
     """One opened index: its searcher, and the facet bit sets and labels read from it."""
 
-    def __init__(
-        self, key: Any, searcher: Searcher, hit_fields: Iterable[str] | None = None
-    ) -> None:
+    def __init__(self, key: Any, searcher: Searcher, hit_fields: Iterable[str]) -> None:
         self.key = key
         self.searcher = searcher
         reader = searcher.reader()
@@ -71,19 +69,16 @@ class Generation:
         self._every_pair: tuple[PairCounts, dict[str, tuple[int, int]]] | None = None
         # A hit's stored fields (its slug, name and texts, for the snippet) are unpickled and
         # decompressed once per opened index, not on every page they appear on, and only the
-        # ``hit_fields`` are kept (all of them when None); bounded, as the documents people
-        # find are a small part of a very large catalogue.
-        self._hit_field_names = None if hit_fields is None else tuple(hit_fields)
+        # ``hit_fields`` are kept; bounded, as the documents people find are a small part of a
+        # very large catalogue.
+        self._hit_field_names = tuple(hit_fields)
         self.hit_fields = functools.lru_cache(maxsize=STORED_DOCUMENTS)(self._read_hit_fields)
         # The snippet fields' tokens, analysed once (_whoosh_snippets.py).
         self.tokens = TokenCache(SNIPPET_TOKENS)
 
     def _read_hit_fields(self, docnum: int) -> dict[str, Any]:
         stored: dict[str, Any] = self.searcher.stored_fields(docnum)
-        names = self._hit_field_names
-        if names is None:
-            return stored
-        return {name: stored[name] for name in names if name in stored}
+        return {name: stored[name] for name in self._hit_field_names if name in stored}
 
     @property
     def ranker(self) -> Ranker:
